@@ -1,0 +1,68 @@
+/**
+ * Condition types, reasons and messages of `.status.conditions`, exact strings of the EMQX Operator 2.2
+ * (reference §1.7), plus the reconciler's own conditions that report problems without a state change.
+ */
+
+export const ConditionType = {
+  Initialized: "Initialized",
+  CoreNodesProgressing: "CoreNodesProgressing",
+  CoreNodesReady: "CoreNodesReady",
+  ReplicantNodesProgressing: "ReplicantNodesProgressing",
+  ReplicantNodesReady: "ReplicantNodesReady",
+  Available: "Available",
+  Ready: "Ready",
+  /** Ours: `spec` or `config.data` was rejected; status True while the problem lasts. */
+  InvalidSpec: "InvalidSpec",
+  /** Ours: the EMQX API could not be read; node lists are the last good ones. */
+  NodeStatusStale: "NodeStatusStale",
+} as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+/** Condition types of the operator's state machine, whose first True entry `kubectl get emqx` shows. */
+export const LIFECYCLE_CONDITIONS = [
+  ConditionType.Initialized,
+  ConditionType.CoreNodesProgressing,
+  ConditionType.CoreNodesReady,
+  ConditionType.ReplicantNodesProgressing,
+  ConditionType.ReplicantNodesReady,
+  ConditionType.Available,
+  ConditionType.Ready,
+] as const;
+
+export const ConditionReason = {
+  Initialized: "Initialized",
+  CoreNodesProgressing: "CoreNodesProgressing",
+  CreateNewStatefulSet: "CreateNewStatefulSet",
+  UpdateStatefulSet: "UpdateStatefulSet",
+  RevertStatefulSet: "RevertStatefulSet",
+  CoreNodesReady: "CoreNodesReady",
+  ReplicantNodesProgressing: "ReplicantNodesProgressing",
+  CreateReplicaSet: "CreateReplicaSet",
+  UpdateReplicaSet: "UpdateReplicaSet",
+  RevertReplicaSet: "RevertReplicaSet",
+  ReplicantNodesReady: "ReplicantNodesReady",
+  Available: "Available",
+  Ready: "Ready",
+  InvalidConfig: "InvalidConfig",
+  InvalidSpec: "InvalidSpec",
+  ApiUnauthorized: "ApiUnauthorized",
+  ApiUnavailable: "ApiUnavailable",
+} as const;
+export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];
+
+/** The operator's messages, keyed by reason. */
+export const ConditionMessage: Partial<Record<ConditionReason, string>> = {
+  Initialized: "initialized EMQX cluster",
+  CoreNodesProgressing: "Core nodes progressing",
+  CreateNewStatefulSet: "Create new statefulSet",
+  UpdateStatefulSet: "Update exist statefulSet",
+  RevertStatefulSet: "Revert to current statefulSet",
+  CoreNodesReady: "Core nodes is ready",
+  ReplicantNodesProgressing: "Replicant nodes progressing",
+  CreateReplicaSet: "Create new replicaSet",
+  UpdateReplicaSet: "Update exist replicaSet",
+  RevertReplicaSet: "Revert to current replicaSet",
+  ReplicantNodesReady: "Replicant nodes ready",
+  Available: "Cluster is available",
+  Ready: "Cluster is ready",
+};

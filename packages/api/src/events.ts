@@ -1,0 +1,22 @@
+/** Reasons of the Kubernetes Events the reconciler records on the CR (operator's reasons, reference §3.7, plus ours). */
+export const EventReason = {
+  InvalidConfig: "InvalidConfig",
+  InvalidSpec: "InvalidSpec",
+  ReconcilerFailed: "ReconcilerFailed",
+  GetBootStrapSecretRef: "GetBootStrapSecretRef",
+  FailedToGetNodeStatuses: "FailedToGetNodeStatuses",
+  FailedToGetNodeEvacuationStatuses: "FailedToGetNodeEvacuationStatuses",
+  WontUpdateReadOnlyConfig: "WontUpdateReadOnlyConfig",
+  NodeEvacuation: "NodeEvacuation",
+  /** Ours: a child was created, updated or deleted. */
+  Created: "Created",
+  Updated: "Updated",
+  Deleted: "Deleted",
+  Scaled: "Scaled",
+  ConfigUpdated: "ConfigUpdated",
+  Ready: "Ready",
+} as const;
+export type EventReason = (typeof EventReason)[keyof typeof EventReason];
+
+/** Name the Events carry as `reportingController` / `source.component`. */
+export const EVENT_SOURCE = "emqx-reconciler";

@@ -1,0 +1,50 @@
+/**
+ * Label and annotation keys and values, equal to the EMQX Operator 2.2's (reference §2.2), so the pods, sets and
+ * Services of clusters the operator created are selected and adopted unchanged.
+ */
+import type { Role } from "./names.ts";
+
+export const LABEL_INSTANCE = "apps.emqx.io/instance";
+export const LABEL_MANAGED_BY = "apps.emqx.io/managed-by";
+export const LABEL_DB_ROLE = "apps.emqx.io/db-role";
+export const LABEL_POD_TEMPLATE_HASH = "apps.emqx.io/pod-template-hash";
+
+/** Value of `apps.emqx.io/managed-by`; kept as the operator's so both select the same objects. */
+export const MANAGED_BY = "emqx-operator";
+
+/** Pod condition (readiness gate) that says the EMQX node is serving (reference §2.10). */
+export const CONDITION_ON_SERVING = "apps.emqx.io/on-serving";
+
+/** Annotation on the CR holding the last `spec.config.data` pushed to the EMQX cluster. */
+export const ANNOTATION_LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
+/** The operator's 3-way-diff annotation; read to recognise its objects, never written by us. */
+export const ANNOTATION_LAST_APPLIED = "apps.emqx.io/last-applied";
+/** Pod annotation steering which pod a ReplicaSet removes first during blue-green scale-down. */
+export const ANNOTATION_POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+/** Checksum of `config.data` we stamp on the ConfigMap so a changed config is recognised without reading it. */
+export const ANNOTATION_CONFIG_HASH = "apps.emqx.io/config-hash";
+
+/** `{instance, managed-by}`: the labels of every child. */
+export function defaultLabels(name: string): Record<string, string> {
+  return { [LABEL_INSTANCE]: name, [LABEL_MANAGED_BY]: MANAGED_BY };
+}
+
+/** Default labels plus `db-role`. */
+export function roleLabels(name: string, role: Role): Record<string, string> {
+  return { ...defaultLabels(name), [LABEL_DB_ROLE]: role };
+}
+
+/**
+ * The operator's `CloneAndMergeMap(dst, src...)`: keys already present are never overwritten, so user labels can
+ * add keys but cannot override the `apps.emqx.io/*` ones.
+ */
+export function mergeKeepFirst(
+  base: Record<string, string>,
+  ...more: Array<Record<string, string> | undefined>
+): Record<string, string> {
+  const out: Record<string, string> = { ...base };
+  for (const m of more) {
+    for (const [k, v] of Object.entries(m ?? {})) if (!(k in out)) out[k] = v;
+  }
+  return out;
+}
