@@ -1,4 +1,69 @@
 #!/usr/bin/env node
-import { PLACEHOLDER } from "@emqx-reconciler/api";
+/**
+ * `emqx-reconciler` entry point: picks the verb, parses its flags, prints errors as one readable line.
+ */
+import { parseArgs } from "node:util";
+import { CliError, type Command } from "./command.ts";
+import { commands } from "./commands/index.ts";
 
-console.log(PLACEHOLDER satisfies string);
+const GLOBAL_OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  debug: { type: "boolean" },
+} as const;
+
+function verbList(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
+}
+
+const TOP_USAGE = `Usage: emqx-reconciler <verb> [options]
+
+Serverless reconciler for EMQX clusters (apps.emqx.io/v2beta1) on Kubernetes.
+
+Verbs:
+${verbList()}
+
+Run 'emqx-reconciler <verb> --help' for a verb's options. Add --debug to any verb for stack traces.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === "--help" || verb === "-h" || verb === "help") {
+    console.log(TOP_USAGE);
+    return verb === undefined ? 2 : 0;
+  }
+  const command: Command | undefined = commands.find((c) => c.name === verb);
+  if (!command)
+    throw new CliError(`unknown verb '${verb}'; run 'emqx-reconciler --help' for the list`, { exitCode: 2 });
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    });
+  } catch (error) {
+    throw new CliError(`${verb}: ${(error as Error).message}\n\n${command.usage}`, { exitCode: 2 });
+  }
+  if (parsed.values.help) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run({
+    values: parsed.values,
+    positionals: parsed.positionals,
+    debug: parsed.values.debug === true,
+  });
+}
+
+const debug = process.argv.includes("--debug");
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (debug) console.error(error);
+    else console.error(`emqx-reconciler: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  },
+);

@@ -1,0 +1,4 @@
+/** Every verb of the CLI, in the order `--help` lists them. Each lives in its own file in this folder. */
+import type { Command } from "../command.ts";
+
+export const commands: Command[] = [];
