@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import type { V1PodTemplateSpec } from "@kubernetes/client-node";
+import { canonicalJson } from "./canonicalJson.ts";
+import { semanticForm } from "./semanticForm.ts";
+
+/**
+ * Length of the hash suffix of `<name>-core-<hash>` / `<name>-replicant-<hash>` and of the
+ * `apps.emqx.io/pod-template-hash` label; the operator's hashes have the same length.
+ */
+export const POD_TEMPLATE_HASH_LENGTH = 10;
+
+/** The alphabet of Kubernetes' `rand.SafeEncodeString` (no vowels, no look-alikes), which the operator's hashes use. */
+const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/**
+ * Names a pod template: `POD_TEMPLATE_HASH_LENGTH` characters of `[a-z0-9]`, the same for equal templates in every
+ * run and process.
+ *
+ * Algorithm: SHA-256 of the canonical JSON (sorted keys) of the template's {@link semanticForm} — hash label
+ * removed, apiserver defaults filled, quantities reduced — followed, when `collisionCount > 0`, by `"\n" +
+ * collisionCount`; each of the first 10 digest bytes picks `ALPHABET[byte % 27]`. `node:crypto`'s `createHash` is
+ * a deterministic pure function (no I/O, no randomness), so core stays pure.
+ *
+ * Differences from the operator, on purpose (reference §2.11, §9 "Hash compatibility"):
+ * - the Go hash (FNV-32a over `spew` output) cannot be reproduced outside Go; the hash only *names* new sets,
+ *   while "is a new set needed" is decided by `templatesDiffer`, so operator-made sets are adopted as they are;
+ * - we hash the finished template, dashboard ports and environment included (the operator hashes it before adding
+ *   them), so a template change always yields a new name and a dashboard-port change needs no `collisionCount`
+ *   round trip;
+ * - hashing the semantic form makes the hash of a live set (as the apiserver returns it) equal to the hash of the
+ *   template we built for it;
+ * - a `collisionCount` of 0 hashes like none (the operator never stores 0 without incrementing it).
+ *
+ * @example
+ * podTemplateHash(coreSet.spec.template) // "q4k2d9xbzm"
+ */
+export function podTemplateHash(template: V1PodTemplateSpec, collisionCount?: number): string {
+  const hash = createHash("sha256").update(canonicalJson(semanticForm(template)));
+  if (collisionCount !== undefined && collisionCount > 0) hash.update(`\n${collisionCount}`);
+  const digest = hash.digest();
+  let out = "";
+  for (let i = 0; i < POD_TEMPLATE_HASH_LENGTH; i++) out += ALPHABET[(digest[i] ?? 0) % ALPHABET.length];
+  return out;
+}
