@@ -1,1 +1,13 @@
-export const PLACEHOLDER = "api";
+export * from "./bus.ts";
+export * from "./conditions.ts";
+export * from "./emqx/defaults.ts";
+export * from "./emqx/emqx.ts";
+export * from "./emqx/kube.ts";
+export * from "./emqx/spec.ts";
+export * from "./emqx/status.ts";
+export * from "./emqx/templates.ts";
+export * from "./events.ts";
+export * from "./labels.ts";
+export * from "./nameRules.ts";
+export * from "./names.ts";
+export * from "./validate.ts";

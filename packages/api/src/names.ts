@@ -39,6 +39,12 @@ export const PATH_CONFIG = "/opt/emqx/etc/emqx.conf";
 export const PATH_LOG = "/opt/emqx/log";
 export const PATH_DATA = "/opt/emqx/data";
 
+/**
+ * Length of the pod-template hash in set names (`<name>-core-<hash>`). Name limits of the CR are derived from it,
+ * so a longer hash would shorten the names users may choose.
+ */
+export const POD_TEMPLATE_HASH_LENGTH = 10;
+
 /** The two EMQX node roles, as `EMQX_NODE__ROLE`, the `db-role` label and the API's `role`. */
 export type Role = "core" | "replicant";
 

@@ -1,0 +1,113 @@
+/**
+ * The bus contract of DESIGN §2: hints that name a CR, status transitions, scale requests, and the EventBridge
+ * patterns that route them. The infrastructure and the embedded bus import these very objects, so a pattern can
+ * never drift from the events that should match it.
+ */
+import { z } from "zod";
+import { LIFECYCLE_CONDITIONS } from "./conditions.ts";
+
+/** `Source` of events our own components put on the bus. */
+export const EventSource = {
+  /** The watch forwarder (window function or long-running process). */
+  Forwarder: "emqx-reconciler.forwarder",
+  /** The scheduled resync sweep. */
+  Resync: "emqx-reconciler.resync",
+  /** The status function. */
+  Status: "emqx-reconciler.status",
+  /** Scale requests, from anyone: requesters set this source. */
+  Scale: "emqx-reconciler.scale",
+} as const;
+export type EventSource = (typeof EventSource)[keyof typeof EventSource];
+
+export const EVENT_SOURCE_FORWARDER = EventSource.Forwarder;
+export const EVENT_SOURCE_RESYNC = EventSource.Resync;
+export const EVENT_SOURCE_STATUS = EventSource.Status;
+export const EVENT_SOURCE_SCALE = EventSource.Scale;
+
+/** `DetailType` of each event kind. */
+export const DetailType = {
+  ReconcileHint: "ReconcileHint",
+  StatusTransition: "StatusTransition",
+  ScaleRequest: "ScaleRequest",
+} as const;
+export type DetailType = (typeof DetailType)[keyof typeof DetailType];
+
+/** Why a hint was sent. Informational only: every handler re-reads the cluster whatever the cause. */
+export const HintCause = {
+  Added: "added",
+  Modified: "modified",
+  Deleted: "deleted",
+  Child: "child",
+  Resync: "resync",
+  Requeue: "requeue",
+  Scale: "scale",
+} as const;
+export type HintCause = (typeof HintCause)[keyof typeof HintCause];
+
+const text = z.string().min(1);
+
+/**
+ * A hint names a CR and never carries its spec or status, so duplicates, reordering and stale hints are harmless.
+ *
+ * @example HintSchema.parse({ cluster: "prod", namespace: "default", name: "emqx", cause: "modified" })
+ */
+export const HintSchema = z.object({
+  cluster: text,
+  namespace: text,
+  name: text,
+  uid: z.string().optional(),
+  resourceVersion: z.string().optional(),
+  cause: z.enum(Object.values(HintCause) as [HintCause, ...HintCause[]]),
+});
+export type Hint = z.output<typeof HintSchema>;
+
+/** Lifecycle phase: the first True lifecycle condition (what `kubectl get emqx` shows), or `None`. */
+export const PhaseSchema = z.enum([...LIFECYCLE_CONDITIONS, "None"]);
+export type Phase = z.output<typeof PhaseSchema>;
+
+const NodeCountsSchema = z.object({ ready: z.int().min(0), desired: z.int().min(0) });
+const RevisionsSchema = z.object({ current: z.string().optional(), update: z.string().optional() });
+
+/** Published by the status function when the phase, a node count or a revision changed. */
+export const StatusTransitionSchema = z.object({
+  cluster: text,
+  namespace: text,
+  name: text,
+  uid: text,
+  from: PhaseSchema,
+  to: PhaseSchema,
+  core: NodeCountsSchema,
+  replicant: NodeCountsSchema,
+  revisions: z.object({ core: RevisionsSchema, replicant: RevisionsSchema }),
+  /** When the transition was observed (RFC 3339). */
+  time: z.iso.datetime({ offset: true }),
+});
+export type StatusTransition = z.output<typeof StatusTransitionSchema>;
+
+/** Asks the scale function to set one role's replicas; the reconciler's limits still apply. */
+export const ScaleRequestSchema = z.object({
+  cluster: text,
+  namespace: text,
+  name: text,
+  role: z.enum(["core", "replicant"]),
+  replicas: z.int().min(0),
+});
+export type ScaleRequest = z.output<typeof ScaleRequestSchema>;
+
+/** An EventBridge event pattern matching on source and detail type. */
+export interface EventPattern {
+  source: string[];
+  "detail-type": string[];
+}
+
+/** EventBridge event patterns (real pattern syntax), one per subscriber. */
+export const busPatterns: Readonly<
+  Record<"reconcileHints" | "statusTransitions" | "scaleRequests", EventPattern>
+> = {
+  reconcileHints: {
+    source: [EventSource.Forwarder, EventSource.Resync, EventSource.Status, EventSource.Scale],
+    "detail-type": [DetailType.ReconcileHint],
+  },
+  statusTransitions: { source: [EventSource.Status], "detail-type": [DetailType.StatusTransition] },
+  scaleRequests: { source: [EventSource.Scale], "detail-type": [DetailType.ScaleRequest] },
+};

@@ -1,0 +1,102 @@
+/**
+ * `validateEmqx`: the schema, the CRD's defaults and the reconciler's stricter rules in one call, with issues that
+ * name the field (`spec.coreTemplate.spec.replicas`) and the rule.
+ */
+import type { z } from "zod";
+import { type Emqx, EmqxSchema } from "./emqx/emqx.ts";
+import { checkEmqxName } from "./nameRules.ts";
+
+/** Limits the operator does not have; configurable because they are policy, not Kubernetes rules. */
+export interface Limits {
+  /** Largest `replicas` of either template. */
+  maxReplicas: number;
+  /** Largest `spec.config.data`, in UTF-8 bytes. */
+  maxConfigBytes: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxReplicas: 100,
+  maxConfigBytes: 512 * 1024,
+});
+
+/** One reason an EMQX object was rejected. */
+export interface ValidationIssue {
+  /** Dotted path of the field, e.g. `spec.bootstrapAPIKeys[0].key`; empty for the whole object. */
+  path: string;
+  message: string;
+}
+
+export type ValidateEmqxResult = { ok: true; emqx: Emqx } | { ok: false; issues: ValidationIssue[] };
+
+/** `["spec", "bootstrapAPIKeys", 0, "key"]` → `spec.bootstrapAPIKeys[0].key`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === "number") return `${out}[${key}]`;
+    return out === "" ? String(key) : `${out}.${String(key)}`;
+  }, "");
+}
+
+/** Missing required fields read "required field is missing" instead of zod's type message. */
+function errorMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  return issue.code === "invalid_type" && issue.input === undefined ? "required field is missing" : undefined;
+}
+
+function field(value: unknown, ...keys: string[]): unknown {
+  let at = value;
+  for (const key of keys) {
+    if (typeof at !== "object" || at === null) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/** Rules that depend on `limits`, read from the parsed object or, if parsing failed, from the raw input. */
+function limitIssues(object: unknown, limits: Limits): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const name = field(object, "metadata", "name");
+  if (typeof name === "string" && name !== "") {
+    for (const message of checkEmqxName(name, limits.maxReplicas))
+      issues.push({ path: "metadata.name", message });
+  }
+  for (const template of ["coreTemplate", "replicantTemplate"]) {
+    const replicas = field(object, "spec", template, "spec", "replicas");
+    if (typeof replicas === "number" && replicas > limits.maxReplicas) {
+      issues.push({
+        path: `spec.${template}.spec.replicas`,
+        message: `replicas must be at most ${limits.maxReplicas} (the reconciler's maxReplicas limit)`,
+      });
+    }
+  }
+  const data = field(object, "spec", "config", "data");
+  if (typeof data === "string") {
+    const bytes = Buffer.byteLength(data, "utf8");
+    if (bytes > limits.maxConfigBytes) {
+      issues.push({
+        path: "spec.config.data",
+        message: `config.data has ${bytes} bytes, more than the limit of ${limits.maxConfigBytes} bytes`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Validates an EMQX object and applies the CRD's defaults. Never throws; every problem found is returned.
+ *
+ * @example
+ * const result = validateEmqx(yaml.parse(text), { maxReplicas: 20 });
+ * if (!result.ok) for (const i of result.issues) console.error(`${i.path}: ${i.message}`);
+ */
+export function validateEmqx(input: unknown, limits: Partial<Limits> = {}): ValidateEmqxResult {
+  const effective: Limits = { ...DEFAULT_LIMITS, ...limits };
+  const parsed = EmqxSchema.safeParse(input, { error: errorMessage });
+  const issues: ValidationIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  const seen = new Set(issues.map((i) => i.path));
+  for (const issue of limitIssues(parsed.success ? parsed.data : input, effective)) {
+    if (!seen.has(issue.path) || issue.path === "metadata.name") issues.push(issue);
+  }
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  return { ok: true, emqx: parsed.data };
+}
