@@ -1,5 +1,7 @@
 export * from "./bus.ts";
 export * from "./conditions.ts";
+export * from "./crd/structural.ts";
+export * from "./crd.ts";
 export * from "./emqx/defaults.ts";
 export * from "./emqx/emqx.ts";
 export * from "./emqx/kube.ts";

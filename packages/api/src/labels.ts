@@ -48,3 +48,16 @@ export function mergeKeepFirst(
   }
   return out;
 }
+
+/**
+ * Label selector of a CR's replicant pods as a string, for `status.replicantSelector`: the scale subresource's
+ * `labelSelectorPath` points there, so HPA can find the pods whose metrics it averages. No hash, so it covers old
+ * and new ReplicaSets alike, like the PDB selector.
+ *
+ * @example replicantSelectorString("emqx") // "apps.emqx.io/instance=emqx,apps.emqx.io/managed-by=emqx-operator,apps.emqx.io/db-role=replicant"
+ */
+export function replicantSelectorString(name: string): string {
+  return Object.entries(roleLabels(name, "replicant"))
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+}

@@ -177,15 +177,21 @@ export const EmqxCoreTemplateSchema = z
   );
 
 /**
- * Replicant nodes. Absent (or without `spec`) means no replicants, as in the operator: replicants exist only when
- * `spec.replicas` is set and above 0.
+ * Replicant nodes. The operator treats an absent template, one without `spec`, and `replicas: 0` alike: replicants
+ * exist only when `spec.replicas` is above 0. We default the first two to `{spec: {replicas: 0}}` (in code and in
+ * the CRD), which means the same, so that `.spec.replicantTemplate.spec.replicas` always exists: the scale
+ * subresource's GET fails when its `specReplicasPath` is missing, and HPA and `kubectl scale` start with a GET.
+ * `spec: {}` still defaults to 2 replicas, as in the operator.
  */
 export const EmqxReplicantTemplateSchema = z
   .object({
     metadata: TemplateMetadataSchema.optional(),
-    spec: EmqxReplicantTemplateSpecSchema.optional(),
+    spec: EmqxReplicantTemplateSpecSchema.prefault({ replicas: 0 }),
   })
-  .describe("Replicant nodes, run as a ReplicaSet <name>-replicant-<hash>. Absent means no replicants.");
+  .prefault({ spec: { replicas: 0 } })
+  .describe(
+    "Replicant nodes, run as a ReplicaSet <name>-replicant-<hash>. Absent means 0 replicants; the scale subresource sets spec.replicas here.",
+  );
 
 export type EmqxCoreTemplate = z.output<typeof EmqxCoreTemplateSchema>;
 export type EmqxReplicantTemplate = z.output<typeof EmqxReplicantTemplateSchema>;

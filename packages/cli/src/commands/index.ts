@@ -1,4 +1,5 @@
 /** Every verb of the CLI, in the order `--help` lists them. Each lives in its own file in this folder. */
 import type { Command } from "../command.ts";
+import crd from "./crd.ts";
 
-export const commands: Command[] = [];
+export const commands: Command[] = [crd];
