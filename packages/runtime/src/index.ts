@@ -1,7 +1,9 @@
+export * from "./embedded/bus.ts";
 export * from "./embedded/errors.ts";
 export {
-  type EventPattern,
+  type ContentFilterPattern,
   matchesPattern,
   type PatternValue,
   validatePattern,
 } from "./embedded/patternMatcher.ts";
+export * from "./embedded/putEvents.ts";

@@ -5,12 +5,12 @@ import { compileLeafList, type LeafTest, OperatorError } from "./patternOperator
 export type PatternValue = string | number | boolean | null | { readonly [operator: string]: unknown };
 
 /**
- * An EventBridge event pattern: fields AND, arrays OR, nested objects follow the event's nesting, and `$or`
- * lists alternative sub-patterns. The same objects are declared once in `@emqx-reconciler/api` and used by the
- * infra rules and the embedded bus.
+ * The full shape of an EventBridge event pattern: fields AND, arrays OR, nested objects follow the event's
+ * nesting, and `$or` lists alternative sub-patterns. The matcher takes any object (the api package declares its
+ * patterns with a narrower interface) and checks it at run time with {@link validatePattern}.
  */
-export interface EventPattern {
-  readonly [field: string]: readonly PatternValue[] | EventPattern | readonly EventPattern[];
+export interface ContentFilterPattern {
+  readonly [field: string]: readonly PatternValue[] | ContentFilterPattern | readonly ContentFilterPattern[];
 }
 
 type NodeTest = (context: object) => boolean;
@@ -118,7 +118,7 @@ function compiledPattern(pattern: object): NodeTest {
  * @throws InvalidEventPatternError naming the path and the rule broken.
  * @example validatePattern({ source: ["emqx-reconciler.forwarder"], detail: { cause: [{ "anything-but": "resync" }] } });
  */
-export function validatePattern(pattern: unknown): asserts pattern is EventPattern {
+export function validatePattern(pattern: unknown): asserts pattern is ContentFilterPattern {
   if (!isRecord(pattern)) throw new InvalidEventPatternError("", "a pattern is a JSON object");
   compiledPattern(pattern);
 }
@@ -133,6 +133,6 @@ export function validatePattern(pattern: unknown): asserts pattern is EventPatte
  * @throws InvalidEventPatternError if the pattern is malformed (checked once per pattern object).
  * @example matchesPattern({ source: [{ prefix: "aws." }] }, { source: "aws.ec2" }); // true
  */
-export function matchesPattern(pattern: EventPattern, event: object): boolean {
+export function matchesPattern(pattern: ContentFilterPattern | object, event: object): boolean {
   return compiledPattern(pattern)(event);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { InvalidEventPatternError } from "../../src/embedded/errors.ts";
-import { type EventPattern, matchesPattern, validatePattern } from "../../src/embedded/patternMatcher.ts";
+import { matchesPattern, validatePattern } from "../../src/embedded/patternMatcher.ts";
 import { docExamples } from "./patternMatcher.docExamples.ts";
 
-const match = (pattern: object, event: object) => matchesPattern(pattern as EventPattern, event);
+const match = (pattern: object, event: object) => matchesPattern(pattern, event);
 
 describe("matchesPattern against AWS's documented examples", () => {
   it.each(docExamples)("$name → $matches ($page)", ({ pattern, event, matches }) => {

@@ -1,0 +1,63 @@
+/**
+ * The PutEvents contract shared by the embedded bus and the AWS publisher: the SDK's field names, the limits
+ * (eb-putevents.html, eb-putevent-size.html) and the per-entry errors, so the same publisher code runs on both.
+ */
+
+/** One entry of a PutEvents request, with the AWS SDK's field names so one publisher serves both buses. */
+export interface PutEventsEntry {
+  readonly Source: string;
+  readonly DetailType: string;
+  /** A JSON object, as text. */
+  readonly Detail: string;
+  readonly Time?: Date;
+  readonly Resources?: readonly string[];
+  readonly EventBusName?: string;
+}
+
+/** Aligned with the request: `EventId` on success, `ErrorCode` + `ErrorMessage` on failure (as in AWS). */
+export interface PutEventsResultEntry {
+  EventId?: string;
+  ErrorCode?: string;
+  ErrorMessage?: string;
+}
+
+export interface PutEventsResult {
+  FailedEntryCount: number;
+  Entries: PutEventsResultEntry[];
+}
+
+/** AWS PutEvents limits (eb-putevents.html, eb-putevent-size.html). */
+export const PUT_EVENTS_MAX_ENTRIES = 10;
+export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+const TIME_ENTRY_BYTES = 14;
+
+/** Entry size as EventBridge computes it: UTF-8 bytes of Source, DetailType, Detail, Resources, +14 for Time. */
+export function putEventsEntrySize(entry: PutEventsEntry): number {
+  const bytes = (text: string | undefined) => (text ? Buffer.byteLength(text, "utf8") : 0);
+  const resources = (entry.Resources ?? []).reduce((sum, r) => sum + bytes(r), 0);
+  const time = entry.Time ? TIME_ENTRY_BYTES : 0;
+  return time + bytes(entry.Source) + bytes(entry.DetailType) + bytes(entry.Detail) + resources;
+}
+
+/** A parsed entry's detail, or the per-entry error EventBridge would answer. */
+export type ParsedPutEventsEntry = { detail: unknown } | { ErrorCode: string; ErrorMessage: string };
+
+/** Checks one entry as EventBridge does: Source, DetailType and Detail present, Detail a JSON object. */
+export function parsePutEventsEntry(entry: PutEventsEntry): ParsedPutEventsEntry {
+  for (const field of ["Source", "DetailType", "Detail"] as const) {
+    if (typeof entry[field] !== "string" || entry[field] === "") {
+      return {
+        ErrorCode: "InvalidArgument",
+        ErrorMessage: `Parameter ${field} is not valid: it is required.`,
+      };
+    }
+  }
+  let detail: unknown;
+  try {
+    detail = JSON.parse(entry.Detail);
+  } catch {
+    detail = undefined;
+  }
+  if (typeof detail === "object" && detail !== null && !Array.isArray(detail)) return { detail };
+  return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed: it must be a JSON object." };
+}
