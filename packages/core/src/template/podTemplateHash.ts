@@ -1,13 +1,8 @@
 import { createHash } from "node:crypto";
+import { POD_TEMPLATE_HASH_LENGTH } from "@emqx-reconciler/api";
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { canonicalJson } from "./canonicalJson.ts";
 import { semanticForm } from "./semanticForm.ts";
-
-/**
- * Length of the hash suffix of `<name>-core-<hash>` / `<name>-replicant-<hash>` and of the
- * `apps.emqx.io/pod-template-hash` label; the operator's hashes have the same length.
- */
-export const POD_TEMPLATE_HASH_LENGTH = 10;
 
 /** The alphabet of Kubernetes' `rand.SafeEncodeString` (no vowels, no look-alikes), which the operator's hashes use. */
 const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";

@@ -1,4 +1,4 @@
-import { LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api/labels";
+import { LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { applyPodTemplateDefaults } from "./apiserverDefaults.ts";
 import { canonicalQuantity } from "./quantity.ts";

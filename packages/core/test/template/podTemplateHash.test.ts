@@ -1,5 +1,6 @@
+import { POD_TEMPLATE_HASH_LENGTH } from "@emqx-reconciler/api";
 import { describe, expect, it } from "vitest";
-import { POD_TEMPLATE_HASH_LENGTH, podTemplateHash } from "../../src/template/podTemplateHash.ts";
+import { podTemplateHash } from "../../src/template/podTemplateHash.ts";
 import { desiredCoreTemplate, liveCoreTemplate } from "./fixtures.ts";
 
 describe("podTemplateHash", () => {

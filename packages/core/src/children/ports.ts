@@ -1,0 +1,68 @@
+import type { V1ContainerPort, V1ServicePort } from "@kubernetes/client-node";
+
+/**
+ * Joins port lists the operator's way (`MergeServicePorts` / `MergeContainerPorts`): in order, keeping a port only
+ * when neither its name nor its number was seen before, so the first list wins both ways. Operator 2.2 quirk: it
+ * also treated every unnamed port as a duplicate of the first unnamed one; we compare names only when present.
+ */
+function mergeUnique<T>(
+  lists: ReadonlyArray<readonly T[]>,
+  nameOf: (p: T) => string,
+  numberOf: (p: T) => number,
+): T[] {
+  const names = new Set<string>();
+  const numbers = new Set<number>();
+  const out: T[] = [];
+  for (const port of lists.flat()) {
+    const name = nameOf(port);
+    const number = numberOf(port);
+    if ((name && names.has(name)) || numbers.has(number)) continue;
+    if (name) names.add(name);
+    numbers.add(number);
+    out.push(port);
+  }
+  return out;
+}
+
+/**
+ * Service ports of a Service template followed by the derived ones, de-duplicated by name and by port number,
+ * first wins (reference §2.8).
+ *
+ * Each port gets `protocol: TCP` and `targetPort = port` when it has none: the apiserver fills the same values, and
+ * setting them ourselves keeps the desired object equal to the live one. Operator 2.2 quirk §10: it left a template
+ * port's `targetPort` out and rewrote the Service on every pass forever; we default it instead.
+ *
+ * @example mergeServicePorts(template.spec?.ports, derivedPorts)
+ */
+export function mergeServicePorts(
+  ...lists: ReadonlyArray<readonly V1ServicePort[] | undefined>
+): V1ServicePort[] {
+  const complete = lists.map((list) =>
+    (list ?? []).map((p) => ({ ...p, protocol: p.protocol ?? "TCP", targetPort: p.targetPort ?? p.port })),
+  );
+  return mergeUnique(
+    complete,
+    (p) => p.name ?? "",
+    (p) => p.port,
+  );
+}
+
+/**
+ * Container ports de-duplicated by name and number, first wins, each with an explicit `protocol` (server-side
+ * apply keys container ports by `containerPort` + `protocol`).
+ */
+export function mergeContainerPorts(
+  ...lists: ReadonlyArray<readonly V1ContainerPort[] | undefined>
+): V1ContainerPort[] {
+  const complete = lists.map((list) => (list ?? []).map((p) => ({ ...p, protocol: p.protocol ?? "TCP" })));
+  return mergeUnique(
+    complete,
+    (p) => p.name ?? "",
+    (p) => p.containerPort,
+  );
+}
+
+/** The container side of derived Service ports (`TransServicePortsToContainerPorts`). */
+export function toContainerPorts(ports: readonly V1ServicePort[]): V1ContainerPort[] {
+  return ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol ?? "TCP" }));
+}
