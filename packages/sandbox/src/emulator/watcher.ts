@@ -1,0 +1,125 @@
+/**
+ * Follows EMQX pods (label `apps.emqx.io/instance`) in every namespace with a client-node informer (list + watch,
+ * relist on 410, reconnect on idle timeout, restarted after errors) and feeds the model. A starting pod's
+ * bootstrap keys and config are read through the Kubernetes API from the Secret and ConfigMap its volumes
+ * mount — what the real EMQX reads from the mounted files.
+ */
+import { CoreV1Api, type KubeConfig, makeInformer, type V1Pod } from "@kubernetes/client-node";
+import type { EmulatedWorld, NodeBootstrap } from "./cluster.ts";
+import type { Logger } from "./listeners.ts";
+import { computePodFacts, INSTANCE_LABEL, type PodFacts } from "./podFacts.ts";
+
+/** What the watcher needs. */
+export interface PodWatcherOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly world: EmulatedWorld;
+  readonly clock: () => number;
+  readonly log: Logger;
+  /** Called after the model changed, so listeners can follow. */
+  readonly onChange: () => void;
+  /** Delay before restarting a failed informer. @default 2000 */
+  readonly restartDelayMs?: number;
+}
+
+/** A running pod watch. */
+export interface PodWatcher {
+  stop(): Promise<void>;
+}
+
+/** Starts watching; resolves once the initial list has been processed. */
+export async function startPodWatcher(options: PodWatcherOptions): Promise<PodWatcher> {
+  const core = options.kubeConfig.makeApiClient(CoreV1Api);
+  const informer = makeInformer<V1Pod>(
+    options.kubeConfig,
+    "/api/v1/pods",
+    () => core.listPodForAllNamespaces({ labelSelector: INSTANCE_LABEL }),
+    INSTANCE_LABEL,
+  );
+  const chains = new Map<string, Promise<void>>();
+  const enqueue = (pod: V1Pod, deleted: boolean) => {
+    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    const next = (chains.get(key) ?? Promise.resolve())
+      .then(() => applyPod(core, options, pod, deleted))
+      .catch((e: unknown) => options.log("Failed to apply Pod", { pod: key, error: (e as Error).message }));
+    chains.set(key, next);
+    void next.then(() => {
+      if (chains.get(key) === next) chains.delete(key);
+    });
+  };
+  let stopped = false;
+  informer.on("add", (pod) => enqueue(pod, false));
+  informer.on("update", (pod) => enqueue(pod, false));
+  informer.on("delete", (pod) => enqueue(pod, true));
+  informer.on("error", (err) => {
+    options.log("Pod watch failed; restarting", { error: String((err as Error)?.message ?? err) });
+    setTimeout(() => {
+      if (!stopped) void informer.start();
+    }, options.restartDelayMs ?? 2000).unref();
+  });
+  await informer.start();
+  await Promise.all(chains.values());
+  return {
+    async stop() {
+      stopped = true;
+      await informer.stop();
+      await Promise.all(chains.values());
+    },
+  };
+}
+
+async function applyPod(
+  core: CoreV1Api,
+  options: PodWatcherOptions,
+  pod: V1Pod,
+  deleted: boolean,
+): Promise<void> {
+  const podKey = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+  const facts = deleted ? undefined : computePodFacts(pod, options.clock());
+  if (!facts) {
+    if (options.world.findPod(podKey)) {
+      options.world.stopPod(podKey);
+      options.log("Stopped node", { pod: podKey });
+      options.onChange();
+    }
+    return;
+  }
+  if (options.world.hasPod(podKey, facts.uid)) return;
+  const boot = await readBootstrap(core, pod, facts);
+  const problem = options.world.startNode(facts, boot);
+  if (problem)
+    options.log("Started with default config: emqx.conf does not parse", { pod: podKey, error: problem });
+  options.log("Started node", {
+    pod: podKey,
+    node: facts.nodeName,
+    role: facts.role,
+    version: facts.versionInfo.version,
+  });
+  options.onChange();
+}
+
+async function readBootstrap(core: CoreV1Api, pod: V1Pod, facts: PodFacts): Promise<NodeBootstrap> {
+  const volumes = pod.spec?.volumes ?? [];
+  const secretName =
+    volumes.find((v) => v.name === "bootstrap-api-key")?.secret?.secretName ??
+    `${facts.clusterName}-bootstrap-api-key`;
+  const configName =
+    volumes.find((v) => v.name === "bootstrap-config")?.configMap?.name ?? `${facts.clusterName}-configs`;
+  const [secret, configMap] = await Promise.all([
+    ignoreNotFound(core.readNamespacedSecret({ name: secretName, namespace: facts.namespace })),
+    ignoreNotFound(core.readNamespacedConfigMap({ name: configName, namespace: facts.namespace })),
+  ]);
+  const encoded = secret?.data?.bootstrap_api_key;
+  return {
+    bootstrapKeys: encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8"),
+    configText: configMap?.data?.["emqx.conf"],
+  };
+}
+
+async function ignoreNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (e) {
+    if ((e as { code?: number }).code === 404) return undefined;
+    throw e;
+  }
+}
