@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import {
+  busPatterns,
+  DetailType,
+  EVENT_SOURCE_FORWARDER,
+  EVENT_SOURCE_SCALE,
+  EVENT_SOURCE_STATUS,
+  HintSchema,
+  ScaleRequestSchema,
+  StatusTransitionSchema,
+} from "../src/bus.ts";
+
+const transition = {
+  cluster: "prod",
+  namespace: "default",
+  name: "emqx",
+  uid: "uid-1",
+  from: "ReplicantNodesReady",
+  to: "Ready",
+  core: { ready: 2, desired: 2 },
+  replicant: { ready: 3, desired: 3 },
+  revisions: { core: { current: "abc", update: "abc" }, replicant: { current: "def", update: "def" } },
+  time: "2026-01-01T00:00:00Z",
+};
+
+describe("HintSchema", () => {
+  it("accepts a hint naming a CR and nothing more", () => {
+    const hint = {
+      cluster: "prod",
+      namespace: "default",
+      name: "emqx",
+      uid: "u",
+      resourceVersion: "7",
+      cause: "child",
+    };
+    expect(HintSchema.parse({ ...hint, spec: { image: "x" } })).toEqual(hint);
+  });
+
+  it.each(["added", "modified", "deleted", "child", "resync", "requeue", "scale"])(
+    "accepts cause %s",
+    (cause) => {
+      expect(HintSchema.safeParse({ cluster: "c", namespace: "n", name: "x", cause }).success).toBe(true);
+    },
+  );
+
+  it("rejects an unknown cause or an empty name", () => {
+    expect(HintSchema.safeParse({ cluster: "c", namespace: "n", name: "x", cause: "created" }).success).toBe(
+      false,
+    );
+    expect(HintSchema.safeParse({ cluster: "c", namespace: "n", name: "", cause: "added" }).success).toBe(
+      false,
+    );
+  });
+});
+
+describe("StatusTransitionSchema", () => {
+  it("accepts a Ready transition with counts and revisions", () => {
+    expect(StatusTransitionSchema.parse(transition)).toEqual(transition);
+  });
+
+  it("accepts None as the phase of a CR without conditions", () => {
+    expect(StatusTransitionSchema.safeParse({ ...transition, from: "None" }).success).toBe(true);
+    expect(StatusTransitionSchema.safeParse({ ...transition, to: "Broken" }).success).toBe(false);
+  });
+});
+
+describe("ScaleRequestSchema", () => {
+  it("accepts a role and a non-negative replica count", () => {
+    const request = { cluster: "c", namespace: "n", name: "x", role: "replicant", replicas: 5 };
+    expect(ScaleRequestSchema.parse(request)).toEqual(request);
+    expect(ScaleRequestSchema.safeParse({ ...request, replicas: -1 }).success).toBe(false);
+    expect(ScaleRequestSchema.safeParse({ ...request, role: "edge" }).success).toBe(false);
+  });
+});
+
+describe("busPatterns", () => {
+  it("are EventBridge patterns on source and detail-type", () => {
+    expect(busPatterns.statusTransitions).toEqual({
+      source: [EVENT_SOURCE_STATUS],
+      "detail-type": [DetailType.StatusTransition],
+    });
+    expect(busPatterns.scaleRequests).toEqual({
+      source: [EVENT_SOURCE_SCALE],
+      "detail-type": ["ScaleRequest"],
+    });
+    expect(busPatterns.reconcileHints.source).toContain(EVENT_SOURCE_FORWARDER);
+    expect(busPatterns.reconcileHints["detail-type"]).toEqual(["ReconcileHint"]);
+  });
+
+  it("are plain JSON, as EventBridge receives them", () => {
+    expect(JSON.parse(JSON.stringify(busPatterns))).toEqual(busPatterns);
+  });
+});
