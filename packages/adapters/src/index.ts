@@ -1,2 +1,3 @@
+export * from "./emqx/index.ts";
 export * from "./errors.ts";
 export * from "./kube/index.ts";

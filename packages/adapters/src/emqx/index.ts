@@ -1,0 +1,5 @@
+export * from "./EmqxApiClient.ts";
+export * from "./endpoints.ts";
+export * from "./errors.ts";
+export * from "./schemas.ts";
+export * from "./transport.ts";
