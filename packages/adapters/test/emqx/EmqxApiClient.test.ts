@@ -25,7 +25,7 @@ const stoppedCore = {
 };
 
 /** A healthy EMQX stand-in: checks Basic auth like EMQX and answers the endpoints the client uses. */
-function emqx(req: SeenRequest, res: import("node:http").ServerResponse): void {
+function emqx(req: SeenRequest, res: import("node:http").ServerResponse): unknown {
   if (req.url.endsWith("/availability_check")) return json(res, 200, {});
   if (req.headers.authorization !== basic) {
     return json(res, 401, { code: "BAD_API_KEY_OR_SECRET", message: "Check api_key/api_secret" });
@@ -35,7 +35,7 @@ function emqx(req: SeenRequest, res: import("node:http").ServerResponse): void {
     return json(res, 404, { code: "NOT_FOUND", message: "Node not found" });
   if (req.url.startsWith("/api/v5/configs") && req.method === "GET") {
     res.writeHead(200, { "content-type": "text/plain" });
-    return void res.end("node.cookie = secret\n");
+    return res.end("node.cookie = secret\n");
   }
   if (req.url.startsWith("/api/v5/configs")) {
     if (req.body.includes("invalid")) return json(res, 400, { code: "BAD_REQUEST", message: "parse error" });
