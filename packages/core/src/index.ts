@@ -1,1 +1,3 @@
 export type * from "./plan/types.ts";
+export * from "./children/index.ts";
+export * from "./template/index.ts";
