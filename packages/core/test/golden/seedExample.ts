@@ -1,0 +1,52 @@
+import { type Emqx, EmqxSchema } from "@emqx-reconciler/api";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import {
+  buildBootstrapSecret,
+  buildConfigMap,
+  buildCookieSecret,
+  buildCorePdb,
+  buildCoreSet,
+  buildDashboardService,
+  buildHeadlessService,
+  buildListenersService,
+  buildReplicantPdb,
+  buildReplicantSet,
+} from "../../src/children/index.ts";
+
+/** `examples/emqx-core-replicant.yaml` as stored in the cluster: namespace `default`, a uid, CRD defaults applied. */
+export function seedExample(): Emqx {
+  return EmqxSchema.parse({
+    apiVersion: "apps.emqx.io/v2beta1",
+    kind: "EMQX",
+    metadata: { name: "emqx", namespace: "default", uid: "6f1d0c56-0f1e-4c8e-9d6a-3b1f2a4c5d6e" },
+    spec: {
+      image: "emqx/emqx:6.0.1",
+      config: { data: 'license {\n  key = "evaluation"\n}\n' },
+      coreTemplate: { spec: { replicas: 2, resources: { requests: { cpu: "250m", memory: "512Mi" } } } },
+      replicantTemplate: { spec: { replicas: 3, resources: { requests: { cpu: "250m", memory: "1Gi" } } } },
+      dashboardServiceTemplate: { spec: { type: "LoadBalancer" } },
+    },
+  });
+}
+
+/** Fixed stand-ins for the generated secrets, so the rendering is reproducible. */
+export const GOLDEN_PASSWORD = "p".repeat(54) + "0123456789";
+export const GOLDEN_COOKIE = "c".repeat(54) + "9876543210";
+
+/** Every child a first reconcile of the seed example creates, in apply order, listeners already on replicants. */
+export function renderSeedExample(): KubernetesObject[] {
+  const emqx = seedExample();
+  const objects = [
+    buildCookieSecret(emqx, { randomCookie: GOLDEN_COOKIE }),
+    buildBootstrapSecret(emqx, { password: GOLDEN_PASSWORD }),
+    buildHeadlessService(emqx),
+    buildConfigMap(emqx),
+    buildCoreSet(emqx),
+    buildReplicantSet(emqx),
+    buildCorePdb(emqx),
+    buildReplicantPdb(emqx),
+    buildDashboardService(emqx),
+    buildListenersService(emqx, { useReplicantSelector: true }),
+  ];
+  return objects.filter((o): o is NonNullable<typeof o> => o !== undefined);
+}
