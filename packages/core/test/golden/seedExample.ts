@@ -30,8 +30,8 @@ export function seedExample(): Emqx {
 }
 
 /** Fixed stand-ins for the generated secrets, so the rendering is reproducible. */
-export const GOLDEN_PASSWORD = "p".repeat(54) + "0123456789";
-export const GOLDEN_COOKIE = "c".repeat(54) + "9876543210";
+export const GOLDEN_PASSWORD = `${"p".repeat(54)}0123456789`;
+export const GOLDEN_COOKIE = `${"c".repeat(54)}9876543210`;
 
 /** Every child a first reconcile of the seed example creates, in apply order, listeners already on replicants. */
 export function renderSeedExample(): KubernetesObject[] {
