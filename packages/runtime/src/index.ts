@@ -7,3 +7,6 @@ export {
   validatePattern,
 } from "./embedded/patternMatcher.ts";
 export * from "./embedded/putEvents.ts";
+export * from "./embedded/queueMetrics.ts";
+export * from "./embedded/rateLimiter.ts";
+export * from "./embedded/workQueue.ts";

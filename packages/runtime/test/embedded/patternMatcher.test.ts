@@ -70,6 +70,20 @@ describe("matchesPattern beyond the doc examples", () => {
     expect(match({ ip: [{ cidr: "10.1.2.3" }] }, { ip: "10.1.2.3" })).toBe(true);
   });
 
+  it("bounds IPv4 blocks exactly, from /0 to /32", () => {
+    const in24 = { ip: [{ cidr: "10.0.0.0/24" }] };
+    expect(match(in24, { ip: "10.0.0.0" })).toBe(true);
+    expect(match(in24, { ip: "10.0.0.255" })).toBe(true);
+    expect(match(in24, { ip: "10.0.1.0" })).toBe(false);
+    expect(match(in24, { ip: "9.255.255.255" })).toBe(false);
+    expect(match({ ip: [{ cidr: "0.0.0.0/0" }] }, { ip: "255.255.255.255" })).toBe(true);
+    expect(match({ ip: [{ cidr: "10.0.0.7/32" }] }, { ip: "10.0.0.8" })).toBe(false);
+    expect(match({ ip: [{ cidr: "10.0.0.9/24" }] }, { ip: "10.0.0.1" })).toBe(true);
+    for (const bad of ["256.0.0.1", "10.0.0", "10.0.0.0.1", "10..0.1", "1234.0.0.1", " 10.0.0.1"]) {
+      expect(match({ ip: [{ cidr: "0.0.0.0/0" }] }, { ip: bad })).toBe(false);
+    }
+  });
+
   it("ORs operators and literals inside one array", () => {
     const pattern = { state: ["stopped", { prefix: "run" }, { exists: false }] };
     expect(match(pattern, { state: "stopped" })).toBe(true);
