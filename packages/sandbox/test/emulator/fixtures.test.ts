@@ -149,9 +149,8 @@ function authHeader(auth: string | undefined, token: string | undefined): Record
 }
 
 function mapNames(text: string, from: readonly string[], to: readonly string[]): string {
-  return from
-    .reduce((s, name, i) => s.split(name).join(`\u0000${i}\u0000`), text)
-    .replace(/\u0000(\d+)\u0000/g, (_, i) => to[Number(i)] ?? "");
+  const marked = from.reduce((s, name, i) => s.split(name).join(`<<name#${i}>>`), text);
+  return marked.replace(/<<name#(\d+)>>/g, (_, i) => to[Number(i)] ?? "");
 }
 
 function isError(body: unknown): boolean {
