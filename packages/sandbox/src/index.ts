@@ -1,0 +1,19 @@
+/** Public API of the sandbox: build the binaries, start, find, inspect and stop named sandboxes. Dev/test only. */
+export {
+  type BinaryName,
+  type BinaryPaths,
+  type EnsureBinariesOptions,
+  ensureBinaries,
+  KUBERNETES_VERSION,
+} from "./build.ts";
+export { SandboxError } from "./errors.ts";
+export { type StartSandboxOptions, startSandbox } from "./launcher.ts";
+export {
+  findSandbox,
+  type KubectlResult,
+  type ProcessStatus,
+  type Sandbox,
+  type SandboxStatus,
+  sandboxStatus,
+  stopSandbox,
+} from "./sandboxes.ts";
