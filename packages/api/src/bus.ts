@@ -19,6 +19,7 @@ export const EventSource = {
 } as const;
 export type EventSource = (typeof EventSource)[keyof typeof EventSource];
 
+/** Shorthands for `EventSource` members. */
 export const EVENT_SOURCE_FORWARDER = EventSource.Forwarder;
 export const EVENT_SOURCE_RESYNC = EventSource.Resync;
 export const EVENT_SOURCE_STATUS = EventSource.Status;
@@ -59,10 +60,12 @@ export const HintSchema = z.object({
   resourceVersion: z.string().optional(),
   cause: z.enum(Object.values(HintCause) as [HintCause, ...HintCause[]]),
 });
+/** A parsed hint. */
 export type Hint = z.output<typeof HintSchema>;
 
 /** Lifecycle phase: the first True lifecycle condition (what `kubectl get emqx` shows), or `None`. */
 export const PhaseSchema = z.enum([...LIFECYCLE_CONDITIONS, "None"]);
+/** A lifecycle phase. */
 export type Phase = z.output<typeof PhaseSchema>;
 
 const NodeCountsSchema = z.object({ ready: z.int().min(0), desired: z.int().min(0) });
@@ -82,6 +85,7 @@ export const StatusTransitionSchema = z.object({
   /** When the transition was observed (RFC 3339). */
   time: z.iso.datetime({ offset: true }),
 });
+/** A parsed status transition. */
 export type StatusTransition = z.output<typeof StatusTransitionSchema>;
 
 /** Asks the scale function to set one role's replicas; the reconciler's limits still apply. */
@@ -92,6 +96,7 @@ export const ScaleRequestSchema = z.object({
   role: z.enum(["core", "replicant"]),
   replicas: z.int().min(0),
 });
+/** A parsed scale request. */
 export type ScaleRequest = z.output<typeof ScaleRequestSchema>;
 
 /** An EventBridge event pattern matching on source and detail type. */

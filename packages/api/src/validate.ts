@@ -14,6 +14,7 @@ export interface Limits {
   maxConfigBytes: number;
 }
 
+/** Limits used for every field not given to `validateEmqx`. */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxReplicas: 100,
   maxConfigBytes: 512 * 1024,
@@ -26,6 +27,7 @@ export interface ValidationIssue {
   message: string;
 }
 
+/** The defaulted object, or every issue found; never both. */
 export type ValidateEmqxResult = { ok: true; emqx: Emqx } | { ok: false; issues: ValidationIssue[] };
 
 /** `["spec", "bootstrapAPIKeys", 0, "key"]` → `spec.bootstrapAPIKeys[0].key`. */

@@ -11,9 +11,13 @@ import type { V1PodSecurityContext, V1Probe, V1SecurityContext } from "@kubernet
 export const DEFAULT_CORE_REPLICAS_WHEN_TEMPLATE_ABSENT = 1;
 /** Field-level `replicas` default of a template `spec` that is present without `replicas`. */
 export const DEFAULT_TEMPLATE_REPLICAS = 2;
+/** `spec.clusterDomain` default, used in core node names and `EMQX_CLUSTER__DNS__NAME`. */
 export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+/** `spec.revisionHistoryLimit` default: old scaled-down sets kept. */
 export const DEFAULT_REVISION_HISTORY_LIMIT = 3;
+/** `spec.config.mode` default (only when `config` is present, like the CRD). */
 export const DEFAULT_CONFIG_MODE = "Merge";
+/** `spec.updateStrategy.type`: the only strategy, blue-green. */
 export const DEFAULT_UPDATE_STRATEGY_TYPE = "Recreate";
 /** Field-level defaults of `evacuationStrategy.connEvictRate` / `sessEvictRate`. */
 export const DEFAULT_EVICT_RATE = 1000;

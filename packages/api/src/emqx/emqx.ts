@@ -40,5 +40,9 @@ export const EmqxSchema = z.object({
   status: EmqxStatusSchema.optional(),
 });
 
+/** An EMQX object after defaulting: what every consumer works with. */
 export type Emqx = z.output<typeof EmqxSchema>;
+/** Loosely typed object metadata. */
 export type EmqxMetadata = z.output<typeof EmqxMetadataSchema>;
+/** What a user may write: the input side of `EmqxSchema` (defaults optional, quantities as numbers or strings). */
+export type EmqxInput = z.input<typeof EmqxSchema>;

@@ -179,6 +179,9 @@ export const EmqxSpecSchema = z
   })
   .describe("Desired state of the EMQX cluster.");
 
+/** `spec` after the CRD defaults: replicas, probes, security contexts, updateStrategy… are always set. */
 export type EmqxSpec = z.output<typeof EmqxSpecSchema>;
+/** One `spec.bootstrapAPIKeys` entry. */
 export type BootstrapApiKey = z.output<typeof BootstrapApiKeySchema>;
+/** `dashboardServiceTemplate` / `listenersServiceTemplate`, `enabled` defaulted. */
 export type ServiceTemplate = z.output<typeof ServiceTemplateSchema>;

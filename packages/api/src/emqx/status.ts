@@ -113,8 +113,13 @@ export const EmqxStatusSchema = z
   })
   .describe("Observed state of the EMQX cluster.");
 
+/** One `status.conditions` entry. */
 export type Condition = z.output<typeof ConditionSchema>;
+/** A status node entry; `name` and `node` are both set, to the same value. */
 export type EmqxNode = z.output<typeof EmqxNodeSchema>;
+/** `coreNodesStatus` / `replicantNodesStatus`, counts defaulted to 0. */
 export type EmqxNodesStatus = z.output<typeof EmqxNodesStatusSchema>;
+/** One `status.nodeEvacuationsStatus` entry. */
 export type NodeEvacuationStatus = z.output<typeof NodeEvacuationStatusSchema>;
+/** `status` as read and as written. */
 export type EmqxStatus = z.output<typeof EmqxStatusSchema>;

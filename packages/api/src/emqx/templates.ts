@@ -193,5 +193,7 @@ export const EmqxReplicantTemplateSchema = z
     "Replicant nodes, run as a ReplicaSet <name>-replicant-<hash>. Absent means 0 replicants; the scale subresource sets spec.replicas here.",
   );
 
+/** `spec.coreTemplate`, with `spec` and its defaults always present. */
 export type EmqxCoreTemplate = z.output<typeof EmqxCoreTemplateSchema>;
+/** `spec.replicantTemplate`, with `spec.replicas` always present (0 = no replicants). */
 export type EmqxReplicantTemplate = z.output<typeof EmqxReplicantTemplateSchema>;
