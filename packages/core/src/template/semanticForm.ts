@@ -24,6 +24,7 @@ const ZERO_IS_MEANINGFUL = new Set([
   "activeDeadlineSeconds",
   "expirationSeconds",
   "priority",
+  "tolerationSeconds",
 ]);
 const EMPTY_IS_MEANINGFUL = new Set(["storageClassName"]);
 /** Free-form string maps: every value counts, including `""`. */
