@@ -5,6 +5,7 @@ import { childMeta, namespaceOf } from "./meta.ts";
 import { podLabels, type RoleTemplate } from "./podTemplate.ts";
 import { hasContent } from "./util.ts";
 
+/** Options of `buildCoreSet` / `buildReplicantSet`. */
 export interface SetOptions {
   /** Overrides `status.<role>NodesStatus.collisionCount` when naming the set. */
   readonly collisionCount?: number;

@@ -36,6 +36,7 @@ export function buildHeadlessService(emqx: Emqx): V1Service {
   };
 }
 
+/** Options of the dashboard and listeners Services. */
 export interface ExposedServiceOptions {
   /**
    * HOCON text the ports derive from. The operator uses the LIVE cluster config (`GET /api/v5/configs`,
@@ -86,6 +87,7 @@ export function buildDashboardService(
   );
 }
 
+/** Options of the listeners Service. */
 export interface ListenersServiceOptions extends ExposedServiceOptions {
   /**
    * Select replicant pods instead of core pods. The operator switches once replicants exist and
