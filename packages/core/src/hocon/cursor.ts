@@ -180,7 +180,10 @@ export class Cursor {
     return decoded;
   }
 
-  /** Reads a `"""..."""` string: raw text, no escapes; extra quotes before the closing three belong to it. */
+  /**
+   * Reads a `"""..."""` string: raw text, no escapes; extra quotes before the closing three belong to it. EMQX's
+   * indented form `"""~ ... ~"""` is dedented the way EMQX reads it (see {@link dedentTilde}).
+   */
   readTriple(): string {
     const open = this.mark();
     const start = this.pos + 3;
@@ -192,6 +195,23 @@ export class Cursor {
       this.lineStart = i + 1;
     }
     this.pos = end + 3;
-    return this.text.slice(start, end);
+    const raw = this.text.slice(start, end);
+    return raw.startsWith("~") ? dedentTilde(raw) : raw;
   }
+}
+
+/**
+ * EMQX's indented multi-line string (hocon 0.42+): the rest of the `"""~` line is dropped, a closing `~` and the
+ * blank indentation before it are dropped, and the indentation common to all non-blank lines is removed.
+ */
+export function dedentTilde(raw: string): string {
+  const firstBreak = raw.indexOf("\n");
+  let body = firstBreak === -1 ? raw.slice(1) : raw.slice(firstBreak + 1);
+  if (body.endsWith("~")) body = body.slice(0, -1).replace(/\n[ \t]*$/, "");
+  const lines = body.split("\n");
+  const indents = lines
+    .filter((line) => line.trim() !== "")
+    .map((line) => /^[ \t]*/.exec(line)?.[0].length ?? 0);
+  const common = indents.length === 0 ? 0 : Math.min(...indents);
+  return lines.map((line) => line.slice(Math.min(common, /^[ \t]*/.exec(line)?.[0].length ?? 0))).join("\n");
 }
