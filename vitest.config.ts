@@ -6,5 +6,6 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 600_000,
+    globalSetup: ["test/setup/sandbox.ts"],
   },
 });

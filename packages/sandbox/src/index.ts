@@ -14,6 +14,8 @@ export {
   type ProcessStatus,
   type Sandbox,
   type SandboxStatus,
+  type StopSandboxOptions,
   sandboxStatus,
   stopSandbox,
 } from "./sandboxes.ts";
+export { TestSandboxEnv, useTestSandbox } from "./testing.ts";

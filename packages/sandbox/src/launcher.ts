@@ -5,8 +5,7 @@
  * any failure stops what was started.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import {
@@ -17,7 +16,6 @@ import {
   waitForReadyz,
 } from "./bootstrap.ts";
 import { type BinaryPaths, ensureBinaries } from "./build.ts";
-import { generateCertificates } from "./certs.ts";
 import {
   buildApiserverArgs,
   buildControllerManagerArgs,
@@ -29,12 +27,12 @@ import {
 import { SandboxError } from "./errors.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { withFileLock } from "./lock.ts";
-import { EMULATOR_ENTRY, sandboxDir, stateRoot } from "./paths.ts";
-import { allocatePorts } from "./ports.ts";
+import { EMULATOR_ENTRY, stateRoot } from "./paths.ts";
+import { prepareSandbox, sweepOrphans } from "./prepare.ts";
 import { isRunning, logTail, type ProcessRecord, spawnDaemon } from "./processes.ts";
-import { listSandboxStates, removeSandboxFiles, type Sandbox, toSandbox } from "./sandboxes.ts";
+import { removeSandboxFiles, type Sandbox, toSandbox } from "./sandboxes.ts";
 import { DEFAULT_POD_START_DELAY_MS, renderStages } from "./stages.ts";
-import { healthOf, readState, type SandboxState, writeState } from "./state.ts";
+import { type SandboxState, writeState } from "./state.ts";
 
 /** Options for {@link startSandbox}. */
 export interface StartSandboxOptions {
@@ -68,73 +66,6 @@ function validate(options: StartSandboxOptions): { name: string; nodes: number; 
   return { name, nodes, podStartDelayMs: options.podStartDelayMs ?? DEFAULT_POD_START_DELAY_MS };
 }
 
-/** The lowest 127.N.0.0/16 (N ≥ 1) no live sandbox uses, so emulators of two sandboxes never share a pod IP. */
-async function choosePodCidr(): Promise<string> {
-  const live = await listSandboxStates();
-  const used = new Set(live.filter((s) => healthOf(s) !== "stale").map((s) => s.podCidr));
-  for (let octet = 1; octet < 255; octet++)
-    if (!used.has(`127.${octet}.0.0/16`)) return `127.${octet}.0.0/16`;
-  throw new SandboxError("no free loopback range left for pod IPs (254 sandboxes running?)");
-}
-
-/** Reserves the name's folder, ports and pod range; writes the first state.json (not ready, no processes). */
-async function prepare(
-  name: string,
-  bins: BinaryPaths,
-  nodes: number,
-  podStartDelayMs: number,
-  ownerPid?: number,
-) {
-  const dir = sandboxDir(name);
-  const existing = await readState(dir);
-  const health = existing && healthOf(existing);
-  if (health === "running" || health === "starting")
-    throw new SandboxError(
-      `sandbox '${name}' is already ${health}; stop it first with 'emqx-reconciler sandbox down --name ${name}'`,
-    );
-  await removeSandboxFiles(dir, existing);
-  await rm(join(dir, "logs"), { recursive: true, force: true });
-  await mkdir(join(dir, "logs"), { recursive: true });
-  const [certs, [etcdClient, etcdPeer, apiserver], podCidr, etcdDataDir] = await Promise.all([
-    generateCertificates(dir),
-    allocatePorts(3),
-    choosePodCidr(),
-    mkdtemp(join(tmpdir(), `emqx-sandbox-${name}-etcd-`)),
-  ]);
-  const ports = {
-    etcdClient: etcdClient as number,
-    etcdPeer: etcdPeer as number,
-    apiserver: apiserver as number,
-  };
-  const layout: SandboxLayout = {
-    certs,
-    kubeconfigPath: join(dir, "kubeconfig"),
-    etcdDataDir,
-    ports,
-    podCidr,
-    stagesFile: join(dir, "kwok-stages.yaml"),
-  };
-  const state: SandboxState = {
-    name,
-    createdAt: new Date().toISOString(),
-    ready: false,
-    startedBy: process.pid,
-    ownerPid,
-    dir,
-    kubeconfigPath: layout.kubeconfigPath,
-    apiserverUrl: `https://127.0.0.1:${ports.apiserver}`,
-    ports,
-    podCidr,
-    binDir: bins.dir,
-    etcdDataDir,
-    podStartDelayMs,
-    nodes,
-    processes: [],
-  };
-  await writeState(state);
-  return { state, layout };
-}
-
 /** Starts a new sandbox and resolves once it is usable. Builds the binaries first if needed. */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<Sandbox> {
   const { name, nodes, podStartDelayMs } = validate(options);
@@ -143,9 +74,10 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   await mkdir(stateRoot(), { recursive: true });
   const started = Date.now();
   const progress = (line: string) => report(`[+${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
-  const { state, layout } = await withFileLock(join(stateRoot(), ".allocate.lock"), () =>
-    prepare(name, bins, nodes, podStartDelayMs, options.ownerPid),
-  );
+  const { state, layout } = await withFileLock(join(stateRoot(), ".allocate.lock"), async () => {
+    await sweepOrphans(progress);
+    return prepareSandbox({ name, binDir: bins.dir, nodes, podStartDelayMs, ownerPid: options.ownerPid });
+  });
   try {
     await runStartSequence(state, layout, bins, { ...options, nodes, podStartDelayMs, progress });
     state.ready = true;

@@ -110,11 +110,21 @@ export async function findSandbox(name = "default"): Promise<Sandbox | undefined
   return state && healthOf(state) === "running" ? toSandbox(state) : undefined;
 }
 
-/** Stops a sandbox by name: every process it started, by pid, in order; then removes its files. */
-export async function stopSandbox(name = "default"): Promise<boolean> {
+/** Options for {@link stopSandbox}. */
+export interface StopSandboxOptions {
+  /** Keep the sandbox's `logs/` folder for a post-mortem. @default true */
+  keepLogs?: boolean;
+}
+
+/**
+ * Stops a sandbox by name: every process it started, by pid, in order; then removes its files. Resolves to
+ * whether there was a sandbox of that name.
+ */
+export async function stopSandbox(name = "default", options: StopSandboxOptions = {}): Promise<boolean> {
   const dir = sandboxDir(name);
   const state = await readState(dir);
   await removeSandboxFiles(dir, state);
+  if (options.keepLogs === false) await rm(dir, { recursive: true, force: true });
   return state !== undefined;
 }
 
