@@ -23,8 +23,8 @@ import {
  * The scale subresource, so `kubectl scale emqx/<name> --replicas=N` and a HorizontalPodAutoscaler drive the
  * replicant count (cores hold the data and are scaled by editing the spec).
  *
- * - `specReplicasPath`: replicant replicas, as in the operator. It always exists because `replicantTemplate`
- *   defaults to `{spec: {replicas: 0}}` (a GET of the scale fails on a missing path).
+ * - `specReplicasPath`: replicant replicas, as in the operator. It exists once `replicantTemplate` is declared
+ *   (replicas may be 0); on a core-only CR a GET of the scale fails on the missing path, as for any CRD.
  * - `statusReplicasPath`: the operator's points at `.status.replicantNodeReplicas`, which does not exist, so its
  *   scale always reports 0. We use `replicantNodesStatus.readyReplicas`, the replicant nodes observed running —
  *   like a Deployment's `status.replicas` it counts old and new sets during an update.

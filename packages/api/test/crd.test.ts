@@ -136,10 +136,14 @@ describe("renderCrd", () => {
     expect(field(SCALE_SUBRESOURCE.specReplicasPath)).toMatchObject({ type: "integer" });
     expect(field(SCALE_SUBRESOURCE.statusReplicasPath)).toMatchObject({ type: "integer" });
     expect(field(SCALE_SUBRESOURCE.labelSelectorPath)).toMatchObject({ type: "string" });
-    // The spec path exists even when the user wrote no replicantTemplate.
-    expect(applyCrdDefaults({ image: IMAGE }, at("spec") as Node)).toMatchObject({
+    // A declared template without replicas gets the path through the field-level default.
+    expect(
+      applyCrdDefaults({ image: IMAGE, replicantTemplate: { metadata: {} } }, at("spec") as Node),
+    ).toMatchObject({
       replicantTemplate: { spec: { replicas: 0 } },
     });
+    // No replicantTemplate is invented for a core-only CR (the operator's CRD has no such default either).
+    expect(applyCrdDefaults({ image: IMAGE }, at("spec") as Node)).not.toHaveProperty("replicantTemplate");
   });
 
   it.each([

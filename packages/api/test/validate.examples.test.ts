@@ -66,8 +66,8 @@ describe("EMQX examples", () => {
     expect(spec.config?.data).toMatch(/license\s*\{\s*key\s*=\s*"[^"]+"\s*\}/);
     expect(spec.coreTemplate.spec.replicas).toBe(2);
     expect(spec.coreTemplate.spec.resources?.requests).toEqual({ cpu: "250m", memory: "512Mi" });
-    expect(spec.replicantTemplate.spec.replicas).toBe(3);
-    expect(spec.replicantTemplate.spec.resources?.requests).toEqual({ cpu: "250m", memory: "1Gi" });
+    expect(spec.replicantTemplate?.spec.replicas).toBe(3);
+    expect(spec.replicantTemplate?.spec.resources?.requests).toEqual({ cpu: "250m", memory: "1Gi" });
     expect(spec.dashboardServiceTemplate?.spec?.type).toBe("LoadBalancer");
   });
 });

@@ -169,7 +169,7 @@ export const EmqxSpecSchema = z
       .describe("How many old, scaled-down StatefulSets and ReplicaSets are kept."),
     updateStrategy: UpdateStrategySchema,
     coreTemplate: EmqxCoreTemplateSchema,
-    replicantTemplate: EmqxReplicantTemplateSchema,
+    replicantTemplate: EmqxReplicantTemplateSchema.optional(),
     dashboardServiceTemplate: ServiceTemplateSchema.optional().describe(
       "Template of the <name>-dashboard Service.",
     ),

@@ -177,23 +177,25 @@ export const EmqxCoreTemplateSchema = z
   );
 
 /**
- * Replicant nodes. The operator treats an absent template, one without `spec`, and `replicas: 0` alike: replicants
- * exist only when `spec.replicas` is above 0. We default the first two to `{spec: {replicas: 0}}` (in code and in
- * the CRD), which means the same, so that `.spec.replicantTemplate.spec.replicas` always exists: the scale
- * subresource's GET fails when its `specReplicasPath` is missing, and HPA and `kubectl scale` start with a GET.
- * `spec: {}` still defaults to 2 replicas, as in the operator.
+ * Replicant nodes. Absent (as in the operator's CRD, no default) means no replicants; so do a template without
+ * `spec` and `replicas: 0` — replicants exist only when `spec.replicas` is above 0. `spec: {}` defaults to 2
+ * replicas, as in the operator.
+ *
+ * We deliberately do not default the whole template (that would add a `replicantTemplate` to every stored core-only
+ * CR, a visible difference from the operator). Consequence: the scale subresource (`kubectl scale`, HPA) works once
+ * a `replicantTemplate` is declared (replicas may be 0); on a core-only CR its GET fails, since the replicas path
+ * is missing.
  */
 export const EmqxReplicantTemplateSchema = z
   .object({
     metadata: TemplateMetadataSchema.optional(),
     spec: EmqxReplicantTemplateSpecSchema.prefault({ replicas: 0 }),
   })
-  .prefault({ spec: { replicas: 0 } })
   .describe(
-    "Replicant nodes, run as a ReplicaSet <name>-replicant-<hash>. Absent means 0 replicants; the scale subresource sets spec.replicas here.",
+    "Replicant nodes, run as a ReplicaSet <name>-replicant-<hash>. Absent means no replicants; the scale subresource sets spec.replicas here.",
   );
 
 /** `spec.coreTemplate`, with `spec` and its defaults always present. */
 export type EmqxCoreTemplate = z.output<typeof EmqxCoreTemplateSchema>;
-/** `spec.replicantTemplate`, with `spec.replicas` always present (0 = no replicants). */
+/** `spec.replicantTemplate` when declared, with `spec.replicas` always present (0 = no replicants). */
 export type EmqxReplicantTemplate = z.output<typeof EmqxReplicantTemplateSchema>;

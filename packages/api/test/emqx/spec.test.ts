@@ -58,13 +58,16 @@ describe("EmqxSpecSchema defaults (reference §1.5)", () => {
     expect(parsed.coreTemplate).toEqual(coreTemplate);
   });
 
+  it("leaves an absent replicantTemplate absent, as the operator's CRD does", () => {
+    expect(parse({}).replicantTemplate).toBeUndefined();
+  });
+
   it.each([
-    ["absent → 0 replicas (no replicants, same meaning as the operator's nil)", {}, 0],
     ["present without spec → 0 replicas", { replicantTemplate: { metadata: {} } }, 0],
     ["spec without replicas → field-level 2", { replicantTemplate: { spec: {} } }, 2],
   ])("replicantTemplate %s", (_name, spec, replicas) => {
     const parsed = parse(spec);
-    expect(parsed.replicantTemplate.spec).toEqual({ replicas, ...NESTED });
+    expect(parsed.replicantTemplate?.spec).toEqual({ replicas, ...NESTED });
   });
 
   it("fills the top-level defaults", () => {

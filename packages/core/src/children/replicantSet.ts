@@ -10,10 +10,10 @@ import { roleTemplate } from "./podTemplate.ts";
  * labels, no `POD_NAME`, `EMQX_HOST` from `status.podIP`, emptyDir data and log volumes, and its own
  * `topologySpreadConstraints` (operator 2.3-dev quirk §8.15 copied the core's; we, like 2.2, do not).
  *
- * A CR without replicants has `replicantTemplate.spec.replicas: 0` (the schema's default) and still yields a
- * 0-replica set: the operator creates one for an explicit 0, and an existing set must be scaled to it. Whether to
- * create it (the operator: only once `CoreNodesReady`; never needed while replicas is 0 and no replicant set
- * exists) is the plan's decision. Undefined only for an object that skipped the schema and has no spec.
+ * Undefined when the CR declares no `replicantTemplate` (no replicants, as with the operator's nil template). A
+ * declared template with `replicas: 0` yields a 0-replica set: the operator creates one for an explicit 0, and an
+ * existing set must be scaled to it. Whether to create it (the operator: only once `CoreNodesReady`) is the plan's
+ * decision.
  */
 export function buildReplicantSet(emqx: Emqx, options: SetOptions = {}): V1ReplicaSet | undefined {
   const template = roleTemplate(emqx, "replicant");

@@ -13,8 +13,8 @@ describe("buildReplicantSet", () => {
     expect(buildReplicantSet({ ...emqx, spec: spec as typeof emqx.spec })).toBeUndefined();
   });
 
-  it("has 0 replicas for a core-only CR (the schema's default), and for an explicit 0", () => {
-    expect(buildReplicantSet(makeEmqx())?.spec?.replicas).toBe(0);
+  it("is absent for a core-only CR and has 0 replicas for an explicit 0", () => {
+    expect(buildReplicantSet(makeEmqx())).toBeUndefined();
     expect(buildReplicantSet(replicantSpec({ replicas: 0 }))?.spec?.replicas).toBe(0);
   });
 

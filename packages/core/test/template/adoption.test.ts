@@ -84,7 +84,7 @@ describe("adopting a set the Go operator created", () => {
 
   it("still sees a real change made to the CR afterwards", () => {
     const emqx = seedExample();
-    const spec = emqx.spec.replicantTemplate.spec;
+    const spec = emqx.spec.replicantTemplate?.spec;
     if (spec) spec.resources = { requests: { cpu: "500m", memory: "1Gi" } };
     expect(templatesDiffer(buildReplicantSet(emqx)?.spec?.template ?? {}, operatorReplicantTemplate)).toBe(
       true,
