@@ -1,5 +1,6 @@
-import { Cursor, isSpace } from "./cursor.ts";
+import { Cursor } from "./cursor.ts";
 import type { Position } from "./errors.ts";
+import { atInclude, quoteKey, readKey } from "./keys.ts";
 import type { HoconLimits, WorkBudget } from "./limits.ts";
 import {
   type ArrNode,
@@ -32,7 +33,7 @@ const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 interface Body {
   readonly box: ObjNode;
   readonly rel: string[];
-  readonly owner?: string[];
+  readonly owner: string[] | undefined;
   readonly depth: number;
 }
 
@@ -57,7 +58,7 @@ export class Parser {
     const c = this.cur;
     c.skipBlank();
     if (c.peek() === LBRACKET) c.fail("the configuration must be an object, not an array");
-    const body: Body = { box: this.tree, rel: [], depth: 0 };
+    const body: Body = { box: this.tree, rel: [], depth: 0, owner: undefined };
     if (c.peek() !== LBRACE) {
       this.parseBody(body, undefined);
       return this.tree;
@@ -100,12 +101,12 @@ export class Parser {
   private parseField(body: Body): string[] {
     const c = this.cur;
     const start = c.mark();
-    if (this.atInclude()) {
+    if (atInclude(c)) {
       c.fail(
         "include is not allowed: the configuration must be self-contained (no files, URLs or classpath)",
       );
     }
-    const key = this.parseKey(false);
+    const key = readKey(c, false);
     c.readSpaces();
     const ch = c.peek();
     const append = ch === PLUS && c.peek(1) === EQUALS;
@@ -115,11 +116,11 @@ export class Parser {
     const depth = body.depth + key.length;
     if (depth > this.limits.maxDepth)
       c.fail(`objects nest deeper than ${this.limits.maxDepth} levels`, start);
-    const rel = [...body.rel, ...key];
+    const rel = body.rel.concat(key);
     const owner = body.owner ?? rel;
     c.skipBlank();
     if (!append && c.peek() === LBRACE) {
-      this.parseObjectValue({ box: body.box, rel, depth, ...(body.owner && { owner: body.owner }) });
+      this.parseObjectValue({ box: body.box, rel, depth, owner: body.owner });
       return key;
     }
     let value = this.parseValue(owner, depth, key);
@@ -129,7 +130,8 @@ export class Parser {
       value = { kind: "concat", parts: [prior, { kind: "arr", items: [value] }], at: start };
     }
     let target = body.box;
-    for (const segment of rel.slice(0, -1)) target = writableObjAt(target, segment, this.budget, start);
+    for (let i = 0; i < rel.length - 1; i++)
+      target = writableObjAt(target, rel[i] as string, this.budget, start);
     setField(target, rel[rel.length - 1] as string, value, this.budget, start);
     return key;
   }
@@ -217,7 +219,7 @@ export class Parser {
     const optional = c.peek() === QUESTION;
     if (optional) c.skip();
     c.readSpaces();
-    const path = this.parseKey(true);
+    const path = readKey(c, true);
     c.readSpaces();
     if (c.peek() !== RBRACE) c.fail("missing '}' to close the substitution", at);
     c.skip();
@@ -227,63 +229,6 @@ export class Parser {
     }
     const { base, tail } = snapshotAt(this.tree, shorter);
     return { kind: "prior", base, tail: [...tail, ...path.slice(shorter.length)], path, optional, at };
-  }
-
-  /** A key or substitution path: unquoted text split at dots, quoted parts kept whole, inner spaces kept. */
-  private parseKey(inSubstitution: boolean): string[] {
-    const c = this.cur;
-    const at = c.mark();
-    const segments: string[] = [];
-    let segment = "";
-    let hasText = false;
-    let seen = false;
-    const endSegment = (): void => {
-      if (!hasText) c.fail("a key has an empty segment ('.' at its start or end, or '..')", at);
-      segments.push(segment);
-      segment = "";
-      hasText = false;
-    };
-    for (;;) {
-      if (c.peek() === QUOTE) {
-        if (c.atTripleQuote()) c.fail('a key cannot be a """ string');
-        segment += c.readQuoted();
-        hasText = seen = true;
-      } else if (c.atUnquoted()) {
-        const text = c.readUnquoted();
-        seen = true;
-        let from = 0;
-        for (let dot = text.indexOf("."); dot !== -1; dot = text.indexOf(".", from)) {
-          segment += text.slice(from, dot);
-          hasText ||= dot > from;
-          endSegment();
-          from = dot + 1;
-        }
-        segment += text.slice(from);
-        hasText ||= from < text.length;
-      } else if (seen && isSpace(c.peek())) {
-        const save = c.pos;
-        const ws = c.readSpaces();
-        if (c.peek() !== QUOTE && !c.atUnquoted()) {
-          c.pos = save;
-          break;
-        }
-        segment += ws;
-      } else break;
-    }
-    if (!seen) c.fail(inSubstitution ? "expected a path inside the substitution" : "expected a key");
-    endSegment();
-    return segments;
-  }
-
-  /** `include` followed by a quoted name or `file(`/`url(`/`classpath(`/`required(`. */
-  private atInclude(): boolean {
-    const { text, pos } = this.cur;
-    if (!text.startsWith("include", pos)) return false;
-    let i = pos + 7;
-    const after = text.charCodeAt(i);
-    if (!isSpace(after) && after !== QUOTE) return false;
-    while (isSpace(text.charCodeAt(i))) i++;
-    return text.charCodeAt(i) === QUOTE || /[A-Za-z]/.test(text[i] ?? "");
   }
 }
 
@@ -306,13 +251,4 @@ function classify(text: string): HoconScalar {
   if (text === "null") return { kind: "null", text, quoted: false };
   if (NUMBER.test(text)) return { kind: "number", text, quoted: false };
   return { kind: "string", text, quoted: false };
-}
-
-/**
- * A key for an error message. Keys name the place, not the value; the text is cut at the first whitespace so that
- * a value written without `=` (`password sekrit`, read as one key with a space) is never echoed.
- */
-function quoteKey(key: readonly string[]): string {
-  const joined = key.join(".").split(/\s/, 1)[0] ?? "";
-  return joined.length <= 80 ? JSON.stringify(joined) : "(a key longer than 80 characters)";
 }
