@@ -1,5 +1,6 @@
 export * from "./embedded/bus.ts";
 export * from "./embedded/errors.ts";
+export * from "./embedded/hints.ts";
 export {
   type ContentFilterPattern,
   matchesPattern,
@@ -9,4 +10,6 @@ export {
 export * from "./embedded/putEvents.ts";
 export * from "./embedded/queueMetrics.ts";
 export * from "./embedded/rateLimiter.ts";
+export * from "./embedded/runtime.ts";
+export * from "./embedded/timers.ts";
 export * from "./embedded/workQueue.ts";
