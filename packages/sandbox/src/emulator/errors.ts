@@ -1,5 +1,8 @@
-/** The emulator's one error family: every error it throws on purpose is an {@link EmulatorError}. */
-export class EmulatorError extends Error {
+/** The emulator's errors, part of the sandbox's one error family. */
+import { SandboxError } from "../errors.ts";
+
+/** Any failure the emulator reports on purpose (bad arguments, unreachable admin API, bad HOCON). */
+export class EmulatorError extends SandboxError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "EmulatorError";
