@@ -31,6 +31,7 @@ export interface BusRule {
   target(event: BusEvent): void | Promise<void>;
 }
 
+/** Options of {@link createEmbeddedBus}; every field has a working default. */
 export interface EmbeddedBusOptions {
   /** `account` and `region` of the envelope; patterns rarely look at them. */
   account?: string;
@@ -44,6 +45,7 @@ export interface EmbeddedBusOptions {
   onDeliveryFailure?: (failure: { rule: string; event: BusEvent; error: unknown; attempts: number }) => void;
 }
 
+/** Counters of a bus since creation, for tests and the CLI status line. */
 export interface BusMetrics {
   putCalls: number;
   acceptedEntries: number;

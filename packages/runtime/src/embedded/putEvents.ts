@@ -21,6 +21,7 @@ export interface PutEventsResultEntry {
   ErrorMessage?: string;
 }
 
+/** The PutEvents response: `FailedEntryCount` and one result per request entry, in order. */
 export interface PutEventsResult {
   FailedEntryCount: number;
   Entries: PutEventsResultEntry[];

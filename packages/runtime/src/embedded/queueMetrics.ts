@@ -18,6 +18,7 @@ export interface DurationStats {
   maxMs: number;
 }
 
+/** A snapshot of a queue: gauges now, counters since creation, and per-key counters. */
 export interface WorkQueueMetrics {
   /** Keys ready and waiting for a worker. */
   depth: number;

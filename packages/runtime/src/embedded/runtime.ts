@@ -30,6 +30,7 @@ export const EMBEDDED_RUNTIME_DEFAULTS = {
   stopTimeoutMs: 30_000,
 } as const;
 
+/** Options of {@link createEmbeddedRuntime}: the workflows as callbacks, plus timings. */
 export interface EmbeddedRuntimeOptions {
   /** The reconcile workflow for one CR. The hint is advisory: the latest received before this run started. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a workflow with nothing to ask returns nothing.
@@ -54,6 +55,7 @@ export interface EmbeddedRuntimeOptions {
   onFailure?: (failure: RuntimeFailure) => void;
 }
 
+/** A running loop; `bus` and `queue` are exposed so forwarders publish to it and tests read its metrics. */
 export interface EmbeddedRuntime {
   readonly bus: EmbeddedBus;
   readonly queue: WorkQueue;

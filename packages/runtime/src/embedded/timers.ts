@@ -11,6 +11,7 @@ export interface PeriodicTaskOptions {
   random?: () => number;
 }
 
+/** Handle of a task started by {@link startPeriodicTask}. */
 export interface PeriodicTask {
   /** Starts a run now unless one is under way (then resolves when that one ends). */
   runNow(): Promise<void>;

@@ -10,6 +10,7 @@ export interface WorkResult {
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is the common case.
 export type WorkHandler = (key: string, signal: AbortSignal) => Promise<WorkResult | undefined | void>;
 
+/** Options of {@link createWorkQueue}; the rate-limit options default to client-go's numbers. */
 export interface WorkQueueOptions extends RateLimiterOptions {
   handler: WorkHandler;
   /** Runs at once over all keys (default 4); one key never runs twice at once whatever this is. */
@@ -20,6 +21,7 @@ export interface WorkQueueOptions extends RateLimiterOptions {
   onError?: (key: string, error: unknown, retryInMs: number | undefined) => void;
 }
 
+/** How {@link WorkQueue.shutdown} ends. */
 export interface ShutdownOptions {
   /** Finish the keys already queued (default) or only the runs under way. */
   drain?: boolean;
@@ -29,6 +31,7 @@ export interface ShutdownOptions {
   signal?: AbortSignal;
 }
 
+/** How a shutdown went. */
 export interface ShutdownResult {
   /** `true` when every run finished before the deadline. */
   completed: boolean;
