@@ -10,7 +10,10 @@ export interface HoconLimits {
   readonly maxChars: number;
   /** Deepest object/array nesting, counting each segment of a dotted key. @default 64 */
   readonly maxDepth: number;
-  /** Deepest chain of substitutions resolving through one another. @default 500 */
+  /**
+   * Deepest recursion while resolving: object nesting plus chains of substitutions, lookups and overriding
+   * assignments resolving through one another. @default 500
+   */
   readonly maxResolveDepth: number;
   /**
    * Work units (fields merged or copied, array items and string characters produced by substitutions) one

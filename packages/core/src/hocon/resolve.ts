@@ -18,6 +18,7 @@ export class Resolver {
   private readonly memo = new Map<Node, HoconValue | typeof ABSENT>();
   private readonly active = new Set<Node>();
   private readonly trail: Position[] = [{ line: 1, column: 1 }];
+  private depth = 0;
 
   constructor(root: ObjNode, source: string, limits: HoconLimits, budget: WorkBudget) {
     this.root = root;
@@ -39,14 +40,13 @@ export class Resolver {
     if (cached !== undefined) return cached ?? undefined;
     const at = "at" in node ? node.at : this.here();
     if (this.active.has(node)) this.fail(at, "substitutions form a cycle");
-    if (this.active.size >= this.limits.maxResolveDepth) {
-      this.fail(at, `substitutions nest deeper than ${this.limits.maxResolveDepth} levels`);
-    }
+    this.enter(at);
     this.active.add(node);
     this.trail.push(at);
     const value = this.compute(node, at);
     this.trail.pop();
     this.active.delete(node);
+    this.depth--;
     this.memo.set(node, value ?? ABSENT);
     return value;
   }
@@ -110,6 +110,13 @@ export class Resolver {
    * sibling inside an object that is still being resolved. Through a merge the newer side wins, as in `merge`.
    */
   private lookupFrom(node: Node, path: readonly string[], i: number): HoconValue | undefined {
+    this.enter(this.here());
+    const value = this.lookupStep(node, path, i);
+    this.depth--;
+    return value;
+  }
+
+  private lookupStep(node: Node, path: readonly string[], i: number): HoconValue | undefined {
     if (i === path.length) return this.resolve(node);
     if (node.kind === "obj") {
       const child = node.fields.get(path[i] as string);
@@ -127,6 +134,14 @@ export class Resolver {
       value = value.kind === "object" ? value.fields.get(path[j] as string) : undefined;
     }
     return value;
+  }
+
+  /** One more level of recursion (resolution or lookup); bounded so hostile chains fail before the stack does. */
+  private enter(at: Position): void {
+    this.depth++;
+    if (this.depth > this.limits.maxResolveDepth) {
+      this.fail(at, `substitutions nest deeper than ${this.limits.maxResolveDepth} levels`);
+    }
   }
 
   private here(): Position {

@@ -39,6 +39,10 @@ describe("Function: parseHocon", () => {
       });
     });
 
+    it("accepts CRLF line endings, tabs and a byte-order mark", () => {
+      expect(parse("\ufeffa = 1\r\nb {\r\n\tc = x y\r\n}\r\n")).toEqual({ a: "1", b: { c: "x y" } });
+    });
+
     it("keeps keys like __proto__ as ordinary keys", () => {
       const conf = parseHocon('__proto__ { polluted = 1 }\nconstructor = 2\n"toString" = 3');
       expect(plain(conf)).toEqual({ ["__proto__"]: { polluted: "1" }, constructor: "2", toString: "3" });

@@ -164,6 +164,11 @@ describe("HOCON safety: hostile input is bounded", () => {
     expect(getPath(parseHocon(inOrder.join("\n")), "v5000")).toMatchObject({ text: "1" });
   });
 
+  it("reports long chains of overriding assignments instead of overflowing the stack", () => {
+    const text = `b = \${a.c}\n${"a = ${?x}\n".repeat(100_000)}`;
+    expect(() => parseHocon(text)).toThrow(/substitutions nest deeper than 500 levels/);
+  });
+
   it("parses a large flat config of the size the api allows", () => {
     const lines = Array.from({ length: 20_000 }, (_, i) => `zone_${i}.mqtt.max_packet_size = "${i} MB"`);
     const conf = parseHocon(lines.join("\n"));
