@@ -35,6 +35,8 @@ export interface Sandbox {
   /** The sandbox's own folder (state.json, certificates, kubeconfig, logs/, emulator.json). */
   stateDir: string;
   apiserverUrl: string;
+  /** Loopback range the pod IPs come from (`127.N.0.0/16`, unique among live sandboxes). */
+  podCidr: string;
   /** The sandbox's own kubectl binary (same version as the apiserver). */
   kubectlPath: string;
   /** Admin URL of the EMQX API emulator (fault switches), when it runs. */
@@ -72,6 +74,7 @@ export function toSandbox(state: SandboxState): Sandbox {
     kubeconfigPath: state.kubeconfigPath,
     stateDir: state.dir,
     apiserverUrl: state.apiserverUrl,
+    podCidr: state.podCidr,
     kubectlPath: join(state.binDir, "kubectl"),
     emulatorAdminUrl: state.emulatorAdminUrl,
     kubeConfig() {
