@@ -1,4 +1,5 @@
-export * from "./hocon/index.ts";
-export type * from "./plan/types.ts";
 export * from "./children/index.ts";
+export * from "./hocon/index.ts";
+export * from "./plan/index.ts";
+export * from "./status/index.ts";
 export * from "./template/index.ts";

@@ -1,0 +1,67 @@
+/**
+ * Which optional EMQX API reads the next `plan` needs, so the workflow asks `/api/v5/nodes` first and the rest
+ * only when it matters (reference §10: the operator made ≈ 15 API calls per cluster per 30 s).
+ */
+import { LABEL_DB_ROLE } from "@emqx-reconciler/api";
+import { controllerUid, matchNodes } from "../status/nodes.ts";
+import { parsePriorStatus } from "../status/prior.ts";
+import { findSet } from "../status/revisions.ts";
+import { toMillis } from "../status/time.ts";
+import { hasAvailabilityCheck } from "./podConditions.ts";
+import type { ApiNode, ApiReads, EmqxObject, Observed } from "./types.ts";
+
+/**
+ * - `liveConfig` once a core set has ready pods (the dashboard and listeners Services are built from it);
+ * - `evacuations` when one of this CR's nodes is EMQX Enterprise (every 5.9+ build): the operator asked only
+ *   then, and an open-source build answers 404 (#1202);
+ * - `availabilityChecks` for ready update-set pods whose node is Enterprise ≥ 5.0.3 (reference §2.10).
+ *
+ * @example const reads = computeApiReads(cr, observed, await emqx.nodes());
+ */
+export function computeApiReads(emqx: EmqxObject, observed: Observed, nodes: readonly ApiNode[]): ApiReads {
+  const matched = matchNodes(nodes, observed.pods);
+  const all = [...matched.core, ...matched.replicant];
+  const prior = parsePriorStatus(emqx.status);
+  const updateUids = new Set(
+    [
+      findSet(observed.statefulSets, prior.coreNodesStatus?.updateRevision),
+      findSet(observed.replicaSets, prior.replicantNodesStatus?.updateRevision),
+    ].flatMap((s) => (s?.metadata?.uid ? [s.metadata.uid] : [])),
+  );
+  const availabilityChecks = observed.pods.flatMap((pod) => {
+    const uid = pod.metadata?.uid;
+    const podIP = pod.status?.podIP;
+    const ready = pod.status?.conditions?.some((c) => c.type === "ContainersReady" && c.status === "True");
+    if (!uid || !podIP || !ready || !updateUids.has(controllerUid(pod) ?? "")) return [];
+    if (!hasAvailabilityCheck(all.find((n) => n.podUID === uid))) return [];
+    return [{ podUID: uid, podName: pod.metadata?.name ?? "", podIP }];
+  });
+  return {
+    liveConfig: observed.statefulSets.some((s) => (s.status?.readyReplicas ?? 0) > 0),
+    evacuations: all.some((n) => n.edition === "Enterprise"),
+    availabilityChecks,
+  };
+}
+
+/**
+ * Core pods that can answer the EMQX API, oldest first (reference §4.1): not terminating, with an IP, containers
+ * ready. The workflow may try them in turn (fail over) rather than pinning one pod (#1025); none means the view is
+ * `unreachable-no-ready-core`.
+ */
+export function computeApiCandidates(
+  observed: Pick<Observed, "pods">,
+): Array<{ podName: string; podIP: string }> {
+  return observed.pods
+    .filter(
+      (p) =>
+        p.metadata?.labels?.[LABEL_DB_ROLE] === "core" &&
+        p.metadata?.deletionTimestamp === undefined &&
+        p.status?.podIP &&
+        p.status?.conditions?.some((c) => c.type === "ContainersReady" && c.status === "True"),
+    )
+    .sort(
+      (a, b) =>
+        (toMillis(a.metadata?.creationTimestamp) ?? 0) - (toMillis(b.metadata?.creationTimestamp) ?? 0),
+    )
+    .map((p) => ({ podName: p.metadata?.name ?? "", podIP: p.status?.podIP ?? "" }));
+}

@@ -1,0 +1,100 @@
+/**
+ * `plan`: one reconcile pass of one EMQX CR as a pure function (metacontroller's shape, the operator's semantics).
+ */
+import {
+  ConditionReason,
+  type EmqxStatus,
+  EventReason,
+  type ValidationIssue,
+  validateEmqx,
+} from "@emqx-reconciler/api";
+import { ChildBuildError } from "../children/errors.ts";
+import { HoconError } from "../hocon/errors.ts";
+import { readConfig } from "../hocon/parse.ts";
+import { parsePriorStatus } from "../status/prior.ts";
+import { formatTime } from "../status/time.ts";
+import { planConverge } from "./converge.ts";
+import { planProblem } from "./problem.ts";
+import { planSecrets } from "./secrets.ts";
+import type { Plan, PlanInput } from "./types.ts";
+
+/** How many validation issues one condition message lists. */
+const MAX_ISSUES_SHOWN = 5;
+
+function describeIssues(issues: readonly ValidationIssue[]): string {
+  const shown = issues
+    .slice(0, MAX_ISSUES_SHOWN)
+    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const more = issues.length > MAX_ISSUES_SHOWN ? `; and ${issues.length - MAX_ISSUES_SHOWN} more` : "";
+  return `${shown.join("; ")}${more}`;
+}
+
+function nothing(prior: EmqxStatus): Plan {
+  return {
+    create: [],
+    apply: [],
+    delete: [],
+    scale: [],
+    podConditions: [],
+    podAnnotations: [],
+    status: prior,
+    statusChanged: false,
+    events: [],
+  };
+}
+
+/**
+ * Plans one pass: what to create, apply, delete and scale, which pod gates and annotations to change, what to tell
+ * EMQX, and the status to write. No I/O, no clock, no randomness: all of it comes in through `input`.
+ *
+ * Everything that can fail is checked before anything is planned: an invalid spec (schema and stricter rules),
+ * invalid HOCON, or a missing referenced Secret gives a plan with no writes at all, only the `InvalidSpec`
+ * condition (reason `InvalidSpec` / `InvalidConfig`) and one Warning event. A CR being deleted gives an empty plan
+ * (garbage collection removes the children).
+ *
+ * @example
+ * const p = plan({ emqx: cr, observed, api, now: new Date(), random: { password, cookie } });
+ * for (const o of p.apply) await kube.apply(o); if (p.statusChanged) await kube.patchStatus(cr, p.status);
+ */
+export function plan(input: PlanInput): Plan {
+  const raw = input.emqx;
+  const prior = parsePriorStatus(raw.status);
+  if (raw.metadata.deletionTimestamp !== undefined) return nothing(prior);
+  const now = formatTime(input.now);
+  const generation = raw.metadata.generation;
+  const valid = validateEmqx({ ...raw, status: undefined }, input.limits);
+  if (!valid.ok) {
+    const problem = { reason: ConditionReason.InvalidSpec, eventReason: EventReason.InvalidSpec };
+    return planProblem(
+      raw.status,
+      prior,
+      { ...problem, message: describeIssues(valid.issues) },
+      now,
+      generation,
+    );
+  }
+  const emqx = valid.emqx;
+  const config = readConfig(emqx.spec.config?.data ?? "", { source: "spec.config.data" });
+  if (!config.ok) {
+    const message = `the .spec.config.data is not a valid HOCON config: ${config.error.message}`;
+    const problem = {
+      reason: ConditionReason.InvalidConfig,
+      eventReason: EventReason.InvalidConfig,
+      message,
+    };
+    return planProblem(raw.status, prior, problem, now, generation);
+  }
+  const secrets = planSecrets(emqx, input.observed, input.random);
+  if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
+  try {
+    return planConverge(input, emqx, prior, secrets.create, now);
+  } catch (error) {
+    if (!(error instanceof ChildBuildError || error instanceof HoconError)) throw error;
+    const problem = {
+      reason: ConditionReason.InvalidSpec,
+      eventReason: EventReason.InvalidSpec,
+      message: error.message,
+    };
+    return planProblem(raw.status, prior, problem, now, generation);
+  }
+}

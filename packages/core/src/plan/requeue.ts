@@ -1,0 +1,72 @@
+/**
+ * When to run again without a hint. We are event-driven: every change of a set, pod, Service or the CR reaches us
+ * as a hint, and the runtime's periodic resync (≈ 30 s) catches anything missed. So, unlike the operator's blanket
+ * 1 s requeue while not Ready (≈ 14 API requests per second per stuck CR, reference §10), a pass asks to run again
+ * only when it waits on something no watch reports:
+ * - time: `initialDelaySeconds`, `waitTakeover` (the exact remaining seconds);
+ * - the EMQX API: a node that has not joined yet, counts not yet matching, an evacuation in progress (a short
+ *   poll), or a failed API read (a modest retry; slower for 401, which is credential drift, not a blip);
+ * - a referenced Secret that may appear (see `SECRET_REF_RETRY_SECONDS`).
+ * A pass that waits on Kubernetes (pods starting, a set scaling) asks for nothing: the change itself is the hint.
+ */
+import { CONDITION_ON_SERVING, type EmqxStatus } from "@emqx-reconciler/api";
+import type { V1Pod } from "@kubernetes/client-node";
+import { controllerUid } from "../status/nodes.ts";
+import type { EmqxView, PodConditionChange } from "./types.ts";
+
+/** Poll while EMQX is expected to change state soon (a node joining, counts settling). */
+export const API_POLL_SECONDS = 2;
+/** Retry after the API failed (timeout, 5xx, garbage, no connection). */
+export const API_RETRY_SECONDS = 5;
+/** Retry after a 401: the key will not fix itself quickly, and hammering EMQX with it helps nobody. */
+export const API_UNAUTHORIZED_RETRY_SECONDS = 60;
+
+/** The smallest defined delay, or undefined. */
+export function soonest(...delays: Array<number | undefined>): number | undefined {
+  const defined = delays.filter((d): d is number => d !== undefined && d > 0);
+  return defined.length > 0 ? Math.min(...defined) : undefined;
+}
+
+/** Retry delay after a failed API read. */
+export function apiRetry(api: EmqxView): number | undefined {
+  if (api.state !== "error") return undefined;
+  return api.kind === "unauthorized" ? API_UNAUTHORIZED_RETRY_SECONDS : API_RETRY_SECONDS;
+}
+
+/** Inputs of {@link emqxPoll}. */
+export interface EmqxPollInput {
+  api: EmqxView;
+  ready: boolean;
+  available: boolean;
+  replicantsExist: boolean;
+  status: EmqxStatus;
+  pods: readonly V1Pod[];
+  updateUids: ReadonlySet<string>;
+  podConditions: readonly PodConditionChange[];
+}
+
+function gateAfter(pod: V1Pod, changes: readonly PodConditionChange[]): string | undefined {
+  const change = changes.find((c) => c.uid === pod.metadata?.uid);
+  return change?.status ?? pod.status?.conditions?.find((c) => c.type === CONDITION_ON_SERVING)?.status;
+}
+
+function countsPending(s: EmqxStatus["coreNodesStatus"]): boolean {
+  return s !== undefined && s.updateRevision === s.currentRevision && s.readyReplicas !== s.replicas;
+}
+
+/** A short poll when progress now depends only on what the EMQX API will say next. */
+export function emqxPoll(input: EmqxPollInput): number | undefined {
+  if (input.api.state !== "ok" || input.ready) return undefined;
+  const joining = input.pods.some(
+    (pod) =>
+      input.updateUids.has(controllerUid(pod) ?? "") &&
+      pod.metadata?.deletionTimestamp === undefined &&
+      pod.status?.conditions?.some((c) => c.type === "ContainersReady" && c.status === "True") &&
+      gateAfter(pod, input.podConditions) !== "True",
+  );
+  const settling =
+    input.available &&
+    (countsPending(input.status.coreNodesStatus) ||
+      (input.replicantsExist && countsPending(input.status.replicantNodesStatus)));
+  return joining || settling ? API_POLL_SECONDS : undefined;
+}

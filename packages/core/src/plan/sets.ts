@@ -1,0 +1,166 @@
+/**
+ * The update-set decision of addCore / addRepl (reference §2.11, §3.3 steps 5–6): keep and resize the update set,
+ * fall back to an existing set that already runs the desired template, or create a new hashed set.
+ */
+import {
+  ConditionReason,
+  type EmqxNodesStatus,
+  EventReason,
+  LABEL_POD_TEMPLATE_HASH,
+} from "@emqx-reconciler/api";
+import type { V1PodTemplateSpec, V1StatefulSet } from "@kubernetes/client-node";
+import type { RoleRevisions } from "../status/computeStatus.ts";
+import { findSet, setHash, type WorkloadSet } from "../status/revisions.ts";
+import { toMillis } from "../status/time.ts";
+import { templatesDiffer } from "../template/templatesDiffer.ts";
+import type { PlannedEvent } from "./types.ts";
+
+/** How many hash collisions in a row we try before giving up for this pass (each one is a 1-in-2^40 event). */
+const MAX_COLLISIONS = 8;
+
+/** What a role's set does this pass. */
+export interface SetDecision<S extends WorkloadSet> {
+  revisions: RoleRevisions;
+  /** The update set as it should be, for server-side apply. */
+  apply?: S;
+  /** Why the Progressing condition changes, when it does. */
+  reason?: ConditionReason;
+  /** The Normal event to record when the set is created, resized or switched to. */
+  event?: PlannedEvent;
+}
+
+/** Reasons per role: core StatefulSet vs replicant ReplicaSet. */
+const REASONS = {
+  StatefulSet: {
+    create: ConditionReason.CreateNewStatefulSet,
+    update: ConditionReason.UpdateStatefulSet,
+    revert: ConditionReason.RevertStatefulSet,
+  },
+  ReplicaSet: {
+    create: ConditionReason.CreateReplicaSet,
+    update: ConditionReason.UpdateReplicaSet,
+    revert: ConditionReason.RevertReplicaSet,
+  },
+} as const;
+
+function normal(reason: string, message: string): PlannedEvent {
+  return { type: "Normal", reason, message };
+}
+
+function templateOf(set: WorkloadSet): V1PodTemplateSpec {
+  return set.spec?.template ?? {};
+}
+
+function isDeleting(set: WorkloadSet): boolean {
+  return set.metadata?.deletionTimestamp !== undefined;
+}
+
+/**
+ * The desired set re-labelled to an existing set's name and hash (so a set the Go operator hashed its own way is
+ * kept as it is), with the live selector and, for a StatefulSet, the live claim templates: both are immutable, and
+ * an apply that changed them would be rejected forever (volume claim changes take effect with the next new set,
+ * reference §1.6).
+ */
+export function retarget<S extends WorkloadSet>(desired: S, live: S): S {
+  const hash = setHash(live) ?? "";
+  const out = structuredClone(desired);
+  const relabel = (labels: Record<string, string> | undefined) => ({
+    ...labels,
+    [LABEL_POD_TEMPLATE_HASH]: hash,
+  });
+  out.metadata = { ...out.metadata, name: live.metadata?.name, labels: relabel(out.metadata?.labels) };
+  if (out.spec) {
+    out.spec.selector = structuredClone(live.spec?.selector ?? out.spec.selector);
+    if (out.spec.template) {
+      out.spec.template.metadata = {
+        ...out.spec.template.metadata,
+        labels: relabel(out.spec.template.metadata?.labels),
+      };
+    }
+  }
+  const liveClaims = (live as V1StatefulSet).spec?.volumeClaimTemplates;
+  const outSpec = (out as V1StatefulSet).spec;
+  if (outSpec && (outSpec.volumeClaimTemplates || liveClaims)) {
+    if (liveClaims) outSpec.volumeClaimTemplates = structuredClone(liveClaims);
+    else delete outSpec.volumeClaimTemplates;
+  }
+  return out;
+}
+
+function newestFirst<S extends WorkloadSet>(sets: readonly S[]): S[] {
+  return [...sets].sort(
+    (a, b) => (toMillis(b.metadata?.creationTimestamp) ?? 0) - (toMillis(a.metadata?.creationTimestamp) ?? 0),
+  );
+}
+
+/**
+ * Decides the role's update set.
+ *
+ * 1. The update set (`updateRevision`) still runs the desired template → apply it in place; a replicas change is
+ *    `UpdateStatefulSet` / `UpdateReplicaSet` (scaling never creates a set, §3.6).
+ * 2. Another existing set runs the desired template → it becomes the update set: the current set is a rollback
+ *    (`RevertStatefulSet`); any other is one we created in a pass whose status write was lost, or an older
+ *    revision coming back. The operator reverts only before `Available` and otherwise bumps `collisionCount` into a
+ *    brand-new set; reusing the set is what Deployments do and restarts fewer pods.
+ * 3. Otherwise a new set `<name>-<role>-<hash>`; a taken name with a different template bumps `collisionCount`
+ *    until a free one is found, all in this pass.
+ *
+ * @param build the desired set for a collision count (the children builders).
+ */
+export function planSet<S extends WorkloadSet>(
+  kind: "StatefulSet" | "ReplicaSet",
+  build: (collisionCount: number | undefined) => S,
+  sets: readonly S[],
+  prior: EmqxNodesStatus | undefined,
+): SetDecision<S> {
+  const reasons = REASONS[kind];
+  const revisions: RoleRevisions = {
+    updateRevision: prior?.updateRevision,
+    currentRevision: prior?.currentRevision,
+    collisionCount: prior?.collisionCount,
+  };
+  const desired = build(prior?.collisionCount);
+  const wanted = templateOf(desired);
+  const live = sets.filter((s) => !isDeleting(s));
+  const update = findSet(live, prior?.updateRevision);
+  if (update && !templatesDiffer(wanted, templateOf(update))) {
+    const from = update.spec?.replicas;
+    const to = desired.spec?.replicas;
+    if (from === to) return { revisions, apply: retarget(desired, update) };
+    const event = normal(
+      EventReason.Updated,
+      `Scaled ${kind} ${update.metadata?.name} from ${from ?? 0} to ${to ?? 0} in place`,
+    );
+    return { revisions, apply: retarget(desired, update), reason: reasons.update, event };
+  }
+  const current = findSet(live, prior?.currentRevision);
+  const candidates = [...(current && current !== update ? [current] : []), ...newestFirst(live)];
+  const match = candidates.find((s) => s !== update && !templatesDiffer(wanted, templateOf(s)));
+  if (match) {
+    const hash = setHash(match);
+    const reason = match === current ? reasons.revert : reasons.create;
+    const event = normal(
+      EventReason.Updated,
+      `Switched to existing ${kind} ${match.metadata?.name}, which runs the desired template`,
+    );
+    return {
+      revisions: { ...revisions, updateRevision: hash },
+      apply: retarget(desired, match),
+      reason,
+      event,
+    };
+  }
+  const start = prior?.collisionCount;
+  for (let bump = 0; bump < MAX_COLLISIONS; bump++) {
+    const count = start === undefined && bump === 0 ? undefined : (start ?? 0) + bump;
+    const candidate = bump === 0 ? desired : build(count);
+    if (sets.some((s) => s.metadata?.name === candidate.metadata?.name)) continue;
+    return {
+      revisions: { ...revisions, updateRevision: setHash(candidate), collisionCount: count },
+      apply: candidate,
+      reason: reasons.create,
+      event: normal(EventReason.Created, `Created ${kind} ${candidate.metadata?.name}`),
+    };
+  }
+  return { revisions };
+}

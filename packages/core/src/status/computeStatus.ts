@@ -1,0 +1,161 @@
+/**
+ * The whole `.status` of one CR from what was observed: node lists and counts, revisions, conditions.
+ */
+import {
+  ConditionType,
+  type Emqx,
+  type EmqxNode,
+  type EmqxNodesStatus,
+  type EmqxStatus,
+  type Role,
+  replicantSelectorString,
+} from "@emqx-reconciler/api";
+import { hasReplicants } from "../children/pdbs.ts";
+import type { EmqxView, Observed } from "../plan/types.ts";
+import { isConditionTrue, removeConditions, sortConditions } from "./conditions.ts";
+import { applyLifecycle, type LifecycleFacts } from "./lifecycle.ts";
+import { countNodes, matchNodes } from "./nodes.ts";
+import { findSet, isSetReady, type Revisions, type WorkloadSet } from "./revisions.ts";
+import { applyStaleness } from "./staleness.ts";
+
+/** One role's revisions as this pass decided them (see `planSet`). */
+export interface RoleRevisions extends Revisions {
+  collisionCount?: number;
+}
+
+/** Input of {@link computeStatus}. */
+export interface StatusInput {
+  /** The validated CR. */
+  emqx: Emqx;
+  observed: Observed;
+  api: EmqxView;
+  /** The status as read (already parsed), the memory of revisions and the last good node lists. */
+  prior: EmqxStatus;
+  core: RoleRevisions;
+  replicant: RoleRevisions;
+  /** Reasons of this pass's set actions, for the Progressing conditions. */
+  reasons?: Pick<LifecycleFacts, "coreReason" | "replicantReason">;
+  /** `now` in wire form. */
+  now: string;
+}
+
+/** The status and the facts the plan acts on. */
+export interface StatusResult {
+  status: EmqxStatus;
+  facts: LifecycleFacts;
+  coreNodesReady: boolean;
+  available: boolean;
+  ready: boolean;
+}
+
+function desiredReplicas(emqx: Emqx, role: Role): number {
+  if (role === "core") return emqx.spec.coreTemplate.spec.replicas ?? 0;
+  return emqx.spec.replicantTemplate?.spec?.replicas ?? 0;
+}
+
+function nodesStatus(
+  emqx: Emqx,
+  role: Role,
+  revisions: RoleRevisions,
+  sets: readonly WorkloadSet[],
+  nodes: readonly EmqxNode[] | undefined,
+  prior: EmqxNodesStatus | undefined,
+): EmqxNodesStatus {
+  const counts = nodes
+    ? countNodes(
+        nodes,
+        findSet(sets, revisions.updateRevision)?.metadata?.uid,
+        findSet(sets, revisions.currentRevision)?.metadata?.uid,
+      )
+    : {
+        readyReplicas: prior?.readyReplicas ?? 0,
+        updateReplicas: prior?.updateReplicas ?? 0,
+        currentReplicas: prior?.currentReplicas ?? 0,
+      };
+  const out: EmqxNodesStatus = { replicas: desiredReplicas(emqx, role), ...counts };
+  if (revisions.updateRevision !== undefined) out.updateRevision = revisions.updateRevision;
+  if (revisions.currentRevision !== undefined) out.currentRevision = revisions.currentRevision;
+  if (revisions.collisionCount !== undefined) out.collisionCount = revisions.collisionCount;
+  return out;
+}
+
+function roleConverged(s: EmqxNodesStatus | undefined): boolean {
+  return s !== undefined && s.readyReplicas === s.replicas && s.updateRevision === s.currentRevision;
+}
+
+/**
+ * Computes `.status` (reference §1.7, §3.3 step 3, §3.4, §4.3) from the observed sets and pods, the EMQX API view
+ * and the prior status.
+ *
+ * When the API could not be read, the last good node lists and counts are kept and `NodeStatusStale` says why.
+ * `Ready` is then held if it was already true and every Kubernetes fact still supports it (the pods' own
+ * readiness probes keep checking each node), but it is never newly granted on stale data: a blink of the API is
+ * not an outage of the cluster, and an unverified cluster is not called ready.
+ */
+export function computeStatus(input: StatusInput): StatusResult {
+  const { emqx, observed, api, prior, now } = input;
+  const generation = emqx.metadata.generation;
+  const fresh = api.state === "ok" ? matchNodes(api.nodes, observed.pods) : undefined;
+  const coreNodes = fresh?.core ?? prior.coreNodes ?? [];
+  const replicantNodes = fresh?.replicant ?? prior.replicantNodes ?? [];
+  const coreNodesStatus = nodesStatus(
+    emqx,
+    "core",
+    input.core,
+    observed.statefulSets,
+    fresh?.core,
+    prior.coreNodesStatus,
+  );
+  const replicantNodesStatus = emqx.spec.replicantTemplate
+    ? nodesStatus(
+        emqx,
+        "replicant",
+        input.replicant,
+        observed.replicaSets,
+        fresh?.replicant,
+        prior.replicantNodesStatus,
+      )
+    : prior.replicantNodesStatus;
+
+  const replicantsExist = hasReplicants(emqx);
+  const priorReady = isConditionTrue(prior.conditions ?? [], ConditionType.Ready);
+  const facts: LifecycleFacts = {
+    coreReady: isSetReady(
+      findSet(observed.statefulSets, input.core.updateRevision),
+      desiredReplicas(emqx, "core"),
+    ),
+    replicantsExist,
+    replicantReady: isSetReady(
+      findSet(observed.replicaSets, input.replicant.updateRevision),
+      desiredReplicas(emqx, "replicant"),
+    ),
+    converged:
+      roleConverged(coreNodesStatus) &&
+      (!replicantsExist || roleConverged(replicantNodesStatus)) &&
+      (fresh !== undefined || priorReady),
+    ...input.reasons,
+  };
+
+  let conditions = removeConditions(prior.conditions ?? [], [ConditionType.InvalidSpec]);
+  conditions = applyLifecycle(conditions, facts, now, generation);
+  const hasLastGood = coreNodes.length + replicantNodes.length > 0;
+  conditions = sortConditions(applyStaleness(conditions, api, hasLastGood, now, generation));
+
+  const evacuations = api.state === "ok" && api.evacuations ? api.evacuations : prior.nodeEvacuationsStatus;
+  const status: EmqxStatus = {
+    conditions,
+    coreNodes,
+    coreNodesStatus,
+    replicantNodes,
+    ...(replicantNodesStatus ? { replicantNodesStatus } : {}),
+    ...(evacuations ? { nodeEvacuationsStatus: evacuations } : {}),
+    replicantSelector: replicantSelectorString(emqx.metadata.name),
+  };
+  return {
+    status,
+    facts,
+    coreNodesReady: isConditionTrue(conditions, ConditionType.CoreNodesReady),
+    available: isConditionTrue(conditions, ConditionType.Available),
+    ready: isConditionTrue(conditions, ConditionType.Ready),
+  };
+}

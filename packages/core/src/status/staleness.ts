@@ -1,0 +1,48 @@
+/**
+ * `NodeStatusStale`: the EMQX API could not be read, so `coreNodes` / `replicantNodes` are the last good ones.
+ *
+ * The operator blanked the node lists on an API failure, which flipped every pod's readiness gate and took a whole
+ * cluster out of its Services (emqx-operator #1025). We keep the lists and say why they may be old instead.
+ */
+import { type Condition, ConditionReason, ConditionType } from "@emqx-reconciler/api";
+import type { EmqxView } from "../plan/types.ts";
+import { removeConditions, setCondition } from "./conditions.ts";
+
+/** The condition to show for a failed read, or undefined when the lists are fresh (or there is nothing stale). */
+export function staleness(
+  api: EmqxView,
+  hasLastGoodNodes: boolean,
+): { reason: ConditionReason; message: string } | undefined {
+  const kept = "node lists are from the last successful read";
+  if (api.state === "ok") return undefined;
+  if (api.state === "unreachable-no-ready-core") {
+    if (!hasLastGoodNodes) return undefined;
+    return {
+      reason: ConditionReason.ApiUnavailable,
+      message: `No core pod is ready to answer the EMQX API; ${kept}`,
+    };
+  }
+  if (api.kind === "unauthorized") {
+    return {
+      reason: ConditionReason.ApiUnauthorized,
+      message: `The EMQX API rejected the emqx-operator-controller key (${api.message}); ${kept}`,
+    };
+  }
+  return {
+    reason: ConditionReason.ApiUnavailable,
+    message: `The EMQX API failed (${api.kind}: ${api.message}); ${kept}`,
+  };
+}
+
+/** Sets or removes `NodeStatusStale` for this pass's API view. */
+export function applyStaleness(
+  conditions: readonly Condition[],
+  api: EmqxView,
+  hasLastGoodNodes: boolean,
+  now: string,
+  generation: number | undefined,
+): Condition[] {
+  const stale = staleness(api, hasLastGoodNodes);
+  if (!stale) return removeConditions(conditions, [ConditionType.NodeStatusStale]);
+  return setCondition(conditions, { type: ConditionType.NodeStatusStale, ...stale }, now, generation);
+}

@@ -1,0 +1,187 @@
+import type { V1Service } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { makeCr, T0, World } from "./world.ts";
+
+function kinds(objects: ReadonlyArray<{ kind?: string; metadata?: { name?: string } }>): string[] {
+  return objects.map((o) => `${o.kind}/${o.metadata?.name}`);
+}
+
+function conditionTypes(world: World): string[] {
+  const status = world.cr.status as { conditions?: Array<{ type: string }> };
+  return (status.conditions ?? []).map((c) => c.type);
+}
+
+/** Runs passes until `kubectl get emqx` shows Ready (or gives up), recording every state a watcher could see. */
+function runToReady(world: World, maxPasses = 20): string[] {
+  const seen: string[] = [];
+  for (let i = 0; i < maxPasses && world.state() !== "Ready"; i++) {
+    world.step();
+    const state = world.state();
+    if (state && seen.at(-1) !== state) seen.push(state);
+  }
+  return seen;
+}
+
+describe("plan: a new cluster from nothing to Ready", () => {
+  it("fresh CR creates secrets, headless svc, configmap, core set", () => {
+    // Prepare
+    const world = new World();
+
+    // Act
+    const p = world.plan();
+
+    // Assess
+    expect(kinds(p.create)).toEqual(["Secret/emqx-bootstrap-api-key", "Secret/emqx-node-cookie"]);
+    const applied = kinds(p.apply);
+    expect(applied.slice(0, 2)).toEqual(["Service/emqx-headless", "ConfigMap/emqx-configs"]);
+    expect(applied[2]).toMatch(/^StatefulSet\/emqx-core-[a-z0-9]+$/);
+    expect(applied.slice(3)).toEqual(["PodDisruptionBudget/emqx-core", "PodDisruptionBudget/emqx-replicant"]);
+    expect(applied.some((k) => k.startsWith("ReplicaSet/"))).toBe(false);
+    expect(p.status.conditions?.map((c) => [c.type, c.reason])).toEqual([
+      ["CoreNodesProgressing", "CreateNewStatefulSet"],
+    ]);
+    const hash = applied[2]?.split("-").pop();
+    expect(p.status.coreNodesStatus).toMatchObject({
+      replicas: 2,
+      updateRevision: hash,
+      currentRevision: hash,
+    });
+    expect(p.crAnnotations).toEqual({ "apps.emqx.io/last-emqx-configuration": "" });
+    expect(p.statusChanged).toBe(true);
+    expect(p.events.map((e) => e.reason)).toEqual(["Created"]);
+    expect(p.requeueAfterSeconds).toBeUndefined();
+  });
+
+  it("core pods ready in API → CoreNodesReady → replicant set created", () => {
+    // Prepare: the core set exists and its pods' containers are ready, but nobody has opened the gate yet.
+    const world = new World();
+    world.step();
+
+    // Act: the next pass sees the cores in the EMQX API and opens their readiness gate.
+    const gate = world.step();
+
+    // Assess
+    expect(gate.podConditions.map((c) => [c.pod, c.status])).toEqual([
+      [expect.stringMatching(/-0$/), "True"],
+      [expect.stringMatching(/-1$/), "True"],
+    ]);
+    expect(kinds(gate.apply).some((k) => k.startsWith("ReplicaSet/"))).toBe(false);
+
+    // Act: with the gate open the StatefulSet reports 2 ready pods.
+    const next = world.step();
+
+    // Assess
+    expect(kinds(next.apply).find((k) => k.startsWith("ReplicaSet/"))).toMatch(
+      /^ReplicaSet\/emqx-replicant-[a-z0-9]+$/,
+    );
+    expect(next.status.conditions?.map((c) => [c.type, c.reason])).toEqual([
+      ["ReplicantNodesProgressing", "CreateReplicaSet"],
+      ["CoreNodesReady", "CoreNodesReady"],
+      ["CoreNodesProgressing", "CreateNewStatefulSet"],
+    ]);
+    expect(kinds(next.apply)).toContain("Service/emqx-dashboard");
+    const listeners = next.apply.find((o) => o.metadata?.name === "emqx-listeners") as V1Service;
+    expect(listeners.spec?.selector?.["apps.emqx.io/db-role"]).toBe("core");
+  });
+
+  it("replicants ready switch the listeners selector", () => {
+    // Prepare
+    const world = new World();
+    for (let i = 0; i < 4; i++) world.step();
+
+    // Act
+    const p = world.plan();
+
+    // Assess
+    expect(p.status.replicantNodesStatus?.readyReplicas).toBe(3);
+    const listeners = p.apply.find((o) => o.metadata?.name === "emqx-listeners") as V1Service;
+    expect(listeners.spec?.selector?.["apps.emqx.io/db-role"]).toBe("replicant");
+    const dashboard = p.apply.find((o) => o.metadata?.name === "emqx-dashboard") as V1Service;
+    expect(dashboard.spec?.selector?.["apps.emqx.io/db-role"]).toBe("core");
+  });
+
+  it("reaches Ready through the operator's states, in the operator's order", () => {
+    // Prepare
+    const world = new World();
+
+    // Act
+    const seen = runToReady(world);
+
+    // Assess: a watcher sees an in-order subsequence of §10's sequence; the conditions list holds every stage.
+    const operator = [
+      "CoreNodesProgressing",
+      "CoreNodesReady",
+      "ReplicantNodesProgressing",
+      "ReplicantNodesReady",
+      "Available",
+      "Ready",
+    ];
+    expect(seen.at(-1)).toBe("Ready");
+    expect(seen.map((s) => operator.indexOf(s))).toEqual(
+      [...seen.map((s) => operator.indexOf(s))].sort((a, b) => a - b),
+    );
+    expect(seen).toContain("ReplicantNodesProgressing");
+    expect(conditionTypes(world)).toEqual([...operator].reverse());
+    expect(world.plans.length).toBeLessThanOrEqual(6);
+    const status = world.cr.status as { coreNodes: unknown[]; replicantNodes: unknown[] };
+    expect(status.coreNodes).toHaveLength(2);
+    expect(status.replicantNodes).toHaveLength(3);
+    expect(world.plans.at(-1)?.events.map((e) => e.reason)).toContain("Ready");
+  });
+
+  it("converged CR plans no writes", () => {
+    // Prepare
+    const world = new World();
+    runToReady(world);
+    world.step();
+    const before = world.plan();
+
+    // Act
+    const p = world.plan();
+
+    // Assess
+    expect(p.statusChanged).toBe(false);
+    expect(p.create).toEqual([]);
+    expect(p.delete).toEqual([]);
+    expect(p.scale).toEqual([]);
+    expect(p.podConditions).toEqual([]);
+    expect(p.podAnnotations).toEqual([]);
+    expect(p.configPush).toBeUndefined();
+    expect(p.crAnnotations).toBeUndefined();
+    expect(p.events).toEqual([]);
+    expect(p.requeueAfterSeconds).toBeUndefined();
+    expect(p.apply).toEqual(before.apply);
+    expect(p.status).toEqual(world.cr.status);
+    expect(world.state()).toBe("Ready");
+  });
+
+  it("keeps lastTransitionTime of conditions that stay true", () => {
+    // Prepare
+    const world = new World();
+    runToReady(world);
+    const first = structuredClone(
+      world.cr.status as { conditions: Array<{ type: string; lastTransitionTime: string }> },
+    );
+    world.now += 3_600_000;
+
+    // Act
+    world.step();
+
+    // Assess
+    const after = world.cr.status as { conditions: Array<{ type: string; lastTransitionTime: string }> };
+    expect(after.conditions).toEqual(first.conditions);
+    expect(Date.parse(after.conditions[0]?.lastTransitionTime ?? "")).toBeGreaterThanOrEqual(T0);
+  });
+
+  it("a CR without replicants goes CoreNodesReady → Available → Ready with no replicant conditions", () => {
+    // Prepare
+    const world = new World(makeCr({ replicantTemplate: undefined }));
+
+    // Act
+    runToReady(world);
+
+    // Assess
+    expect(conditionTypes(world)).toEqual(["Ready", "Available", "CoreNodesReady", "CoreNodesProgressing"]);
+    expect(world.setsOf("ReplicaSet")).toHaveLength(0);
+  });
+});
