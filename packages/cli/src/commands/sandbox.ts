@@ -70,14 +70,34 @@ async function up(name: string, args: CommandArgs): Promise<number> {
     podStartDelayMs: integer(args.values["pod-start-delay-ms"], "pod-start-delay-ms"),
     emulator: args.values["no-emulator"] !== true,
     signal: abort.signal,
+  }).catch((error: unknown) => {
+    if (!abort.signal.aborted) throw error;
+    throw new CliError(`interrupted; stopped what sandbox '${name}' had started`, {
+      exitCode: 130,
+      cause: error,
+    });
   });
   console.log(describe(sandbox, `sandbox '${name}' is running`));
   if (args.values.foreground !== true) return 0;
   console.error("running in the foreground; press Ctrl-C to stop");
-  await interrupted;
-  console.error(`stopping sandbox '${name}'`);
+  const crashed = await Promise.race([interrupted.then(() => undefined), watchUntilBroken(name)]);
+  if (crashed) console.error(`${crashed} exited; stopping sandbox '${name}'`);
+  else console.error(`stopping sandbox '${name}'`);
   await sandbox.stop();
-  return 0;
+  return crashed ? 1 : 0;
+}
+
+/** Checks the sandbox's processes every 2 s (which also keeps this process alive); resolves with a dead one's name. */
+function watchUntilBroken(name: string): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setInterval(async () => {
+      const dead = (await sandboxStatus(name))?.processes.find((p) => !p.alive);
+      if (dead) {
+        clearInterval(timer);
+        resolve(dead.name);
+      }
+    }, 2_000);
+  });
 }
 
 async function status(name: string): Promise<number> {
