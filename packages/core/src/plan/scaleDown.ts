@@ -167,7 +167,8 @@ function stepStatefulSet(input: ScaleDownInput, old: V1StatefulSet): ScaleDownRe
   const victim = podsOf(input.observed, old).find((p) => p.metadata?.name === victimName);
   if (!victim || isTerminating(victim)) return WAIT;
   const node = nodeOf(input.status, victim);
-  if (!node || !isRunning(node)) return remove(input, "StatefulSet", old, victim, true);
+  if (!node || !isRunning(node) || node.node === gate.done)
+    return remove(input, "StatefulSet", old, victim, true);
   if (node.edition === "Enterprise" && (node.connections ?? 0) > 0) {
     const update = input.replicantsExist ? input.replicant.update : input.core.update;
     const targets = update

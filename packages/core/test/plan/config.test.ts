@@ -1,0 +1,80 @@
+import type { V1ConfigMap } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { mergedConfig } from "../../src/hocon/emqxConf.ts";
+import { makeCr, World } from "./world.ts";
+
+function readyWorld(): World {
+  const world = new World(makeCr({ config: { data: "log.console.level = info" } }));
+  for (let i = 0; i < 20 && world.state() !== "Ready"; i++) world.step();
+  expect(world.state()).toBe("Ready");
+  return world;
+}
+
+describe("plan: config.data changes (syncConfig)", () => {
+  it("records the first config without pushing it (the pods boot from the ConfigMap)", () => {
+    const world = new World(makeCr({ config: { data: "log.console.level = info" } }));
+    const p = world.plan();
+    expect(p.configPush).toBeUndefined();
+    expect(p.crAnnotations).toEqual({ "apps.emqx.io/last-emqx-configuration": "log.console.level = info" });
+  });
+
+  it("pushes a changed config to EMQX once the cores are ready, and rewrites the ConfigMap", () => {
+    // Prepare
+    const world = readyWorld();
+    (world.cr.spec as { config: { data: string; mode?: string } }).config = {
+      data: "log.console.level = debug",
+      mode: "Replace",
+    };
+
+    // Act
+    const p = world.step();
+    const after = world.plan();
+
+    // Assess
+    expect(p.configPush).toEqual({ mode: "replace", body: mergedConfig("log.console.level = debug") });
+    expect(p.crAnnotations).toEqual({ "apps.emqx.io/last-emqx-configuration": "log.console.level = debug" });
+    const configMap = p.apply.find((o) => o.kind === "ConfigMap") as V1ConfigMap;
+    expect(configMap.data?.["emqx.conf"]).toBe(mergedConfig("log.console.level = debug"));
+    expect(p.apply.filter((o) => o.kind === "StatefulSet").map((o) => o.metadata?.name)).toEqual(
+      world.setsOf("StatefulSet").map((s) => s.metadata?.name),
+    );
+    expect(p.events).toEqual([expect.objectContaining({ reason: "ConfigUpdated" })]);
+    expect(after.configPush).toBeUndefined();
+  });
+
+  it("keeps the ConfigMap current but does not push while the cores are not ready (fix of #1134)", () => {
+    // Prepare
+    const world = readyWorld();
+    (world.cr.spec as { config: { data: string } }).config = { data: "log.console.level = debug" };
+
+    // Act
+    const p = world.plan({ api: { state: "unreachable-no-ready-core" } });
+
+    // Assess
+    expect(p.configPush).toBeUndefined();
+    expect(p.crAnnotations).toBeUndefined();
+    const configMap = p.apply.find((o) => o.kind === "ConfigMap") as V1ConfigMap;
+    expect(configMap.data?.["emqx.conf"]).toBe(mergedConfig("log.console.level = debug"));
+  });
+
+  it("takes Service ports from the live config, falling back to the spec's when it cannot be parsed", () => {
+    // Prepare
+    const world = readyWorld();
+    const view = world.view();
+    if (view.state !== "ok") throw new Error("expected an ok view");
+
+    // Act
+    const live = world.plan({ api: { ...view, liveConfig: "listeners.tcp.extra.bind = 11883" } });
+    const garbage = world.plan({ api: { ...view, liveConfig: "listeners { " } });
+
+    // Assess
+    const portsOf = (p: typeof live) =>
+      (
+        p.apply.find((o) => o.metadata?.name === "emqx-listeners") as {
+          spec: { ports: Array<{ name: string }> };
+        }
+      ).spec.ports.map((x) => x.name);
+    expect(portsOf(live)).toEqual(["tcp-extra"]);
+    expect(portsOf(garbage)).toEqual(["ssl-default", "tcp-default", "ws-default", "wss-default"]);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { computeApiReads } from "../../src/plan/apiReads.ts";
+import type { EmqxView } from "../../src/plan/types.ts";
+import { makeCr, World } from "./world.ts";
+
+function readyWorld(): World {
+  const world = new World(makeCr({ replicantTemplate: undefined }), {
+    edition: "Enterprise",
+    connections: 5,
+  });
+  for (let i = 0; i < 20 && world.state() !== "Ready"; i++) world.step();
+  expect(world.state()).toBe("Ready");
+  return world;
+}
+
+function startUpdate(world: World): void {
+  (world.cr.spec as { image: string }).image = "emqx/emqx:5.8.7";
+  for (let i = 0; i < 20 && world.state() !== "Available"; i++) world.step();
+  world.now += 60_000;
+}
+
+describe("plan: EMQX Enterprise", () => {
+  it("evacuates a core with sessions before removing it, then waits for prohibiting", () => {
+    // Prepare
+    const world = readyWorld();
+    startUpdate(world);
+
+    // Act
+    const p = world.plan();
+
+    // Assess
+    expect(p.scale).toEqual([]);
+    expect(p.evacuation).toMatchObject({
+      node: expect.stringMatching(/^emqx@emqx-core-[a-z0-9]+-1\.emqx-headless/),
+      conn_evict_rate: 1000,
+      sess_evict_rate: 1000,
+      wait_takeover: 10,
+    });
+    expect(p.evacuation?.migrate_to).toHaveLength(2);
+    expect(p.evacuation?.migrate_to.every((n) => !n.includes(p.evacuation?.node.split(".")[0] ?? "?"))).toBe(
+      true,
+    );
+    expect(p.events).toEqual([expect.objectContaining({ reason: "NodeEvacuation" })]);
+    expect(p.requeueAfterSeconds).toBe(5);
+
+    // Act: EMQX reports the evacuation in progress, then done.
+    const view = world.view() as Extract<EmqxView, { state: "ok" }>;
+    const node = p.evacuation?.node ?? "";
+    const busy = world.plan({ api: { ...view, evacuations: [{ node, state: "evicting_sessions" }] } });
+    const done = world.plan({ api: { ...view, evacuations: [{ node, state: "prohibiting" }] } });
+
+    // Assess
+    expect(busy.scale).toEqual([]);
+    expect(busy.evacuation).toBeUndefined();
+    expect(busy.status.nodeEvacuationsStatus).toEqual([{ node, state: "evicting_sessions" }]);
+    expect(done.scale.map((s) => [s.kind, s.replicas])).toEqual([["StatefulSet", 1]]);
+  });
+
+  it("uses availability_check for the gate of Enterprise ≥ 5.0.3 pods", () => {
+    // Prepare
+    const world = readyWorld();
+    const view = world.view() as Extract<EmqxView, { state: "ok" }>;
+    const [first] = world.pods;
+    const uid = first?.metadata?.uid ?? "";
+
+    // Act
+    const p = world.plan({ api: { ...view, availability: { [uid]: "unavailable" } } });
+    const reads = computeApiReads(world.cr, world.observed(), view.nodes);
+
+    // Assess
+    expect(p.podConditions).toEqual([expect.objectContaining({ uid, status: "False" })]);
+    expect(reads.evacuations).toBe(true);
+    expect(reads.liveConfig).toBe(true);
+    expect(reads.availabilityChecks.map((c) => c.podUID).sort()).toEqual(
+      world.pods.map((x) => x.metadata?.uid).sort(),
+    );
+  });
+
+  it("open-source clusters need neither global_status nor availability checks", () => {
+    const world = new World();
+    for (let i = 0; i < 3; i++) world.step();
+    const view = world.view() as Extract<EmqxView, { state: "ok" }>;
+    const reads = computeApiReads(world.cr, world.observed(), view.nodes);
+    expect(reads).toEqual({ liveConfig: true, evacuations: false, availabilityChecks: [] });
+  });
+});

@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { plan } from "../../src/plan/plan.ts";
+import type { Plan } from "../../src/plan/types.ts";
+import { makeCr, World } from "./world.ts";
+
+function readyWorld(): World {
+  const world = new World();
+  for (let i = 0; i < 20 && world.state() !== "Ready"; i++) world.step();
+  expect(world.state()).toBe("Ready");
+  return world;
+}
+
+function expectNoWrites(p: Plan): void {
+  expect(p.create).toEqual([]);
+  expect(p.apply).toEqual([]);
+  expect(p.delete).toEqual([]);
+  expect(p.scale).toEqual([]);
+  expect(p.podConditions).toEqual([]);
+  expect(p.podAnnotations).toEqual([]);
+  expect(p.configPush).toBeUndefined();
+  expect(p.crAnnotations).toBeUndefined();
+  expect(p.evacuation).toBeUndefined();
+}
+
+describe("plan: bad input is never half-applied", () => {
+  it("invalid HOCON changes nothing and reports InvalidConfig", () => {
+    // Prepare
+    const world = new World(
+      makeCr({ config: { data: 'listeners.tcp.default {\n  bind = "0.0.0.0:1883"\n' } }),
+    );
+
+    // Act
+    const p = world.step();
+    const again = world.plan();
+
+    // Assess
+    expectNoWrites(p);
+    expect(p.status.conditions).toEqual([
+      expect.objectContaining({
+        type: "InvalidSpec",
+        status: "True",
+        reason: "InvalidConfig",
+        observedGeneration: 1,
+      }),
+    ]);
+    expect(p.status.conditions?.[0]?.message).toMatch(
+      /^the \.spec\.config\.data is not a valid HOCON config: .*line/,
+    );
+    expect(p.events).toEqual([
+      { type: "Warning", reason: "InvalidConfig", message: p.status.conditions?.[0]?.message },
+    ]);
+    expect(world.state()).toBe("InvalidSpec");
+    expect(p.requeueAfterSeconds).toBeUndefined();
+    // The same bad spec again: no new event, no status write.
+    expect(again.events).toEqual([]);
+    expect(again.statusChanged).toBe(false);
+  });
+
+  it("an invalid config on a running cluster keeps every child and the lifecycle state", () => {
+    // Prepare
+    const world = readyWorld();
+    const status = structuredClone(world.cr.status as { coreNodes: unknown[] });
+    (world.cr.spec as { config?: unknown }).config = { data: "a = {" };
+    world.cr.metadata.generation = 2;
+
+    // Act
+    const p = world.step();
+
+    // Assess: kubectl still shows Ready; InvalidSpec follows the lifecycle conditions and says why.
+    expectNoWrites(p);
+    expect(world.state()).toBe("Ready");
+    expect(p.status.conditions?.at(-1)).toMatchObject({ type: "InvalidSpec", reason: "InvalidConfig" });
+    expect(p.status.coreNodes).toEqual(status.coreNodes);
+
+    // Act: fixing the config removes the condition and the cluster carries on.
+    (world.cr.spec as { config?: unknown }).config = { data: "" };
+    world.cr.metadata.generation = 3;
+    const fixed = world.step();
+
+    // Assess
+    expect(fixed.status.conditions?.some((c) => c.type === "InvalidSpec")).toBe(false);
+    expect(fixed.apply.length).toBeGreaterThan(0);
+  });
+
+  it("an invalid spec names the field and the rule, and writes nothing else", () => {
+    // Prepare
+    const world = new World(makeCr({ coreTemplate: { spec: { replicas: -1 } } }));
+
+    // Act
+    const p = world.plan();
+
+    // Assess
+    expectNoWrites(p);
+    expect(p.status.conditions?.[0]).toMatchObject({ type: "InvalidSpec", reason: "InvalidSpec" });
+    expect(p.status.conditions?.[0]?.message).toContain("spec.coreTemplate.spec.replicas");
+    expect(p.events[0]).toMatchObject({ type: "Warning", reason: "InvalidSpec" });
+  });
+
+  it("a missing bootstrap secretRef creates nothing, warns, and looks again later", () => {
+    // Prepare
+    const ref = { secretName: "api-keys", secretKey: "key" };
+    const cr = makeCr({
+      bootstrapAPIKeys: [{ secretRef: { key: ref, secret: { ...ref, secretKey: "secret" } } }],
+    });
+    const world = new World(cr);
+
+    // Act
+    const missing = world.plan();
+    const present = world.plan({
+      observed: {
+        ...world.observed(),
+        referencedSecretValues: { "api-keys": { key: "ci", secret: "s3cret-value" } },
+      },
+    });
+
+    // Assess
+    expectNoWrites(missing);
+    expect(missing.events).toEqual([
+      expect.objectContaining({ type: "Warning", reason: "GetBootStrapSecretRef" }),
+    ]);
+    expect(missing.events[0]?.message).toContain('Secret "api-keys"');
+    expect(missing.requeueAfterSeconds).toBe(30);
+    const secret = present.create.find((o) => o.metadata?.name === "emqx-bootstrap-api-key") as {
+      stringData: Record<string, string>;
+    };
+    expect(secret.stringData.bootstrap_api_key?.split("\n")[0]).toBe("ci:s3cret-value");
+    expect(JSON.stringify(missing)).not.toContain("s3cret-value");
+  });
+
+  it("a CR being deleted plans nothing", () => {
+    // Prepare
+    const cr = makeCr();
+    cr.metadata.deletionTimestamp = new Date("2026-01-01T00:00:00Z");
+    const world = new World(cr);
+
+    // Act
+    const p = plan(world.input());
+
+    // Assess
+    expectNoWrites(p);
+    expect(p.statusChanged).toBe(false);
+    expect(p.events).toEqual([]);
+  });
+});
+
+describe("plan: EMQX API failures", () => {
+  it("API 401 keeps last good node lists and says why", () => {
+    // Prepare
+    const world = readyWorld();
+    const before = structuredClone(world.cr.status as { coreNodes: unknown[]; replicantNodes: unknown[] });
+
+    // Act
+    const p = world.step({
+      api: { state: "error", kind: "unauthorized", message: "HTTP 401 BAD_API_KEY_OR_SECRET" },
+    });
+    const again = world.plan({
+      api: { state: "error", kind: "unauthorized", message: "HTTP 401 BAD_API_KEY_OR_SECRET" },
+    });
+
+    // Assess
+    expect(p.status.coreNodes).toEqual(before.coreNodes);
+    expect(p.status.replicantNodes).toEqual(before.replicantNodes);
+    expect(world.state()).toBe("Ready");
+    expect(p.status.conditions?.at(-1)).toMatchObject({ type: "NodeStatusStale", reason: "ApiUnauthorized" });
+    expect(p.status.conditions?.at(-1)?.message).toContain("last successful read");
+    expect(p.podConditions).toEqual([]);
+    expect(p.events).toEqual([
+      expect.objectContaining({ type: "Warning", reason: "FailedToGetNodeStatuses" }),
+    ]);
+    expect(p.requeueAfterSeconds).toBe(60);
+    expect(again.events).toEqual([]);
+    expect(again.statusChanged).toBe(false);
+
+    // Act: the API answers again.
+    const recovered = world.step();
+
+    // Assess
+    expect(recovered.status.conditions?.some((c) => c.type === "NodeStatusStale")).toBe(false);
+    expect(world.state()).toBe("Ready");
+  });
+
+  it("a timeout retries sooner, and stale data never grants Ready", () => {
+    // Prepare: cores ready, API times out before the cluster was ever Ready.
+    const world = new World(makeCr({ replicantTemplate: undefined }));
+    world.step();
+    world.step();
+
+    // Act
+    const p = world.plan({ api: { state: "error", kind: "timeout", message: "no answer within 10 s" } });
+
+    // Assess
+    expect(p.requeueAfterSeconds).toBe(5);
+    expect(p.status.conditions?.map((c) => c.type)).toEqual([
+      "Available",
+      "CoreNodesReady",
+      "CoreNodesProgressing",
+      "NodeStatusStale",
+    ]);
+    expect(p.status.conditions?.at(-1)?.reason).toBe("ApiUnavailable");
+  });
+
+  it("no ready core on a fresh cluster is not reported as stale", () => {
+    // Prepare
+    const world = new World();
+
+    // Act
+    const p = world.plan({ api: { state: "unreachable-no-ready-core" } });
+
+    // Assess
+    expect(p.status.conditions?.some((c) => c.type === "NodeStatusStale")).toBe(false);
+    expect(p.requeueAfterSeconds).toBeUndefined();
+  });
+});
