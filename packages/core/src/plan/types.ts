@@ -69,13 +69,16 @@ export interface Observed {
   replicaSets: V1ReplicaSet[];
   /** Pods of both roles, including terminating ones. */
   pods: V1Pod[];
-  /** Headless, dashboard and listeners Services that exist. */
+  /**
+   * Headless, dashboard and listeners Services that exist. Not read by `plan` (it applies them declaratively);
+   * kept for a workflow that compares `apply` with the live objects to skip no-op applies.
+   */
   services: V1Service[];
-  /** `<name>-configs`, when it exists. */
+  /** `<name>-configs`, when it exists. Not read by `plan` (see `services`). */
   configMap?: V1ConfigMap;
   /** `<name>-bootstrap-api-key` and `<name>-node-cookie`, when they exist. */
   secrets: SecretPresence[];
-  /** `<name>-core` / `<name>-replicant` PodDisruptionBudgets. */
+  /** `<name>-core` / `<name>-replicant` PodDisruptionBudgets. Not read by `plan` (see `services`). */
   pdbs: V1PodDisruptionBudget[];
   /** PVCs labelled as core data of this CR (only metadata is used), so old sets' PVCs can be deleted with them. */
   persistentVolumeClaims: V1PersistentVolumeClaim[];
@@ -213,7 +216,9 @@ export interface Plan {
    * Desired children for server-side apply with `FIELD_MANAGER` and `force`, in apply order: headless Service and
    * ConfigMap before the StatefulSet (so the first pods find both; fixes operator quirk §8.8), then the
    * ReplicaSet, PDBs, dashboard and listeners Services. A converged CR yields objects equal to the live ones,
-   * which SSA turns into no-ops.
+   * which SSA turns into no-ops. An object missing from this list is never a reason to delete it: the replicant
+   * set and the dashboard / listeners Services are simply not touched in a pass that cannot judge them (cores not
+   * ready, EMQX API down), and a disabled Service template leaves the Service in place as the operator does (§8.10).
    */
   apply: KubernetesObject[];
   /** Old 0-replica sets beyond `revisionHistoryLimit` and the PVCs of those StatefulSets. */

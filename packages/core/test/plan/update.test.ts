@@ -104,6 +104,31 @@ describe("plan: updates", () => {
     expect(tooSoon.requeueAfterSeconds).toBeLessThanOrEqual(20);
   });
 
+  it("never decrements an old set twice before its controller acted (fix of quirk §8.14)", () => {
+    // Prepare: run the update until the first scale-down step is planned.
+    const world = readyWorld();
+    changeSpec(world, (spec) => {
+      spec.image = "emqx/emqx:5.8.7";
+    });
+    let p = world.plan();
+    for (let i = 0; i < 30 && p.scale.length === 0; i++) {
+      world.applyPlan(p);
+      world.settle();
+      world.now += (p.requeueAfterSeconds ?? 1) * 1000;
+      p = world.plan();
+    }
+    expect(p.scale).toHaveLength(1);
+
+    // Act: the step is written, but the ReplicaSet controller has not removed the pod yet; time passes.
+    world.applyPlan(p);
+    world.now += 3_600_000;
+    const again = world.plan();
+
+    // Assess
+    expect(again.scale).toEqual([]);
+    expect(again.podAnnotations).toEqual([]);
+  });
+
   it("old-set pods leave the Services once Available (on-serving False)", () => {
     // Prepare
     const world = readyWorld();
