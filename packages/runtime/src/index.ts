@@ -13,3 +13,4 @@ export * from "./embedded/rateLimiter.ts";
 export * from "./embedded/runtime.ts";
 export * from "./embedded/timers.ts";
 export * from "./embedded/workQueue.ts";
+export * from "./workflows/forward/index.ts";

@@ -1,0 +1,179 @@
+import { OWNED_KINDS } from "@emqx-reconciler/adapters";
+import type { Hint } from "@emqx-reconciler/api";
+import type { BackoffOptions } from "./backoff.ts";
+import {
+  createHintBatcher,
+  type HintBatcher,
+  type HintBatcherOptions,
+  type HintBatcherStats,
+} from "./batcher.ts";
+import { ForwarderError, ForwarderStoppedError } from "./errors.ts";
+import { type Informer, type InformerStats, startInformer, type WatchTimings } from "./informer.ts";
+import { CHILD_SELECTOR } from "./keyMapper.ts";
+import { ObjectTracker, type Scope, scopeId, type TrackerStats } from "./ObjectTracker.ts";
+import { type ForwarderKube, type ForwarderLogger, type Publisher, silentLogger } from "./types.ts";
+
+/** Options of {@link startForwarder}. */
+export interface ForwarderOptions {
+  /** Cluster id as registered; the first part of every hint key. */
+  cluster: string;
+  kube: ForwarderKube;
+  /** Where hints go, through a batcher this forwarder owns (and flushes on stop)... */
+  publisher?: Publisher;
+  /** ...or a batcher shared by the forwarders of many clusters (fuller PutEvents requests); not closed on stop. */
+  batcher?: HintBatcher;
+  /** Batching options for an owned batcher. */
+  batching?: Omit<HintBatcherOptions, "publisher" | "logger">;
+  /** Namespaces to watch, one list + watch per kind each; all namespaces (one per kind) when omitted. */
+  namespaces?: readonly string[];
+  /** Hint `resync` for every CR of the first lists (a restart then converges without waiting). @default true */
+  resyncOnStart?: boolean;
+  watch?: Partial<WatchTimings>;
+  /** Backoff of failed lists and watches. @default { baseMs: 500, maxMs: 30_000 } */
+  backoff?: BackoffOptions;
+  logger?: ForwarderLogger;
+  /** Aborting it stops the forwarder, like `stop()`. */
+  signal?: AbortSignal;
+  /** How long `stop()` keeps resending unsent hints of an owned batcher. @default 5_000 */
+  stopFlushTimeoutMs?: number;
+}
+
+/** Counters of one forwarder. */
+export interface ForwarderStats {
+  cluster: string;
+  /** Every scope has listed at least once. */
+  ready: boolean;
+  /** Hints produced, before batching folded repeats. */
+  hints: number;
+  tracker: TrackerStats;
+  /** Per scope (`Pod@*`, `EMQX@ns`). */
+  informers: Record<string, InformerStats>;
+  batcher: HintBatcherStats;
+  /** Hints an owned batcher could not publish before `stop()` gave up. */
+  unsentAtStop: number;
+}
+
+/** A running forwarder of one cluster. */
+export interface Forwarder {
+  /** Resolves once every initial list is done (their hints are handed to the batcher). */
+  readonly ready: Promise<void>;
+  stats(): ForwarderStats;
+  /** Ends every watch, then flushes an owned batcher; idempotent. */
+  stop(): Promise<void>;
+}
+
+export const FORWARDER_DEFAULTS = {
+  watch: { timeoutSeconds: 300, idleTimeoutMs: 90_000 },
+  backoff: { baseMs: 500, maxMs: 30_000 },
+  stopFlushTimeoutMs: 5_000,
+} as const;
+
+/**
+ * Lists and watches a cluster's EMQX CRs and their children (DESIGN §2 "Forwarder") and publishes a hint per
+ * change worth a reconcile. Cheap per cluster — one list + watch per kind (× namespace), a fingerprint per
+ * object — so a process can hold many clusters; each informer has its own loop and backoff, so a failing
+ * cluster or kind stalls nothing else.
+ *
+ * @example
+ * const forwarder = startForwarder({ cluster: "prod", kube, publisher: runtime.bus, logger });
+ * await forwarder.ready;
+ * // ... later
+ * await forwarder.stop();
+ */
+export function startForwarder(options: ForwarderOptions): Forwarder {
+  const { cluster } = options;
+  const logger = options.logger ?? silentLogger;
+  const batcher = options.batcher ?? ownedBatcher(options, logger);
+  const scopes = computeScopes(options.namespaces);
+  const abort = new AbortController();
+  const stopped = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener("abort", () => reject(new ForwarderStoppedError(cluster)), { once: true }),
+  );
+  const tracker = new ObjectTracker(
+    cluster,
+    scopes.filter((s) => s.kind === "EMQX"),
+  );
+  const resync = options.resyncOnStart ?? true;
+  let hints = 0;
+  let unsentAtStop = 0;
+  const emit = (produced: Hint[]) => {
+    hints += produced.length;
+    for (const hint of produced) batcher.add(hint);
+  };
+
+  const informers = new Map<string, Informer>();
+  for (const scope of scopes) {
+    const informer = startInformer({
+      kube: options.kube,
+      scope,
+      labelSelector: scope.kind === "EMQX" ? undefined : CHILD_SELECTOR,
+      metadataOnly: scope.kind === "Secret",
+      timings: { ...FORWARDER_DEFAULTS.watch, ...options.watch },
+      backoff: options.backoff ?? FORWARDER_DEFAULTS.backoff,
+      signal: abort.signal,
+      logger,
+      logFields: { cluster },
+      onList: (items, mode) => emit(tracker.applyList(scope, items, mode, resync)),
+      onEvent: (event) => emit(tracker.applyEvent(scope, event)),
+    });
+    informer.done.catch((error: unknown) =>
+      logger.warn("Informer crashed", { cluster, scope: scopeId(scope), error: String(error) }),
+    );
+    informers.set(scopeId(scope), informer);
+  }
+
+  let isReady = false;
+  const allListed = Promise.all([...informers.values()].map((i) => i.listed)).then(() => {
+    isReady = true;
+    logger.info("Forwarder ready", { cluster, scopes: informers.size });
+  });
+  const ready = Promise.race([allListed, stopped]);
+  ready.catch(() => undefined);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      abort.abort();
+      options.signal?.removeEventListener("abort", onOuterAbort);
+      await Promise.allSettled([...informers.values()].map((i) => i.done));
+      if (!options.batcher) {
+        const timeoutMs = options.stopFlushTimeoutMs ?? FORWARDER_DEFAULTS.stopFlushTimeoutMs;
+        unsentAtStop = await batcher.close({ timeoutMs });
+        if (unsentAtStop > 0) logger.warn("Stopped with unsent hints", { cluster, unsent: unsentAtStop });
+      }
+    })();
+    return stopping;
+  };
+  const onOuterAbort = () => void stop();
+  if (options.signal?.aborted) onOuterAbort();
+  else options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+
+  return {
+    ready,
+    stats: () => ({
+      cluster,
+      ready: isReady,
+      hints,
+      tracker: tracker.stats(),
+      informers: Object.fromEntries([...informers].map(([id, i]) => [id, i.stats()])),
+      batcher: batcher.stats(),
+      unsentAtStop,
+    }),
+    stop,
+  };
+}
+
+/** One scope per kind (EMQX and every owned kind), per namespace when namespaces are given. */
+export function computeScopes(namespaces: readonly string[] | undefined): Scope[] {
+  if (namespaces?.length === 0) throw new ForwarderError("namespaces: give at least one, or omit it for all");
+  if (namespaces?.some((ns) => ns.trim() === ""))
+    throw new ForwarderError("namespaces: every entry must be a non-empty namespace name");
+  const kinds = ["EMQX", ...OWNED_KINDS] as const;
+  const spaces = namespaces ? [...new Set(namespaces)] : [undefined];
+  return spaces.flatMap((namespace) => kinds.map((kind) => ({ kind, namespace })));
+}
+
+function ownedBatcher(options: ForwarderOptions, logger: ForwarderLogger): HintBatcher {
+  if (!options.publisher) throw new ForwarderError("publisher or batcher: one of them is required");
+  return createHintBatcher({ ...options.batching, publisher: options.publisher, logger });
+}

@@ -1,0 +1,10 @@
+export * from "./batcher.ts";
+export * from "./errors.ts";
+export * from "./fingerprint.ts";
+export * from "./forwarder.ts";
+export * from "./hintMerge.ts";
+export type { InformerStats, WatchTimings } from "./informer.ts";
+export * from "./keyMapper.ts";
+export * from "./ObjectTracker.ts";
+export * from "./types.ts";
+export * from "./watchWindow.ts";

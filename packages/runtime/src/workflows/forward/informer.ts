@@ -1,0 +1,181 @@
+import { isKubeError, type KubeObject, type WatchEnd, type WatchEvent } from "@emqx-reconciler/adapters";
+import { type BackoffOptions, computeBackoffMs, sleep } from "./backoff.ts";
+import type { Scope } from "./ObjectTracker.ts";
+import type { ForwarderKube, ForwarderLogger } from "./types.ts";
+
+/** Watch timings. */
+export interface WatchTimings {
+  /**
+   * Server-side length of one watch; the apiserver then ends it cleanly and the informer resumes from the last
+   * resourceVersion it saw (events and bookmarks), losing nothing. @default 300
+   */
+  timeoutSeconds: number;
+  /**
+   * Client-side inactivity limit: a watch silent for this long is presumed half-open and restarted from its last
+   * resourceVersion. Well above the apiserver's bookmark period (about a minute) — not client-node's 30 s, which
+   * would cut every quiet watch. @default 90_000
+   */
+  idleTimeoutMs: number;
+}
+
+/** Options of {@link startInformer}. */
+export interface InformerOptions {
+  kube: ForwarderKube;
+  scope: Scope;
+  labelSelector?: string;
+  /** List metadata only (Secrets: their values are never read). */
+  metadataOnly?: boolean;
+  timings: WatchTimings;
+  backoff: BackoffOptions;
+  signal: AbortSignal;
+  logger: ForwarderLogger;
+  /** Fields added to every log line (the cluster). */
+  logFields: Record<string, unknown>;
+  onList(items: readonly KubeObject[], mode: "initial" | "relist"): void;
+  onEvent(event: WatchEvent): void;
+}
+
+/** Counters of one informer. */
+export interface InformerStats {
+  lists: number;
+  /** Lists after 410 Gone. */
+  relists: number;
+  watches: number;
+  /** Watch events received, bookmarks included. */
+  events: number;
+  /** How watches ended. */
+  ends: Record<WatchEnd["reason"], number>;
+  /** Consecutive failures now (lists or watches); 0 when healthy. */
+  failures: number;
+  lastError: string | undefined;
+  /** The resourceVersion the next watch starts from. */
+  resourceVersion: string | undefined;
+}
+
+/** A running list + watch loop of one scope. */
+export interface Informer {
+  /** Resolves after the first successful list; rejects never (it waits through failures). */
+  readonly listed: Promise<void>;
+  /** Resolves when the loop ended (the signal aborted). */
+  readonly done: Promise<void>;
+  stats(): InformerStats;
+}
+
+/** A watch that ends this fast without one event is treated as a failure, so a refusing server is not hammered. */
+const SHORT_WATCH_MS = 1000;
+
+/**
+ * Lists a scope, then watches it from the list's resourceVersion for as long as `signal` lives, as client-go's
+ * reflector does: a clean end (server timeout) or an idle end resumes from the last resourceVersion seen,
+ * bookmarks included, so a change made between two watches is still delivered; 410 Gone relists; any other
+ * failure backs off (jittered, exponential, `Retry-After` as a floor — 429 included, without relisting) and
+ * resumes. Each informer has its own loop and backoff, so one failing scope or cluster stalls no other.
+ */
+export function startInformer(options: InformerOptions): Informer {
+  const { kube, scope, signal, logger } = options;
+  const stats: InformerStats = {
+    lists: 0,
+    relists: 0,
+    watches: 0,
+    events: 0,
+    ends: { closed: 0, idle: 0, gone: 0, error: 0, stopped: 0 },
+    failures: 0,
+    lastError: undefined,
+    resourceVersion: undefined,
+  };
+  const fields = { ...options.logFields, kind: scope.kind, namespace: scope.namespace };
+  let markListed: () => void = () => undefined;
+  const listed = new Promise<void>((resolve) => {
+    markListed = resolve;
+  });
+
+  async function fail(error: unknown, what: string): Promise<void> {
+    stats.failures++;
+    stats.lastError = error instanceof Error ? error.message : String(error);
+    const retryAfterMs = isKubeError(error) ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
+    const delayMs = computeBackoffMs(stats.failures, options.backoff, retryAfterMs);
+    logger.warn(`${what} failed; retrying`, { ...fields, error: stats.lastError, delayMs });
+    await sleep(delayMs, signal);
+  }
+
+  async function list(mode: "initial" | "relist"): Promise<boolean> {
+    try {
+      const result = await kube.list(scope.kind, {
+        namespace: scope.namespace,
+        labelSelector: options.labelSelector,
+        metadataOnly: options.metadataOnly,
+      });
+      if (signal.aborted) return false;
+      stats.lists++;
+      if (mode === "relist") stats.relists++;
+      stats.resourceVersion = result.resourceVersion;
+      options.onList(result.items, mode);
+      logger.debug?.(`Listed ${scope.kind}`, { ...fields, items: result.items.length, mode });
+      return true;
+    } catch (error) {
+      await fail(error, `List of ${scope.kind}`);
+      return false;
+    }
+  }
+
+  async function watchOnce(resourceVersion: string): Promise<WatchEnd> {
+    stats.watches++;
+    let events = 0;
+    const started = Date.now();
+    const handle = kube.watchKind(
+      scope.kind,
+      {
+        ...options.timings,
+        namespace: scope.namespace,
+        labelSelector: options.labelSelector,
+        resourceVersion,
+      },
+      (event) => {
+        events++;
+        stats.events++;
+        options.onEvent(event);
+      },
+    );
+    const stop = () => handle.stop();
+    signal.addEventListener("abort", stop, { once: true });
+    const end = await handle.done.finally(() => signal.removeEventListener("abort", stop));
+    stats.ends[end.reason]++;
+    stats.resourceVersion = end.resourceVersion;
+    const quiet = events === 0 && Date.now() - started < SHORT_WATCH_MS;
+    if ((end.reason === "closed" || end.reason === "idle") && quiet)
+      return {
+        reason: "error",
+        resourceVersion: end.resourceVersion,
+        error: new Error("Watch ended at once"),
+      };
+    return end;
+  }
+
+  async function loop(): Promise<void> {
+    let mode: "initial" | "relist" | undefined = "initial";
+    while (!signal.aborted) {
+      if (mode) {
+        if (!(await list(mode))) continue;
+        if (mode === "initial") markListed();
+        mode = undefined;
+        stats.failures = 0;
+      }
+      const end = await watchOnce(stats.resourceVersion ?? "");
+      if (end.reason === "stopped") break;
+      const gone =
+        end.reason === "gone" ||
+        (end.reason === "error" && isKubeError(end.error) && end.error.status === 410);
+      if (gone) {
+        logger.info(`Relisting ${scope.kind} after 410 Gone`, {
+          ...fields,
+          resourceVersion: end.resourceVersion,
+        });
+        mode = "relist";
+      } else if (end.reason === "error") await fail(end.error, `Watch of ${scope.kind}`);
+      else stats.failures = 0;
+    }
+  }
+
+  const done = loop();
+  return { listed, done, stats: () => ({ ...stats, ends: { ...stats.ends } }) };
+}

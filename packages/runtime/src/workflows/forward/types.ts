@@ -1,0 +1,28 @@
+import type { KubeGateway } from "@emqx-reconciler/adapters";
+import type { PutEventsEntry, PutEventsResult } from "../../embedded/putEvents.ts";
+
+/**
+ * Where hints go: the PutEvents contract with the AWS SDK's field names. The embedded bus satisfies it as is,
+ * and an EventBridge client wrapped as `(entries) => client.send(new PutEventsCommand({ Entries }))` does too,
+ * so the forwarder code is the same in both worlds.
+ */
+export interface Publisher {
+  putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult>;
+}
+
+/**
+ * The part of the Kubernetes gateway the forwarder uses: lists (with the collection resourceVersion) and the
+ * bookmark-aware watch. A structural type, so a multi-cluster process can hand in one gateway per cluster and
+ * tests can wrap the real gateway to hold or redirect a watch at its boundary.
+ */
+export type ForwarderKube = Pick<KubeGateway, "list" | "watchKind">;
+
+/** Structured log lines; Powertools' Logger and `console` both fit. Nothing logged carries a Secret value. */
+export interface ForwarderLogger {
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A logger that drops everything (the default). */
+export const silentLogger: ForwarderLogger = { info: () => undefined, warn: () => undefined };
