@@ -1,0 +1,123 @@
+/**
+ * The CLI's structured logger: one JSON object per line (`time`, `level`, `msg`, then the fields), or the same as
+ * a short text line. It satisfies the runtime's `Logger` port. Whatever the workflows pass in, a field named like a
+ * secret and a credential-shaped value never reach the output.
+ */
+
+/** Severity of a line. `debug` lines are printed only when the logger is `verbose`. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Structured fields of a line: the runtime's `LogFields`, and anything the forwarder adds (errors, objects). */
+export type Fields = Record<string, unknown>;
+
+/** How log lines look: JSON objects (machines, `kubectl logs`-style pipelines) or `time level msg k=v` text. */
+export type LogFormat = "json" | "text";
+
+/** The runtime's `Logger` and the forwarder's, plus fields every line carries (the cluster, the CR). */
+export interface CliLogger {
+  debug(message: string, fields?: Fields): void;
+  info(message: string, fields?: Fields): void;
+  warn(message: string, fields?: Fields): void;
+  error(message: string, fields?: Fields): void;
+  /** A logger whose lines carry `fields` too. */
+  child(fields: Fields): CliLogger;
+}
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  format: LogFormat;
+  /** Receives each finished line, without the newline. */
+  write: (line: string) => void;
+  /** Print `debug` lines. @default false */
+  verbose?: boolean;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+/** Stands in for anything that looks secret. */
+export const REDACTED = "[REDACTED]";
+
+/**
+ * Field names whose values are never printed: passwords, secrets, tokens, cookies, credentials, API keys,
+ * licenses, `Authorization`, `config.data`. Bare `key` stays visible: in our logs it is the work-queue key
+ * (`cluster/namespace/name`).
+ */
+const SECRET_FIELD =
+  /pass(word|wd)?|secret|token|cookie|credential|authori[sz]ation|api[-_]?key|license|config[-_.]?data/i;
+
+/** Credential-shaped text inside any value (an error message quoting a header or a bootstrap key line). */
+const SECRET_TEXT: ReadonlyArray<[RegExp, string]> = [
+  [/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/g, `$1 ${REDACTED}`],
+  [
+    /(emqx-operator-controller|api[-_]?key|password|secret|token|cookie)("?\s*[:=]\s*)("?)[^\s",;}]+\3/gi,
+    `$1$2$3${REDACTED}$3`,
+  ],
+];
+
+/** Removes credential-shaped text from a string. */
+export function scrubText(text: string): string {
+  return SECRET_TEXT.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+function printable(value: unknown): string | number | boolean {
+  if (typeof value === "string") return scrubText(value);
+  if (typeof value === "number" || typeof value === "boolean") return value;
+  if (value instanceof Error) return scrubText(value.message);
+  const json = JSON.stringify(value, (name, inner: unknown) =>
+    name !== "" && SECRET_FIELD.test(name) ? REDACTED : inner,
+  );
+  return scrubText(json ?? String(value));
+}
+
+/** The fields as printed: secret-named ones replaced (at any depth), text scrubbed, `undefined` dropped. */
+export function redactFields(fields: Fields): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    out[name] = SECRET_FIELD.test(name) ? REDACTED : printable(value);
+  }
+  return out;
+}
+
+function textValue(value: string | number | boolean): string {
+  const text = String(value);
+  return /^[^\s"=]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+/** One line in the chosen format. Reserved names (`time`, `level`, `msg`) cannot be overwritten by fields. */
+export function formatLine(
+  format: LogFormat,
+  time: Date,
+  level: LogLevel,
+  msg: string,
+  fields: Fields,
+): string {
+  const { time: _t, level: _l, msg: _m, ...rest } = redactFields(fields);
+  if (format === "json")
+    return JSON.stringify({ time: time.toISOString(), level, msg: scrubText(msg), ...rest });
+  const pairs = Object.entries(rest).map(([k, v]) => ` ${k}=${textValue(v)}`);
+  return `${time.toISOString()} ${level.toUpperCase().padEnd(5)} ${scrubText(msg)}${pairs.join("")}`;
+}
+
+/**
+ * Builds the logger.
+ *
+ * @example const log = createLogger({ format: "json", write: (l) => process.stdout.write(`${l}\n`) });
+ * log.child({ cluster: "local" }).info("Applied StatefulSet", { namespace: "default", name: "emqx-core-x" });
+ */
+export function createLogger(options: LoggerOptions, base: Fields = {}): CliLogger {
+  const now = options.now ?? (() => new Date());
+  const emit =
+    (level: LogLevel) =>
+    (msg: string, fields: Fields = {}) => {
+      if (level === "debug" && !options.verbose) return;
+      options.write(formatLine(options.format, now(), level, msg, { ...base, ...fields }));
+    };
+  return {
+    debug: emit("debug"),
+    info: emit("info"),
+    warn: emit("warn"),
+    error: emit("error"),
+    child: (fields) => createLogger(options, { ...base, ...fields }),
+  };
+}
