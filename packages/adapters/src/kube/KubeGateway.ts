@@ -8,7 +8,16 @@ import { type PodConditionInput, setPodCondition } from "./podConditions.ts";
 import { getObject, type ListOptions, listObjects, ownedSelector } from "./reads.ts";
 import { type KindName, OWNED_KINDS, type OwnedKind, RESOURCES } from "./resources.ts";
 import type { RequestStatsSnapshot } from "./stats.ts";
-import type { KubeEvent, KubeObject, ListResult, ObjectRef, OwnedObjects, Wire } from "./types.ts";
+import type {
+  KubeEvent,
+  KubeObject,
+  KubeObjectInput,
+  ListResult,
+  ObjectRef,
+  OwnedObjects,
+  Stored,
+  Wire,
+} from "./types.ts";
 import { type WatchEnd, type WatchEvent, type WatchHandle, type WatchOptions, watchKind } from "./watch.ts";
 import {
   applyObject,
@@ -120,12 +129,12 @@ export class KubeGateway {
   }
 
   /** Server-side apply (our field manager, `force`); see {@link applyObject}. */
-  apply<T extends KubeObject>(obj: T): Promise<T> {
+  apply<T extends KubeObjectInput>(obj: T): Promise<Stored<T>> {
     return applyObject(this.http, obj);
   }
 
   /** Creates `obj` unless it exists; AlreadyExists is success, reported as `existed`. */
-  createIfAbsent(obj: KubeObject): Promise<CreateResult> {
+  createIfAbsent<T extends KubeObjectInput>(obj: T): Promise<CreateResult<T>> {
     return createIfAbsent(this.http, obj);
   }
 
@@ -135,7 +144,7 @@ export class KubeGateway {
   }
 
   /** Replaces the CR's status (PUT `/status`), guarded by its `metadata.resourceVersion`. */
-  replaceStatus<T extends KubeObject>(emqx: T): Promise<T> {
+  replaceStatus<T extends KubeObjectInput>(emqx: T): Promise<Stored<T>> {
     return replaceStatus(this.http, emqx);
   }
 
@@ -198,7 +207,7 @@ export class KubeGateway {
   }
 
   /** Records a (deduplicated) Event on the CR, so `kubectl describe emqx` tells what happened and why. */
-  recordEvent(cr: KubeObject, event: EventInput): Promise<void> {
+  recordEvent(cr: KubeObjectInput & { metadata?: { uid?: string } }, event: EventInput): Promise<void> {
     return this.events.record(cr, event);
   }
 

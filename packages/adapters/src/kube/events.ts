@@ -3,7 +3,7 @@ import { EVENT_SOURCE } from "@emqx-reconciler/api";
 import { isKubeError, KubeErrorKind } from "./errors.ts";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { RESOURCES, resourcePath } from "./resources.ts";
-import type { KubeEvent, KubeObject } from "./types.ts";
+import type { KubeEvent, KubeObjectInput } from "./types.ts";
 import { ContentType, patchObject } from "./writes.ts";
 
 /** An Event to record on a CR. `message` must not contain secrets (it is readable by anyone who can list Events). */
@@ -39,7 +39,7 @@ export class EventRecorder {
   }
 
   /** Records `event` on `cr`: one create, or one patch for a repeat this process has seen. */
-  async record(cr: KubeObject, event: EventInput): Promise<void> {
+  async record(cr: KubeObjectInput & { metadata?: { uid?: string } }, event: EventInput): Promise<void> {
     const namespace = cr.metadata?.namespace;
     const crName = cr.metadata?.name;
     const uid = cr.metadata?.uid;

@@ -29,6 +29,19 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
+/**
+ * The least an object needs to be written: its kind and, in metadata, its name and namespace. Structural, so
+ * plain literals and client-node `V1*` models (as core's builders produce) are both accepted.
+ */
+export interface KubeObjectInput {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+}
+
+/** What the API server hands back for a written object of type `T`: the same shape as JSON, with full metadata. */
+export type Stored<T> = Wire<T> & KubeObject;
+
 /** Metadata-only view of an object (what `PartialObjectMetadataList` returns; used for Secrets). */
 export interface ObjectMetadata {
   apiVersion?: string;

@@ -2,7 +2,7 @@ import { FIELD_MANAGER } from "@emqx-reconciler/api";
 import { isKubeError, KubeErrorKind } from "./errors.ts";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { type ResourceInfo, resourceFor, resourcePath } from "./resources.ts";
-import type { KubeObject, ObjectRef } from "./types.ts";
+import type { KubeObject, KubeObjectInput, ObjectRef, Stored } from "./types.ts";
 
 /** Content types of the patch flavours we send (all bodies are JSON; apply-patch+yaml accepts JSON). */
 export const ContentType = {
@@ -12,13 +12,13 @@ export const ContentType = {
 } as const;
 
 /** Outcome of a create-only write. */
-export interface CreateResult {
+export interface CreateResult<T = KubeObject> {
   outcome: "created" | "existed";
   /** The created object; absent when it already existed (it is not read back). */
-  object?: KubeObject;
+  object?: Stored<T>;
 }
 
-function target(obj: KubeObject): { info: ResourceInfo; namespace: string | undefined; name: string } {
+function target(obj: KubeObjectInput): { info: ResourceInfo; namespace: string | undefined; name: string } {
   const info = resourceFor(obj.apiVersion, obj.kind);
   const name = obj.metadata?.name;
   if (!name) throw new Error(`${obj.kind}: metadata.name is required`);
@@ -32,9 +32,9 @@ function target(obj: KubeObject): { info: ResourceInfo; namespace: string | unde
  * others if they changed it, and leave fields we do not send alone. The object is sent as JSON exactly as given
  * (no typed re-serialization). Returns the object as stored: an unchanged `resourceVersion` means a no-op.
  */
-export async function applyObject<T extends KubeObject>(http: KubeHttp, obj: T): Promise<T> {
+export async function applyObject<T extends KubeObjectInput>(http: KubeHttp, obj: T): Promise<Stored<T>> {
   const { info, namespace, name } = target(obj);
-  const res = await http.send<T>({
+  const res = await http.send<Stored<T>>({
     verb: "patch",
     label: { verb: "APPLY", resource: info.plural, namespace, name },
     path: resourcePath(info, { namespace, name }),
@@ -46,10 +46,13 @@ export async function applyObject<T extends KubeObject>(http: KubeHttp, obj: T):
 }
 
 /** Creates an object unless one of that name exists (generated Secrets must never be rewritten). */
-export async function createIfAbsent(http: KubeHttp, obj: KubeObject): Promise<CreateResult> {
+export async function createIfAbsent<T extends KubeObjectInput>(
+  http: KubeHttp,
+  obj: T,
+): Promise<CreateResult<T>> {
   const { info, namespace, name } = target(obj);
   try {
-    const res = await http.send<KubeObject>({
+    const res = await http.send<Stored<T>>({
       verb: "create",
       label: { verb: "CREATE", resource: info.plural, namespace, name },
       path: resourcePath(info, { namespace }),
@@ -91,12 +94,12 @@ export async function deleteObject(http: KubeHttp, ref: ObjectRef): Promise<"del
 }
 
 /** Replaces the status subresource; `metadata.resourceVersion` is required and a stale one is a `conflict`. */
-export async function replaceStatus<T extends KubeObject>(http: KubeHttp, obj: T): Promise<T> {
+export async function replaceStatus<T extends KubeObjectInput>(http: KubeHttp, obj: T): Promise<Stored<T>> {
   const { info, namespace, name } = target(obj);
   if (!obj.metadata?.resourceVersion) {
     throw new Error(`${obj.kind} ${namespace}/${name}: a status write needs metadata.resourceVersion`);
   }
-  const res = await http.send<T>({
+  const res = await http.send<Stored<T>>({
     verb: "update",
     label: { verb: "UPDATE", resource: `${info.plural}/status`, namespace, name },
     path: resourcePath(info, { namespace, name, subresource: "status" }),
