@@ -13,4 +13,29 @@ export * from "./embedded/rateLimiter.ts";
 export * from "./embedded/runtime.ts";
 export * from "./embedded/timers.ts";
 export * from "./embedded/workQueue.ts";
+export type {
+  ClaimsPort,
+  Clock,
+  EmqxApi,
+  EmqxApiFactory,
+  EmqxApiTarget,
+  KubePort,
+  LogFields,
+  Logger,
+  Random,
+  ReconcileDeps,
+  StatusDeps,
+} from "./ports.ts";
 export * from "./workflows/forward/index.ts";
+export * from "./workflows/reconcile.ts";
+export * from "./workflows/reconcileErrors.ts";
+export { isApplyNoop } from "./workflows/reconcileNoop.ts";
+export * from "./workflows/reconcileRandom.ts";
+export * from "./workflows/status.ts";
+export {
+  computeTransition,
+  phaseOf,
+  publishTransitions,
+  transitionEntry,
+} from "./workflows/statusTransitions.ts";
+export * from "./workflows/worldEmqxFactory.ts";

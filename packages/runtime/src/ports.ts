@@ -1,0 +1,130 @@
+/**
+ * The ports the workflows (reconcile, status) depend on: the subset of the Kubernetes gateway they call, how they
+ * get an EMQX API client for one CR, where bus events go, and the clock, randomness and logger they may not fetch
+ * themselves. The real adapters satisfy these; unit tests may pass in-memory ones at this boundary.
+ */
+import type {
+  DashboardListener,
+  EmqxApiClient,
+  KubeGateway,
+  KubeObject,
+  ObjectRef,
+} from "@emqx-reconciler/adapters";
+import type { Limits } from "@emqx-reconciler/api";
+import type { Publisher } from "./workflows/forward/types.ts";
+
+/** The Kubernetes calls the workflows make: `KubeGateway` satisfies it. */
+export type KubePort = Pick<
+  KubeGateway,
+  | "getEmqx"
+  | "listEmqx"
+  | "list"
+  | "listChildren"
+  | "listEvents"
+  | "getSecret"
+  | "readBootstrapCredential"
+  | "apply"
+  | "createIfAbsent"
+  | "delete"
+  | "replaceStatus"
+  | "patchCrAnnotations"
+  | "setReplicas"
+  | "patchPodAnnotations"
+  | "setPodCondition"
+  | "recordEvent"
+>;
+
+/**
+ * PersistentVolumeClaims of a CR's core sets: listed only while an old StatefulSet exists, deleted together with
+ * it (the operator's syncSets). Separate because the gateway's kind table has no PVCs; without this port old
+ * claims are left in place (data kept), nothing else changes.
+ */
+export interface ClaimsPort {
+  listClaims(namespace: string, instance: string): Promise<KubeObject[]>;
+  deleteClaim(ref: ObjectRef): Promise<"deleted" | "absent">;
+}
+
+/** The EMQX API calls the workflows make: `EmqxApiClient` satisfies it. */
+export type EmqxApi = Pick<
+  EmqxApiClient,
+  "listNodes" | "getConfigs" | "putConfigs" | "globalStatus" | "availabilityCheck" | "startEvacuation"
+>;
+
+/** Everything needed to reach one CR's EMQX API. */
+export interface EmqxApiTarget {
+  namespace: string;
+  /** The CR's name (`<name>-bootstrap-api-key`, `<name>-dashboard`). */
+  name: string;
+  /** Scheme and port of the dashboard listener, from the CR's `config.data` (reference §4.1). */
+  listener: DashboardListener;
+  /** Ready core pods, oldest first (core's `computeApiCandidates`); never empty. */
+  cores: ReadonlyArray<{ podName: string; podIP: string }>;
+  /**
+   * `resourceVersion` of `<name>-bootstrap-api-key` when the caller listed it, so a factory can keep the
+   * credential until the Secret changes. Absent: the factory decides how long a credential is trusted.
+   */
+  credentialVersion?: string;
+}
+
+/** Hands out an EMQX API client for one CR, with its credential and endpoint mode. */
+export interface EmqxApiFactory {
+  /** The client, or `undefined` when `<name>-bootstrap-api-key` does not exist (yet). */
+  open(target: EmqxApiTarget): Promise<EmqxApi | undefined>;
+  /** Forgets the cached credential of a CR (after a 401: the key may have been regenerated, #1268). */
+  forget?(namespace: string, name: string): void;
+}
+
+/**
+ * Puts events on the bus (EventBridge PutEvents semantics: ≤ 10 entries, per-entry errors): the forwarder's port,
+ * shared, so the embedded bus and the AWS publisher serve every workflow as they are.
+ */
+export type { Publisher };
+
+/** The clock of a pass. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Fresh random values for the create-only Secrets. */
+export interface Random {
+  /** 64 chars of `[a-z0-9]`, exactly 10 digits (the operator's sethvargo/go-password call). */
+  password(): string;
+  /** A node cookie for a CR whose `config.data` sets none (same generator as the operator). */
+  cookie(): string;
+}
+
+/** Structured fields of a log line. Never put Secret values, API keys or `config.data` here. */
+export type LogFields = Record<string, string | number | boolean | undefined>;
+
+/** A structured logger (Powertools' Logger and the CLI's JSON logger both fit). */
+export interface Logger {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** What the reconcile workflow needs, for one cluster. */
+export interface ReconcileDeps {
+  kube: KubePort;
+  claims?: ClaimsPort;
+  emqxApi: EmqxApiFactory;
+  /** Where status transitions go when a reconcile writes a status that changes phase, counts or revisions. */
+  publisher?: Publisher;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** Policy limits for spec validation; the api's defaults otherwise. */
+  limits?: Partial<Limits>;
+}
+
+/** What the status workflow needs, for one cluster. */
+export interface StatusDeps {
+  kube: KubePort;
+  emqxApi: EmqxApiFactory;
+  publisher: Publisher;
+  clock: Clock;
+  logger: Logger;
+  limits?: Partial<Limits>;
+  /** CRs refreshed at once. @default 8 */
+  concurrency?: number;
+}

@@ -1,0 +1,200 @@
+/**
+ * The reconcile workflow (DESIGN §2, STYLE 2.1 "The reconcile pass"): a key in, the world re-read, core's pure
+ * `plan`, its writes carried out in the contract's order, the status written only when it changed.
+ */
+import { isKubeError, type KubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
+import { ConditionType, childNames, EventReason, type Hint } from "@emqx-reconciler/api";
+import { type Observed, type Plan, plan } from "@emqx-reconciler/core/plan/index";
+import type { ReconcileDeps } from "../ports.ts";
+import { isStaleWorldError, retryableFailure, WorkflowError } from "./reconcileErrors.ts";
+import {
+  annotatePods,
+  applyChildren,
+  createSecrets,
+  deleteChildren,
+  type Pass,
+  pushConfig,
+  recordEvents,
+  requeueIn,
+  STALE_RETRY_SECONDS,
+  scaleSets,
+  setPodGates,
+  startEvacuation,
+} from "./reconcileWrites.ts";
+import { computeTransition, publishTransitions } from "./statusTransitions.ts";
+import { statusChanged, withRejection, writeStatus } from "./statusWrite.ts";
+import { readObserved } from "./world.ts";
+import { readEmqxView } from "./worldEmqx.ts";
+
+/** Names one CR. `cluster` says which cluster the deps reach (they serve exactly one). */
+export interface ReconcileKey {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** How a pass ended. `converged`: Ready, and the pass had nothing to write. */
+export type ReconcileOutcomeKind = "absent" | "deleting" | "invalid" | "converged" | "progressing";
+
+/** What a pass did and asks for. */
+export interface ReconcileResult {
+  /** Run again after this many seconds (waiting on time or on the EMQX API, never on Kubernetes). */
+  requeueAfterSeconds?: number;
+  outcome: ReconcileOutcomeKind;
+  /** Writes that changed something: Kubernetes objects, status, Events, and EMQX config pushes / evacuations. */
+  writes: number;
+}
+
+function isTrue(p: Plan, type: string): boolean {
+  return p.status.conditions?.some((c) => c.type === type && c.status === "True") ?? false;
+}
+
+/** The random values `plan` may use, generated only when a create-only Secret is missing. */
+function randomFor(deps: ReconcileDeps, cr: KubeObject, observed: Observed) {
+  const names = childNames(cr.metadata?.name ?? "");
+  const has = (name: string) => observed.secrets.some((s) => s.name === name);
+  return {
+    password: has(names.bootstrapApiKey) ? "" : deps.random.password(),
+    cookie: has(names.nodeCookie) ? "" : deps.random.cookie(),
+  };
+}
+
+async function performWrites(pass: Pass, p: Plan): Promise<void> {
+  await createSecrets(pass, p.create as KubeObject[]);
+  await applyChildren(pass, p.apply as KubeObject[]);
+  await deleteChildren(pass, p.delete);
+  await annotatePods(pass, p.podAnnotations);
+  await scaleSets(pass, p.scale);
+  await setPodGates(pass, p.podConditions);
+  await startEvacuation(pass, p.evacuation);
+  await pushConfig(pass, p.configPush, p.crAnnotations);
+}
+
+/** Writes the status when it changed (409 → run again soon) and publishes the transition it made. */
+async function finishStatus(pass: Pass, key: ReconcileKey, status: Plan["status"]): Promise<void> {
+  const { deps, cr } = pass;
+  if (!statusChanged(cr.status, status)) return;
+  const stored = await writeStatus(deps.kube, cr, pass.resourceVersion, status);
+  if (!stored) {
+    requeueIn(pass, STALE_RETRY_SECONDS);
+    return;
+  }
+  pass.writes++;
+  pass.resourceVersion = stored.metadata?.resourceVersion;
+  const transition = computeTransition(key.cluster, cr, cr.status, status, deps.clock.now());
+  if (transition && deps.publisher) await publishTransitions(deps.publisher, deps.logger, [transition]);
+}
+
+/**
+ * The apiserver refused a child we built (422, namespace terminating): the pass stops, the status gets an
+ * `InvalidSpec` condition and the CR a Warning event, and nothing is retried until a hint (a spec change) comes.
+ */
+async function reportRejection(
+  pass: Pass,
+  key: ReconcileKey,
+  p: Plan,
+  error: KubeError,
+): Promise<ReconcileResult> {
+  const generation = pass.cr.metadata?.generation;
+  pass.deps.logger.warn("Reconcile stopped: the apiserver rejected a write", {
+    ...key,
+    error: error.message,
+  });
+  await finishStatus(pass, key, withRejection(p.status, error.message, pass.deps.clock.now(), generation));
+  await recordEvents(pass, [
+    { type: "Warning", reason: EventReason.ReconcilerFailed, message: error.message },
+  ]);
+  return { outcome: "invalid", writes: pass.writes };
+}
+
+async function runPass(pass: Pass, key: ReconcileKey, hint: Hint | undefined): Promise<ReconcileResult> {
+  const { deps, cr } = pass;
+  pass.observed = await readObserved(deps.kube, deps.claims, cr);
+  const session = await readEmqxView(deps.emqxApi, cr, pass.observed, deps.logger);
+  pass.api = session.api;
+  const p = plan({
+    emqx: cr as Parameters<typeof plan>[0]["emqx"],
+    observed: pass.observed,
+    api: session.view,
+    now: deps.clock.now(),
+    random: randomFor(deps, cr, pass.observed),
+    ...(deps.limits ? { limits: deps.limits } : {}),
+  });
+  try {
+    await performWrites(pass, p);
+  } catch (error) {
+    if (isKubeError(error, KubeErrorKind.Terminal)) return reportRejection(pass, key, p, error);
+    throw error;
+  }
+  await finishStatus(pass, key, p.status);
+  await recordEvents(pass, p.events);
+  if (p.requeueAfterSeconds !== undefined) requeueIn(pass, p.requeueAfterSeconds);
+  const requeue = pass.requeueAfterSeconds;
+  const outcome = isTrue(p, ConditionType.InvalidSpec)
+    ? "invalid"
+    : isTrue(p, ConditionType.Ready) && pass.writes === 0 && requeue === undefined
+      ? "converged"
+      : "progressing";
+  if (pass.writes > 0 || outcome === "invalid") {
+    deps.logger.info("Reconciled EMQX", {
+      ...key,
+      outcome,
+      writes: pass.writes,
+      cause: hint?.cause,
+      requeue,
+    });
+  }
+  return { outcome, writes: pass.writes, ...(requeue !== undefined ? { requeueAfterSeconds: requeue } : {}) };
+}
+
+/**
+ * Reconciles one CR: absent or being deleted → nothing (garbage collection removes the children); otherwise one
+ * full pass. The hint is advisory (logged only): the pass reads everything itself, so duplicate, reordered and
+ * stale hints change nothing.
+ *
+ * Failures: the world moving under a write (409, 404) → `progressing` with a requeue in 1 s; a write the apiserver
+ * rejects → `InvalidSpec` condition + Warning event, outcome `invalid`, no retry; anything transient → a retryable
+ * {@link WorkflowError} for the caller's backoff. The EMQX API failing is not a failure of the pass: the status
+ * keeps the last good node lists and the plan asks for a later run.
+ *
+ * @example const r = await reconcile(deps, { cluster: "local", namespace: "default", name: "emqx" });
+ */
+export async function reconcile(
+  deps: ReconcileDeps,
+  key: ReconcileKey,
+  hint?: Hint,
+): Promise<ReconcileResult> {
+  let cr: KubeObject | undefined;
+  try {
+    cr = await deps.kube.getEmqx(key.namespace, key.name);
+  } catch (error) {
+    throw retryableFailure(`read EMQX ${key.namespace}/${key.name}`, error);
+  }
+  if (!cr) return { outcome: "absent", writes: 0 };
+  if (cr.metadata?.deletionTimestamp) return { outcome: "deleting", writes: 0 };
+  const pass: Pass = {
+    deps,
+    cr,
+    observed: undefined as unknown as Observed,
+    api: undefined,
+    writes: 0,
+    skippedEvents: new Set(),
+    resourceVersion: cr.metadata?.resourceVersion,
+  };
+  try {
+    return await runPass(pass, key, hint);
+  } catch (error) {
+    if (isStaleWorldError(error)) {
+      deps.logger.info("Requeued: the world changed during the pass", { ...key, writes: pass.writes });
+      return { outcome: "progressing", writes: pass.writes, requeueAfterSeconds: STALE_RETRY_SECONDS };
+    }
+    if (isKubeError(error, KubeErrorKind.Terminal)) {
+      throw new WorkflowError(
+        `reconcile ${key.namespace}/${key.name}: ${error.message}`,
+        { kind: "terminal" },
+        { cause: error },
+      );
+    }
+    throw retryableFailure(`reconcile ${key.namespace}/${key.name}`, error);
+  }
+}

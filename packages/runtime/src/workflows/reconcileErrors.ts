@@ -1,0 +1,48 @@
+/**
+ * The workflows' error family: a failed pass is classified once, here, so every runtime (embedded queue, Lambda
+ * with SQS or EventBridge retries) treats it the same way.
+ */
+import { EmqxApiError, isKubeError, KubeErrorKind } from "@emqx-reconciler/adapters";
+
+/**
+ * A pass that could not finish. `retryable`: transient (429, 5xx, timeouts, connection failures); the caller
+ * backs off and runs the key again. `terminal`: retrying the same input cannot succeed; do not retry until the
+ * input changes (a Warning event and a condition on the CR already say why).
+ */
+export class WorkflowError extends Error {
+  readonly kind: "retryable" | "terminal";
+  /** Seconds the server asked us to wait (429 `Retry-After`), when it said. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    message: string,
+    details: { kind: "retryable" | "terminal"; retryAfterSeconds?: number | undefined },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "WorkflowError";
+    this.kind = details.kind;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+/** For the work queue's `isTerminal`: terminal workflow failures are reported, not retried. */
+export function isTerminalWorkflowError(error: unknown): boolean {
+  return error instanceof WorkflowError && error.kind === "terminal";
+}
+
+/** True for failures that mean "the world moved under us": re-read and run again soon, quietly. */
+export function isStaleWorldError(error: unknown): boolean {
+  return isKubeError(error, KubeErrorKind.Conflict) || isKubeError(error, KubeErrorKind.NotFound);
+}
+
+/**
+ * Wraps a transient failure (a retryable `KubeError`, or anything unclassified) as a retryable `WorkflowError`
+ * naming where it happened; the message of a `KubeError` never carries Secret values.
+ */
+export function retryableFailure(where: string, error: unknown): WorkflowError {
+  if (error instanceof WorkflowError) return error;
+  const retryAfterSeconds = isKubeError(error) ? error.retryAfterSeconds : undefined;
+  const detail = isKubeError(error) || error instanceof EmqxApiError ? error.message : String(error);
+  return new WorkflowError(`${where}: ${detail}`, { kind: "retryable", retryAfterSeconds }, { cause: error });
+}

@@ -1,0 +1,102 @@
+/**
+ * Deciding, without a request, that a server-side apply would change nothing, so a converged CR costs no writes.
+ *
+ * An apply is a no-op when (1) every field we send already has that value live (a structural "desired ⊆ live"
+ * check: the apiserver adds defaults, never removes what we sent), and (2) we send every field our field manager
+ * owns: a field we applied before and no longer send would be removed by the apply, which (1) cannot see. (2) is
+ * read from the live object's `managedFields` entry of our manager, so an object we never applied (created by the
+ * operator, or by hand) is always applied once, which also takes ownership of its fields.
+ */
+import type { KubeObject } from "@emqx-reconciler/adapters";
+import { FIELD_MANAGER } from "@emqx-reconciler/api";
+import { quantitiesEqual } from "@emqx-reconciler/core";
+
+/** Keys whose values are resource quantities: the apiserver rewrites them in canonical form (`"0.5"` → `"500m"`). */
+const QUANTITY_KEYS = new Set(["requests", "limits", "sizeLimit", "capacity"]);
+/** Separates path segments; label and annotation keys contain dots and slashes, never a newline. */
+const SEP = "\n";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function scalarEqual(want: Json, have: unknown, quantity: boolean): boolean {
+  if (want === have) return true;
+  if (want === null) return have === undefined;
+  if (!quantity || (typeof want !== "string" && typeof want !== "number")) return false;
+  if (typeof have !== "string" && typeof have !== "number") return false;
+  try {
+    return quantitiesEqual(want, have);
+  } catch {
+    return false;
+  }
+}
+
+/** True when every value in `want` is present and equal in `have`; lists must match element by element. */
+export function isSubset(want: Json, have: unknown, quantity = false): boolean {
+  if (Array.isArray(want)) {
+    return (
+      Array.isArray(have) &&
+      have.length === want.length &&
+      want.every((w, i) => isSubset(w, have[i], quantity))
+    );
+  }
+  if (isObject(want)) {
+    return (
+      isObject(have) &&
+      Object.entries(want).every(([k, w]) => isSubset(w as Json, have[k], quantity || QUANTITY_KEYS.has(k)))
+    );
+  }
+  return scalarEqual(want, have, quantity);
+}
+
+/** Field paths a `fieldsV1` set names; list members (`k:`, `v:`, `i:`) collapse to `[]`. */
+export function ownedPaths(fieldsV1: unknown, prefix = "", into = new Set<string>()): Set<string> {
+  if (!isObject(fieldsV1)) return into;
+  for (const [key, sub] of Object.entries(fieldsV1)) {
+    if (key === ".") continue;
+    const segment = key.startsWith("f:") ? key.slice(2) : "[]";
+    const path = prefix ? `${prefix}${SEP}${segment}` : segment;
+    into.add(path);
+    ownedPaths(sub, path, into);
+  }
+  return into;
+}
+
+/** Field paths an applied object sets, in the same form as {@link ownedPaths}. */
+export function sentPaths(obj: Json, prefix = "", into = new Set<string>()): Set<string> {
+  if (Array.isArray(obj)) {
+    if (obj.length > 0) into.add(`${prefix}${SEP}[]`);
+    for (const item of obj) sentPaths(item, `${prefix}${SEP}[]`, into);
+  } else if (isObject(obj)) {
+    for (const [key, sub] of Object.entries(obj)) {
+      const path = prefix ? `${prefix}${SEP}${key}` : key;
+      into.add(path);
+      sentPaths(sub, path, into);
+    }
+  }
+  return into;
+}
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  fieldsV1?: unknown;
+}
+
+/** True when applying `desired` (with our field manager) onto `live` could not change `live`. */
+export function isApplyNoop(desired: object, live: KubeObject | undefined): boolean {
+  if (!live) return false;
+  const managed = (live.metadata?.managedFields ?? []) as ManagedFieldsEntry[];
+  const ours = managed.find((m) => m.manager === FIELD_MANAGER && m.operation === "Apply" && !m.subresource);
+  if (!ours?.fieldsV1) return false;
+  // List items carry no apiVersion and kind: the caller matched the kind already.
+  const { apiVersion: _v, kind: _k, ...want } = JSON.parse(JSON.stringify(desired)) as Record<string, Json>;
+  if (!isSubset(want, live)) return false;
+  const sent = sentPaths(want);
+  for (const path of ownedPaths(ours.fieldsV1)) if (!sent.has(path)) return false;
+  return true;
+}

@@ -1,0 +1,220 @@
+/**
+ * Carrying out a plan's writes, each step in the order of core's plan contract, counting only writes that changed
+ * something. A step that finds the world moved (a UID or resourceVersion precondition failed, the object vanished)
+ * is dropped and the pass asks to run again soon; it never forces its way.
+ */
+import { EmqxApiError, isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
+import { CONDITION_ON_SERVING, EventReason } from "@emqx-reconciler/api";
+import type {
+  ConfigPush,
+  DeleteRef,
+  EvacuationStart,
+  Observed,
+  PlannedEvent,
+  PodAnnotationChange,
+  PodConditionChange,
+  ScaleStep,
+} from "@emqx-reconciler/core/plan/index";
+import type { EmqxApi, ReconcileDeps } from "../ports.ts";
+import { isStaleWorldError } from "./reconcileErrors.ts";
+import { isApplyNoop } from "./reconcileNoop.ts";
+import { crRef } from "./world.ts";
+
+/** Re-run soon after the world moved under a step (the operator's 1 s for "common" errors). */
+export const STALE_RETRY_SECONDS = 1;
+/** Re-run after an EMQX write failed on the way (timeout, 5xx). */
+export const EMQX_WRITE_RETRY_SECONDS = 5;
+
+/** One pass's running state. */
+export interface Pass {
+  deps: ReconcileDeps;
+  cr: KubeObject;
+  observed: Observed;
+  api: EmqxApi | undefined;
+  writes: number;
+  requeueAfterSeconds?: number;
+  /** Reasons of planned events whose step did not happen (their event would be untrue). */
+  skippedEvents: Set<string>;
+  /** The CR's resourceVersion after our own metadata writes: the status write is guarded by it. */
+  resourceVersion: string | undefined;
+}
+
+/** Asks for another run after `seconds`, keeping the soonest request. */
+export function requeueIn(pass: Pass, seconds: number): void {
+  pass.requeueAfterSeconds = Math.min(pass.requeueAfterSeconds ?? seconds, seconds);
+}
+
+function liveChild(observed: Observed, obj: KubeObject): KubeObject | undefined {
+  const name = obj.metadata?.name;
+  const lists: Record<string, readonly unknown[]> = {
+    Service: observed.services,
+    ConfigMap: observed.configMap ? [observed.configMap] : [],
+    StatefulSet: observed.statefulSets,
+    ReplicaSet: observed.replicaSets,
+    PodDisruptionBudget: observed.pdbs,
+  };
+  return (lists[obj.kind ?? ""] ?? []).find((o) => (o as KubeObject).metadata?.name === name) as
+    | KubeObject
+    | undefined;
+}
+
+/** Create-only Secrets: AlreadyExists is success and the existing Secret is never touched. */
+export async function createSecrets(pass: Pass, objects: readonly KubeObject[]): Promise<void> {
+  for (const obj of objects) {
+    const result = await pass.deps.kube.createIfAbsent(obj);
+    if (result.outcome === "created") {
+      pass.writes++;
+      pass.deps.logger.info(`Created ${obj.kind}`, { ...crRef(pass.cr), child: obj.metadata?.name });
+    }
+  }
+}
+
+/** Server-side applies in plan order, skipping the ones that could not change the live object. */
+export async function applyChildren(pass: Pass, objects: readonly KubeObject[]): Promise<void> {
+  for (const obj of objects) {
+    const live = liveChild(pass.observed, obj);
+    if (isApplyNoop(obj, live)) continue;
+    const stored = await pass.deps.kube.apply(obj);
+    if (stored.metadata?.resourceVersion === live?.metadata?.resourceVersion) continue;
+    pass.writes++;
+    pass.deps.logger.info(`Applied ${obj.kind}`, { ...crRef(pass.cr), child: obj.metadata?.name });
+  }
+}
+
+/** Deletes retired sets (and their claims), each only if its UID is still the one planned. */
+export async function deleteChildren(pass: Pass, refs: readonly DeleteRef[]): Promise<void> {
+  for (const ref of refs) {
+    const { claims, kube, logger } = pass.deps;
+    if (ref.kind === "PersistentVolumeClaim" && !claims) continue;
+    try {
+      const done =
+        ref.kind === "PersistentVolumeClaim" ? await claims?.deleteClaim(ref) : await kube.delete(ref);
+      if (done === "deleted") pass.writes++;
+      logger.info(`Deleted ${ref.kind}`, { ...crRef(pass.cr), child: ref.name });
+    } catch (error) {
+      if (!isKubeError(error, KubeErrorKind.Conflict)) throw error;
+      logger.warn(`Skipped deleting ${ref.kind}: replaced since it was read`, {
+        ...crRef(pass.cr),
+        child: ref.name,
+      });
+    }
+  }
+}
+
+/** The deletion-cost annotation of the next ReplicaSet victim. */
+export async function annotatePods(pass: Pass, changes: readonly PodAnnotationChange[]): Promise<void> {
+  const { namespace } = crRef(pass.cr);
+  for (const change of changes) {
+    await pass.deps.kube.patchPodAnnotations(namespace, change.pod, change.annotations);
+    pass.writes++;
+  }
+}
+
+/** One blue-green scale-down step, guarded by the set's resourceVersion; someone moving first drops it. */
+export async function scaleSets(pass: Pass, steps: readonly ScaleStep[]): Promise<void> {
+  const { namespace } = crRef(pass.cr);
+  for (const step of steps) {
+    try {
+      await pass.deps.kube.setReplicas(step.kind, namespace, step.name, step.replicas, step.resourceVersion);
+      pass.writes++;
+      pass.deps.logger.info(`Scaled ${step.kind}`, { namespace, child: step.name, replicas: step.replicas });
+    } catch (error) {
+      if (!isStaleWorldError(error)) throw error;
+      pass.skippedEvents.add(EventReason.Scaled);
+      requeueIn(pass, STALE_RETRY_SECONDS);
+    }
+  }
+}
+
+/** The `apps.emqx.io/on-serving` readiness gates, in parallel; a pod that vanished meanwhile is skipped. */
+export async function setPodGates(pass: Pass, changes: readonly PodConditionChange[]): Promise<void> {
+  const results = await Promise.all(
+    changes.map(async (change) => {
+      const pod = pass.observed.pods.find((p) => p.metadata?.uid === change.uid);
+      if (!pod) return false;
+      try {
+        const condition = { type: CONDITION_ON_SERVING, status: change.status };
+        return await pass.deps.kube.setPodCondition(
+          pod as Parameters<ReconcileDeps["kube"]["setPodCondition"]>[0],
+          condition,
+        );
+      } catch (error) {
+        if (!isStaleWorldError(error)) throw error;
+        return false;
+      }
+    }),
+  );
+  pass.writes += results.filter(Boolean).length;
+}
+
+function emqxWriteFailed(pass: Pass, what: string, error: unknown, eventReason: string): void {
+  if (!(error instanceof EmqxApiError)) throw error;
+  pass.skippedEvents.add(eventReason);
+  pass.deps.logger.warn(`Failed to ${what}`, { ...crRef(pass.cr), error: error.message, kind: error.kind });
+  if (error.kind !== "rejected") requeueIn(pass, EMQX_WRITE_RETRY_SECONDS);
+}
+
+/** Starts evacuating the next victim (Enterprise); "already started" counts as started. */
+export async function startEvacuation(pass: Pass, evacuation: EvacuationStart | undefined): Promise<void> {
+  if (!evacuation || !pass.api) return;
+  const { node, ...body } = evacuation;
+  try {
+    await pass.api.startEvacuation(node, body);
+    pass.writes++;
+  } catch (error) {
+    emqxWriteFailed(pass, "start a node evacuation", error, EventReason.NodeEvacuation);
+  }
+}
+
+/**
+ * Pushes a changed `config.data` to EMQX, then records it in the CR's annotation; the annotation is written only
+ * after the push succeeded, so a failed push is tried again by a later pass. A refused config is reported with a
+ * Warning event and not retried until `config.data` changes.
+ */
+export async function pushConfig(
+  pass: Pass,
+  push: ConfigPush | undefined,
+  annotations: Record<string, string> | undefined,
+): Promise<void> {
+  if (push) {
+    if (!pass.api) return;
+    try {
+      await pass.api.putConfigs(push.body, push.mode);
+      pass.writes++;
+    } catch (error) {
+      emqxWriteFailed(pass, "update the EMQX config", error, EventReason.ConfigUpdated);
+      if (error instanceof EmqxApiError && error.kind === "rejected") {
+        await recordEvents(pass, [
+          {
+            type: "Warning",
+            reason: EventReason.ReconcilerFailed,
+            message: `EMQX refused spec.config.data: ${error.message}`,
+          },
+        ]);
+      }
+      return;
+    }
+  }
+  if (!annotations) return;
+  const { namespace, name } = crRef(pass.cr);
+  const patched = await pass.deps.kube.patchCrAnnotations(namespace, name, annotations, pass.resourceVersion);
+  pass.resourceVersion = patched.metadata?.resourceVersion;
+  pass.writes++;
+}
+
+/** Records events on the CR; a failure is logged, never fatal (events report, they do not decide). */
+export async function recordEvents(pass: Pass, events: readonly PlannedEvent[]): Promise<void> {
+  for (const event of events) {
+    if (pass.skippedEvents.has(event.reason)) continue;
+    try {
+      await pass.deps.kube.recordEvent(pass.cr, event);
+      pass.writes++;
+    } catch (error) {
+      pass.deps.logger.warn("Failed to record Event", {
+        ...crRef(pass.cr),
+        reason: event.reason,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}

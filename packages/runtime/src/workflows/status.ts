@@ -1,0 +1,159 @@
+/**
+ * The status workflow (DESIGN §2 "Status function"): for every EMQX CR of one cluster, what the EMQX API says now,
+ * turned into `.status` by the same pure code the reconcile uses, written only when it changed.
+ *
+ * Decisions:
+ * - It calls core's `plan` on a smaller world (sets and pods, no Services, PDBs or Secret lists) and uses only
+ *   what depends on that world: `status` and `podConditions`. The readiness gates are kept right here too: a node
+ *   that leaves the EMQX cluster must leave the Service endpoints now, not at the next reconcile, and a node that
+ *   joins must not wait for one either. Everything else (applies, scaling, config) stays the reconcile's.
+ * - A CR with no ready core pod has no API to ask and is skipped; so is one whose bootstrap Secret does not exist
+ *   yet. Kubernetes-side changes of such CRs reach the reconcile through hints.
+ * - Listing is per namespace, not per CR: three lists (StatefulSets, ReplicaSets, Pods, by the `managed-by`
+ *   label) serve every CR of a namespace.
+ */
+import type { KubeObject } from "@emqx-reconciler/adapters";
+import {
+  childNames,
+  EventReason,
+  LABEL_INSTANCE,
+  LABEL_MANAGED_BY,
+  MANAGED_BY,
+  type StatusTransition,
+} from "@emqx-reconciler/api";
+import { computeApiCandidates, type Observed, plan } from "@emqx-reconciler/core/plan/index";
+import type { StatusDeps } from "../ports.ts";
+import { retryableFailure } from "./reconcileErrors.ts";
+import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
+import { mapBounded } from "./statusPool.ts";
+import { computeTransition, publishTransitions } from "./statusTransitions.ts";
+import { keepRejection, statusChanged, writeStatus } from "./statusWrite.ts";
+import { crRef } from "./world.ts";
+import { readEmqxView } from "./worldEmqx.ts";
+
+/** What one refresh of a cluster did. */
+export interface StatusRefreshResult {
+  /** EMQX CRs seen (not being deleted). */
+  crs: number;
+  /** Statuses written. */
+  patched: number;
+  /** Transitions published (phase, counts or revisions changed). */
+  transitions: StatusTransition[];
+  /** CRs whose refresh failed (logged; the others went on). */
+  failed: number;
+}
+
+/** Events that describe a status change, recorded by whichever workflow wrote that change. */
+const STATUS_EVENT_REASONS: ReadonlySet<string> = new Set([
+  EventReason.Ready,
+  EventReason.FailedToGetNodeStatuses,
+]);
+
+type Children = Pick<Observed, "statefulSets" | "replicaSets" | "pods">;
+
+async function listNamespace(deps: StatusDeps, namespace: string): Promise<Map<string, Children>> {
+  const labelSelector = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
+  const kinds = ["StatefulSet", "ReplicaSet", "Pod"] as const;
+  const lists = await Promise.all(kinds.map((kind) => deps.kube.list(kind, { namespace, labelSelector })));
+  const byInstance = new Map<string, Children>();
+  const fields = ["statefulSets", "replicaSets", "pods"] as const;
+  lists.forEach((list, i) => {
+    for (const item of list.items) {
+      const instance = item.metadata?.labels?.[LABEL_INSTANCE];
+      if (!instance) continue;
+      const children = byInstance.get(instance) ?? { statefulSets: [], replicaSets: [], pods: [] };
+      byInstance.set(instance, children);
+      (children[fields[i] as (typeof fields)[number]] as unknown[]).push(item);
+    }
+  });
+  return byInstance;
+}
+
+async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, children: Children) {
+  const { name } = crRef(cr);
+  const names = childNames(name);
+  const observed = {
+    ...children,
+    services: [],
+    secrets: [{ name: names.bootstrapApiKey }, { name: names.nodeCookie }],
+    pdbs: [],
+    persistentVolumeClaims: [],
+    deleteEvents: [],
+    referencedSecretValues: {},
+  } as Observed;
+  if (computeApiCandidates(observed).length === 0) return undefined;
+  const session = await readEmqxView(deps.emqxApi, cr, observed, deps.logger);
+  if (session.missingCredential) return undefined;
+  const now = deps.clock.now();
+  const p = plan({
+    emqx: cr as Parameters<typeof plan>[0]["emqx"],
+    observed,
+    api: session.view,
+    now,
+    random: { password: "", cookie: "" },
+    ...(deps.limits ? { limits: deps.limits } : {}),
+  });
+  const pass: Pass = {
+    deps: { ...deps, random: { password: () => "", cookie: () => "" } },
+    cr,
+    observed,
+    api: session.api,
+    writes: 0,
+    skippedEvents: new Set(),
+    resourceVersion: cr.metadata?.resourceVersion,
+  };
+  await setPodGates(pass, p.podConditions);
+  const status = keepRejection(p.status, cr.status);
+  if (!statusChanged(cr.status, status)) return { patched: false };
+  if (!(await writeStatus(deps.kube, cr, pass.resourceVersion, status))) return { patched: false };
+  await recordEvents(
+    pass,
+    p.events.filter((e) => STATUS_EVENT_REASONS.has(e.reason)),
+  );
+  return { patched: true, transition: computeTransition(cluster, cr, cr.status, status, now) };
+}
+
+/**
+ * Refreshes the status of every EMQX CR the deps' cluster has, `concurrency` CRs at a time, and publishes the
+ * transitions it wrote. One CR's failure is logged and counted, never stops the others; only failing to list the
+ * CRs at all fails the refresh (a retryable `WorkflowError`).
+ *
+ * @example const { patched, transitions } = await refreshStatus(deps, "local");
+ */
+export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<StatusRefreshResult> {
+  let crs: KubeObject[];
+  try {
+    crs = (await deps.kube.listEmqx()).items.filter((cr) => !cr.metadata?.deletionTimestamp);
+  } catch (error) {
+    throw retryableFailure(`list EMQX of cluster ${cluster}`, error);
+  }
+  const limit = deps.concurrency ?? 8;
+  const namespaces = [...new Set(crs.map((cr) => crRef(cr).namespace))];
+  const listed = await mapBounded(namespaces, limit, (ns) => listNamespace(deps, ns));
+  const worlds = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
+  const results = await mapBounded(crs, limit, async (cr) => {
+    const world = worlds.get(crRef(cr).namespace);
+    if (!world || world.status === "rejected") throw world?.reason;
+    const empty: Children = { statefulSets: [], replicaSets: [], pods: [] };
+    return refreshOne(deps, cluster, cr, world.value.get(crRef(cr).name) ?? empty);
+  });
+  const transitions: StatusTransition[] = [];
+  let patched = 0;
+  let failed = 0;
+  results.forEach((result, i) => {
+    if (result.status === "rejected") {
+      failed++;
+      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      deps.logger.error("Failed to refresh EMQX status", {
+        cluster,
+        ...crRef(crs[i] as KubeObject),
+        error: reason,
+      });
+      return;
+    }
+    if (result.value?.patched) patched++;
+    if (result.value?.transition) transitions.push(result.value.transition);
+  });
+  if (transitions.length > 0) await publishTransitions(deps.publisher, deps.logger, transitions);
+  return { crs: crs.length, patched, transitions, failed };
+}

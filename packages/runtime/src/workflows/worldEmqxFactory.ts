@@ -1,0 +1,81 @@
+/**
+ * The real `EmqxApiFactory`: an `EmqxApiClient` per CR with the controller's bootstrap key, in the cluster's
+ * endpoint mode. Credentials are cached per CR (a warm Lambda or the embedded process reads the Secret once), keyed
+ * by the Secret's resourceVersion when the caller knows it, and forgotten after a 401.
+ */
+import {
+  type BasicCredential,
+  EmqxApiClient,
+  type EmqxApiClientOptions,
+  type EmqxEndpoint,
+} from "@emqx-reconciler/adapters";
+import type { EmqxApiFactory, EmqxApiTarget, KubePort } from "../ports.ts";
+
+/**
+ * How this cluster's EMQX APIs are reached (DESIGN §2): straight to the ready core pods' IPs (the operator's way,
+ * failing over between them), through the `<name>-dashboard` Service, or at an explicit URL per CR.
+ */
+export type EndpointMode = "pod-ip" | "service" | { url: (target: EmqxApiTarget) => string };
+
+/** Options of {@link createEmqxApiFactory}. */
+export interface EmqxApiFactoryOptions {
+  kube: Pick<KubePort, "readBootstrapCredential">;
+  /** @default "pod-ip" */
+  mode?: EndpointMode;
+  /** Deadline of one EMQX request. @default 10_000 (the operator 2.3's) */
+  timeoutMs?: number;
+  /** Connection pool. @default undici's global dispatcher */
+  dispatcher?: EmqxApiClientOptions["dispatcher"];
+  /** Credentials remembered at most (oldest dropped first). @default 4096 */
+  cacheSize?: number;
+}
+
+interface Cached {
+  version: string | undefined;
+  credential: BasicCredential;
+}
+
+function endpointFor(mode: EndpointMode, target: EmqxApiTarget, start: number): EmqxEndpoint {
+  if (mode === "pod-ip") return { mode, podIPs: target.cores.map((c) => c.podIP), start, ...target.listener };
+  if (mode === "service") return { mode, name: target.name, namespace: target.namespace, ...target.listener };
+  return { mode: "url", url: mode.url(target) };
+}
+
+/** Builds the factory the workflows use in production and on the sandbox. */
+export function createEmqxApiFactory(options: EmqxApiFactoryOptions): EmqxApiFactory {
+  const cache = new Map<string, Cached>();
+  const limit = options.cacheSize ?? 4096;
+  const mode = options.mode ?? "pod-ip";
+  let rotation = 0;
+
+  async function credentialOf(target: EmqxApiTarget): Promise<BasicCredential | undefined> {
+    const key = `${target.namespace}/${target.name}`;
+    const hit = cache.get(key);
+    if (hit && (target.credentialVersion === undefined || hit.version === target.credentialVersion)) {
+      return hit.credential;
+    }
+    const credential = await options.kube.readBootstrapCredential(target.namespace, target.name);
+    cache.delete(key);
+    if (!credential) return undefined;
+    cache.set(key, { version: target.credentialVersion, credential });
+    if (cache.size > limit) cache.delete(cache.keys().next().value as string);
+    return credential;
+  }
+
+  return {
+    async open(target) {
+      const credential = await credentialOf(target);
+      if (!credential) return undefined;
+      rotation = (rotation + 1) % 1_000_000;
+      return new EmqxApiClient({
+        endpoint: endpointFor(mode, target, rotation),
+        credential,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      });
+    },
+    forget(namespace, name) {
+      cache.delete(`${namespace}/${name}`);
+    },
+  };
+}

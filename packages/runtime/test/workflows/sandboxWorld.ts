@@ -1,0 +1,128 @@
+/**
+ * Shared setup of the workflow tests on the real sandbox: the CRD installed with server-side apply, a fresh
+ * namespace with the seed example applied verbatim by the sandbox's kubectl, real ports (gateway, EMQX client
+ * factory, crypto randomness) and recording logger and publisher.
+ */
+import { join } from "node:path";
+import { KubeGateway, type KubeObject } from "@emqx-reconciler/adapters";
+import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
+import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
+import type { PutEventsEntry } from "../../src/embedded/putEvents.ts";
+import type { LogFields, Logger, Publisher, ReconcileDeps, StatusDeps } from "../../src/ports.ts";
+import { type ReconcileResult, reconcile } from "../../src/workflows/reconcile.ts";
+import { cryptoRandom, systemClock } from "../../src/workflows/reconcileRandom.ts";
+import { createEmqxApiFactory } from "../../src/workflows/worldEmqxFactory.ts";
+
+/** The seed example of the repository, applied as a user would. */
+export const SEED_EXAMPLE = join(import.meta.dirname, "../../../../examples/emqx-core-replicant.yaml");
+
+/** Every log line, to assert on (and to prove no secret is ever logged). */
+export class RecordingLogger implements Logger {
+  readonly lines: Array<{ level: string; message: string; fields: LogFields }> = [];
+  info(message: string, fields: LogFields = {}) {
+    this.lines.push({ level: "info", message, fields });
+  }
+  warn(message: string, fields: LogFields = {}) {
+    this.lines.push({ level: "warn", message, fields });
+  }
+  error(message: string, fields: LogFields = {}) {
+    this.lines.push({ level: "error", message, fields });
+  }
+  text(): string {
+    return JSON.stringify(this.lines);
+  }
+}
+
+/** A bus that accepts everything and keeps it. */
+export class RecordingPublisher implements Publisher {
+  readonly entries: PutEventsEntry[] = [];
+  async putEvents(entries: readonly PutEventsEntry[]) {
+    this.entries.push(...entries);
+    return {
+      FailedEntryCount: 0,
+      Entries: entries.map((_, i) => ({ EventId: `e-${this.entries.length + i}` })),
+    };
+  }
+}
+
+/** The real ports on the sandbox. */
+export interface SandboxWorld {
+  sandbox: Sandbox;
+  gateway: KubeGateway;
+  logger: RecordingLogger;
+  publisher: RecordingPublisher;
+  reconcileDeps: ReconcileDeps;
+  statusDeps: StatusDeps;
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `probe` yields a value, or fails naming what it waited for. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** Starts (or attaches to) the run's sandbox, installs the CRD and builds the real ports. */
+export async function openSandboxWorld(): Promise<SandboxWorld> {
+  const sandbox = await useTestSandbox();
+  const gateway = new KubeGateway({ kubeConfig: sandbox.kubeConfig() });
+  await gateway.apply(renderCrd() as KubeObject);
+  await waitFor("the EMQX CRD to be established", async () => {
+    const crd = await gateway.get("CustomResourceDefinition", undefined, CRD_NAME);
+    const conditions = (crd?.status as { conditions?: Array<{ type: string; status: string }> })?.conditions;
+    return conditions?.some((c) => c.type === "Established" && c.status === "True") ? true : undefined;
+  });
+  const logger = new RecordingLogger();
+  const publisher = new RecordingPublisher();
+  const emqxApi = createEmqxApiFactory({ kube: gateway, timeoutMs: 3_000 });
+  const base = { kube: gateway, emqxApi, clock: systemClock, logger };
+  return {
+    sandbox,
+    gateway,
+    logger,
+    publisher,
+    reconcileDeps: { ...base, random: cryptoRandom, publisher },
+    statusDeps: { ...base, publisher },
+  };
+}
+
+/** Creates a fresh namespace and applies the seed example into it with the sandbox's kubectl. */
+export async function applySeed(world: SandboxWorld, namespace: string): Promise<void> {
+  await world.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  const applied = await world.sandbox.kubectl(["apply", "-n", namespace, "-f", SEED_EXAMPLE]);
+  if (applied.code !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
+}
+
+/**
+ * Calls `reconcile` in a loop, as the queue would (sleeping the asked requeue, else a short pause for the
+ * controllers and kwok to move), until the outcome is `converged` or the deadline passes.
+ */
+export async function reconcileUntilConverged(
+  world: SandboxWorld,
+  namespace: string,
+  name: string,
+  timeoutMs = 90_000,
+): Promise<ReconcileResult[]> {
+  const results: ReconcileResult[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const result = await reconcile(world.reconcileDeps, { cluster: "sandbox", namespace, name });
+    results.push(result);
+    if (result.outcome === "converged") return results;
+    const seconds = result.requeueAfterSeconds;
+    await sleep(seconds !== undefined ? Math.min(seconds * 1000, 1_000) : 250);
+  }
+  throw new Error(`not converged in ${timeoutMs} ms: ${JSON.stringify(results.slice(-5))}`);
+}
