@@ -68,7 +68,9 @@ describe("reads", () => {
     const secrets = await gw.listOwned("Secret", ns, "e1");
     expect(secrets.map((s) => s.metadata.name)).toEqual(["e1-bootstrap-api-key"]);
     expect(secrets.map((s) => Object.keys(s).sort())).toEqual([["apiVersion", "kind", "metadata"]]);
-    expect(JSON.stringify(secrets)).not.toContain(Buffer.from("emqx-operator-controller:pw1").toString("base64"));
+    expect(JSON.stringify(secrets)).not.toContain(
+      Buffer.from("emqx-operator-controller:pw1").toString("base64"),
+    );
   });
 
   it("reads the controller's bootstrap credential, and nothing while the Secret is absent", async () => {

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type KubeError, KubeHttp, type KubeRequest, kubeConfigFromEndpoint } from "../../src/index.ts";
+import { json, startServer, type TestServer } from "../emqx/testServer.ts";
+
+let server: TestServer;
+let base: string;
+
+beforeAll(async () => {
+  server = await startServer("127.0.0.1", 0, () => {});
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(() => server.close());
+
+const get: KubeRequest = {
+  verb: "get",
+  label: { verb: "GET", resource: "pods", namespace: "ns", name: "p" },
+  path: "/api/v1/namespaces/ns/pods/p",
+};
+
+function http(
+  options: { getToken?: () => Promise<string>; requestTimeoutMs?: number; server?: string } = {},
+) {
+  const kubeConfig = kubeConfigFromEndpoint({ server: options.server ?? base, skipTLSVerify: true });
+  return new KubeHttp({ kubeConfig, getToken: options.getToken, requestTimeoutMs: options.requestTimeoutMs });
+}
+
+async function error(promise: Promise<unknown>): Promise<KubeError> {
+  return promise.then(
+    () => {
+      throw new Error("expected a KubeError");
+    },
+    (e: KubeError) => e,
+  );
+}
+
+describe("KubeHttp", () => {
+  it("asks the token provider again after a 401 and retries once", async () => {
+    const tokens = ["expired", "fresh"];
+    server.handle = (req, res) =>
+      req.headers.authorization === "Bearer fresh"
+        ? json(res, 200, { kind: "Pod" })
+        : json(res, 401, { kind: "Status", code: 401, reason: "Unauthorized" });
+    const client = http({ getToken: async () => tokens.shift() ?? "none" });
+    expect((await client.send(get)).body).toEqual({ kind: "Pod" });
+    expect(tokens).toEqual([]);
+    expect(client.stats.snapshot().reads).toBe(1);
+    await client.close();
+  });
+
+  it("honours Retry-After on 429 and classifies 5xx as retryable", async () => {
+    server.handle = (_req, res) => {
+      res.writeHead(429, { "retry-after": "7", "content-type": "application/json" });
+      res.end(JSON.stringify({ kind: "Status", code: 429, reason: "TooManyRequests" }));
+    };
+    const client = http();
+    const throttled = await error(client.send(get));
+    expect([throttled.kind, throttled.retryAfterSeconds, throttled.reason]).toEqual([
+      "retryable",
+      7,
+      "TooManyRequests",
+    ]);
+    server.handle = (_req, res) => {
+      res.writeHead(503, { "content-type": "text/plain" });
+      res.end("upstream connect error");
+    };
+    const unavailable = await error(client.send(get));
+    expect([unavailable.kind, unavailable.status]).toEqual(["retryable", 503]);
+    expect(unavailable.message).toBe("GET pods ns/p: 503: upstream connect error");
+    await client.close();
+  });
+
+  it("classifies a refused connection and a timeout as retryable", async () => {
+    const refused = await error(http({ server: "http://127.0.0.1:1" }).send(get));
+    expect([refused.kind, refused.reason]).toEqual(["retryable", "ECONNREFUSED"]);
+    server.handle = () => {};
+    const client = http({ requestTimeoutMs: 200 });
+    const slow = await error(client.send(get));
+    expect([slow.kind, slow.reason]).toEqual(["retryable", "Timeout"]);
+    await client.close();
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import {
+  classifyStatus,
+  errorFromResponse,
+  errorFromTransport,
+  type KubeStatusBody,
+  parseRetryAfter,
+} from "../../src/index.ts";
+
+describe("classifyStatus", () => {
+  it.each([
+    [400, undefined, "terminal"],
+    [415, undefined, "terminal"],
+    [422, { reason: "Invalid" }, "terminal"],
+    [404, undefined, "not-found"],
+    [409, { reason: "Conflict" }, "conflict"],
+    [409, { reason: "AlreadyExists" }, "conflict"],
+    [410, { reason: "Expired" }, "retryable"],
+    [429, undefined, "retryable"],
+    [500, undefined, "retryable"],
+    [504, undefined, "retryable"],
+    [401, undefined, "retryable"],
+    [403, { reason: "Forbidden" }, "retryable"],
+    [403, { details: { causes: [{ type: "NamespaceTerminating" }] } }, "terminal"],
+  ] as Array<[number, KubeStatusBody | undefined, string]>)("%i %j is %s", (status, body, kind) => {
+    expect(classifyStatus(status, body)).toBe(kind);
+  });
+});
+
+describe("error messages", () => {
+  it("keep only field paths for Secrets, whatever the server echoed", () => {
+    const err = errorFromResponse({ verb: "CREATE", resource: "secrets", namespace: "n", name: "s" }, 422, {
+      reason: "Invalid",
+      message: 'Secret "s" is invalid: data[x]: Invalid value: "canary-secret"',
+      details: { causes: [{ field: "data[x]", message: 'Invalid value: "canary-secret"' }] },
+    });
+    expect(err.message).toBe("CREATE secrets n/s: 422 Invalid: data[x]");
+  });
+
+  it("prefer the Retry-After header and fall back to the Status details", () => {
+    const label = { verb: "GET", resource: "pods" };
+    expect(errorFromResponse(label, 429, { details: { retryAfterSeconds: 3 } }, "9").retryAfterSeconds).toBe(
+      9,
+    );
+    expect(errorFromResponse(label, 429, { details: { retryAfterSeconds: 3 } }).retryAfterSeconds).toBe(3);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+
+  it("name the transport code of a failed connection", () => {
+    const cause = Object.assign(new Error("connect failed"), { code: "ECONNRESET" });
+    const err = errorFromTransport(
+      { verb: "LIST", resource: "pods", namespace: "n" },
+      new Error("fetch failed", { cause }),
+    );
+    expect([err.kind, err.reason, err.message]).toEqual([
+      "retryable",
+      "ECONNRESET",
+      "LIST pods n: ECONNRESET",
+    ]);
+  });
+});
