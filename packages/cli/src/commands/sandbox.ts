@@ -121,6 +121,10 @@ async function status(name: string): Promise<number> {
   }
   console.log(`${"total".padEnd(24)} ${"".padEnd(15)} ${Math.round(report.totalRssBytes / MiB)} MiB`);
   const sandbox = report.health === "running" ? await findSandbox(name) : undefined;
+  if (report.health === "stale")
+    console.log(
+      `\nA process is gone: 'sandbox down --name ${name}' cleans up, 'sandbox up --name ${name}' replaces it.`,
+    );
   if (!sandbox) return report.health === "running" ? 0 : 1;
   const cluster = await sandbox.kubectl(["get", "nodes,pods", "--all-namespaces", "-o", "wide"]);
   console.log(`\n${(cluster.stdout || cluster.stderr).trimEnd()}`);
