@@ -173,6 +173,8 @@ export class KubeHttp {
       previous?.agent ??
       new Agent({
         keepAliveTimeout: 30_000,
+        // A bounded pool: bursts queue on warm keep-alive connections instead of opening hundreds of TLS ones.
+        connections: 32,
         connect: {
           ca: opts.ca,
           cert: opts.cert,
