@@ -2,6 +2,8 @@
 import type { Command } from "../command.ts";
 import crd from "./crd.ts";
 import plan from "./plan.ts";
+import run from "./run.ts";
 import sandbox from "./sandbox.ts";
+import start from "./start.ts";
 
-export const commands: Command[] = [crd, plan, sandbox];
+export const commands: Command[] = [crd, plan, run, start, sandbox];

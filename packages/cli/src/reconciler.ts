@@ -1,0 +1,163 @@
+/**
+ * The embedded reconciler of `run` and `start`: the Kubernetes gateway and EMQX API factory feed the same
+ * workflows the Lambda handlers call, driven by the embedded runtime (bus, keyed queue, timers) and a forwarder
+ * that publishes hints into that bus. One cluster per process.
+ */
+import { isKubeError, KubeErrorKind, KubeGateway } from "@emqx-reconciler/adapters";
+import { busPatterns, type StatusTransition } from "@emqx-reconciler/api";
+import {
+  createEmbeddedRuntime,
+  createEmqxApiFactory,
+  cryptoRandom,
+  type EndpointMode,
+  type Forwarder,
+  isTerminalWorkflowError,
+  type PutEventsEntry,
+  reconcile,
+  refreshStatus,
+  type ShutdownResult,
+  startForwarder,
+  systemClock,
+} from "@emqx-reconciler/runtime";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { CliError } from "./command.ts";
+import { tapKube } from "./kubeTap.ts";
+import type { CliLogger } from "./log.ts";
+import type { StatusBoard } from "./statusBoard.ts";
+
+/** Options of {@link startReconciler}. */
+export interface ReconcilerOptions {
+  kubeConfig: KubeConfig;
+  /** Cluster id: the first part of every hint key. */
+  cluster: string;
+  /** Serve only this namespace (default: all). */
+  namespace?: string;
+  /** How the EMQX API is reached. @default "pod-ip" */
+  emqxEndpoint?: EndpointMode;
+  logger: CliLogger;
+  board: StatusBoard;
+  /** How long `stop()` lets running reconciles finish. @default 10_000 */
+  stopTimeoutMs?: number;
+}
+
+/** A running reconciler. */
+export interface RunningReconciler {
+  /** Stops the forwarder, then drains the queue until the deadline, or at once when `force` aborts. */
+  stop(force?: AbortSignal): Promise<ShutdownResult>;
+  /** Keys waiting or running, for the status line. */
+  queueDepth(): number;
+}
+
+const CRD_HINT = "install it with: npx emqx-reconciler crd | kubectl apply --server-side -f -";
+
+/** Fails early, with one readable line, when the cluster cannot be reached or has no EMQX CRD. */
+async function preflight(gateway: KubeGateway, options: ReconcilerOptions): Promise<void> {
+  try {
+    await gateway.listEmqx(options.namespace);
+  } catch (error) {
+    const server = options.kubeConfig.getCurrentCluster()?.server ?? "the cluster";
+    if (isKubeError(error, KubeErrorKind.NotFound))
+      throw new CliError(`the EMQX CRD (emqxes.apps.emqx.io) is not installed at ${server}; ${CRD_HINT}`);
+    throw new CliError(`cannot list EMQX objects at ${server}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+function describeTransition(t: StatusTransition): Record<string, string> {
+  return {
+    namespace: t.namespace,
+    name: t.name,
+    from: t.from,
+    to: t.to,
+    cores: `${t.core.ready}/${t.core.desired}`,
+    replicants: `${t.replicant.ready}/${t.replicant.desired}`,
+  };
+}
+
+/**
+ * Checks the cluster, then starts the loop; the forwarder's first lists queue every existing CR.
+ *
+ * @example const r = await startReconciler({ kubeConfig, cluster: "local", logger, board }); await r.stop();
+ */
+export async function startReconciler(options: ReconcilerOptions): Promise<RunningReconciler> {
+  const { cluster, logger, board } = options;
+  const gateway = new KubeGateway({ kubeConfig: options.kubeConfig });
+  await preflight(gateway, options);
+  const kube = tapKube(gateway, { board, logger, namespace: options.namespace });
+  const emqxApi = createEmqxApiFactory({ kube, mode: options.emqxEndpoint ?? "pod-ip" });
+  const publisher = { putEvents: (entries: readonly PutEventsEntry[]) => runtime.bus.putEvents(entries) };
+  const common = { kube, emqxApi, publisher, clock: systemClock, logger };
+  const runtime = createEmbeddedRuntime({
+    async reconcile(_key, hint) {
+      const key = { cluster, namespace: hint.namespace, name: hint.name };
+      const result = await reconcile({ ...common, random: cryptoRandom }, key, hint);
+      return result.requeueAfterSeconds === undefined
+        ? {}
+        : { requeueAfterSeconds: result.requeueAfterSeconds };
+    },
+    async refreshStatus(clusterId) {
+      const result = await refreshStatus(common, clusterId);
+      logger.debug("Refreshed EMQX statuses", {
+        cluster: clusterId,
+        ...result,
+        transitions: result.transitions.length,
+      });
+    },
+    listClusters: () => [cluster],
+    listKeys: async () =>
+      (await kube.listEmqx(options.namespace)).items.map((cr) => ({
+        cluster,
+        namespace: cr.metadata?.namespace ?? "default",
+        name: cr.metadata?.name ?? "",
+        uid: cr.metadata?.uid,
+        resourceVersion: cr.metadata?.resourceVersion,
+      })),
+    resyncAtStart: false,
+    queue: { isTerminal: isTerminalWorkflowError },
+    stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+    onFailure(failure) {
+      const error = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      if (failure.phase !== "reconcile") return logger.warn(`Failed: ${failure.phase}`, { error });
+      const [namespace = "", name = ""] = failure.key.split("/").slice(-2);
+      board.noteEvent(namespace, name, `Failed: ${error}`, new Date());
+      logger.warn("Reconcile failed", { key: failure.key, error, retryInMs: failure.retryInMs });
+    },
+  });
+  runtime.bus.addRule({
+    name: "log-status-transitions",
+    pattern: busPatterns.statusTransitions,
+    target: (event) =>
+      logger.info("EMQX status changed", describeTransition(event.detail as StatusTransition)),
+  });
+  await runtime.start();
+  const forwarder: Forwarder = startForwarder({
+    cluster,
+    kube: gateway,
+    publisher: runtime.bus,
+    ...(options.namespace ? { namespaces: [options.namespace] } : {}),
+    logger,
+  });
+  forwarder.ready.then(
+    () =>
+      logger.info("Listed every EMQX and child; watching", {
+        cluster,
+        namespace: options.namespace ?? "(all)",
+      }),
+    (error: unknown) => logger.warn("Forwarder did not start", { error }),
+  );
+  return {
+    async stop(force) {
+      await forwarder.stop();
+      const stopping = runtime.stop();
+      const onForce = () => void runtime.queue.shutdown({ drain: false, timeoutMs: 0 });
+      force?.addEventListener("abort", onForce, { once: true });
+      if (force?.aborted) onForce();
+      return stopping;
+    },
+    queueDepth: () => {
+      const m = runtime.queue.metrics();
+      return m.depth + m.processing;
+    },
+  };
+}
