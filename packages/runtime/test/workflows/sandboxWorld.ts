@@ -7,43 +7,14 @@ import { join } from "node:path";
 import { KubeGateway, type KubeObject } from "@emqx-reconciler/adapters";
 import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
-import type { PutEventsEntry } from "../../src/embedded/putEvents.ts";
-import type { LogFields, Logger, Publisher, ReconcileDeps, StatusDeps } from "../../src/ports.ts";
+import type { ReconcileDeps, StatusDeps } from "../../src/ports.ts";
 import { type ReconcileResult, reconcile } from "../../src/workflows/reconcile.ts";
 import { cryptoRandom, systemClock } from "../../src/workflows/reconcileRandom.ts";
 import { createEmqxApiFactory } from "../../src/workflows/worldEmqxFactory.ts";
+import { RecordingLogger, RecordingPublisher } from "./recorders.ts";
 
 /** The seed example of the repository, applied as a user would. */
 export const SEED_EXAMPLE = join(import.meta.dirname, "../../../../examples/emqx-core-replicant.yaml");
-
-/** Every log line, to assert on (and to prove no secret is ever logged). */
-export class RecordingLogger implements Logger {
-  readonly lines: Array<{ level: string; message: string; fields: LogFields }> = [];
-  info(message: string, fields: LogFields = {}) {
-    this.lines.push({ level: "info", message, fields });
-  }
-  warn(message: string, fields: LogFields = {}) {
-    this.lines.push({ level: "warn", message, fields });
-  }
-  error(message: string, fields: LogFields = {}) {
-    this.lines.push({ level: "error", message, fields });
-  }
-  text(): string {
-    return JSON.stringify(this.lines);
-  }
-}
-
-/** A bus that accepts everything and keeps it. */
-export class RecordingPublisher implements Publisher {
-  readonly entries: PutEventsEntry[] = [];
-  async putEvents(entries: readonly PutEventsEntry[]) {
-    this.entries.push(...entries);
-    return {
-      FailedEntryCount: 0,
-      Entries: entries.map((_, i) => ({ EventId: `e-${this.entries.length + i}` })),
-    };
-  }
-}
 
 /** The real ports on the sandbox. */
 export interface SandboxWorld {

@@ -1,0 +1,161 @@
+/**
+ * The reconcile workflow's orchestration at the port boundary (in-memory Kubernetes and EMQX API): write order,
+ * zero writes when nothing changed, error mapping. User-visible behaviour is also covered on the sandbox.
+ */
+import { KubeError } from "@emqx-reconciler/adapters";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ReconcileDeps } from "../../src/ports.ts";
+import { reconcile } from "../../src/workflows/reconcile.ts";
+import { WorkflowError } from "../../src/workflows/reconcileErrors.ts";
+import { FakeKube } from "./fakeKube.ts";
+import { FakeEmqx, runControllers, seedCr } from "./fakeWorld.ts";
+import { RecordingLogger, RecordingPublisher } from "./recorders.ts";
+
+const KEY = { cluster: "test", namespace: "ns", name: "emqx" };
+const PASSWORD = "secretpassword0123456789".padEnd(64, "x");
+let kube: FakeKube;
+let deps: ReconcileDeps;
+let logger: RecordingLogger;
+let publisher: RecordingPublisher;
+
+beforeEach(() => {
+  kube = new FakeKube();
+  kube.seed(seedCr("ns"));
+  logger = new RecordingLogger();
+  publisher = new RecordingPublisher();
+  deps = {
+    kube: kube.port(),
+    emqxApi: new FakeEmqx(kube),
+    clock: { now: () => new Date("2026-01-01T00:00:00Z") },
+    random: { password: () => PASSWORD, cookie: () => "cookie".padEnd(64, "c") },
+    logger,
+    publisher,
+  };
+});
+
+async function converge(): Promise<number> {
+  for (let pass = 1; pass <= 20; pass++) {
+    const result = await reconcile(deps, KEY);
+    if (result.outcome === "converged") return pass;
+    runControllers(kube);
+  }
+  throw new Error("did not converge in 20 passes");
+}
+
+describe("reconcile (in memory)", () => {
+  it("creates the Secrets, then applies in plan order, then annotation, status and events", async () => {
+    const result = await reconcile(deps, KEY);
+    expect(result.outcome).toBe("progressing");
+    expect(kube.writes).toEqual([
+      "create Secret/emqx-bootstrap-api-key",
+      "create Secret/emqx-node-cookie",
+      "apply Service/emqx-headless",
+      "apply ConfigMap/emqx-configs",
+      expect.stringMatching(/^apply StatefulSet\/emqx-core-[a-z0-9]{10}$/),
+      "apply PodDisruptionBudget/emqx-core",
+      "apply PodDisruptionBudget/emqx-replicant",
+      "annotate EMQX/emqx",
+      "status EMQX/emqx",
+      ...kube.writes.filter((w) => w.startsWith("event ")),
+    ]);
+    expect(kube.writes.filter((w) => w.startsWith("event ")).length).toBeGreaterThan(0);
+    expect(result.writes).toBe(kube.writes.length);
+  });
+
+  it("writes nothing on a second pass over an unchanged world", async () => {
+    await reconcile(deps, KEY);
+    const before = kube.writes.length;
+    const again = await reconcile(deps, KEY);
+    expect(again).toEqual({ outcome: "progressing", writes: 0 });
+    expect(kube.writes.length).toBe(before);
+  });
+
+  it("converges with the controllers' help, gates the pods, then makes no writes", async () => {
+    const passes = await converge();
+    expect(passes).toBeGreaterThan(2);
+    const gates = kube.writes.filter((w) => w.startsWith("gate Pod/"));
+    expect(gates).toHaveLength(5);
+    expect(gates.every((w) => w.endsWith("=True"))).toBe(true);
+    const before = kube.writes.length;
+    expect(await reconcile(deps, KEY)).toEqual({ outcome: "converged", writes: 0 });
+    expect(kube.writes.length).toBe(before);
+    const transitions = publisher.entries.map((e) => {
+      const { time: _t, ...rest } = JSON.parse(e.Detail);
+      return rest;
+    });
+    expect(transitions.at(-1)).toMatchObject({ to: "Ready", core: { ready: 2 }, replicant: { ready: 3 } });
+    for (let i = 1; i < transitions.length; i++) expect(transitions[i]).not.toEqual(transitions[i - 1]);
+  });
+
+  it("returns absent for a missing CR and deleting for one being deleted, writing nothing", async () => {
+    expect(await reconcile(deps, { ...KEY, name: "nope" })).toEqual({ outcome: "absent", writes: 0 });
+    const cr = kube.get("EMQX", "ns", "emqx");
+    if (cr) cr.metadata.deletionTimestamp = "2026-01-01T00:00:00Z";
+    expect(await reconcile(deps, KEY)).toEqual({ outcome: "deleting", writes: 0 });
+    expect(kube.writes).toEqual([]);
+  });
+
+  it("turns a rejected apply into InvalidSpec + a Warning event, without retrying", async () => {
+    const rejection = new KubeError(
+      "APPLY statefulsets ns/emqx-core: 422 Invalid: spec.replicas: must be >= 0",
+      {
+        kind: "terminal",
+        status: 422,
+        reason: "Invalid",
+      },
+    );
+    kube.failures.set("apply StatefulSet", rejection);
+    const result = await reconcile(deps, KEY);
+    expect(result.outcome).toBe("invalid");
+    expect(result.requeueAfterSeconds).toBeUndefined();
+    const status = kube.get("EMQX", "ns", "emqx")?.status as {
+      conditions: Array<{ type: string; reason: string }>;
+    };
+    expect(status.conditions.find((c) => c.type === "InvalidSpec")?.reason).toBe("ReconcilerFailed");
+    expect(kube.writes).toContain("event ReconcilerFailed");
+    expect(kube.writes).not.toContain("apply PodDisruptionBudget/emqx-core");
+
+    kube.failures.set("apply StatefulSet", rejection);
+    const writesBefore = kube.writes.filter((w) => w.startsWith("status")).length;
+    expect((await reconcile(deps, KEY)).outcome).toBe("invalid");
+    expect(kube.writes.filter((w) => w.startsWith("status")).length).toBe(writesBefore);
+  });
+
+  it("asks to run again in 1 s when the status write loses a race", async () => {
+    kube.failures.set("status EMQX", new KubeError("409", { kind: "conflict", status: 409 }));
+    const result = await reconcile(deps, KEY);
+    expect(result).toMatchObject({ outcome: "progressing", requeueAfterSeconds: 1 });
+  });
+
+  it("throws a retryable WorkflowError, with the server's Retry-After, for a transient failure", async () => {
+    kube.failures.set(
+      "get EMQX",
+      new KubeError("GET emqxes: 429", { kind: "retryable", status: 429, retryAfterSeconds: 7 }),
+    );
+    const error = await reconcile(deps, KEY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect(error).toMatchObject({ kind: "retryable", retryAfterSeconds: 7 });
+  });
+
+  it("keeps the last good node lists when the EMQX API fails", async () => {
+    await converge();
+    (deps.emqxApi as FakeEmqx).down.add("ns/emqx");
+    const result = await reconcile(deps, KEY);
+    expect(result.requeueAfterSeconds).toBeGreaterThan(0);
+    const status = kube.get("EMQX", "ns", "emqx")?.status as {
+      coreNodes: unknown[];
+      replicantNodes: unknown[];
+      conditions: Array<{ type: string }>;
+    };
+    expect(status.coreNodes).toHaveLength(2);
+    expect(status.replicantNodes).toHaveLength(3);
+    expect(status.conditions.map((c) => c.type)).toContain("NodeStatusStale");
+    expect(kube.writes.filter((w) => w.endsWith("=False"))).toEqual([]);
+  });
+
+  it("never logs the generated password", async () => {
+    await converge();
+    expect(logger.lines.length).toBeGreaterThan(0);
+    expect(logger.text()).not.toContain(PASSWORD);
+  });
+});

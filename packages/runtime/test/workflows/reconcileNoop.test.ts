@@ -1,0 +1,77 @@
+import { FIELD_MANAGER } from "@emqx-reconciler/api";
+import { describe, expect, it } from "vitest";
+import { isApplyNoop, isSubset, ownedPaths, sentPaths } from "../../src/workflows/reconcileNoop.ts";
+import { fieldsOf } from "./fakeKube.ts";
+
+const desired = {
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "emqx-dashboard", namespace: "ns", labels: { "apps.emqx.io/instance": "emqx" } },
+  spec: {
+    type: "LoadBalancer",
+    ports: [{ name: "dashboard", port: 18083, targetPort: 18083, protocol: "TCP" }],
+  },
+};
+
+/** The object as the apiserver stores it: defaults added, our fields recorded under our manager. */
+function stored(applied: object = desired, extra: Record<string, unknown> = {}) {
+  const { apiVersion: _a, kind: _k, ...rest } = structuredClone(applied) as typeof desired;
+  return {
+    ...rest,
+    metadata: {
+      ...rest.metadata,
+      resourceVersion: "7",
+      managedFields: [
+        { manager: FIELD_MANAGER, operation: "Apply", fieldsV1: fieldsOf(applied) },
+        { manager: "kube-controller-manager", operation: "Update", subresource: "status", fieldsV1: {} },
+      ],
+    },
+    spec: { ...rest.spec, clusterIP: "10.0.0.9", sessionAffinity: "None", ...extra },
+  };
+}
+
+describe("isApplyNoop", () => {
+  it("is true when the live object holds every field we send, plus defaults", () => {
+    expect(isApplyNoop(desired, stored())).toBe(true);
+  });
+
+  it("is false when a value we send differs or a list changed length", () => {
+    expect(isApplyNoop({ ...desired, spec: { ...desired.spec, type: "NodePort" } }, stored())).toBe(false);
+    const twoPorts = [...desired.spec.ports, { name: "x", port: 1, targetPort: 1, protocol: "TCP" }];
+    expect(isApplyNoop({ ...desired, spec: { ...desired.spec, ports: twoPorts } }, stored())).toBe(false);
+  });
+
+  it("is false when we stopped sending a field we own (the apply would remove it)", () => {
+    const before = { ...desired, metadata: { ...desired.metadata, annotations: { team: "a" } } };
+    expect(isApplyNoop(desired, stored(before))).toBe(false);
+  });
+
+  it("is false for an object we never applied (to take ownership once)", () => {
+    const live = stored();
+    live.metadata.managedFields = live.metadata.managedFields.filter((m) => m.manager !== FIELD_MANAGER);
+    expect(isApplyNoop(desired, live)).toBe(false);
+    expect(isApplyNoop(desired, undefined)).toBe(false);
+  });
+
+  it("compares resource quantities by value, everything else exactly", () => {
+    expect(
+      isSubset(
+        { resources: { requests: { cpu: "0.25", memory: "1Gi" } } },
+        { resources: { requests: { cpu: "250m", memory: "1024Mi" } } },
+      ),
+    ).toBe(true);
+    expect(isSubset({ replicas: 1 }, { replicas: "1" })).toBe(false);
+    expect(isSubset({ port: "8080" }, { port: 8080 })).toBe(false);
+  });
+});
+
+describe("field paths", () => {
+  it("reads fieldsV1 list members as [] and matches the paths of the applied object", () => {
+    const owned = ownedPaths({
+      "f:spec": { "f:ports": { 'k:{"port":18083,"protocol":"TCP"}': { ".": {}, "f:name": {} } } },
+    });
+    expect([...owned]).toEqual(["spec", "spec\nports", "spec\nports\n[]", "spec\nports\n[]\nname"]);
+    const sent = sentPaths({ spec: { ports: [{ name: "dashboard" }] } });
+    expect([...owned].every((p) => sent.has(p))).toBe(true);
+  });
+});
