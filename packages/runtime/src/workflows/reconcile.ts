@@ -4,7 +4,7 @@
  */
 import { isKubeError, type KubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
 import { ConditionType, childNames, EventReason, type Hint } from "@emqx-reconciler/api";
-import { type Observed, type Plan, plan } from "@emqx-reconciler/core/plan/index";
+import { type Observed, type Plan, plan } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
 import { isStaleWorldError, retryableFailure, WorkflowError } from "./reconcileErrors.ts";
 import {

@@ -14,7 +14,7 @@ import type {
   PodAnnotationChange,
   PodConditionChange,
   ScaleStep,
-} from "@emqx-reconciler/core/plan/index";
+} from "@emqx-reconciler/core";
 import type { EmqxApi, ReconcileDeps } from "../ports.ts";
 import { isStaleWorldError } from "./reconcileErrors.ts";
 import { isApplyNoop } from "./reconcileNoop.ts";

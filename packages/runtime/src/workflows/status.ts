@@ -21,7 +21,7 @@ import {
   MANAGED_BY,
   type StatusTransition,
 } from "@emqx-reconciler/api";
-import { computeApiCandidates, type Observed, plan } from "@emqx-reconciler/core/plan/index";
+import { computeApiCandidates, type Observed, plan } from "@emqx-reconciler/core";
 import type { StatusDeps } from "../ports.ts";
 import { retryableFailure } from "./reconcileErrors.ts";
 import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";

@@ -4,8 +4,7 @@
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import { type Condition, ConditionType, type EmqxStatus, EventReason } from "@emqx-reconciler/api";
-import { canonicalJson } from "@emqx-reconciler/core";
-import { setCondition, sortConditions } from "@emqx-reconciler/core/status/conditions";
+import { canonicalJson, setCondition, sortConditions } from "@emqx-reconciler/core";
 import type { KubePort } from "../ports.ts";
 import { isStaleWorldError } from "./reconcileErrors.ts";
 

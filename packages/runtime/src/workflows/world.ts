@@ -10,7 +10,7 @@ import {
   type ReferencedSecretValues,
   type SetDeleteEvent,
   secretRefsToRead,
-} from "@emqx-reconciler/core/plan/index";
+} from "@emqx-reconciler/core";
 import type { V1PersistentVolumeClaim } from "@kubernetes/client-node";
 import type { ClaimsPort, KubePort } from "../ports.ts";
 

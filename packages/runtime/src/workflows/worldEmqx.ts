@@ -6,16 +6,17 @@
 import { EmqxApiError, isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
 import type { NodeEvacuationStatus } from "@emqx-reconciler/api";
 import { childNames } from "@emqx-reconciler/api";
-import { dashboardScheme, HoconError } from "@emqx-reconciler/core";
 import {
   type ApiErrorKind,
   type ApiNode,
   type Availability,
   computeApiCandidates,
   computeApiReads,
+  dashboardScheme,
   type EmqxView,
+  HoconError,
   type Observed,
-} from "@emqx-reconciler/core/plan/index";
+} from "@emqx-reconciler/core";
 import type { EmqxApi, EmqxApiFactory, Logger } from "../ports.ts";
 import { asEmqxObject, crRef } from "./world.ts";
 
