@@ -1,0 +1,180 @@
+import {
+  KubeError,
+  type KubeObject,
+  type ListResult,
+  type WatchEnd,
+  type WatchEvent,
+  type WatchOptions,
+} from "@emqx-reconciler/adapters";
+import { describe, expect, it } from "vitest";
+import { type InformerOptions, startInformer } from "../../../src/workflows/forward/informer.ts";
+import type { ForwarderKube } from "../../../src/workflows/forward/types.ts";
+import { emqx } from "./fixtures.ts";
+
+/** One scripted watch: what it delivers and how it ends, after `afterMs`. */
+interface ScriptedWatch {
+  events?: WatchEvent[];
+  end: (rv: string) => WatchEnd;
+  afterMs?: number;
+}
+
+/**
+ * The gateway's list/watch boundary, scripted: lists answer from `lists` (an Error entry is thrown), watches
+ * play `watches` in order and then hang until stopped. Records every call's resourceVersion.
+ */
+function scriptedKube(lists: Array<ListResult<KubeObject> | Error>, watches: ScriptedWatch[]) {
+  const calls = { lists: 0, watchFrom: [] as string[] };
+  const kube: ForwarderKube = {
+    async list() {
+      const next = lists[Math.min(calls.lists++, lists.length - 1)];
+      if (next instanceof Error) throw next;
+      return next as ListResult<KubeObject>;
+    },
+    watchKind(_kind, options: WatchOptions, onEvent) {
+      calls.watchFrom.push(options.resourceVersion);
+      const script = watches.shift();
+      let stop: (end: WatchEnd) => void = () => undefined;
+      const done = new Promise<WatchEnd>((resolve) => {
+        stop = resolve;
+        if (!script) return;
+        setTimeout(() => {
+          let rv = options.resourceVersion;
+          for (const event of script.events ?? []) {
+            rv = event.object.metadata?.resourceVersion ?? rv;
+            onEvent(event);
+          }
+          resolve(script.end(rv));
+        }, script.afterMs ?? 1100);
+      });
+      return { stop: () => stop({ reason: "stopped", resourceVersion: options.resourceVersion }), done };
+    },
+  };
+  return { kube, calls };
+}
+
+function start(kube: ForwarderKube, seen: string[] = [], signal = new AbortController().signal) {
+  const options: InformerOptions = {
+    kube,
+    scope: { kind: "EMQX", namespace: undefined },
+    timings: { timeoutSeconds: 1, idleTimeoutMs: 1000 },
+    backoff: { baseMs: 10, maxMs: 50, random: () => 0.5 },
+    signal,
+    logger: { info: () => undefined, warn: () => undefined },
+    logFields: {},
+    onList: (items, mode) => seen.push(`${mode}:${items.length}`),
+    onEvent: (event) => seen.push(`${event.type}:${event.object.metadata?.resourceVersion}`),
+  };
+  return startInformer(options);
+}
+
+describe("startInformer", () => {
+  it("resumes from the last resourceVersion (bookmarks included) after a clean end or an idle end", async () => {
+    const bookmark: WatchEvent = { type: "BOOKMARK", object: { metadata: { resourceVersion: "12" } } };
+    const { kube, calls } = scriptedKube(
+      [{ items: [emqx("a")], resourceVersion: "10" }],
+      [
+        {
+          events: [{ type: "MODIFIED", object: emqx("a", { resourceVersion: "11" }) }],
+          end: (rv) => ({ reason: "closed", resourceVersion: rv }),
+        },
+        { events: [bookmark], end: (rv) => ({ reason: "idle", resourceVersion: rv }) },
+      ],
+    );
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const informer = start(kube, seen, controller.signal);
+    await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(3);
+    controller.abort();
+    await informer.done;
+    expect(calls.watchFrom).toEqual(["10", "11", "12"]);
+    expect(seen).toEqual(["initial:1", "MODIFIED:11", "BOOKMARK:12"]);
+    expect(informer.stats()).toMatchObject({
+      lists: 1,
+      relists: 0,
+      ends: { closed: 1, idle: 1, stopped: 1 },
+    });
+  });
+
+  it("relists on 410 Gone, whether it comes as a watch end or as a 410 error", async () => {
+    const { kube, calls } = scriptedKube(
+      [
+        { items: [], resourceVersion: "5" },
+        { items: [emqx("a")], resourceVersion: "50" },
+        { items: [], resourceVersion: "60" },
+      ],
+      [
+        { end: (rv) => ({ reason: "gone", resourceVersion: rv }), afterMs: 1 },
+        {
+          end: (rv) => ({
+            reason: "error",
+            resourceVersion: rv,
+            error: new KubeError("WATCH: 410 Expired", { kind: "retryable", status: 410 }),
+          }),
+          afterMs: 1,
+        },
+      ],
+    );
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const informer = start(kube, seen, controller.signal);
+    await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(3);
+    controller.abort();
+    await informer.done;
+    expect(seen).toEqual(["initial:0", "relist:1", "relist:0"]);
+    expect(calls.watchFrom).toEqual(["5", "50", "60"]);
+  });
+
+  it("backs off on 429 without relisting, honouring Retry-After", async () => {
+    const throttled = new KubeError("WATCH: 429", { kind: "retryable", status: 429, retryAfterSeconds: 1 });
+    const { kube, calls } = scriptedKube(
+      [{ items: [], resourceVersion: "7" }],
+      [{ end: (rv) => ({ reason: "error", resourceVersion: rv, error: throttled }), afterMs: 1 }],
+    );
+    const controller = new AbortController();
+    const informer = start(kube, [], controller.signal);
+    const started = Date.now();
+    await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(2);
+    const waited = Date.now() - started;
+    controller.abort();
+    await informer.done;
+    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(calls).toEqual({ lists: 1, watchFrom: ["7", "7"] });
+    expect(informer.stats().lastError).toContain("429");
+  });
+
+  it("retries a failing list with backoff and is listed once it succeeds", async () => {
+    const { kube, calls } = scriptedKube(
+      [
+        new Error("connect ECONNREFUSED"),
+        new Error("connect ECONNREFUSED"),
+        { items: [], resourceVersion: "3" },
+      ],
+      [],
+    );
+    const controller = new AbortController();
+    const informer = start(kube, [], controller.signal);
+    await informer.listed;
+    expect(calls.lists).toBe(3);
+    expect(informer.stats().failures).toBe(0);
+    controller.abort();
+    await informer.done;
+  });
+
+  it("treats a watch that ends at once without events as a failure (no hot loop)", async () => {
+    const quick = (rv: string): WatchEnd => ({ reason: "closed", resourceVersion: rv });
+    const { kube, calls } = scriptedKube(
+      [{ items: [], resourceVersion: "1" }],
+      [
+        { end: quick, afterMs: 1 },
+        { end: quick, afterMs: 1 },
+        { end: quick, afterMs: 1 },
+      ],
+    );
+    const controller = new AbortController();
+    const informer = start(kube, [], controller.signal);
+    await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(4);
+    expect(informer.stats().failures).toBe(3);
+    controller.abort();
+    await informer.done;
+  });
+});
