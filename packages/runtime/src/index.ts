@@ -14,7 +14,6 @@ export * from "./embedded/runtime.ts";
 export * from "./embedded/timers.ts";
 export * from "./embedded/workQueue.ts";
 export type {
-  ClaimsPort,
   Clock,
   EmqxApi,
   EmqxApiFactory,

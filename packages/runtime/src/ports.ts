@@ -34,16 +34,6 @@ export type KubePort = Pick<
   | "recordEvent"
 >;
 
-/**
- * PersistentVolumeClaims of a CR's core sets: listed only while an old StatefulSet exists, deleted together with
- * it (the operator's syncSets). Separate because the gateway's kind table has no PVCs; without this port old
- * claims are left in place (data kept), nothing else changes.
- */
-export interface ClaimsPort {
-  listClaims(namespace: string, instance: string): Promise<KubeObject[]>;
-  deleteClaim(ref: ObjectRef): Promise<"deleted" | "absent">;
-}
-
 /** The EMQX API calls the workflows make: `EmqxApiClient` satisfies it. */
 export type EmqxApi = Pick<
   EmqxApiClient,
@@ -106,7 +96,6 @@ export interface Logger {
 /** What the reconcile workflow needs, for one cluster. */
 export interface ReconcileDeps {
   kube: KubePort;
-  claims?: ClaimsPort;
   emqxApi: EmqxApiFactory;
   /** Where status transitions go when a reconcile writes a status that changes phase, counts or revisions. */
   publisher?: Publisher;

@@ -27,6 +27,12 @@ export const RESOURCES = {
     plural: "poddisruptionbudgets",
     namespaced: true,
   },
+  PersistentVolumeClaim: {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    plural: "persistentvolumeclaims",
+    namespaced: true,
+  },
   Event: { apiVersion: "v1", kind: "Event", plural: "events", namespaced: true },
   Namespace: { apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
   CustomResourceDefinition: {

@@ -109,7 +109,7 @@ async function reportRejection(
 
 async function runPass(pass: Pass, key: ReconcileKey, hint: Hint | undefined): Promise<ReconcileResult> {
   const { deps, cr } = pass;
-  pass.observed = await readObserved(deps.kube, deps.claims, cr);
+  pass.observed = await readObserved(deps.kube, cr);
   const session = await readEmqxView(deps.emqxApi, cr, pass.observed, deps.logger);
   pass.api = session.api;
   const p = plan({

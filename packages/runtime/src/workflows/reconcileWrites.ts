@@ -84,11 +84,9 @@ export async function applyChildren(pass: Pass, objects: readonly KubeObject[]):
 /** Deletes retired sets (and their claims), each only if its UID is still the one planned. */
 export async function deleteChildren(pass: Pass, refs: readonly DeleteRef[]): Promise<void> {
   for (const ref of refs) {
-    const { claims, kube, logger } = pass.deps;
-    if (ref.kind === "PersistentVolumeClaim" && !claims) continue;
+    const { kube, logger } = pass.deps;
     try {
-      const done =
-        ref.kind === "PersistentVolumeClaim" ? await claims?.deleteClaim(ref) : await kube.delete(ref);
+      const done = await kube.delete(ref);
       if (done === "deleted") pass.writes++;
       logger.info(`Deleted ${ref.kind}`, { ...crRef(pass.cr), child: ref.name });
     } catch (error) {

@@ -2,7 +2,12 @@
  * Reading the world of one CR for `plan`: one list per owned kind, and the rarer reads (referenced Secrets,
  * `SuccessfulDelete` Events, old PVCs) only when the pass can use them.
  */
-import type { KubeEvent, KubeObject, OwnedChildren } from "@emqx-reconciler/adapters";
+import {
+  type KubeEvent,
+  type KubeObject,
+  type OwnedChildren,
+  ownedSelector,
+} from "@emqx-reconciler/adapters";
 import { childNames, LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
 import {
   type EmqxObject,
@@ -12,7 +17,7 @@ import {
   secretRefsToRead,
 } from "@emqx-reconciler/core";
 import type { V1PersistentVolumeClaim } from "@kubernetes/client-node";
-import type { ClaimsPort, KubePort } from "../ports.ts";
+import type { KubePort } from "../ports.ts";
 
 /** A CR's namespace and name, from its metadata (the gateway always returns both). */
 export function crRef(cr: KubeObject): { namespace: string; name: string } {
@@ -83,11 +88,7 @@ async function readReferencedSecrets(
  * Everything `plan` needs from Kubernetes for `cr`: one list per owned kind (in parallel), plus the reads that
  * only some passes need. Secrets are seen by presence: their values are never read here (except referenced ones).
  */
-export async function readObserved(
-  kube: KubePort,
-  claims: ClaimsPort | undefined,
-  cr: KubeObject,
-): Promise<Observed> {
+export async function readObserved(kube: KubePort, cr: KubeObject): Promise<Observed> {
   const { namespace, name } = crRef(cr);
   const children = await kube.listChildren(namespace, name);
   const secrets = children.Secret.map((s) => ({
@@ -98,7 +99,12 @@ export async function readObserved(
   const [deleteEvents, referencedSecretValues, claimList] = await Promise.all([
     readDeleteEvents(kube, cr, children),
     readReferencedSecrets(kube, cr, secrets),
-    claims && children.StatefulSet.length > 1 ? claims.listClaims(namespace, name) : Promise.resolve([]),
+    // Claims matter only while an old StatefulSet exists: they are deleted with it (the operator's syncSets).
+    children.StatefulSet.length > 1
+      ? kube
+          .list("PersistentVolumeClaim", { namespace, labelSelector: ownedSelector(name) })
+          .then((l) => l.items)
+      : Promise.resolve([]),
   ]);
   const configMap = children.ConfigMap.find((c) => c.metadata?.name === childNames(name).configs);
   return {

@@ -99,7 +99,7 @@ try {
   for (let i = 0; i < 20; i++) {
     let t = performance.now();
     const cr = (await gateway.getEmqx(NS, "emqx")) as KubeObject;
-    const observed = await readObserved(gateway, undefined, cr);
+    const observed = await readObserved(gateway, cr);
     phases.kube += performance.now() - t;
     t = performance.now();
     const session = await readEmqxView(deps.emqxApi, cr, observed, quiet);
