@@ -14,8 +14,8 @@ type Fields = Record<string, unknown> | undefined;
  *   ready/started/restart/state; not condition timestamps or probe times;
  * - StatefulSet / ReplicaSet: the whole status except condition timestamps (rollouts wait on it);
  * - Service: spec and status; ConfigMap: data (drift is repaired);
- * - Secret: metadata and type only. Secrets are create-only, so a data change needs no reconcile, and the
- *   values never enter the fingerprint (lists of Secrets are metadata-only);
+ * - Secret: metadata only. Secrets are create-only, so a data change needs no reconcile (and `type` is
+ *   immutable); their values never enter the fingerprint, and lists of Secrets are metadata-only;
  * - PodDisruptionBudget: metadata only (its status mirrors pod readiness, which pods already report).
  */
 export function computeRelevantState(kind: KindName, obj: KubeObject): Record<string, unknown> {
@@ -40,8 +40,6 @@ export function computeRelevantState(kind: KindName, obj: KubeObject): Record<st
       return { ...common, spec, status };
     case "ConfigMap":
       return { ...common, data: obj.data, binaryData: obj.binaryData };
-    case "Secret":
-      return { ...common, type: obj.type };
     default:
       return common;
   }

@@ -61,7 +61,7 @@ export interface Informer {
   stats(): InformerStats;
 }
 
-/** A watch that ends this fast without one event is treated as a failure, so a refusing server is not hammered. */
+/** A watch that ends this fast without one event is a failure, unless it is a first 410 (see the loop). */
 const SHORT_WATCH_MS = 1000;
 
 /**
@@ -84,6 +84,7 @@ export function startInformer(options: InformerOptions): Informer {
     resourceVersion: undefined,
   };
   const fields = { ...options.logFields, kind: scope.kind, namespace: scope.namespace };
+  let watchesAtLastList = 0;
   let markListed: () => void = () => undefined;
   const listed = new Promise<void>((resolve) => {
     markListed = resolve;
@@ -100,14 +101,16 @@ export function startInformer(options: InformerOptions): Informer {
 
   async function list(mode: "initial" | "relist"): Promise<boolean> {
     try {
-      const result = await kube.list(scope.kind, {
+      const request = kube.list(scope.kind, {
         namespace: scope.namespace,
         labelSelector: options.labelSelector,
         metadataOnly: options.metadataOnly,
       });
-      if (signal.aborted) return false;
+      const result = await untilAborted(request, signal);
+      if (!result) return false;
       stats.lists++;
       if (mode === "relist") stats.relists++;
+      watchesAtLastList = stats.watches;
       stats.resourceVersion = result.resourceVersion;
       options.onList(result.items, mode);
       logger.debug?.(`Listed ${scope.kind}`, { ...fields, items: result.items.length, mode });
@@ -118,7 +121,8 @@ export function startInformer(options: InformerOptions): Informer {
     }
   }
 
-  async function watchOnce(resourceVersion: string): Promise<WatchEnd> {
+  /** Runs one watch; `quick` when it ended within a second without one event. */
+  async function watchOnce(resourceVersion: string): Promise<{ end: WatchEnd; quick: boolean }> {
     stats.watches++;
     let events = 0;
     const started = Date.now();
@@ -141,16 +145,14 @@ export function startInformer(options: InformerOptions): Informer {
     const end = await handle.done.finally(() => signal.removeEventListener("abort", stop));
     stats.ends[end.reason]++;
     stats.resourceVersion = end.resourceVersion;
-    const quiet = events === 0 && Date.now() - started < SHORT_WATCH_MS;
-    if ((end.reason === "closed" || end.reason === "idle") && quiet)
-      return {
-        reason: "error",
-        resourceVersion: end.resourceVersion,
-        error: new Error("Watch ended at once"),
-      };
-    return end;
+    return { end, quick: events === 0 && Date.now() - started < SHORT_WATCH_MS };
   }
 
+  /**
+   * A watch that ends at once without events counts as a failure (backoff), so a refusing server is not
+   * hammered — except a 410 on a resume, the normal answer when the server no longer has that position. A 410
+   * right after a fresh list does back off before the next relist.
+   */
   async function loop(): Promise<void> {
     let mode: "initial" | "relist" | undefined = "initial";
     while (!signal.aborted) {
@@ -160,22 +162,36 @@ export function startInformer(options: InformerOptions): Informer {
         mode = undefined;
         stats.failures = 0;
       }
-      const end = await watchOnce(stats.resourceVersion ?? "");
+      const fromList = stats.watches === watchesAtLastList;
+      const { end, quick } = await watchOnce(stats.resourceVersion ?? "");
       if (end.reason === "stopped") break;
       const gone =
         end.reason === "gone" ||
         (end.reason === "error" && isKubeError(end.error) && end.error.status === 410);
+      if (end.reason === "error" && !gone) await fail(end.error, `Watch of ${scope.kind}`);
+      else if (quick && (!gone || fromList))
+        await fail(new Error(`Watch ended at once (${end.reason})`), "Watch");
+      else stats.failures = 0;
       if (gone) {
         logger.info(`Relisting ${scope.kind} after 410 Gone`, {
           ...fields,
           resourceVersion: end.resourceVersion,
         });
         mode = "relist";
-      } else if (end.reason === "error") await fail(end.error, `Watch of ${scope.kind}`);
-      else stats.failures = 0;
+      }
     }
   }
 
   const done = loop();
   return { listed, done, stats: () => ({ ...stats, ends: { ...stats.ends } }) };
+}
+
+/** The promise's value, or `undefined` as soon as `signal` aborts (the request then finishes unobserved). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -160,6 +160,39 @@ describe("startInformer", () => {
     await informer.done;
   });
 
+  it("backs off between relists when even a watch from a fresh list gets 410 (no relist storm)", async () => {
+    const gone = (rv: string): WatchEnd => ({ reason: "gone", resourceVersion: rv });
+    const { kube, calls } = scriptedKube(
+      [{ items: [], resourceVersion: "1" }],
+      [
+        { end: gone, afterMs: 1 },
+        { end: gone, afterMs: 1 },
+      ],
+    );
+    const controller = new AbortController();
+    const informer = start(kube, [], controller.signal);
+    await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(3);
+    controller.abort();
+    await informer.done;
+    expect(calls.lists).toBe(3);
+    expect(informer.stats().relists).toBe(2);
+    expect(informer.stats().lastError).toContain("Watch ended at once (gone)");
+  });
+
+  it("stops at once even while a list hangs", async () => {
+    const kube: ForwarderKube = {
+      list: () => new Promise(() => undefined),
+      watchKind: () => {
+        throw new Error("no watch without a list");
+      },
+    };
+    const controller = new AbortController();
+    const informer = start(kube, [], controller.signal);
+    controller.abort();
+    await informer.done;
+    expect(informer.stats().lists).toBe(0);
+  });
+
   it("treats a watch that ends at once without events as a failure (no hot loop)", async () => {
     const quick = (rv: string): WatchEnd => ({ reason: "closed", resourceVersion: rv });
     const { kube, calls } = scriptedKube(
