@@ -39,7 +39,7 @@ export async function serve(options: ServeOptions): Promise<string> {
       kubeConfig: options.kubeConfig,
       cluster: options.cluster,
       ...(options.namespace ? { namespace: options.namespace } : {}),
-      logger: output.logger,
+      logger: output.logger.child({ cluster: options.cluster }),
       board: output.board,
     });
   } catch (error) {

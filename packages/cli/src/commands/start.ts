@@ -83,6 +83,7 @@ function tryLines(sandbox: Sandbox): string {
     `kubeconfig: ${sandbox.kubeconfigPath}`,
     `try:        ${kc} get emqx`,
     `            ${kc} describe emqx emqx`,
+    "            npx emqx-reconciler sandbox kubectl -- get emqx,pods   (the sandbox's own kubectl)",
   ].join("\n");
 }
 
