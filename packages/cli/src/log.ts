@@ -28,6 +28,8 @@ export interface LoggerOptions {
   format: LogFormat;
   /** Receives each finished line, without the newline. */
   write: (line: string) => void;
+  /** Fields never printed (a live view shows the cluster in its title, not on every line). */
+  omit?: readonly string[];
   /** Print `debug` lines. @default false */
   verbose?: boolean;
   /** @default () => new Date() */
@@ -111,7 +113,9 @@ export function createLogger(options: LoggerOptions, base: Fields = {}): CliLogg
     (level: LogLevel) =>
     (msg: string, fields: Fields = {}) => {
       if (level === "debug" && !options.verbose) return;
-      options.write(formatLine(options.format, now(), level, msg, { ...base, ...fields }));
+      const all: Fields = { ...base, ...fields };
+      for (const name of options.omit ?? []) delete all[name];
+      options.write(formatLine(options.format, now(), level, msg, all));
     };
   return {
     debug: emit("debug"),

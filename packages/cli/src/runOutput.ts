@@ -73,6 +73,7 @@ function createLiveOutput(stdout: TerminalLike, verbose: boolean): RunOutput {
   const logger = createLogger({
     format: "text",
     verbose,
+    omit: ["cluster"],
     write: (line) => {
       // The time of day is enough under a live table: `2026-01-02T03:04:05.678Z INFO …` → `03:04:05 INFO …`.
       const short = line.replace(/^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d)\.\d+Z/, "$1");

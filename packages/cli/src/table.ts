@@ -64,11 +64,12 @@ const HEADERS = ["CR", "PHASE", "CORES", "REPLICANTS", "LAST EVENT", "AGE"] as c
 const GAP = 2;
 const MIN_CR = 12;
 const MIN_EVENT = 12;
+const EVENT_COLUMN = 4;
 
 /**
  * Renders rows (sorted by namespace, then name) under a header line. Fixed columns keep their width; when the
- * terminal is narrow the last-event column gives way first (down to 12 characters), then the CR column, and as a
- * last resort lines are cut.
+ * terminal is narrow the last-event column gives way first (down to 12 characters, then it is left out), then the
+ * CR column, and as a last resort lines are cut.
  * No trailing spaces, no line longer than `width`.
  *
  * @example renderTable([{ namespace: "default", name: "emqx", phase: "Ready", problem: false,
@@ -90,13 +91,17 @@ export function renderTable(rows: readonly StatusRow[], options: TableOptions): 
   const [crW = 0, phaseW = 0, coresW = 0, replW = 0, eventW = 0, ageW = 0] = natural;
   const fixed = phaseW + coresW + replW + ageW + GAP * (HEADERS.length - 1);
   const room = Math.max(0, options.width - fixed);
-  const cr = Math.min(crW, Math.max(MIN_CR, room - Math.min(eventW, MIN_EVENT)));
-  const event = Math.min(eventW, Math.max(MIN_EVENT, room - cr));
-  const widths = [cr, phaseW, coresW, replW, event, ageW];
+  const eventMin = Math.min(eventW, MIN_EVENT);
+  // Too narrow for a readable last event: leave the column out rather than cut the age off the end.
+  const showEvent = room >= Math.min(crW, MIN_CR) + eventMin;
+  const cr = Math.min(crW, Math.max(MIN_CR, showEvent ? room - eventMin : room + GAP));
+  const widths = [cr, phaseW, coresW, replW, showEvent ? Math.min(eventW, room - cr) : 0, ageW];
   const line = (values: readonly string[]) =>
     truncate(
       values
-        .map((v, i) => pad(truncate(v, widths[i] ?? 0), widths[i] ?? 0))
+        .flatMap((v, i) =>
+          i === EVENT_COLUMN && !showEvent ? [] : [pad(truncate(v, widths[i] ?? 0), widths[i] ?? 0)],
+        )
         .join(" ".repeat(GAP))
         .trimEnd(),
       options.width,

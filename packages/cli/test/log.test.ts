@@ -105,6 +105,18 @@ describe("createLogger (json)", () => {
     });
   });
 
+  it("leaves out the fields it is told to omit", () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      format: "text",
+      write: (l) => lines.push(l),
+      now: () => NOW,
+      omit: ["cluster"],
+    });
+    logger.child({ cluster: "sandbox-default" }).info("Applied Service", { name: "emqx" });
+    expect(lines).toEqual([`${NOW.toISOString()} INFO  Applied Service name=emqx`]);
+  });
+
   it("prints debug lines only when verbose", () => {
     const quiet = capture("json");
     quiet.logger.debug("Watch restarted");

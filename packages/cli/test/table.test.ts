@@ -56,6 +56,16 @@ describe("renderTable", () => {
     expect(sixty).toMatch(/^default\/a-ver… {2}Ready {2}2\/2 {4}3\/3 {9}CreateNewSt… {2}3m5s$/);
   });
 
+  it("leaves the last-event column out when the terminal is too narrow for it, keeping the age", () => {
+    const progressing: StatusRow = { ...ready, phase: "ReplicantNodesProgressing" };
+    expect(renderTable([progressing], { width: 72, now: NOW })).toBe(
+      [
+        "CR            PHASE                      CORES  REPLICANTS  AGE",
+        "default/emqx  ReplicantNodesProgressing  2/2    3/3         3m5s",
+      ].join("\n"),
+    );
+  });
+
   it("renders only the header when there is no CR, and never pads lines with trailing spaces", () => {
     expect(renderTable([], { width: 80, now: NOW })).toBe("CR  PHASE  CORES  REPLICANTS  LAST EVENT  AGE");
     for (const line of renderTable([ready, coreOnly], { width: 200, now: NOW }).split("\n"))
