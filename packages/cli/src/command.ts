@@ -9,11 +9,8 @@ export interface CommandArgs {
   debug: boolean;
 }
 
-/** One CLI verb. `run` resolves to the process exit code. */
+/** One CLI verb (its name and summary live in the verb list, commands/index.ts). `run` resolves to the exit code. */
 export interface Command {
-  name: string;
-  /** One line for the verb list. */
-  summary: string;
   /** Usage text printed by `<verb> --help`, starting with the synopsis line. */
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;

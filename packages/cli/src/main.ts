@@ -3,8 +3,8 @@
  * `emqx-reconciler` entry point: picks the verb, parses its flags, prints errors as one readable line.
  */
 import { parseArgs } from "node:util";
-import { CliError, type Command } from "./command.ts";
-import { commands } from "./commands/index.ts";
+import { CliError } from "./command.ts";
+import { verbs } from "./commands/index.ts";
 
 const GLOBAL_OPTIONS = {
   help: { type: "boolean", short: "h" },
@@ -12,8 +12,8 @@ const GLOBAL_OPTIONS = {
 } as const;
 
 function verbList(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
+  const width = Math.max(...verbs.map((v) => v.name.length));
+  return verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`).join("\n");
 }
 
 const TOP_USAGE = `Usage: emqx-reconciler <verb> [options]
@@ -31,9 +31,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(TOP_USAGE);
     return verb === undefined ? 2 : 0;
   }
-  const command: Command | undefined = commands.find((c) => c.name === verb);
-  if (!command)
+  const entry = verbs.find((v) => v.name === verb);
+  if (!entry)
     throw new CliError(`unknown verb '${verb}'; run 'emqx-reconciler --help' for the list`, { exitCode: 2 });
+  const command = (await entry.load()).default;
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

@@ -3,8 +3,6 @@ import { renderCrdYaml } from "@emqx-reconciler/api";
 import type { Command } from "../command.ts";
 
 const crd: Command = {
-  name: "crd",
-  summary: "Print the EMQX CustomResourceDefinition (apps.emqx.io/v2beta1) as YAML",
   usage: `Usage: emqx-reconciler crd
 
 Prints the emqxes.apps.emqx.io CustomResourceDefinition, generated from the reconciler's schemas.

@@ -17,8 +17,6 @@ function readInput(file: string): string {
 }
 
 const plan: Command = {
-  name: "plan",
-  summary: "Print, offline, every child object the reconciler creates for an EMQX CR",
   usage: `Usage: emqx-reconciler plan -f <cr.yaml|-> [-o yaml|json]
 
 Reads one EMQX custom resource (apps.emqx.io/v2beta1) from a file (or stdin with -f -), validates it as the

@@ -95,8 +95,6 @@ async function resolveKubeConfig(
 const FORMATS = ["json", "text"] as const;
 
 const run: Command = {
-  name: "run",
-  summary: "Run the reconciler in this process against one cluster (a kubeconfig context or the sandbox)",
   usage: `Usage: emqx-reconciler run [--kubeconfig path] [--context name] [--sandbox [name]] [--namespace ns]
                            [--log-format json|text] [--cluster-id id]
 

@@ -144,9 +144,6 @@ function passThroughKubectl(sandbox: Sandbox, kubectlArgs: string[]): Promise<nu
 }
 
 const sandbox: Command = {
-  name: "sandbox",
-  summary:
-    "Run a local control plane (etcd, kube-apiserver, controllers, kwok nodes) and the EMQX API emulator",
   usage: `Usage: emqx-reconciler sandbox <up|down|status|kubeconfig|build|kubectl> [options]
 
   up          start a sandbox (builds the binaries on first use, ~10 min) and return once it is ready

@@ -88,9 +88,6 @@ function tryLines(sandbox: Sandbox): string {
 }
 
 const start: Command = {
-  name: "start",
-  summary:
-    "npm start: sandbox up, CRD installed, the seed example applied, the reconciler running until Ctrl-C",
   usage: `Usage: emqx-reconciler start [--log-format json|text]
 
 Everything needed to watch the reconciler work, on this machine:
