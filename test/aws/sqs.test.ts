@@ -74,7 +74,7 @@ describe("Delayed requeue through a standard queue", () => {
     const [message] = await drain(sqs, delay.url, 1, 6000);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
     const delayed = DelayedHintSchema.parse(JSON.parse(message?.Body ?? ""));
-    expect(await queue.forward(delayed)).toBe("enqueued");
+    expect(await queue.forward(delayed)).toBe("admitted");
     const [requeued] = await receiveAll(sqs, fifo.url);
     expect(JSON.parse(requeued?.Body ?? "{}")).toMatchObject({ name: "a", cause: "requeue" });
   });

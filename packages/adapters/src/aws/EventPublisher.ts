@@ -59,6 +59,11 @@ export class EventPublisher {
     };
   }
 
+  /** {@link publish} under the PutEvents name, so the publisher serves wherever a `PutEventsTarget` is taken. */
+  putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
+    return this.publish(entries);
+  }
+
   /** Publishes `entries`; the result's `Entries[i]` tells what became of `entries[i]`. */
   async publish(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
     const results: PutEventsResultEntry[] = entries.map(() => ({}));

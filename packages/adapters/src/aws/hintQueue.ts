@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { crKey, type Hint, HintCause, HintSchema } from "@emqx-reconciler/api";
+import { type Hint, HintCause, HintSchema } from "@emqx-reconciler/api/bus";
+import { crKey } from "@emqx-reconciler/api/names";
 import { z } from "zod";
 import { toAwsError } from "./errors.ts";
 
@@ -95,17 +96,20 @@ export class HintQueue {
   }
 
   /**
-   * Moves a delayed hint on: into the reconcile queue when due (nonce = its due time, so a redelivered delay
-   * message is deduplicated), else back onto the delay queue for the time left. Returns what it did.
+   * Moves a delayed hint on: when due, to `admit` (by default straight into the reconcile queue) with its due time
+   * as nonce, so a redelivered delay message is deduplicated; else back onto the delay queue for the time left.
    */
-  async forward(delayed: DelayedHint): Promise<"enqueued" | "delayed"> {
+  async forward(
+    delayed: DelayedHint,
+    admit: (hint: Hint, nonce: string) => Promise<unknown> = (hint, nonce) => this.enqueue(hint, nonce),
+  ): Promise<"admitted" | "delayed"> {
     const leftMs = Date.parse(delayed.dueAt) - this.now().getTime();
     if (leftMs > 1000) {
       await this.sendDelayed(delayed);
       return "delayed";
     }
-    await this.enqueue(delayed.hint, String(Date.parse(delayed.dueAt)));
-    return "enqueued";
+    await admit(delayed.hint, String(Date.parse(delayed.dueAt)));
+    return "admitted";
   }
 
   private async sendDelayed(delayed: DelayedHint): Promise<void> {

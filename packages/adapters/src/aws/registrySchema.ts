@@ -2,7 +2,6 @@
  * The cluster registry: which clusters the functions serve and how to reach each. It lives in the reconciler's own
  * account (SSM Parameter Store or Secrets Manager) and is never taken from an event (reliability-catalogue §4.2).
  */
-import { formatPath } from "@emqx-reconciler/api";
 import { z } from "zod";
 import { AwsError, AwsErrorKind } from "./errors.ts";
 
@@ -98,6 +97,14 @@ export const ClusterRegistrySchema = z
   });
 /** A parsed registry. */
 export type ClusterRegistry = z.output<typeof ClusterRegistrySchema>;
+
+/** `["clusters", 0, "auth", "region"]` → `clusters[0].auth.region`. */
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === "number") return `${out}[${key}]`;
+    return out === "" ? String(key) : `${out}.${String(key)}`;
+  }, "");
+}
 
 /** Parses registry text; a bad document is an `AwsError` naming `where`, the field and the rule. */
 export function parseClusterRegistry(text: string, where: string): ClusterRegistry {

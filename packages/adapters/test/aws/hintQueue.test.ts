@@ -85,7 +85,7 @@ describe("Class: HintQueue", () => {
   it("forwards a due delayed hint to the FIFO queue with its due time as nonce, and re-delays one not yet due", async () => {
     const due = { hint: { ...hint, cause: "requeue" as const }, dueAt: t0.toISOString() };
     const later = { ...due, dueAt: new Date(t0.getTime() + 1_800_000).toISOString() };
-    expect(await queue().forward(due)).toBe("enqueued");
+    expect(await queue().forward(due)).toBe("admitted");
     expect(await queue().forward(later)).toBe("delayed");
     const [first, second] = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(first?.MessageDeduplicationId).toBe(`u-1:42:requeue:${t0.getTime()}`);

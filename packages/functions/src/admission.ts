@@ -1,0 +1,27 @@
+import { type Hint, HintCause } from "@emqx-reconciler/api/bus";
+import { crKey } from "@emqx-reconciler/api/names";
+import { count, logger } from "./observability.ts";
+import { hintQueue, shared } from "./shared.ts";
+
+/** Resync hints of one sweep share a minute bucket: a redelivered one is deduplicated, the next sweep's is not. */
+const RESYNC_BUCKET_MS = 60_000;
+
+/**
+ * The admit step (DESIGN §2): a hint for a registered cluster goes to the FIFO reconcile queue, grouped by its CR
+ * key; a hint naming an unregistered cluster is dropped and counted before anything talks to a cluster (a spoofed
+ * hint costs one registry read, which is cached).
+ */
+export async function admitHint(hint: Hint, nonce?: string): Promise<"admitted" | "dropped"> {
+  const key = crKey(hint.cluster, hint.namespace, hint.name);
+  if (!(await shared().registry.get(hint.cluster))) {
+    count("HintsDropped");
+    logger.warn("Dropped hint for an unregistered cluster", { key, cause: hint.cause });
+    return "dropped";
+  }
+  const bucket =
+    hint.cause === HintCause.Resync ? String(Math.floor(Date.now() / RESYNC_BUCKET_MS)) : undefined;
+  await hintQueue().enqueue(hint, nonce ?? bucket);
+  count("HintsAdmitted");
+  logger.info("Admitted hint", { key, cause: hint.cause });
+  return "admitted";
+}

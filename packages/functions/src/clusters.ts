@@ -1,0 +1,62 @@
+/**
+ * The cluster half of the module-scope wiring: one gateway and EMQX API factory per registered cluster, kept while
+ * the function is warm, and the workflows' dependencies for one cluster.
+ */
+import type { KubeGateway } from "@emqx-reconciler/adapters";
+import { type ClusterEntry, ClusterGateways, EventPublisher } from "@emqx-reconciler/adapters/aws";
+import {
+  createEmqxApiFactory,
+  cryptoRandom,
+  type EmqxApiFactory,
+  type EndpointMode,
+  type ReconcileDeps,
+  type StatusDeps,
+  systemClock,
+} from "@emqx-reconciler/runtime";
+import { FunctionError } from "./config.ts";
+import { portLogger } from "./observability.ts";
+import { busTarget, shared } from "./shared.ts";
+
+let gateways: ClusterGateways | undefined;
+const emqx = new WeakMap<KubeGateway, EmqxApiFactory>();
+
+/** One gateway per registered cluster, rebuilt when its registry entry changes. */
+export function clusterGateways(): ClusterGateways {
+  gateways ??= new ClusterGateways(shared().clients);
+  return gateways;
+}
+
+/** Closes every cluster connection (tests). */
+export async function closeClusters(): Promise<void> {
+  await gateways?.close();
+  gateways = undefined;
+}
+
+function endpointMode(entry: ClusterEntry): EndpointMode {
+  const { endpointMode: mode, url } = entry.emqx;
+  if (mode === "pod-ip" || mode === "service") return mode;
+  if (mode === "url" && url) return { url: () => url };
+  throw new FunctionError(`cluster ${entry.id}: emqx.endpointMode ${mode} is not supported by the workflows`);
+}
+
+/** Reconcile and status dependencies for one registered cluster, with a logger carrying `fields` on every line. */
+export async function clusterDeps(
+  entry: ClusterEntry,
+  fields: Record<string, string>,
+): Promise<ReconcileDeps & StatusDeps> {
+  const kube = await clusterGateways().get(entry);
+  let emqxApi = emqx.get(kube);
+  if (!emqxApi) {
+    emqxApi = createEmqxApiFactory({ kube, mode: endpointMode(entry) });
+    emqx.set(kube, emqxApi);
+  }
+  return {
+    kube,
+    emqxApi,
+    publisher: new EventPublisher(busTarget()),
+    clock: systemClock,
+    random: cryptoRandom,
+    logger: portLogger({ cluster: entry.id, ...fields }),
+    concurrency: shared().config.clusterConcurrency,
+  };
+}

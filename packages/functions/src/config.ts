@@ -1,0 +1,58 @@
+/**
+ * Environment of the functions, read in one place (STYLE 2.2). The infra sets these per function; a missing or bad
+ * one fails the first invocation with a message naming the variable and the rule.
+ */
+import {
+  parseRegistrySource,
+  type RegistrySource,
+} from "@emqx-reconciler/adapters/aws/ClusterRegistryReader";
+
+/** The one error family of the functions package: configuration a handler cannot run without. */
+export class FunctionError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "FunctionError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** A required variable. */
+export function requireEnv(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === "")
+    throw new FunctionError(`${name}: required environment variable is not set`);
+  return value;
+}
+
+/** A positive number, or `fallback` when unset. */
+export function numberEnv(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new FunctionError(`${name}: must be a positive number, got "${raw}"`);
+  return value;
+}
+
+/** Settings every handler may read. */
+export interface FunctionConfig {
+  /** `REGISTRY_SOURCE`: `ssm:<parameter>` or `secretsmanager:<secret>`. */
+  registry: RegistrySource;
+  /** `REGISTRY_TTL_SECONDS`: how long a warm function reuses the registry. @default 60 */
+  registryTtlMs: number;
+  /** `STATUS_CLUSTER_CONCURRENCY`: clusters refreshed at once by the status function. @default 8 */
+  clusterConcurrency: number;
+  /** `CLUSTER_DEADLINE_SECONDS`: longest wait for one cluster's status refresh. @default 50 */
+  clusterDeadlineMs: number;
+}
+
+/** Reads the settings shared by every handler. */
+export function loadConfig(env: Env = process.env): FunctionConfig {
+  return {
+    registry: parseRegistrySource(requireEnv(env, "REGISTRY_SOURCE")),
+    registryTtlMs: numberEnv(env, "REGISTRY_TTL_SECONDS", 60) * 1000,
+    clusterConcurrency: numberEnv(env, "STATUS_CLUSTER_CONCURRENCY", 8),
+    clusterDeadlineMs: numberEnv(env, "CLUSTER_DEADLINE_SECONDS", 50) * 1000,
+  };
+}

@@ -1,0 +1,39 @@
+/** Scheduled watch window over one shard of the registry: list (a resync), watch, flush hints to the bus. */
+import { shardClusters } from "@emqx-reconciler/adapters/aws";
+import { createHintBatcher, runWatchWindow } from "@emqx-reconciler/runtime";
+import { z } from "zod";
+import { clusterGateways } from "./clusters.ts";
+import { numberEnv } from "./config.ts";
+import { clusterMetric, count, logger, observed, portLogger } from "./observability.ts";
+import { busTarget, shared } from "./shared.ts";
+
+/** The constant input of the shard's schedule (`sst.aws.Cron` `event`). */
+const ShardSchema = z.object({ shard: z.int().min(0).default(0), shards: z.int().min(1).default(1) });
+const FLUSH_MARGIN_MS = 15_000;
+
+export const handler = observed<unknown>().handler(async (event, context) => {
+  const { shard, shards } = ShardSchema.parse(event ?? {});
+  const clusters = shardClusters(await shared().registry.list(), shard, shards);
+  const windowMs = Math.min(
+    numberEnv(process.env, "FORWARDER_WINDOW_SECONDS", 270) * 1000,
+    context.getRemainingTimeInMillis() - FLUSH_MARGIN_MS,
+  );
+  const batcher = createHintBatcher({ publisher: busTarget(), logger: portLogger({ shard: String(shard) }) });
+  const windows = clusters.map(async (entry) => {
+    const kube = await clusterGateways().get(entry);
+    return runWatchWindow({
+      cluster: entry.id,
+      kube,
+      batcher,
+      durationMs: windowMs,
+      logger: portLogger({ cluster: entry.id }),
+    });
+  });
+  const results = await Promise.allSettled(windows);
+  await batcher.close();
+  for (const [i, r] of results.entries())
+    clusterMetric(clusters[i]?.id ?? "", "ForwarderHealthy", r.status === "fulfilled" ? 1 : 0);
+  count("HintsForwarded", batcher.stats().published);
+  logger.info("Closed watch window", { shard, shards, clusters: clusters.length, ...batcher.stats() });
+  return { clusters: clusters.length, published: batcher.stats().published };
+});

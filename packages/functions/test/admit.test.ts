@@ -1,0 +1,86 @@
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { lambdaContext } from "./context.ts";
+
+const ssm = mockClient(SSMClient);
+const sqs = mockClient(SQSClient);
+const registry = { clusters: [{ id: "prod", auth: { type: "kubeconfig", secretArn: "arn:kc" } }] };
+
+function hintEvent(detail: unknown) {
+  return {
+    version: "0",
+    id: "e-1",
+    "detail-type": "ReconcileHint",
+    source: "emqx-reconciler.forwarder",
+    account: "123456789012",
+    time: "2026-11-25T10:00:00Z",
+    region: "eu-west-1",
+    resources: [],
+    detail,
+  };
+}
+
+let handler: (event: unknown, context: unknown) => Promise<{ outcome: string }>;
+beforeAll(async () => {
+  vi.stubEnv("AWS_REGION", "eu-west-1");
+  vi.stubEnv("REGISTRY_SOURCE", "ssm:/emqx/clusters");
+  vi.stubEnv("RECONCILE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/reconcile.fifo");
+  vi.stubEnv("POWERTOOLS_METRICS_NAMESPACE", "Test");
+  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
+  handler = (await import("../src/admit.ts")).handler as never;
+});
+beforeEach(() => {
+  ssm.reset();
+  sqs.reset();
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify(registry) } });
+  sqs.on(SendMessageCommand).resolves({ MessageId: "m" });
+});
+
+describe("Handler: admit", () => {
+  it("puts a registered cluster's hint on the FIFO queue, grouped by CR key, deduplicated by uid:rv:cause", async () => {
+    const detail = {
+      cluster: "prod",
+      namespace: "mq",
+      name: "emqx",
+      uid: "u1",
+      resourceVersion: "9",
+      cause: "modified",
+    };
+    expect(await handler(hintEvent(detail), lambdaContext("admit"))).toEqual({ outcome: "admitted" });
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toMatchObject({
+      MessageGroupId: "prod/mq/emqx",
+      MessageDeduplicationId: "u1:9:modified",
+      MessageBody: JSON.stringify(detail),
+    });
+  });
+
+  it("drops a hint for an unregistered cluster before any queue or cluster call", async () => {
+    const detail = { cluster: "spoofed", namespace: "mq", name: "emqx", cause: "modified" };
+    expect(await handler(hintEvent(detail), lambdaContext("admit"))).toEqual({ outcome: "dropped" });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it("rejects an event whose detail is not a hint without throwing (no pointless async retries)", async () => {
+    expect(await handler(hintEvent({ cluster: "prod" }), lambdaContext("admit"))).toEqual({
+      outcome: "rejected",
+    });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it("deduplicates resync hints per minute bucket, so the next sweep is not swallowed", async () => {
+    const detail = {
+      cluster: "prod",
+      namespace: "mq",
+      name: "emqx",
+      uid: "u1",
+      resourceVersion: "9",
+      cause: "resync",
+    };
+    await handler(hintEvent(detail), lambdaContext("admit"));
+    const id = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageDeduplicationId ?? "";
+    expect(id).toMatch(/^u1:9:resync:\d+$/);
+  });
+});

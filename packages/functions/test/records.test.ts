@@ -1,0 +1,32 @@
+import type { SQSRecord } from "aws-lambda";
+import { describe, expect, it } from "vitest";
+import { forEachBounded } from "../src/pool.ts";
+import { supersededRecords } from "../src/records.ts";
+
+const record = (messageId: string, group: string) =>
+  ({ messageId, attributes: { MessageGroupId: group } }) as unknown as SQSRecord;
+
+describe("Function: supersededRecords", () => {
+  it("keeps only the last record of each group in a batch", () => {
+    const batch = [record("1", "a"), record("2", "b"), record("3", "a"), record("4", "a")];
+    expect([...supersededRecords(batch)].sort()).toEqual(["1", "3"]);
+  });
+});
+
+describe("Function: forEachBounded", () => {
+  it("finishes every item although one fails and one never answers, within the deadline", async () => {
+    const done: string[] = [];
+    const started = Date.now();
+    const results = await forEachBounded(["ok1", "boom", "hang", "ok2"], 2, 300, async (item) => {
+      if (item === "boom") throw new Error("unreachable");
+      if (item === "hang") await new Promise(() => undefined);
+      done.push(item);
+    });
+    expect(done.sort()).toEqual(["ok1", "ok2"]);
+    expect(results.filter((r) => r.error).map((r) => [r.item, String(r.error)])).toEqual([
+      ["boom", "Error: unreachable"],
+      ["hang", "Error: no answer within 300 ms"],
+    ]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
