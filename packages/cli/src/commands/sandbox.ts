@@ -12,9 +12,10 @@ import {
   startSandbox,
   stopSandbox,
 } from "@emqx-reconciler/sandbox";
+import { FAULT_USAGE, faultCommand } from "@emqx-reconciler/sandbox/emulator/index";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
 
-const ACTIONS = ["up", "down", "status", "kubeconfig", "build", "kubectl"] as const;
+const ACTIONS = ["up", "down", "status", "kubeconfig", "build", "kubectl", "fault"] as const;
 const MiB = 2 ** 20;
 
 function describe(sandbox: Sandbox, headline: string): string {
@@ -143,8 +144,21 @@ function passThroughKubectl(sandbox: Sandbox, kubectlArgs: string[]): Promise<nu
   });
 }
 
+/** `sandbox fault …`: the emulator's fault switches (401, 500, hang, slow, garbage, truncated, node stopped). */
+async function fault(sandbox: Sandbox, rest: string[], args: CommandArgs): Promise<number> {
+  if (!sandbox.emulatorAdminUrl)
+    throw new CliError(`sandbox '${sandbox.name}' runs without the EMQX API emulator`);
+  const delay = typeof args.values["delay-ms"] === "string" ? ["--delay-ms", args.values["delay-ms"]] : [];
+  try {
+    console.log(await faultCommand(sandbox.emulatorAdminUrl, [...rest, ...delay]));
+  } catch (error) {
+    throw new CliError(`sandbox fault: ${(error as Error).message}`, { exitCode: 2, cause: error });
+  }
+  return 0;
+}
+
 const sandbox: Command = {
-  usage: `Usage: emqx-reconciler sandbox <up|down|status|kubeconfig|build|kubectl> [options]
+  usage: `Usage: emqx-reconciler sandbox <up|down|status|kubeconfig|build|kubectl|fault> [options]
 
   up          start a sandbox (builds the binaries on first use, ~10 min) and return once it is ready
   down        stop every process of the sandbox and remove its files (logs stay)
@@ -152,6 +166,8 @@ const sandbox: Command = {
   kubeconfig  print the path of the sandbox's kubeconfig, and nothing else
   build       build (or find cached) etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok
   kubectl     run the sandbox's kubectl with its kubeconfig: sandbox kubectl -- get pods -A
+  fault       set, list or clear the EMQX API emulator's fault switches:
+              ${FAULT_USAGE.replace(/\n\s*/g, "\n              ")}
 
 Options:
   --name <name>               which sandbox (default "default"); sandboxes with different names run side by side
@@ -159,6 +175,7 @@ Options:
   --pod-start-delay-ms <ms>   each pod starts after ms..3×ms (up; default 1000; 0 = at once)
   --no-emulator               do not run the EMQX API emulator (up)
   --foreground                stay attached and stop the sandbox on Ctrl-C (up)
+  --delay-ms <ms>             how long the 'slow' fault delays each answer (fault)
 
 Example:
   emqx-reconciler sandbox up && kubectl --kubeconfig "$(emqx-reconciler sandbox kubeconfig)" get nodes`,
@@ -168,6 +185,7 @@ Example:
     "pod-start-delay-ms": { type: "string" },
     "no-emulator": { type: "boolean" },
     foreground: { type: "boolean" },
+    "delay-ms": { type: "string" },
   },
   allowPositionals: true,
   async run(args) {
@@ -177,7 +195,7 @@ Example:
       throw new CliError(`sandbox: expected one of ${ACTIONS.join(", ")}, got '${action ?? ""}'`, {
         exitCode: 2,
       });
-    if (action !== "kubectl" && rest.length > 0)
+    if (action !== "kubectl" && action !== "fault" && rest.length > 0)
       throw new CliError(`sandbox ${action}: unexpected argument '${rest[0]}'`, { exitCode: 2 });
     switch (action) {
       case "up":
@@ -195,6 +213,8 @@ Example:
       case "build":
         console.log((await ensureBinaries()).dir);
         return 0;
+      case "fault":
+        return fault(await running(name), rest, args);
       default:
         return passThroughKubectl(await running(name), rest);
     }

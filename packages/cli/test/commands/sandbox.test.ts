@@ -55,6 +55,19 @@ describe("emqx-reconciler sandbox", () => {
     expect((await sandbox.kubectl(["get", "--raw", "/readyz"])).stdout).toBe("ok");
   });
 
+  it("fault sets, lists and clears the emulator's switches, and rejects an unknown fault", async () => {
+    const target = `cli-fault-${process.pid}/emqx`;
+    const set = await cli("fault", "--name", sandbox.name, target, "slow", "--delay-ms", "1500");
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain(target);
+    expect((await cli("fault", "--name", sandbox.name, "list")).stdout).toMatch(/slow.*1500|1500.*slow/);
+    const bad = await cli("fault", "--name", sandbox.name, target, "explode");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")[0]).toMatch(/^emqx-reconciler: sandbox fault: .*explode/);
+    expect((await cli("fault", "--name", sandbox.name, "clear")).code).toBe(0);
+    expect((await cli("fault", "--name", sandbox.name, "list")).stdout).not.toContain(target);
+  });
+
   it("fails with one readable line for an unknown sandbox or action", async () => {
     const missing = await cli("kubeconfig", "--name", "no-such-sandbox");
     expect(missing.code).toBe(1);
