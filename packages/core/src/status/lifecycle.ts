@@ -14,7 +14,13 @@
  * facts stop holding (the operator re-checked only from `Ready`), so `kubectl get emqx` never claims more than is
  * true.
  */
-import { type Condition, ConditionMessage, type ConditionReason, ConditionType } from "@emqx-reconciler/api";
+import {
+  type Condition,
+  ConditionMessage,
+  type ConditionReason,
+  ConditionType,
+  LIFECYCLE_CONDITIONS,
+} from "@emqx-reconciler/api";
 import { type ConditionInput, findCondition, removeConditions, setCondition } from "./conditions.ts";
 
 /** What decides the lifecycle stage; computed by `computeStatus` from the observed sets and the EMQX API. */
@@ -33,15 +39,7 @@ export interface LifecycleFacts {
   replicantReason?: ConditionReason;
 }
 
-const LIFECYCLE_TYPES: readonly string[] = [
-  ConditionType.Initialized,
-  ConditionType.CoreNodesProgressing,
-  ConditionType.CoreNodesReady,
-  ConditionType.ReplicantNodesProgressing,
-  ConditionType.ReplicantNodesReady,
-  ConditionType.Available,
-  ConditionType.Ready,
-];
+const LIFECYCLE_TYPES: readonly string[] = LIFECYCLE_CONDITIONS;
 
 function fixed(type: ConditionType & ConditionReason): ConditionInput {
   return { type, reason: type, message: ConditionMessage[type] ?? type };
