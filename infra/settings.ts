@@ -1,0 +1,23 @@
+/**
+ * Deploy-time settings, read from the environment of `sst deploy` (documented in docs/deploy.md) so a stage can
+ * change a cadence or add a hint publisher without editing code.
+ */
+import { schedules } from "./topology.ts";
+
+const env = process.env;
+
+/** Status refresh cadence, e.g. `rate(2 minutes)`. */
+export const statusSchedule = (env.EMQX_STATUS_SCHEDULE ??
+  schedules.status.defaultSchedule) as `rate(${string})`;
+/** Watch-window cadence; keep it under the window length so windows overlap. */
+export const forwarderSchedule = (env.EMQX_FORWARDER_SCHEDULE ??
+  schedules.forwarder.defaultSchedule) as `rate(${string})`;
+/** Forwarder shards: one schedule each, clusters spread by a stable hash of their id. */
+export const forwarderShards = Math.max(1, Number(env.EMQX_FORWARDER_SHARDS ?? 1));
+/** IAM principal ARNs besides the forwarder allowed to put hints (comma-separated), e.g. an in-cluster forwarder. */
+export const extraHintPublishers = (env.EMQX_HINT_PUBLISHERS ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+/** Where alarms notify (an SNS topic ARN); alarms are created either way. */
+export const alarmTopicArn = env.EMQX_ALARM_TOPIC_ARN;

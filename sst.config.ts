@@ -1,0 +1,16 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+/** The serverless reconciler on AWS (DESIGN §2); every resource lives in infra/*, see docs/deploy.md. */
+export default $config({
+  app(input) {
+    return {
+      name: "emqx-reconciler",
+      home: "aws",
+      removal: input?.stage === "production" ? "retain" : "remove",
+      protect: input?.stage === "production",
+    };
+  },
+  async run() {
+    const { outputs } = await import("./infra/index.ts");
+    return outputs;
+  },
+});
