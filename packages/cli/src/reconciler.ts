@@ -9,6 +9,7 @@ import {
   createEmbeddedRuntime,
   createEmqxApiFactory,
   cryptoRandom,
+  type EmbeddedRuntime,
   type EndpointMode,
   type Forwarder,
   isTerminalWorkflowError,
@@ -46,6 +47,10 @@ export interface RunningReconciler {
   stop(force?: AbortSignal): Promise<ShutdownResult>;
   /** Keys waiting or running, for the status line. */
   queueDepth(): number;
+  /** The loop's bus and queue, for end-to-end tests that deliver hints and read the queue's metrics. */
+  readonly runtime: EmbeddedRuntime;
+  /** The gateway every request goes through, for its request counts (`stats()`). */
+  readonly gateway: KubeGateway;
 }
 
 const CRD_HINT = "install it with: npx emqx-reconciler crd | kubectl apply --server-side -f -";
@@ -147,6 +152,8 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     (error: unknown) => logger.warn("Forwarder did not start", { error }),
   );
   return {
+    runtime,
+    gateway,
     async stop(force) {
       await forwarder.stop();
       const stopping = runtime.stop();
