@@ -1,0 +1,90 @@
+/**
+ * The EMQX API failing under the embedded reconciler of `run` (reliability catalogue §5 items 28–29; operator bug
+ * #1025): with 401, 500 or hanging answers the status keeps the last good node lists and the pods stay in service,
+ * `NodeStatusStale` says why, the loop keeps working, and lifting the fault brings the CR back to Ready.
+ */
+import type { KubeObject } from "@emqx-reconciler/adapters";
+import { CONDITION_ON_SERVING, ConditionType } from "@emqx-reconciler/api";
+import type { FaultKind } from "@emqx-reconciler/sandbox/emulator/index";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForShape } from "./support/converge.ts";
+import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
+import {
+  applySeed,
+  closeWorld,
+  type E2eWorld,
+  type EmqxObject,
+  freshNamespace,
+  openWorld,
+  readCr,
+  waitFor,
+} from "./support/world.ts";
+
+const SHAPE = { cores: 2, replicants: 3 };
+
+let world: E2eWorld;
+let ns: string;
+let embedded: EmbeddedReconciler;
+
+const staleOf = (cr: EmqxObject | undefined) =>
+  cr?.status?.conditions?.find((c) => c.type === ConditionType.NodeStatusStale && c.status === "True");
+
+async function gates(): Promise<string[]> {
+  const pods = (await world.gateway.listOwned("Pod", ns, "emqx")) as Array<
+    KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }
+  >;
+  return pods.map((p) => p.status?.conditions?.find((c) => c.type === CONDITION_ON_SERVING)?.status ?? "");
+}
+
+beforeAll(async () => {
+  world = await openWorld();
+  ns = await freshNamespace(world, "e2e-faults");
+  embedded = await startEmbedded(world, ns);
+  await applySeed(world, ns);
+  await waitForShape(world, ns, SHAPE);
+}, 150_000);
+
+afterAll(async () => {
+  await world?.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
+  await embedded?.stop();
+  await closeWorld(world, ns);
+});
+
+describe("EMQX API faults", () => {
+  it.each([
+    { fault: "unauthorized", reason: "ApiUnauthorized", message: /401|reject/i },
+    { fault: "server-error", reason: "ApiUnavailable", message: /500|server/i },
+    { fault: "hang", reason: "ApiUnavailable", message: /time/i },
+  ] as const)(
+    "$fault: keeps the last good node lists, says $reason, recovers",
+    { timeout: 120_000 },
+    async (c) => {
+      const { runtime } = embedded.reconciler;
+      const good = (await readCr(world, ns))?.status;
+      await world.emulator.setFault({ namespace: ns, name: "emqx" }, c.fault as FaultKind);
+      void runtime.refreshStatusNow();
+      const cr = await waitFor(
+        `NodeStatusStale (${c.reason})`,
+        async () => {
+          const now = await readCr(world, ns);
+          return staleOf(now)?.reason === c.reason ? now : undefined;
+        },
+        60_000,
+        async () => (await readCr(world, ns))?.status?.conditions,
+      );
+      expect(staleOf(cr)?.message).toMatch(c.message);
+      expect(cr.status?.coreNodes).toEqual(good?.coreNodes);
+      expect(cr.status?.replicantNodes).toEqual(good?.replicantNodes);
+      expect(await gates()).toEqual(["True", "True", "True", "True", "True"]);
+      expect(embedded.logs.filter((l) => l.level === "error")).toEqual([]);
+
+      await world.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
+      void runtime.refreshStatusNow();
+      await waitFor("NodeStatusStale to be removed", async () =>
+        staleOf(await readCr(world, ns)) ? undefined : true,
+      );
+      const back = await waitForShape(world, ns, SHAPE);
+      expect(back.cr?.status?.coreNodes?.map((n) => n.node)).toEqual(good?.coreNodes?.map((n) => n.node));
+    },
+  );
+});

@@ -1,0 +1,64 @@
+/**
+ * The reconciler exactly as `emqx-reconciler run` composes it (`startReconciler`: gateway, EMQX API factory,
+ * workflows, embedded runtime, forwarder), in the test's process and limited to the test's namespace, with its JSON
+ * log lines kept for assertions.
+ */
+
+import { createLogger } from "emqx-reconciler/log";
+import { type RunningReconciler, startReconciler } from "emqx-reconciler/reconciler";
+import { StatusBoard } from "emqx-reconciler/statusBoard";
+import type { E2eWorld } from "./world.ts";
+
+/** Cluster id of the in-process reconcilers: the first part of every hint key. */
+export const E2E_CLUSTER = "e2e";
+
+/** A running in-process reconciler and what it logged. */
+export interface EmbeddedReconciler {
+  readonly reconciler: RunningReconciler;
+  /** Every log line so far, parsed. */
+  readonly logs: Array<Record<string, unknown>>;
+  /** The work-queue key of a CR of this namespace. */
+  keyOf(name: string): string;
+  /**
+   * Runs a resync and a status refresh now and waits until the bus and the queue are idle, so that an assertion
+   * of "nothing changed" follows a full round of the loop.
+   */
+  settle(): Promise<void>;
+  /** Stops the loop (running reconciles finish) and closes its connections. */
+  stop(): Promise<void>;
+}
+
+/** Starts the reconciler of `run` for one namespace of the sandbox. */
+export async function startEmbedded(world: E2eWorld, namespace: string): Promise<EmbeddedReconciler> {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    format: "json",
+    verbose: true,
+    write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+  });
+  const reconciler = await startReconciler({
+    kubeConfig: world.sandbox.kubeConfig(),
+    cluster: E2E_CLUSTER,
+    namespace,
+    logger,
+    board: new StatusBoard(),
+  });
+  return {
+    reconciler,
+    logs,
+    keyOf: (name) => `${E2E_CLUSTER}/${namespace}/${name}`,
+    async settle() {
+      const { runtime } = reconciler;
+      await runtime.resyncNow();
+      await runtime.bus.idle();
+      await runtime.queue.idle();
+      await runtime.refreshStatusNow();
+      await runtime.bus.idle();
+      await runtime.queue.idle();
+    },
+    async stop() {
+      await reconciler.stop();
+      await reconciler.gateway.close();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * What every end-to-end test starts from: the test run's shared sandbox with our CRD installed by its own kubectl,
+ * a gateway for the test's own reads (separate from the reconciler's, so its request counts stay the
+ * reconciler's), the emulator's admin API, and a fresh namespace per test file.
+ */
+import { join } from "node:path";
+import { KubeGateway, type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
+import { CRD_NAME, type EmqxStatus, renderCrdYaml } from "@emqx-reconciler/api";
+import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
+
+/** The repository's seed example, applied verbatim. */
+export const SEED_EXAMPLE = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "examples",
+  "emqx-core-replicant.yaml",
+);
+/** `metadata.name` of the seed example. */
+export const SEED_NAME = "emqx";
+
+/** The shared pieces of an end-to-end test. */
+export interface E2eWorld {
+  sandbox: Sandbox;
+  /** The test's own reads and checks; never the reconciler's. */
+  gateway: KubeGateway;
+  emulator: EmulatorAdmin;
+}
+
+/** An EMQX CR as read back, with the status typed. */
+export type EmqxObject = KubeObject & { status?: EmqxStatus };
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `probe` until it yields a value; on timeout the error names what was awaited and the last value seen. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 90_000,
+  describe: () => Promise<unknown> = async () => undefined,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(await describe())}`,
+      );
+    await sleep(200);
+  }
+}
+
+/** Runs the sandbox's kubectl and fails with its stderr when it exits non-zero. */
+export async function kubectl(world: E2eWorld, args: string[], input?: string): Promise<string> {
+  const result = await world.sandbox.kubectl(args, input === undefined ? {} : { input });
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+/** Starts (or attaches to) the run's sandbox and installs the CRD with `kubectl apply --server-side`. */
+export async function openWorld(): Promise<E2eWorld> {
+  const sandbox = await useTestSandbox();
+  const world: E2eWorld = {
+    sandbox,
+    gateway: new KubeGateway({ kubeConfig: sandbox.kubeConfig() }),
+    emulator: await EmulatorAdmin.fromStateDir(sandbox.stateDir),
+  };
+  await kubectl(world, ["apply", "--server-side", "--force-conflicts", "-f", "-"], renderCrdYaml());
+  await waitFor("the EMQX CRD to be established", async () => {
+    const crd = await world.gateway.get("CustomResourceDefinition", undefined, CRD_NAME);
+    const conditions = (crd?.status as { conditions?: Array<{ type: string; status: string }> })?.conditions;
+    return conditions?.some((c) => c.type === "Established" && c.status === "True") ? true : undefined;
+  });
+  return world;
+}
+
+/** A namespace of its own for one test file (`<prefix>-<pid>`), created empty. */
+export async function freshNamespace(world: E2eWorld, prefix: string): Promise<string> {
+  const namespace = `${prefix}-${process.pid}`;
+  await kubectl(world, ["delete", "namespace", namespace, "--ignore-not-found", "--wait=true"]);
+  await kubectl(world, ["create", "namespace", namespace]);
+  return namespace;
+}
+
+/** End of a test file: deletes its namespace without waiting and closes the test's connections. */
+export async function closeWorld(world: E2eWorld | undefined, namespace: string | undefined): Promise<void> {
+  if (!world) return;
+  if (namespace)
+    await world.sandbox.kubectl(["delete", "namespace", namespace, "--wait=false", "--ignore-not-found"]);
+  await world.gateway.close();
+}
+
+/** `kubectl apply -n <namespace> -f examples/emqx-core-replicant.yaml`, as a user would. */
+export async function applySeed(world: E2eWorld, namespace: string): Promise<void> {
+  await kubectl(world, ["apply", "-n", namespace, "-f", SEED_EXAMPLE]);
+}
+
+/** A merge patch of the CR through kubectl. */
+export async function patchCr(world: E2eWorld, namespace: string, patch: object, name = SEED_NAME) {
+  await kubectl(world, ["patch", "emqx", name, "-n", namespace, "--type=merge", "-p", JSON.stringify(patch)]);
+}
+
+/** The CR, or undefined when it does not exist. */
+export async function readCr(world: E2eWorld, namespace: string, name = SEED_NAME) {
+  return (await world.gateway.getEmqx(namespace, name)) as EmqxObject | undefined;
+}
+
+/** The STATUS column of `kubectl get emqx` (our CRD's printer column), or undefined when the CR is absent. */
+export async function printedStatus(world: E2eWorld, namespace: string, name = SEED_NAME) {
+  const result = await world.sandbox.kubectl(["get", "emqx", name, "-n", namespace]);
+  if (result.code !== 0) return undefined;
+  const [titles = "", row = ""] = result.stdout.split("\n");
+  return row.slice(titles.indexOf("STATUS"), titles.indexOf("AGE")).trim();
+}
+
+/** True when the condition of that type is present and True. */
+export function hasCondition(cr: EmqxObject | undefined, type: string, reason?: string): boolean {
+  return (
+    cr?.status?.conditions?.some(
+      (c) => c.type === type && c.status === "True" && (reason === undefined || c.reason === reason),
+    ) ?? false
+  );
+}
+
+/** `Kind/name → resourceVersion` of every child of a CR, to show that something left them alone. */
+export async function childVersions(
+  world: E2eWorld,
+  namespace: string,
+  name = SEED_NAME,
+): Promise<Record<string, string>> {
+  const children = await world.gateway.listChildren(namespace, name);
+  const out: Record<string, string> = {};
+  for (const kind of OWNED_KINDS)
+    for (const obj of children[kind] as KubeObject[])
+      out[`${kind}/${obj.metadata?.name}`] = obj.metadata?.resourceVersion ?? "";
+  return out;
+}
