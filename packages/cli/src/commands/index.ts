@@ -24,6 +24,11 @@ export const verbs: Verb[] = [
     load: () => import("./plan.ts"),
   },
   {
+    name: "rbac",
+    summary: "Print the ClusterRoles and bindings the Lambda functions need in a cluster (YAML)",
+    load: () => import("./rbac.ts"),
+  },
+  {
     name: "run",
     summary: "Run the reconciler in this process against one cluster (a kubeconfig context or the sandbox)",
     load: () => import("./run.ts"),
