@@ -8,14 +8,15 @@ const RESYNC_BUCKET_MS = 60_000;
 
 /**
  * The admit step (DESIGN §2): a hint for a registered cluster goes to the FIFO reconcile queue, grouped by its CR
- * key; a hint naming an unregistered cluster is dropped and counted before anything talks to a cluster (a spoofed
+ * key; a hint naming an unregistered cluster (or a namespace the cluster's entry does not serve) is dropped and counted before anything talks to a cluster (a spoofed
  * hint costs one registry read, which is cached).
  */
 export async function admitHint(hint: Hint, nonce?: string): Promise<"admitted" | "dropped"> {
   const key = crKey(hint.cluster, hint.namespace, hint.name);
-  if (!(await shared().registry.get(hint.cluster))) {
+  const entry = await shared().registry.get(hint.cluster);
+  if (!entry || (entry.namespaces && !entry.namespaces.includes(hint.namespace))) {
     count("HintsDropped");
-    logger.warn("Dropped hint for an unregistered cluster", { key, cause: hint.cause });
+    logger.warn("Dropped hint for an unregistered cluster or namespace", { key, cause: hint.cause });
     return "dropped";
   }
   const bucket =

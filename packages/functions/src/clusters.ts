@@ -39,6 +39,21 @@ function endpointMode(entry: ClusterEntry): EndpointMode {
   throw new FunctionError(`cluster ${entry.id}: emqx.endpointMode ${mode} is not supported by the workflows`);
 }
 
+/**
+ * The gateway as seen by the workflows of a cluster whose registry entry names its namespaces: listing every EMQX
+ * lists only those, so the status function never touches CRs the functions were not given (nor their Secrets).
+ */
+function scoped(kube: KubeGateway, namespaces: readonly string[] | undefined): KubeGateway {
+  if (!namespaces) return kube;
+  const view = Object.create(kube) as KubeGateway;
+  view.listEmqx = async (namespace?: string) => {
+    if (namespace !== undefined) return kube.listEmqx(namespace);
+    const lists = await Promise.all(namespaces.map((ns) => kube.listEmqx(ns)));
+    return { items: lists.flatMap((l) => l.items), resourceVersion: lists[0]?.resourceVersion ?? "" };
+  };
+  return view;
+}
+
 /** Reconcile and status dependencies for one registered cluster, with a logger carrying `fields` on every line. */
 export async function clusterDeps(
   entry: ClusterEntry,
@@ -51,7 +66,7 @@ export async function clusterDeps(
     emqx.set(kube, emqxApi);
   }
   return {
-    kube,
+    kube: scoped(kube, entry.namespaces),
     emqxApi,
     publisher: new EventPublisher(busTarget()),
     clock: systemClock,

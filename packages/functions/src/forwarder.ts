@@ -22,6 +22,7 @@ export const handler = observed<unknown>().handler(async (event, context) => {
   const windows = clusters.map(async (entry) => {
     const kube = await clusterGateways().get(entry);
     return runWatchWindow({
+      ...(entry.namespaces ? { namespaces: entry.namespaces } : {}),
       cluster: entry.id,
       kube,
       batcher,

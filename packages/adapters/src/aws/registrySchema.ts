@@ -74,6 +74,13 @@ export const ClusterEntrySchema = z
     auth: z.discriminatedUnion("type", [EksAuthSchema, KubeconfigAuthSchema]),
     emqx: EmqxAccessSchema.default({ endpointMode: "pod-ip" }),
     rateLimit: RateLimitSchema.default({ qps: 5, burst: 10 }),
+    namespaces: z
+      .array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a namespace name"))
+      .min(1)
+      .optional()
+      .describe(
+        "Namespaces served (and watched); absent: all. Needed when Secrets are granted per namespace.",
+      ),
   })
   .superRefine((entry, ctx) => {
     if (entry.auth.type !== "eks") return;

@@ -1,0 +1,132 @@
+/**
+ * `npm run e2e:aws`: the seed example converges to Ready through the AWS path alone. moto carries every event
+ * (PutEvents → rules → queues, FIFO groups, delays, DLQs); the forwarder, admit, reconcile, requeue and status
+ * handlers run in-process on exactly what moto delivers; the sandbox is reached only as a registered cluster
+ * (kubeconfig in Secrets Manager, a ServiceAccount bound by the shipped RBAC). A second registered cluster is dead,
+ * and must not hold anything up.
+ */
+import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { DetailType, EventSource } from "@emqx-reconciler/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lambdaContext } from "../../../packages/functions/test/context.ts";
+import {
+  closeWorld,
+  type E2eWorld,
+  freshNamespace,
+  openWorld,
+  printedStatus,
+  readCr,
+  sleep,
+} from "../../e2e/support/world.ts";
+import { receiveAll } from "../support/resources.ts";
+import { type AwsWorld, BUS, CLUSTER, openAwsWorld } from "./support/awsWorld.ts";
+import { type Handler, pollQueue, pollRuleTarget } from "./support/lambda.ts";
+
+let world: E2eWorld;
+let aws: AwsWorld;
+let ns: string;
+let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder", Handler>;
+
+beforeAll(async () => {
+  world = await openWorld();
+  ns = await freshNamespace(world, "e2e-aws");
+  aws = await openAwsWorld(world, ns);
+  process.env.FORWARDER_WINDOW_SECONDS = "20";
+  const load = async (name: string) =>
+    ((await import(`../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
+  fn = {
+    admit: await load("admit"),
+    reconcile: await load("reconcile"),
+    requeue: await load("requeue"),
+    status: await load("status"),
+    forwarder: await load("forwarder"),
+  };
+});
+
+afterAll(async () => {
+  await aws?.moto.stop();
+  await closeWorld(world, ns);
+});
+
+/** The schedules and event sources of the deployment, sped up: windows every 15 s, status every 5 s. */
+async function runLoop(until: () => Promise<boolean>, timeoutMs: number) {
+  const windows: Array<Promise<unknown>> = [];
+  const statusRuns: Array<{ clusters: number; failed: number }> = [];
+  let nextWindow = 0;
+  let nextStatus = Date.now() + 5_000;
+  const deadline = Date.now() + timeoutMs;
+  let done = false;
+  let doneAt = Number.NaN;
+  while (!done && Date.now() < deadline) {
+    if (Date.now() >= nextWindow) {
+      windows.push(
+        fn.forwarder({ shard: 0, shards: 1 } as never, lambdaContext("forwarder", 40_000) as never),
+      );
+      nextWindow = Date.now() + 15_000;
+      await sleep(500);
+    }
+    if (Date.now() >= nextStatus) {
+      statusRuns.push(
+        (await fn.status({} as never, lambdaContext("status") as never)) as {
+          clusters: number;
+          failed: number;
+        },
+      );
+      nextStatus = Date.now() + 5_000;
+    }
+    const moved =
+      (await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")) +
+      (await pollQueue(aws.sqs, aws.reconcileQueue, fn.reconcile, "reconcile")) +
+      (await pollQueue(aws.sqs, aws.delayQueue, fn.requeue, "requeue"));
+    done = await until();
+    if (done) doneAt = Date.now();
+    if (moved === 0 && !done) await sleep(200);
+  }
+  await Promise.allSettled(windows);
+  return { done, doneAt, statusRuns };
+}
+
+describe("the seed example through the AWS path (moto + sandbox)", () => {
+  it("reaches STATUS Ready, with the dead cluster failing on its own", { timeout: 240_000 }, async () => {
+    const started = Date.now();
+    await world.sandbox.kubectl(["apply", "-n", ns, "-f", "examples/emqx-core-replicant.yaml"]);
+    const ready = async () => (await printedStatus(world, ns)) === "Ready";
+    const { done, doneAt, statusRuns } = await runLoop(ready, 180_000);
+    const seconds = (doneAt - started) / 1000;
+    console.log(
+      `AWS path: kubectl apply → Ready in ${seconds.toFixed(1)} s (${statusRuns.length} status runs)`,
+    );
+    expect(done).toBe(true);
+    const status = (await readCr(world, ns))?.status;
+    expect(status?.coreNodes).toHaveLength(2);
+    expect(status?.replicantNodes).toHaveLength(3);
+    // A scheduled status run: the sandbox refreshed, the dead cluster failed alone, within its deadline.
+    const t0 = Date.now();
+    expect(await fn.status({} as never, lambdaContext("status") as never)).toEqual({
+      clusters: 2,
+      failed: 1,
+    });
+    expect(Date.now() - t0).toBeLessThan(12_000);
+  });
+
+  it("drops a hint naming an unregistered cluster at admission, and leaves every DLQ empty", async () => {
+    const spoof = { cluster: "not-registered", namespace: ns, name: "emqx", cause: "modified" };
+    await aws.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: BUS,
+            Source: EventSource.Forwarder,
+            DetailType: DetailType.ReconcileHint,
+            Detail: JSON.stringify(spoof),
+          },
+        ],
+      }),
+    );
+    expect(await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")).toBe(1);
+    const queued = await receiveAll(aws.sqs, aws.reconcileQueue.url);
+    expect(queued.map((m) => JSON.parse(m.Body ?? "{}").cluster)).not.toContain("not-registered");
+    for (const dlq of aws.dlqs) expect(await receiveAll(aws.sqs, dlq.url)).toEqual([]);
+    expect(CLUSTER).toBe("sandbox");
+  });
+});

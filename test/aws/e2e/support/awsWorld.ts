@@ -1,0 +1,147 @@
+/**
+ * The AWS side of the end-to-end test on moto, built from the declared topology (infra/topology.ts): the bus with
+ * the api's patterns as rules, the FIFO reconcile queue and the delay queue with their DLQs, the cluster registry
+ * in SSM and the sandbox's kubeconfig in Secrets Manager. The cluster is reached as the functions would reach it:
+ * with a ServiceAccount token bound only by the RBAC `emqx-reconciler rbac` prints.
+ */
+
+import { readFileSync } from "node:fs";
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import * as topology from "../../../../infra/topology.ts";
+import { renderRbac } from "../../../../packages/cli/src/commands/rbac.ts";
+import { type E2eWorld, kubectl } from "../../../e2e/support/world.ts";
+import { type MotoServer, startMoto } from "../../support/moto.ts";
+import { createQueue } from "../../support/resources.ts";
+import type { QueueRef } from "./lambda.ts";
+
+export const BUS = "emqx-reconciler";
+export const REGISTRY = "/emqx-reconciler/e2e/clusters";
+/** The sandbox's id in the registry; `dead` is a registered cluster that refuses every connection. */
+export const CLUSTER = "sandbox";
+
+export interface AwsWorld {
+  moto: MotoServer;
+  sqs: SQSClient;
+  eventBridge: EventBridgeClient;
+  /** Stand-ins for the rules' Lambda targets: each rule delivers to its inbox. */
+  inboxes: Record<keyof typeof topology.rules, QueueRef>;
+  reconcileQueue: QueueRef;
+  delayQueue: QueueRef;
+  dlqs: QueueRef[];
+}
+
+/** A kubeconfig for the sandbox's apiserver with a ServiceAccount token (static credentials, as Lambda needs). */
+function kubeconfigYaml(server: string, caData: string, token: string): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "c", cluster: { server, "certificate-authority-data": caData } }],
+    users: [{ name: "u", user: { token } }],
+    contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
+    "current-context": "c",
+  });
+}
+
+/** A ServiceAccount in a namespace of its own, bound through `rbac --group system:serviceaccounts:<ns>`; its token. */
+async function reconcilerToken(world: E2eWorld, served: string): Promise<string> {
+  const home = `emqx-reconciler-system-${process.pid}`;
+  await kubectl(world, ["create", "namespace", home]);
+  await kubectl(world, ["create", "serviceaccount", "reconciler", "-n", home]);
+  await kubectl(world, ["apply", "-f", "-"], renderRbac(`system:serviceaccounts:${home}`, [served]));
+  return (await kubectl(world, ["create", "token", "reconciler", "-n", home, "--duration", "2h"])).trim();
+}
+
+function caDataOf(world: E2eWorld): string {
+  const cluster = world.sandbox.kubeConfig().getCurrentCluster();
+  if (cluster?.caData) return cluster.caData;
+  if (cluster?.caFile) return readFileSync(cluster.caFile).toString("base64");
+  throw new Error("The sandbox kubeconfig has no CA");
+}
+
+/** Starts moto, declares the topology on it, registers the sandbox, and points the handlers' environment at it. */
+export async function openAwsWorld(world: E2eWorld, served: string): Promise<AwsWorld> {
+  const moto = await startMoto();
+  const cfg = moto.clientConfig;
+  const sqs = new SQSClient(cfg);
+  const eventBridge = new EventBridgeClient(cfg);
+  await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
+  const inboxes = {} as AwsWorld["inboxes"];
+  for (const [name, rule] of Object.entries(topology.rules) as Array<
+    [keyof typeof topology.rules, (typeof topology.rules)[keyof typeof topology.rules]]
+  >) {
+    inboxes[name] = await createQueue(sqs, `${rule.target}-inbox`);
+    await eventBridge.send(
+      new PutRuleCommand({ Name: name, EventBusName: BUS, EventPattern: JSON.stringify(rule.pattern) }),
+    );
+    await eventBridge.send(
+      new PutTargetsCommand({
+        Rule: name,
+        EventBusName: BUS,
+        Targets: [{ Id: rule.target, Arn: inboxes[name].arn }],
+      }),
+    );
+  }
+  const reconcileDlq = await createQueue(sqs, "reconcile-dlq.fifo");
+  const delayDlq = await createQueue(sqs, "delay-dlq");
+  const redrive = (dlq: QueueRef, maxReceiveCount: number) => ({
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount }),
+    VisibilityTimeout: "30",
+  });
+  const reconcileQueue = await createQueue(
+    sqs,
+    "reconcile.fifo",
+    redrive(reconcileDlq, topology.queues.reconcile.maxReceiveCount),
+  );
+  const delayQueue = await createQueue(
+    sqs,
+    "delay",
+    redrive(delayDlq, topology.queues.delay.maxReceiveCount),
+  );
+
+  const sm = new SecretsManagerClient(cfg);
+  const token = await reconcilerToken(world, served);
+  const live = await sm.send(
+    new CreateSecretCommand({
+      Name: "emqx-reconciler/sandbox",
+      SecretString: kubeconfigYaml(world.sandbox.apiserverUrl, caDataOf(world), token),
+    }),
+  );
+  const dead = await sm.send(
+    new CreateSecretCommand({
+      Name: "emqx-reconciler/dead",
+      SecretString: kubeconfigYaml("https://127.0.0.1:1", caDataOf(world), "x"),
+    }),
+  );
+  const registry = {
+    clusters: [
+      { id: CLUSTER, auth: { type: "kubeconfig", secretArn: live.ARN }, namespaces: [served] },
+      { id: "dead", auth: { type: "kubeconfig", secretArn: dead.ARN } },
+    ],
+  };
+  await new SSMClient(cfg).send(
+    new PutParameterCommand({ Name: REGISTRY, Type: "SecureString", Value: JSON.stringify(registry) }),
+  );
+
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: cfg.region,
+    AWS_ACCESS_KEY_ID: cfg.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: cfg.credentials.secretAccessKey,
+    REGISTRY_SOURCE: `ssm:${REGISTRY}`,
+    BUS_NAME: BUS,
+    RECONCILE_QUEUE_URL: reconcileQueue.url,
+    DELAY_QUEUE_URL: delayQueue.url,
+    CLUSTER_DEADLINE_SECONDS: "10",
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  });
+  return { moto, sqs, eventBridge, inboxes, reconcileQueue, delayQueue, dlqs: [reconcileDlq, delayDlq] };
+}
