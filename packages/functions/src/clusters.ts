@@ -16,6 +16,37 @@ import {
 import { FunctionError } from "./config.ts";
 import { portLogger } from "./observability.ts";
 import { busTarget, shared } from "./shared.ts";
+import { createTokenBucket, type TokenBucket, throttled } from "./throttle.ts";
+
+/** The gateway methods the workflows call (`KubePort`); each is one Kubernetes request or a few. */
+const KUBE_CALLS: ReadonlySet<string> = new Set([
+  "getEmqx",
+  "listEmqx",
+  "list",
+  "listChildren",
+  "listEvents",
+  "getSecret",
+  "readBootstrapCredential",
+  "apply",
+  "createIfAbsent",
+  "delete",
+  "replaceStatus",
+  "patchCrAnnotations",
+  "setReplicas",
+  "patchPodAnnotations",
+  "setPodCondition",
+  "recordEvent",
+]);
+const buckets = new Map<string, { qps: number; burst: number; bucket: TokenBucket }>();
+
+function bucketFor(entry: ClusterEntry): TokenBucket {
+  const { qps, burst } = entry.rateLimit;
+  const known = buckets.get(entry.id);
+  if (known && known.qps === qps && known.burst === burst) return known.bucket;
+  const bucket = createTokenBucket(qps, burst);
+  buckets.set(entry.id, { qps, burst, bucket });
+  return bucket;
+}
 
 let gateways: ClusterGateways | undefined;
 const emqx = new WeakMap<KubeGateway, EmqxApiFactory>();
@@ -66,7 +97,7 @@ export async function clusterDeps(
     emqx.set(kube, emqxApi);
   }
   return {
-    kube: scoped(kube, entry.namespaces),
+    kube: throttled(scoped(kube, entry.namespaces), KUBE_CALLS, bucketFor(entry)),
     emqxApi,
     publisher: new EventPublisher(busTarget()),
     clock: systemClock,
