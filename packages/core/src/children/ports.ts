@@ -2,8 +2,8 @@ import type { V1ContainerPort, V1ServicePort } from "@kubernetes/client-node";
 
 /**
  * Joins port lists the operator's way (`MergeServicePorts` / `MergeContainerPorts`): in order, keeping a port only
- * when neither its name nor its number was seen before, so the first list wins both ways. Operator 2.2 quirk: it
- * also treated every unnamed port as a duplicate of the first unnamed one; we compare names only when present.
+ * when neither its name nor its number was seen before, so the first list wins both ways. A missing name counts as
+ * the name "", exactly as in the operator, so only the first unnamed port is kept (reference §2.6, §2.8).
  */
 function mergeUnique<T>(
   lists: ReadonlyArray<readonly T[]>,
@@ -16,8 +16,8 @@ function mergeUnique<T>(
   for (const port of lists.flat()) {
     const name = nameOf(port);
     const number = numberOf(port);
-    if ((name && names.has(name)) || numbers.has(number)) continue;
-    if (name) names.add(name);
+    if (names.has(name) || numbers.has(number)) continue;
+    names.add(name);
     numbers.add(number);
     out.push(port);
   }

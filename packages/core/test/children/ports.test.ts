@@ -52,7 +52,13 @@ describe("mergeContainerPorts", () => {
     ]);
   });
 
-  it("keeps several unnamed ports with different numbers", () => {
-    expect(mergeContainerPorts([{ containerPort: 1 }, { containerPort: 2 }])).toHaveLength(2);
+  it('treats a missing name as the name "", like the operator: only the first unnamed port is kept', () => {
+    expect(mergeContainerPorts([{ containerPort: 1 }, { containerPort: 2 }])).toEqual([
+      { containerPort: 1, protocol: "TCP" },
+    ]);
+    expect(mergeServicePorts([{ port: 80 }, { port: 81 }], [{ name: "tcp-default", port: 1883 }])).toEqual([
+      { port: 80, protocol: "TCP", targetPort: 80 },
+      { name: "tcp-default", port: 1883, protocol: "TCP", targetPort: 1883 },
+    ]);
   });
 });
