@@ -46,7 +46,11 @@ export interface ExposedServiceOptions {
   readonly liveConfig?: string;
 }
 
-/** Template spec copied, ports merged (template first), selector forced; undefined when disabled or portless. */
+/**
+ * Template spec copied, ports merged (template first), selector forced. Undefined when the template is disabled
+ * or the config derives no port at all: the operator checks the derived ports, not the merged ones, so a
+ * template's own ports never keep the Service alive (reference §2.8 step 5).
+ */
 function buildExposedService(
   emqx: Emqx,
   serviceName: string,
@@ -54,10 +58,9 @@ function buildExposedService(
   derived: V1ServicePort[],
   selector: Record<string, string>,
 ): V1Service | undefined {
-  if (template?.enabled === false) return undefined;
+  if (template?.enabled === false || derived.length === 0) return undefined;
   const spec = structuredClone(template?.spec ?? {});
   const ports = mergeServicePorts(spec.ports, derived);
-  if (ports.length === 0) return undefined;
   const labels = mergeKeepFirst(defaultLabels(emqx.metadata.name), template?.metadata?.labels);
   return {
     apiVersion: "v1",

@@ -88,6 +88,14 @@ describe("buildDashboardService", () => {
     expect(buildDashboardService(none)).toBeUndefined();
   });
 
+  it("is not generated when the config derives no dashboard port, even if the template has ports of its own", () => {
+    const emqx = makeEmqx({
+      config: { data: "dashboard.listeners.http.bind = 0" },
+      dashboardServiceTemplate: { spec: { ports: [{ name: "web", port: 80, targetPort: 8080 }] } },
+    });
+    expect(buildDashboardService(emqx)).toBeUndefined();
+  });
+
   it("is not generated when the template is disabled", () => {
     expect(buildDashboardService(makeEmqx({ dashboardServiceTemplate: { enabled: false } }))).toBeUndefined();
   });
