@@ -32,9 +32,9 @@ export function referencedSecretNames(emqx: Emqx): string[] {
   return [...new Set(names)];
 }
 
-function refLine(entry: BootstrapApiKey, index: number, values: SecretRefValues): string {
+function keyLine(entry: BootstrapApiKey, index: number, values: SecretRefValues): string {
   const ref = entry.secretRef;
-  if (!ref) return "";
+  if (!ref) return `${entry.key}:${entry.secret}\n`;
   const read = (part: "key" | "secret") => {
     const { secretName, secretKey } = ref[part];
     const value = values[secretName]?.[secretKey];
@@ -51,21 +51,18 @@ function refLine(entry: BootstrapApiKey, index: number, values: SecretRefValues)
 }
 
 /**
- * The text of `<name>-bootstrap-api-key` (reference §2.3, §10): one `key:secret` line per literal entry in spec
- * order, then one per `secretRef` entry in spec order, then `emqx-operator-controller:<password>` with no trailing
- * newline.
+ * The text of `<name>-bootstrap-api-key` (reference §2.3): one `key:secret` line per `bootstrapAPIKeys` entry in
+ * spec order, literal or read through `secretRef`, then `emqx-operator-controller:<password>` with no trailing
+ * newline. Spec order is what every operator version does (one loop over the entries); §10's "plain keys, then
+ * the referenced ones" describes a CR that listed its literal keys first.
  *
  * @throws MissingSecretRefError when a referenced Secret or key is not in `refValues`.
  */
 export function computeBootstrapApiKeys(emqx: Emqx, options: BootstrapSecretOptions): string {
-  const entries = (emqx.spec.bootstrapAPIKeys ?? []).map((entry, index) => ({ entry, index }));
-  const literal = entries
-    .filter(({ entry }) => !entry.secretRef)
-    .map(({ entry }) => `${entry.key}:${entry.secret}\n`);
-  const referenced = entries
-    .filter(({ entry }) => entry.secretRef)
-    .map(({ entry, index }) => refLine(entry, index, options.refValues ?? {}));
-  return `${literal.join("")}${referenced.join("")}${CONTROLLER_API_KEY}:${options.password}`;
+  const lines = (emqx.spec.bootstrapAPIKeys ?? []).map((entry, index) =>
+    keyLine(entry, index, options.refValues ?? {}),
+  );
+  return `${lines.join("")}${CONTROLLER_API_KEY}:${options.password}`;
 }
 
 /**

@@ -24,7 +24,7 @@ describe("buildBootstrapSecret", () => {
     expect(secret.stringData).toEqual({ bootstrap_api_key: `emqx-operator-controller:${PASSWORD}` });
   });
 
-  it("writes literal keys first in spec order, then referenced keys, then the reconciler's", () => {
+  it("writes one line per entry in spec order, literal or referenced, then the reconciler's (§2.3)", () => {
     const emqx = makeEmqx({
       bootstrapAPIKeys: [
         refEntry("ref-a", "ref-a"),
@@ -43,10 +43,10 @@ describe("buildBootstrapSecret", () => {
     });
     expect(text).toBe(
       [
-        "plain_one:secret-one",
-        "plain-two:secret-two",
         "ref_a:ref-a-secret",
+        "plain_one:secret-one",
         "ref_b:ref-b-secret",
+        "plain-two:secret-two",
         `emqx-operator-controller:${PASSWORD}`,
       ].join("\n"),
     );
