@@ -3,7 +3,7 @@ import type { V1PersistentVolumeClaim, V1StatefulSet } from "@kubernetes/client-
 import { buildHashedTemplate } from "./hashedTemplate.ts";
 import { childMeta, namespaceOf } from "./meta.ts";
 import { podLabels, type RoleTemplate } from "./podTemplate.ts";
-import { hasContent } from "./util.ts";
+import { wantsClaim } from "./util.ts";
 
 /** Options of `buildCoreSet` / `buildReplicantSet`. */
 export interface SetOptions {
@@ -13,11 +13,11 @@ export interface SetOptions {
 
 /**
  * The `<name>-core-data` claim template: core labels + template labels (no hash), the CR's claim spec with
- * `volumeMode: Filesystem` when unset (reference §2.6). Absent when the CR's claim spec is empty.
+ * `volumeMode: Filesystem` when unset (reference §2.6). Absent when the CR's claim spec is Go-zero (`wantsClaim`).
  */
 function coreDataClaims(emqx: Emqx, template: RoleTemplate): V1PersistentVolumeClaim[] | undefined {
   const claim = template.spec.volumeClaimTemplates;
-  if (!claim || !hasContent(claim)) return undefined;
+  if (!claim || !wantsClaim(claim)) return undefined;
   return [
     {
       metadata: {

@@ -26,7 +26,7 @@ import { dashboardServicePorts } from "../hocon/index.ts";
 import { specConfig } from "./config.ts";
 import { namespaceOf } from "./meta.ts";
 import { dashboardEnv, withDashboardPorts, withDashboardProbes } from "./podDashboard.ts";
-import { compact, hasContent } from "./util.ts";
+import { compact, wantsClaim } from "./util.ts";
 
 type CoreTemplate = Emqx["spec"]["coreTemplate"];
 type ReplicantSpec = NonNullable<NonNullable<Emqx["spec"]["replicantTemplate"]>["spec"]>;
@@ -112,7 +112,7 @@ function operatorVolumes(emqx: Emqx, role: Role, template: RoleTemplate): V1Volu
     { name: log, emptyDir: {} },
   ];
   if (role === "replicant") return [...shared, { name: data, emptyDir: {} }];
-  return hasContent(template.spec.volumeClaimTemplates) ? shared : [{ name: data, emptyDir: {} }, ...shared];
+  return wantsClaim(template.spec.volumeClaimTemplates) ? shared : [{ name: data, emptyDir: {} }, ...shared];
 }
 
 function emqxContainer(emqx: Emqx, role: Role, template: RoleTemplate): V1Container {

@@ -11,14 +11,35 @@ export function compact<T extends object>(value: T): T {
   return out as T;
 }
 
+/** `PersistentVolumeClaimSpec` fields that are pointers, slices or maps in Go: any value present makes them non-zero. */
+const CLAIM_REFERENCE_FIELDS = [
+  "accessModes",
+  "selector",
+  "storageClassName",
+  "volumeMode",
+  "dataSource",
+  "dataSourceRef",
+  "volumeAttributesClassName",
+] as const;
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
 /**
- * Whether a value holds anything besides empty objects and arrays — Go's `reflect.Value.IsZero` on the operator's
- * struct. The operator's own write-back stores `volumeClaimTemplates: {resources: {}}` in CRs, which must still
- * count as "no PVC template".
+ * Whether the CR asks for a core-data claim: the operator's `!reflect.ValueOf(volumeClaimTemplates).IsZero()`
+ * (reference §2.6). In Go a pointer, slice or map field is non-zero as soon as it is present, even as `""`, `[]` or
+ * `{}`; `volumeName` is a plain string (non-zero unless `""`); `resources` is a struct, non-zero when one of its
+ * maps or its claims list is present. So the operator's own write-back `volumeClaimTemplates: {resources: {}}`
+ * still means "no claim", while `{storageClassName: ""}` (static provisioning) means one.
  */
-export function hasContent(value: unknown): boolean {
-  if (value === undefined || value === null || value === "" || value === false || value === 0) return false;
-  if (Array.isArray(value)) return value.some(hasContent);
-  if (typeof value === "object") return Object.values(value).some(hasContent);
-  return true;
+export function wantsClaim(spec: object | undefined): boolean {
+  if (!spec) return false;
+  const fields = spec as Record<string, unknown>;
+  if (CLAIM_REFERENCE_FIELDS.some((key) => present(fields[key]))) return true;
+  if (typeof fields.volumeName === "string" && fields.volumeName !== "") return true;
+  const resources = fields.resources;
+  if (typeof resources !== "object" || resources === null) return false;
+  const parts = resources as Record<string, unknown>;
+  return present(parts.limits) || present(parts.requests) || present(parts.claims);
 }

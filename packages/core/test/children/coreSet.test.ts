@@ -269,6 +269,17 @@ describe("buildCoreSet: the pod", () => {
     expect(set.spec?.template.spec?.volumes?.[0]).toEqual({ name: "emqx-core-data", emptyDir: {} });
   });
 
+  it('claims for any Go-non-zero claim spec, such as storageClassName "" alone (static provisioning)', () => {
+    const set = buildCoreSet(
+      makeEmqx({ coreTemplate: { spec: { volumeClaimTemplates: { storageClassName: "" } } } }),
+    );
+    expect(set.spec?.volumeClaimTemplates?.[0]?.spec).toEqual({
+      storageClassName: "",
+      volumeMode: "Filesystem",
+    });
+    expect(set.spec?.template.spec?.volumes?.map((v) => v.name)).not.toContain("emqx-core-data");
+  });
+
   it("copies scheduling fields, toleRations after tolerations, extra containers after emqx", () => {
     const emqx = makeEmqx({
       imagePullSecrets: [{ name: "regcred" }],
