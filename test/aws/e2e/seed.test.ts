@@ -3,7 +3,7 @@
  * (PutEvents → rules → queues, FIFO groups, delays, DLQs); the forwarder, admit, reconcile, requeue and status
  * handlers run in-process on exactly what moto delivers; the sandbox is reached only as a registered cluster
  * (kubeconfig in Secrets Manager, a ServiceAccount bound by the shipped RBAC). A second registered cluster is dead,
- * and must not hold anything up.
+ * and must not hold anything up. A ScaleRequest on the bus then scales the replicants through the scale function.
  */
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { DetailType, EventSource } from "@emqx-reconciler/api";
@@ -25,7 +25,7 @@ import { type Handler, pollQueue, pollRuleTarget } from "./support/lambda.ts";
 let world: E2eWorld;
 let aws: AwsWorld;
 let ns: string;
-let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder", Handler>;
+let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder" | "scale", Handler>;
 
 beforeAll(async () => {
   world = await openWorld();
@@ -40,6 +40,7 @@ beforeAll(async () => {
     requeue: await load("requeue"),
     status: await load("status"),
     forwarder: await load("forwarder"),
+    scale: await load("scale"),
   };
 });
 
@@ -107,6 +108,29 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
       failed: 1,
     });
     expect(Date.now() - t0).toBeLessThan(12_000);
+  });
+
+  it("scales replicants 3 → 4 from a ScaleRequest on the bus, through the scale subresource", {
+    timeout: 120_000,
+  }, async () => {
+    const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role: "replicant", replicas: 4 };
+    const entry = {
+      EventBusName: BUS,
+      Source: EventSource.Scale,
+      DetailType: DetailType.ScaleRequest,
+      Detail: JSON.stringify(request),
+    };
+    await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
+    const cr = await readCr(world, ns);
+    expect(
+      (cr?.spec as { replicantTemplate?: { spec?: { replicas?: number } } })?.replicantTemplate?.spec
+        ?.replicas,
+    ).toBe(4);
+    const scaled = async () =>
+      (await printedStatus(world, ns)) === "Ready" &&
+      (await readCr(world, ns))?.status?.replicantNodes?.length === 4;
+    expect((await runLoop(scaled, 90_000)).done).toBe(true);
   });
 
   it("drops a hint naming an unregistered cluster at admission, and leaves every DLQ empty", async () => {
