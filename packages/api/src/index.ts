@@ -12,4 +12,5 @@ export * from "./events.ts";
 export * from "./labels.ts";
 export * from "./nameRules.ts";
 export * from "./names.ts";
+export * from "./putEvents.ts";
 export * from "./validate.ts";

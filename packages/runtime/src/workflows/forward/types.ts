@@ -1,14 +1,12 @@
 import type { KubeGateway } from "@emqx-reconciler/adapters";
-import type { PutEventsEntry, PutEventsResult } from "../../embedded/putEvents.ts";
+import type { PutEventsTarget } from "@emqx-reconciler/api";
 
 /**
  * Where hints go: the PutEvents contract with the AWS SDK's field names. The embedded bus satisfies it as is,
  * and an EventBridge client wrapped as `(entries) => client.send(new PutEventsCommand({ Entries }))` does too,
  * so the forwarder code is the same in both worlds.
  */
-export interface Publisher {
-  putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult>;
-}
+export type Publisher = PutEventsTarget;
 
 /**
  * The part of the Kubernetes gateway the forwarder uses: lists (with the collection resourceVersion) and the
