@@ -55,16 +55,17 @@ function toEntry(node: ApiNode, pod: V1Pod, controller: string): EmqxNode {
     connections: node.connections,
     live_connections: node.live_connections,
   };
+  // Every EMQXNode field is `omitempty` in the operator, so "" and 0 (e.g. no sessions yet) are left out too.
   for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) Object.assign(entry, { [key]: value });
+    if (value !== undefined && value !== "" && value !== 0) Object.assign(entry, { [key]: value });
   }
   return entry;
 }
 
 /**
  * The `coreNodes` / `replicantNodes` entries: API nodes whose pod is ours and has a controller, with `name` and
- * `node` both set, sorted by node name so the status does not churn with the API's order (which EMQX does not
- * promise).
+ * `node` both set, in the API's order, as the operator lists them (reference §3.3 f, §8.13: its sort by uptime is a
+ * no-op).
  *
  * @example matchNodes(api.nodes, observed.pods).core.map((n) => n.name)
  */
@@ -76,8 +77,6 @@ export function matchNodes(nodes: readonly ApiNode[], pods: readonly V1Pod[]): R
     if (!pod || !controller) continue;
     out[roleOf(node)].push(toEntry(node, pod, controller));
   }
-  for (const list of Object.values(out))
-    list.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   return out;
 }
 

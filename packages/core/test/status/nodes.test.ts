@@ -25,6 +25,39 @@ const coreNode = (pod: string, domain = "cluster.local"): ApiNode => ({
 });
 
 describe("matchNodes (reference §3.3 f)", () => {
+  it("keeps the API's order and, like the operator's omitempty fields, leaves out 0 and empty values (§1.7, §8.13)", () => {
+    // Prepare
+    const pods = [pod("emqx-core-abc-0", "core", "10.0.0.1"), pod("emqx-core-abc-1", "core", "10.0.0.2")];
+    const nodes: ApiNode[] = [
+      {
+        ...coreNode("emqx-core-abc-1"),
+        edition: "Opensource",
+        connections: 0,
+        live_connections: 0,
+        otp_release: "",
+      },
+      { ...coreNode("emqx-core-abc-0"), connections: 2, live_connections: 1 },
+    ];
+
+    // Act
+    const out = matchNodes(nodes, pods).core;
+
+    // Assess
+    expect(out).toEqual([
+      {
+        name: "emqx@emqx-core-abc-1.emqx-headless.ns.svc.cluster.local",
+        node: "emqx@emqx-core-abc-1.emqx-headless.ns.svc.cluster.local",
+        node_status: "running",
+        version: "5.8.6",
+        role: "core",
+        edition: "Opensource",
+        controllerUID: "sts-uid",
+        podUID: "uid-emqx-core-abc-1",
+      },
+      expect.objectContaining({ podUID: "uid-emqx-core-abc-0", connections: 2, live_connections: 1 }),
+    ]);
+  });
+
   it("matches core nodes by '<pod>.' so …-1 never claims …-10 (fix of quirk §8.2)", () => {
     // Prepare: 12 cores.
     const pods = Array.from({ length: 12 }, (_, i) => pod(`emqx-core-abc-${i}`, "core", `10.0.0.${i}`));
@@ -35,8 +68,8 @@ describe("matchNodes (reference §3.3 f)", () => {
 
     // Assess
     expect(out.map((n) => [n.node, n.podUID])).toEqual([
-      ["emqx@emqx-core-abc-1.emqx-headless.ns.svc.cluster.local", "uid-emqx-core-abc-1"],
       ["emqx@emqx-core-abc-10.emqx-headless.ns.svc.cluster.local", "uid-emqx-core-abc-10"],
+      ["emqx@emqx-core-abc-1.emqx-headless.ns.svc.cluster.local", "uid-emqx-core-abc-1"],
       ["emqx@emqx-core-abc-11.emqx-headless.ns.svc.cluster.local", "uid-emqx-core-abc-11"],
     ]);
   });
