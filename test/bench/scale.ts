@@ -1,8 +1,9 @@
 /**
- * Scale, on one fresh sandbox (15 kwok nodes, pods start at once, open-source-like emulation of the seed's 6.0.1):
- * 1. after one warm-up CR, the operator's scale curve (reference §10): N = 1 / 10 / 50 copies of the seed example applied at once under
- *    the reconciler of `emqx-reconciler run` — time until all are Ready (max, median, p90), the reconciler's
- *    Kubernetes API requests in that window, CPU time and peak RSS of this process (reconciler + benchmark harness); then the same for N = 200;
+ * Scale, on one fresh sandbox (15 kwok nodes, pods start at once, the seed's EMQX 6.0.1 emulated):
+ * 1. after one warm-up CR, the operator's scale curve (reference §10): N = 1 / 10 / 50 copies of the seed example
+ *    applied at once under the reconciler of `emqx-reconciler run` — time until all are Ready (max, median, p90),
+ *    the reconciler's Kubernetes API requests in that window, CPU time and peak RSS of this process (reconciler
+ *    plus benchmark harness); then the same for N = 200;
  * 2. reconciles per second for those 200 converged CRs in one namespace: `reconcile` driven for every key, 3
  *    rounds, 4 at a time (the embedded queue's concurrency), with this process pinned to CPU 0
  *    (`taskset -a -cp 0 <pid>` once the sandbox is up, so the sandbox's own processes are not pinned).

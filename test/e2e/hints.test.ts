@@ -84,7 +84,7 @@ describe("hints delivered on purpose", { timeout: 60_000 }, () => {
     expect(stats.writes, JSON.stringify(stats.byRequest)).toBe(0);
     const runs = runsOf().runs - runsBefore;
     expect(runs).toBeGreaterThanOrEqual(1);
-    expect(runs).toBeLessThan(10);
+    expect(runs).toBeLessThanOrEqual(3);
     expect(runtime.queue.metrics().maxConcurrentRunsPerKey).toBe(1);
   });
 
@@ -93,6 +93,9 @@ describe("hints delivered on purpose", { timeout: 60_000 }, () => {
     // A slow EMQX API keeps each pass busy for a while, so the second batch surely lands during the first run.
     await world.emulator.setFault({ namespace: ns, name: "emqx" }, "slow", 1_500);
     await runtime.queue.idle();
+    await waitFor("no parked requeue", async () =>
+      runtime.queue.metrics().waiting === 0 ? true : undefined,
+    );
     const before = runsOf().runs;
     await deliver(runtime.bus, [hint(HintCause.Modified)]);
     await waitFor("the first run to start", async () => (runsOf().running === 1 ? true : undefined), 10_000);
