@@ -16,37 +16,6 @@ import {
 import { FunctionError } from "./config.ts";
 import { portLogger } from "./observability.ts";
 import { busTarget, shared } from "./shared.ts";
-import { createTokenBucket, type TokenBucket, throttled } from "./throttle.ts";
-
-/** The gateway methods the workflows call (`KubePort`); each is one Kubernetes request or a few. */
-const KUBE_CALLS: ReadonlySet<string> = new Set([
-  "getEmqx",
-  "listEmqx",
-  "list",
-  "listChildren",
-  "listEvents",
-  "getSecret",
-  "readBootstrapCredential",
-  "apply",
-  "createIfAbsent",
-  "delete",
-  "replaceStatus",
-  "patchCrAnnotations",
-  "setReplicas",
-  "patchPodAnnotations",
-  "setPodCondition",
-  "recordEvent",
-]);
-const buckets = new Map<string, { qps: number; burst: number; bucket: TokenBucket }>();
-
-function bucketFor(entry: ClusterEntry): TokenBucket {
-  const { qps, burst } = entry.rateLimit;
-  const known = buckets.get(entry.id);
-  if (known && known.qps === qps && known.burst === burst) return known.bucket;
-  const bucket = createTokenBucket(qps, burst);
-  buckets.set(entry.id, { qps, burst, bucket });
-  return bucket;
-}
 
 let gateways: ClusterGateways | undefined;
 const emqx = new WeakMap<KubeGateway, EmqxApiFactory>();
@@ -70,21 +39,6 @@ function endpointMode(entry: ClusterEntry): EndpointMode {
   throw new FunctionError(`cluster ${entry.id}: emqx.endpointMode ${mode} is not supported by the workflows`);
 }
 
-/**
- * The gateway as seen by the workflows of a cluster whose registry entry names its namespaces: listing every EMQX
- * lists only those, so the status function never touches CRs the functions were not given (nor their Secrets).
- */
-function scoped(kube: KubeGateway, namespaces: readonly string[] | undefined): KubeGateway {
-  if (!namespaces) return kube;
-  const view = Object.create(kube) as KubeGateway;
-  view.listEmqx = async (namespace?: string) => {
-    if (namespace !== undefined) return kube.listEmqx(namespace);
-    const lists = await Promise.all(namespaces.map((ns) => kube.listEmqx(ns)));
-    return { items: lists.flatMap((l) => l.items), resourceVersion: lists[0]?.resourceVersion ?? "" };
-  };
-  return view;
-}
-
 /** Reconcile and status dependencies for one registered cluster, with a logger carrying `fields` on every line. */
 export async function clusterDeps(
   entry: ClusterEntry,
@@ -97,7 +51,7 @@ export async function clusterDeps(
     emqx.set(kube, emqxApi);
   }
   return {
-    kube: throttled(scoped(kube, entry.namespaces), KUBE_CALLS, bucketFor(entry)),
+    kube,
     emqxApi,
     publisher: new EventPublisher(busTarget()),
     clock: systemClock,

@@ -15,14 +15,21 @@ export interface ClusterAccessClients {
   secretsManager: SecretsManagerClient;
 }
 
-/** How to reach one registered cluster's API server: the gateway's kubeconfig and, for EKS, its token source. */
+/**
+ * How to reach one registered cluster's API server: the gateway's kubeconfig and, for EKS, its token source, with
+ * the registry's client-side rate limit and namespace scope.
+ */
 export async function clusterConnection(
   entry: ClusterEntry,
   clients: ClusterAccessClients,
-): Promise<Pick<KubeGatewayOptions, "kubeConfig" | "getToken">> {
+): Promise<KubeGatewayOptions> {
   const { auth } = entry;
+  const scope = { rateLimit: entry.rateLimit, ...(entry.namespaces ? { namespaces: entry.namespaces } : {}) };
   if (auth.type === "kubeconfig")
-    return { kubeConfig: await kubeConfigFromSecret(clients.secretsManager, auth.secretArn, auth.context) };
+    return {
+      ...scope,
+      kubeConfig: await kubeConfigFromSecret(clients.secretsManager, auth.secretArn, auth.context),
+    };
   const credentials: CredentialSource = auth.roleArn
     ? assumeRoleCredentials(clients.sts, {
         roleArn: auth.roleArn,
@@ -32,6 +39,7 @@ export async function clusterConnection(
     : () => clients.sts.config.credentials();
   const tokens = new EksTokenProvider({ region: auth.region, clusterName: auth.clusterName, credentials });
   return {
+    ...scope,
     kubeConfig: kubeConfigFromEndpoint({ server: entry.apiEndpoint ?? "", caData: entry.caData }),
     getToken: tokens.tokenSource(),
   };

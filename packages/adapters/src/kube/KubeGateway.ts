@@ -33,6 +33,11 @@ import {
 export interface KubeGatewayOptions extends KubeHttpOptions {
   /** Clock for Event and condition timestamps. @default () => new Date() */
   now?: () => Date;
+  /**
+   * The namespaces this gateway serves; listing every EMQX CR then lists only these (one request each), so a
+   * reconciler granted only some namespaces (RBAC per namespace) never asks for the rest. @default all
+   */
+  namespaces?: readonly string[];
 }
 
 /** Every owned child of one CR, one list call per kind. */
@@ -47,8 +52,10 @@ export class KubeGateway {
   private readonly http: KubeHttp;
   private readonly now: () => Date;
   private readonly events: EventRecorder;
+  private readonly namespaces: readonly string[] | undefined;
 
   constructor(options: KubeGatewayOptions) {
+    this.namespaces = options.namespaces;
     this.http = new KubeHttp(options);
     this.now = options.now ?? (() => new Date());
     this.events = new EventRecorder(this.http, this.now);
@@ -59,9 +66,13 @@ export class KubeGateway {
     return getObject(this.http, "EMQX", namespace, name);
   }
 
-  /** EMQX CRs of one namespace, or of all when `namespace` is omitted. */
-  listEmqx(namespace?: string): Promise<ListResult<KubeObject>> {
-    return listObjects(this.http, "EMQX", { namespace });
+  /** EMQX CRs of one namespace, or of every namespace served (all, unless `namespaces` was given). */
+  async listEmqx(namespace?: string): Promise<ListResult<KubeObject>> {
+    if (namespace !== undefined || !this.namespaces) return listObjects(this.http, "EMQX", { namespace });
+    const lists = await Promise.all(
+      this.namespaces.map((ns) => listObjects(this.http, "EMQX", { namespace: ns })),
+    );
+    return { items: lists.flatMap((l) => l.items), resourceVersion: lists[0]?.resourceVersion ?? "" };
   }
 
   /** Any supported object by kind, or `undefined` when absent. */

@@ -3,6 +3,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { Agent, type Dispatcher, request } from "undici";
 import { errorFromResponse, errorFromTransport, type KubeStatusBody, type RequestLabel } from "./errors.ts";
 import { RequestStats } from "./stats.ts";
+import { createTokenBucket, type TokenBucket } from "./tokenBucket.ts";
 
 /** Options of {@link KubeHttp}. */
 export interface KubeHttpOptions {
@@ -16,6 +17,11 @@ export interface KubeHttpOptions {
   getToken?: () => Promise<string>;
   /** Per-request timeout. @default 30_000 */
   requestTimeoutMs?: number;
+  /**
+   * Client-side request rate limit, as client-go's `QPS` / `Burst`: every request (not watch streams) waits for a
+   * token, so one busy cluster cannot flood its apiserver. @default unlimited
+   */
+  rateLimit?: { qps: number; burst: number };
 }
 
 /** One request to the API server. `body` is sent as JSON text exactly as given. */
@@ -57,9 +63,11 @@ export class KubeHttp {
   readonly stats = new RequestStats();
   private readonly options: KubeHttpOptions;
   private connection: Promise<Connection> | undefined;
+  private readonly bucket: TokenBucket | undefined;
 
   constructor(options: KubeHttpOptions) {
     this.options = options;
+    this.bucket = options.rateLimit && createTokenBucket(options.rateLimit.qps, options.rateLimit.burst);
   }
 
   /** Sends one request; throws a classified `KubeError` for a non-2xx answer or a transport failure. */
@@ -83,6 +91,7 @@ export class KubeHttp {
    */
   async exchange(req: KubeRequest): Promise<Dispatcher.ResponseData> {
     this.stats.count(req.verb, req.label.resource);
+    await this.bucket?.take();
     const response = await this.attempt(req);
     if (response.statusCode !== 401 || req.verb === "proxy") return response;
     await response.body.dump();

@@ -8,6 +8,7 @@ export * from "./podConditions.ts";
 export * from "./reads.ts";
 export * from "./resources.ts";
 export * from "./stats.ts";
+export * from "./tokenBucket.ts";
 export * from "./types.ts";
 export * from "./watch.ts";
 export * from "./writes.ts";

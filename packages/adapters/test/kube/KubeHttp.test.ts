@@ -18,10 +18,15 @@ const get: KubeRequest = {
 };
 
 function http(
-  options: { getToken?: () => Promise<string>; requestTimeoutMs?: number; server?: string } = {},
+  options: {
+    getToken?: () => Promise<string>;
+    requestTimeoutMs?: number;
+    server?: string;
+    rateLimit?: { qps: number; burst: number };
+  } = {},
 ) {
   const kubeConfig = kubeConfigFromEndpoint({ server: options.server ?? base, skipTLSVerify: true });
-  return new KubeHttp({ kubeConfig, getToken: options.getToken, requestTimeoutMs: options.requestTimeoutMs });
+  return new KubeHttp({ ...options, kubeConfig });
 }
 
 async function error(promise: Promise<unknown>): Promise<KubeError> {
@@ -34,6 +39,21 @@ async function error(promise: Promise<unknown>): Promise<KubeError> {
 }
 
 describe("KubeHttp", () => {
+  it("paces requests at the client-side rate limit after the burst", async () => {
+    const arrivals: number[] = [];
+    server.handle = (_req, res) => {
+      arrivals.push(performance.now());
+      json(res, 200, { kind: "Pod" });
+    };
+    const client = http({ rateLimit: { qps: 20, burst: 2 } });
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 5 }, () => client.send(get)));
+    // 2 at once, then one every 50 ms: the 5th request cannot leave before 150 ms.
+    expect(arrivals).toHaveLength(5);
+    expect((arrivals[4] ?? 0) - started).toBeGreaterThanOrEqual(145);
+    await client.close();
+  });
+
   it("asks the token provider again after a 401 and retries once", async () => {
     const tokens = ["expired", "fresh"];
     server.handle = (req, res) =>

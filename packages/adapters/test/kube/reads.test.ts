@@ -1,7 +1,14 @@
 import { defaultLabels } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeError, type KubeGateway, OWNED_KINDS } from "../../src/index.ts";
-import { emqxCr, freshNamespace, installCrd, rejection, sandboxGateway } from "./cluster.ts";
+import { type KubeError, KubeGateway, kubeConfigFromFile, OWNED_KINDS } from "../../src/index.ts";
+import {
+  emqxCr,
+  freshNamespace,
+  installCrd,
+  rejection,
+  sandboxGateway,
+  sandboxKubeconfigPath,
+} from "./cluster.ts";
 
 let gw: KubeGateway;
 let ns: string;
@@ -30,6 +37,26 @@ describe("reads", () => {
     const all = await gw.listEmqx();
     expect(all.items.some((i) => i.metadata?.namespace === ns && i.metadata.name === "e1")).toBe(true);
     expect(all.resourceVersion).toMatch(/^\d+$/);
+  });
+
+  it("lists EMQX CRs of the served namespaces only, when a gateway is scoped to some", async () => {
+    const other = await freshNamespace(gw, "reads-other");
+    await gw.apply(emqxCr(other, "e-other"));
+    await gw.apply(emqxCr(ns, "e1"));
+    const scoped = new KubeGateway({
+      kubeConfig: kubeConfigFromFile(await sandboxKubeconfigPath()),
+      namespaces: [ns],
+    });
+    try {
+      const names = (await scoped.listEmqx()).items.map(
+        (i) => `${i.metadata?.namespace}/${i.metadata?.name}`,
+      );
+      expect(names).toContain(`${ns}/e1`);
+      expect(names.some((n) => n.startsWith(`${other}/`))).toBe(false);
+      expect((await scoped.listEmqx(other)).items.map((i) => i.metadata?.name)).toEqual(["e-other"]);
+    } finally {
+      await scoped.close();
+    }
   });
 
   it("lists a CR's children with one request per owned kind, by its labels only", async () => {

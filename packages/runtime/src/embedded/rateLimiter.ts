@@ -3,6 +3,8 @@
  * larger of a per-key exponential backoff (5 ms · 2^failures, capped at 1000 s) and a shared token bucket
  * (10 qps, burst 100), so one hot key backs off alone while a storm of failures is also throttled overall.
  */
+import { createTokenBucket } from "@emqx-reconciler/adapters";
+
 export interface RateLimiterOptions {
   /** First per-key retry delay (client-go: 5 ms). */
   backoffBaseMs?: number;
@@ -33,29 +35,12 @@ export const CLIENT_GO_RATE_LIMITS = {
   burst: 100,
 } as const;
 
-/**
- * A token bucket that reserves: a caller that finds it empty is told how long until its token exists (like
- * Go's `rate.Limiter.Reserve`), so delays queue up fairly instead of everyone retrying at once.
- */
-function tokenBucket(qps: number, burst: number, now: () => number): () => number {
-  let tokens = burst;
-  let last = now();
-  return () => {
-    if (!Number.isFinite(qps)) return 0;
-    const at = now();
-    tokens = Math.min(burst, tokens + ((at - last) / 1000) * qps);
-    last = at;
-    tokens -= 1;
-    return tokens >= 0 ? 0 : (-tokens / qps) * 1000;
-  };
-}
-
 /** Creates the combined limiter; every option defaults to client-go's value. */
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const base = options.backoffBaseMs ?? CLIENT_GO_RATE_LIMITS.backoffBaseMs;
   const max = options.backoffMaxMs ?? CLIENT_GO_RATE_LIMITS.backoffMaxMs;
   const now = options.now ?? (() => performance.now());
-  const takeToken = tokenBucket(
+  const bucket = createTokenBucket(
     options.qps ?? CLIENT_GO_RATE_LIMITS.qps,
     options.burst ?? CLIENT_GO_RATE_LIMITS.burst,
     now,
@@ -66,7 +51,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       const count = failures.get(key) ?? 0;
       failures.set(key, count + 1);
       const backoff = Math.min(max, base * 2 ** count);
-      return Math.max(backoff, takeToken());
+      return Math.max(backoff, bucket.reserve());
     },
     forget: (key) => void failures.delete(key),
     failures: (key) => failures.get(key) ?? 0,
