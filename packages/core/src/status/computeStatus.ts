@@ -142,11 +142,12 @@ export function computeStatus(input: StatusInput): StatusResult {
   conditions = sortConditions(applyStaleness(conditions, api, hasLastGood, now, generation));
 
   const evacuations = api.state === "ok" && api.evacuations ? api.evacuations : prior.nodeEvacuationsStatus;
+  // The operator's node lists are `omitempty`: no key at all while no node is known (reference §1.7).
   const status: EmqxStatus = {
     conditions,
-    coreNodes,
+    ...(coreNodes.length > 0 ? { coreNodes } : {}),
     coreNodesStatus,
-    replicantNodes,
+    ...(replicantNodes.length > 0 ? { replicantNodes } : {}),
     ...(replicantNodesStatus ? { replicantNodesStatus } : {}),
     ...(evacuations ? { nodeEvacuationsStatus: evacuations } : {}),
     replicantSelector: replicantSelectorString(emqx.metadata.name),
