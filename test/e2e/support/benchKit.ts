@@ -10,7 +10,9 @@ import { type Sandbox, type StartSandboxOptions, startSandbox } from "@emqx-reco
 import { createLogger } from "emqx-reconciler/log";
 import { type RunningReconciler, startReconciler } from "emqx-reconciler/reconciler";
 import { StatusBoard } from "emqx-reconciler/statusBoard";
-import { SEED_EXAMPLE } from "./world.ts";
+import { SEED_EXAMPLE, sleep } from "./world.ts";
+
+export { sleep };
 
 /** A benchmark's own sandbox and a gateway for the benchmark's reads. */
 export interface BenchSandbox {
@@ -19,7 +21,7 @@ export interface BenchSandbox {
   close(): Promise<void>;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Milliseconds printed as seconds with two decimals. */
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function kubectl(sandbox: Sandbox, args: string[], input?: string): Promise<void> {

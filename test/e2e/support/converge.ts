@@ -26,6 +26,7 @@ export interface Snapshot {
   pods: KubeObject[];
 }
 
+/** Reads everything {@link waitForShape} decides on, at once. */
 export async function snapshot(world: E2eWorld, namespace: string, name = SEED_NAME): Promise<Snapshot> {
   const [printed, cr, statefulSets, replicaSets, pods] = await Promise.all([
     printedStatus(world, namespace, name),
@@ -47,8 +48,9 @@ function shapeReached(s: Snapshot, want: Shape): boolean {
   return (
     s.printed === ConditionType.Ready &&
     !(status?.conditions ?? []).some((c) => c.type === ConditionType.InvalidSpec && c.status === "True") &&
-    status?.coreNodesStatus?.replicas === want.cores &&
-    status.coreNodesStatus.readyReplicas === want.cores &&
+    status !== undefined &&
+    (status.coreNodesStatus?.replicas ?? 0) === want.cores &&
+    (status.coreNodesStatus?.readyReplicas ?? 0) === want.cores &&
     (status.coreNodes ?? []).length === want.cores &&
     (status.replicantNodesStatus?.replicas ?? 0) === want.replicants &&
     (status.replicantNodesStatus?.readyReplicas ?? 0) === want.replicants &&

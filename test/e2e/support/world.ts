@@ -10,14 +10,7 @@ import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
 import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
 
 /** The repository's seed example, applied verbatim. */
-export const SEED_EXAMPLE = join(
-  import.meta.dirname,
-  "..",
-  "..",
-  "..",
-  "examples",
-  "emqx-core-replicant.yaml",
-);
+export const SEED_EXAMPLE = join(import.meta.dirname, "../../../examples/emqx-core-replicant.yaml");
 /** `metadata.name` of the seed example. */
 export const SEED_NAME = "emqx";
 
@@ -32,6 +25,7 @@ export interface E2eWorld {
 /** An EMQX CR as read back, with the status typed. */
 export type EmqxObject = KubeObject & { status?: EmqxStatus };
 
+/** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
