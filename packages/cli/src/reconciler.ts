@@ -39,6 +39,11 @@ export interface ReconcilerOptions {
   board: StatusBoard;
   /** How long `stop()` lets running reconciles finish. @default 10_000 */
   stopTimeoutMs?: number;
+  /**
+   * CRs reconciled at once (never the same CR twice). A pass mostly waits on the apiserver and the EMQX API, so
+   * more workers than cores pay off when many CRs change together. @default 16
+   */
+  workers?: number;
 }
 
 /** A running reconciler. */
@@ -52,6 +57,8 @@ export interface RunningReconciler {
   /** The gateway every request goes through, for its request counts (`stats()`). */
   readonly gateway: KubeGateway;
 }
+
+const DEFAULT_WORKERS = 16;
 
 const CRD_HINT = "install it with: npx emqx-reconciler crd | kubectl apply --server-side -f -";
 
@@ -119,7 +126,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         resourceVersion: cr.metadata?.resourceVersion,
       })),
     resyncAtStart: false,
-    queue: { isTerminal: isTerminalWorkflowError },
+    queue: { isTerminal: isTerminalWorkflowError, concurrency: options.workers ?? DEFAULT_WORKERS },
     stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
     onFailure(failure) {
       const error = failure.error instanceof Error ? failure.error.message : String(failure.error);

@@ -13,6 +13,8 @@ export interface ServeOptions {
   kubeConfig: KubeConfig;
   cluster: string;
   namespace?: string;
+  /** CRs reconciled at once; the reconciler's default otherwise. */
+  workers?: number;
   format?: LogFormat;
   verbose: boolean;
   /** Says what is being served, at the top of the live table. */
@@ -39,6 +41,7 @@ export async function serve(options: ServeOptions): Promise<string> {
       kubeConfig: options.kubeConfig,
       cluster: options.cluster,
       ...(options.namespace ? { namespace: options.namespace } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
       logger: output.logger.child({ cluster: options.cluster }),
       board: output.board,
     });
@@ -96,7 +99,7 @@ const FORMATS = ["json", "text"] as const;
 
 const run: Command = {
   usage: `Usage: emqx-reconciler run [--kubeconfig path] [--context name] [--sandbox [name]] [--namespace ns]
-                           [--log-format json|text] [--cluster-id id]
+                           [--log-format json|text] [--cluster-id id] [--workers n]
 
 Watches EMQX objects (apps.emqx.io/v2beta1) and their children and reconciles them, all in this process: the
 forwarder's hints go through an in-process bus to a keyed work queue, with requeue timers, a periodic resync and
@@ -114,6 +117,7 @@ Options:
   --namespace <ns>        reconcile only this namespace (default: all)
   --log-format <fmt>      json or text (default: the live table on a terminal, json otherwise)
   --cluster-id <id>       cluster id in hints and logs (default: the context name, or sandbox-<name>)
+  --workers <n>           CRs reconciled at once, never one CR twice (default 16)
 
 Examples:
   emqx-reconciler run --sandbox
@@ -125,12 +129,18 @@ Examples:
     namespace: { type: "string", short: "n" },
     "log-format": { type: "string" },
     "cluster-id": { type: "string" },
+    workers: { type: "string" },
   },
   allowPositionals: true,
   async run(args) {
     const format = text(args.values["log-format"]);
     if (format !== undefined && !FORMATS.includes(format as LogFormat))
       throw new CliError(`run: --log-format must be json or text, got '${format}'`, { exitCode: 2 });
+    const workers = text(args.values.workers);
+    if (workers !== undefined && !/^[1-9]\d{0,3}$/.test(workers))
+      throw new CliError(`run: --workers must be a whole number from 1 to 9999, got '${workers}'`, {
+        exitCode: 2,
+      });
     const target = await resolveKubeConfig(args);
     const signals = watchStopSignals();
     try {
@@ -138,6 +148,7 @@ Examples:
         kubeConfig: target.kubeConfig,
         cluster: text(args.values["cluster-id"]) ?? target.cluster,
         namespace: text(args.values.namespace),
+        ...(workers ? { workers: Number(workers) } : {}),
         format: format as LogFormat | undefined,
         verbose: args.debug,
         title: `emqx-reconciler run · ${target.title}`,
