@@ -49,15 +49,23 @@ export const EmqxNodeSchema = z
   })
   .describe("An EMQX node of this cluster.");
 
-/** Counts and revisions of one role's nodes. The revisions are how old and new sets are told apart. */
+/**
+ * Counts and revisions of one role's nodes. The revisions are how old and new sets are told apart.
+ *
+ * Every field is optional, as in the operator's `omitempty` Go struct: a 0 count or an empty revision is absent
+ * (read it as 0 / none), and `collisionCount`, a pointer there, is present once it was ever bumped.
+ */
 export const EmqxNodesStatusSchema = z
   .object({
-    replicas: z.int32().default(0).describe("Desired number of nodes, copied from the template."),
-    readyReplicas: z.int32().default(0).describe("Nodes reported running, across old and new sets."),
+    replicas: z.int32().optional().describe("Desired number of nodes, copied from the template; absent = 0."),
+    readyReplicas: z
+      .int32()
+      .optional()
+      .describe("Nodes reported running, across old and new sets; absent = 0."),
     currentRevision: z.string().optional().describe("Pod-template hash of the serving (old) set."),
-    currentReplicas: z.int32().default(0).describe("Nodes of the current revision."),
+    currentReplicas: z.int32().optional().describe("Nodes of the current revision; absent = 0."),
     updateRevision: z.string().optional().describe("Pod-template hash of the newest set."),
-    updateReplicas: z.int32().default(0).describe("Nodes of the update revision."),
+    updateReplicas: z.int32().optional().describe("Nodes of the update revision; absent = 0."),
     collisionCount: z.int32().optional().describe("Bumped when a set name computed from the hash was taken."),
   })
   .describe("Node counts and revisions of one role.");
@@ -117,7 +125,7 @@ export const EmqxStatusSchema = z
 export type Condition = z.output<typeof ConditionSchema>;
 /** A status node entry; `name` and `node` are both set, to the same value. */
 export type EmqxNode = z.output<typeof EmqxNodeSchema>;
-/** `coreNodesStatus` / `replicantNodesStatus`, counts defaulted to 0. */
+/** `coreNodesStatus` / `replicantNodesStatus`; an absent count means 0. */
 export type EmqxNodesStatus = z.output<typeof EmqxNodesStatusSchema>;
 /** One `status.nodeEvacuationsStatus` entry. */
 export type NodeEvacuationStatus = z.output<typeof NodeEvacuationStatusSchema>;

@@ -70,14 +70,15 @@ describe("EmqxStatusSchema", () => {
     expect(status.conditions).toEqual(operatorStatus.conditions);
   });
 
-  it("defaults the node counts to 0", () => {
-    const status = EmqxStatusSchema.parse({ replicantNodesStatus: {} });
-    expect(status.replicantNodesStatus).toEqual({
-      replicas: 0,
-      readyReplicas: 0,
-      currentReplicas: 0,
-      updateReplicas: 0,
-    });
+  it("keeps the operator's omitted 0 counts absent, so a status reads back as written (§1.7 omitempty)", () => {
+    const status = EmqxStatusSchema.parse({ coreNodesStatus: { replicas: 1 }, replicantNodesStatus: {} });
+    expect(status.coreNodesStatus).toEqual({ replicas: 1 });
+    expect(status.replicantNodesStatus).toEqual({});
+  });
+
+  it("keeps a collisionCount of 0 (a pointer in the operator, present once set)", () => {
+    const status = EmqxStatusSchema.parse({ coreNodesStatus: { collisionCount: 0 } });
+    expect(status.coreNodesStatus).toEqual({ collisionCount: 0 });
   });
 });
 

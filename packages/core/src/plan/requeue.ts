@@ -51,7 +51,9 @@ function gateAfter(pod: V1Pod, changes: readonly PodConditionChange[]): string |
 }
 
 function countsPending(s: EmqxStatus["coreNodesStatus"]): boolean {
-  return s !== undefined && s.updateRevision === s.currentRevision && s.readyReplicas !== s.replicas;
+  return (
+    s !== undefined && s.updateRevision === s.currentRevision && (s.readyReplicas ?? 0) !== (s.replicas ?? 0)
+  );
 }
 
 /** A short poll when progress now depends only on what the EMQX API will say next. */

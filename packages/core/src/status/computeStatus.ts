@@ -15,6 +15,7 @@ import type { EmqxView, Observed } from "../plan/types.ts";
 import { isConditionTrue, removeConditions, sortConditions } from "./conditions.ts";
 import { applyLifecycle, type LifecycleFacts } from "./lifecycle.ts";
 import { countNodes, matchNodes } from "./nodes.ts";
+import { omitEmpty } from "./omitEmpty.ts";
 import { findSet, isSetReady, type Revisions, type WorkloadSet } from "./revisions.ts";
 import { applyStaleness } from "./staleness.ts";
 
@@ -53,6 +54,12 @@ function desiredReplicas(emqx: Emqx, role: Role): number {
   return emqx.spec.replicantTemplate?.spec?.replicas ?? 0;
 }
 
+/**
+ * One role's `…NodesStatus` (reference §1.7, §3.3 a and g): replicas copied from the template (for replicants only
+ * while one is declared, else the prior value stays, as in the operator), counts from the fresh API nodes or else
+ * the last good ones, the revisions, all in the operator's `omitempty` shape. A core-only CR thus gets
+ * `replicantNodesStatus: {}`.
+ */
 function nodesStatus(
   emqx: Emqx,
   role: Role,
@@ -68,19 +75,25 @@ function nodesStatus(
         findSet(sets, revisions.currentRevision)?.metadata?.uid,
       )
     : {
-        readyReplicas: prior?.readyReplicas ?? 0,
-        updateReplicas: prior?.updateReplicas ?? 0,
-        currentReplicas: prior?.currentReplicas ?? 0,
+        readyReplicas: prior?.readyReplicas,
+        updateReplicas: prior?.updateReplicas,
+        currentReplicas: prior?.currentReplicas,
       };
-  const out: EmqxNodesStatus = { replicas: desiredReplicas(emqx, role), ...counts };
-  if (revisions.updateRevision !== undefined) out.updateRevision = revisions.updateRevision;
-  if (revisions.currentRevision !== undefined) out.currentRevision = revisions.currentRevision;
-  if (revisions.collisionCount !== undefined) out.collisionCount = revisions.collisionCount;
-  return out;
+  const templated = role === "core" || emqx.spec.replicantTemplate !== undefined;
+  const all: EmqxNodesStatus = {
+    replicas: templated ? desiredReplicas(emqx, role) : prior?.replicas,
+    readyReplicas: counts.readyReplicas,
+    currentRevision: revisions.currentRevision,
+    currentReplicas: counts.currentReplicas,
+    updateRevision: revisions.updateRevision,
+    updateReplicas: counts.updateReplicas,
+    collisionCount: revisions.collisionCount,
+  };
+  return omitEmpty(all, ["collisionCount"]);
 }
 
-function roleConverged(s: EmqxNodesStatus | undefined): boolean {
-  return s !== undefined && s.readyReplicas === s.replicas && s.updateRevision === s.currentRevision;
+function roleConverged(s: EmqxNodesStatus): boolean {
+  return (s.readyReplicas ?? 0) === (s.replicas ?? 0) && s.updateRevision === s.currentRevision;
 }
 
 /**
@@ -106,16 +119,14 @@ export function computeStatus(input: StatusInput): StatusResult {
     fresh?.core,
     prior.coreNodesStatus,
   );
-  const replicantNodesStatus = emqx.spec.replicantTemplate
-    ? nodesStatus(
-        emqx,
-        "replicant",
-        input.replicant,
-        observed.replicaSets,
-        fresh?.replicant,
-        prior.replicantNodesStatus,
-      )
-    : prior.replicantNodesStatus;
+  const replicantNodesStatus = nodesStatus(
+    emqx,
+    "replicant",
+    input.replicant,
+    observed.replicaSets,
+    fresh?.replicant,
+    prior.replicantNodesStatus,
+  );
 
   const replicantsExist = hasReplicants(emqx);
   const priorReady = isConditionTrue(prior.conditions ?? [], ConditionType.Ready);
@@ -142,13 +153,14 @@ export function computeStatus(input: StatusInput): StatusResult {
   conditions = sortConditions(applyStaleness(conditions, api, hasLastGood, now, generation));
 
   const evacuations = api.state === "ok" && api.evacuations ? api.evacuations : prior.nodeEvacuationsStatus;
-  // The operator's node lists are `omitempty`: no key at all while no node is known (reference §1.7).
+  // The operator's node lists are `omitempty`: no key at all while no node is known; its two nodes-status
+  // structs are values, which `omitempty` never drops, so both are always there, `{}` at the least (§1.7).
   const status: EmqxStatus = {
     conditions,
     ...(coreNodes.length > 0 ? { coreNodes } : {}),
     coreNodesStatus,
     ...(replicantNodes.length > 0 ? { replicantNodes } : {}),
-    ...(replicantNodesStatus ? { replicantNodesStatus } : {}),
+    replicantNodesStatus,
     ...(evacuations ? { nodeEvacuationsStatus: evacuations } : {}),
     replicantSelector: replicantSelectorString(emqx.metadata.name),
   };

@@ -4,6 +4,7 @@
 import { type EmqxNode, LABEL_DB_ROLE, type Role } from "@emqx-reconciler/api";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { ApiNode } from "../plan/types.ts";
+import { omitEmpty } from "./omitEmpty.ts";
 
 /** Host part of an Erlang node name: `emqx@10.0.0.7` → `10.0.0.7`. */
 export function nodeHost(node: string): string {
@@ -43,8 +44,10 @@ export function podOfNode(node: ApiNode, pods: readonly V1Pod[]): V1Pod | undefi
 }
 
 function toEntry(node: ApiNode, pod: V1Pod, controller: string): EmqxNode {
-  const entry: EmqxNode = { name: node.node, node: node.node };
-  const optional = {
+  // Every EMQXNode field is `omitempty` in the operator, so "" and 0 (e.g. no sessions yet) are left out too.
+  return omitEmpty({
+    name: node.node,
+    node: node.node,
     node_status: node.node_status,
     otp_release: node.otp_release,
     version: node.version,
@@ -54,12 +57,7 @@ function toEntry(node: ApiNode, pod: V1Pod, controller: string): EmqxNode {
     podUID: pod.metadata?.uid,
     connections: node.connections,
     live_connections: node.live_connections,
-  };
-  // Every EMQXNode field is `omitempty` in the operator, so "" and 0 (e.g. no sessions yet) are left out too.
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined && value !== "" && value !== 0) Object.assign(entry, { [key]: value });
-  }
-  return entry;
+  });
 }
 
 /**

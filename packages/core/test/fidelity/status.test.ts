@@ -129,3 +129,121 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
     );
   });
 });
+
+/**
+ * The operator's `EMQXNode` entries for the world's running pods, in the API's order (§1.7, §3.3 f, §10): every
+ * field `omitempty`, so the fake nodes' 0 session counts are absent.
+ */
+function operatorNodes(world: World, role: "core" | "replicant"): Array<Record<string, unknown>> {
+  return world.pods
+    .filter((p) => p.metadata?.labels?.["apps.emqx.io/db-role"] === role)
+    .map((p) => ({
+      node:
+        role === "core"
+          ? `emqx@${p.metadata?.name}.emqx-headless.ns.svc.cluster.local`
+          : `emqx@${p.status?.podIP}`,
+      node_status: "running",
+      otp_release: "26.2.5-3/14.2.5",
+      version: "5.8.6",
+      role,
+      edition: "Opensource",
+      controllerUID: p.metadata?.ownerReferences?.[0]?.uid,
+      podUID: p.metadata?.uid,
+    }));
+}
+
+/** `EMQXNodesStatus` of a converged role: nothing is 0, so every field is there but the unset collisionCount. */
+function operatorRoleStatus(set: { metadata?: { labels?: Record<string, string> } } | undefined, n: number) {
+  const hash = set?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
+  return {
+    replicas: n,
+    readyReplicas: n,
+    currentRevision: hash,
+    currentReplicas: n,
+    updateRevision: hash,
+    updateReplicas: n,
+  };
+}
+
+/** A True condition as the operator writes it (§1.7); its time is whenever the step ran. */
+function operatorCondition(type: string, reason: string, message: string) {
+  return { type, status: "True", lastTransitionTime: expect.any(String), reason, message };
+}
+
+/**
+ * Our status = the operator's plus our deliberate additions, named here: `name` beside `node` on every node entry
+ * (README table), `observedGeneration` on every condition (Kubernetes convention), and `replicantSelector` for the
+ * scale subresource (crd.ts).
+ */
+function withOurAdditions(operator: {
+  conditions: Array<Record<string, unknown>>;
+  coreNodes: Array<Record<string, unknown>>;
+  replicantNodes?: Array<Record<string, unknown>>;
+}) {
+  const named = (nodes: Array<Record<string, unknown>>) => nodes.map((n) => ({ name: n.node, ...n }));
+  return {
+    ...operator,
+    conditions: operator.conditions.map((c) => ({ ...c, observedGeneration: 1 })),
+    coreNodes: named(operator.coreNodes),
+    ...(operator.replicantNodes ? { replicantNodes: named(operator.replicantNodes) } : {}),
+    replicantSelector:
+      "apps.emqx.io/instance=emqx,apps.emqx.io/managed-by=emqx-operator,apps.emqx.io/db-role=replicant",
+  };
+}
+
+describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it (§1.7 omitempty, §10)", () => {
+  it("core + replicants: the operator's status, field by field", () => {
+    const world = new World();
+    runToReady(world);
+    const operator = {
+      conditions: [
+        operatorCondition("Ready", "Ready", "Cluster is ready"),
+        operatorCondition("Available", "Available", "Cluster is available"),
+        operatorCondition("ReplicantNodesReady", "ReplicantNodesReady", "Replicant nodes ready"),
+        operatorCondition("ReplicantNodesProgressing", "CreateReplicaSet", "Create new replicaSet"),
+        operatorCondition("CoreNodesReady", "CoreNodesReady", "Core nodes is ready"),
+        operatorCondition("CoreNodesProgressing", "CreateNewStatefulSet", "Create new statefulSet"),
+      ],
+      coreNodes: operatorNodes(world, "core"),
+      coreNodesStatus: operatorRoleStatus(world.setsOf("StatefulSet")[0], 2),
+      replicantNodes: operatorNodes(world, "replicant"),
+      replicantNodesStatus: operatorRoleStatus(world.setsOf("ReplicaSet")[0], 3),
+    };
+    expect(world.cr.status).toStrictEqual(withOurAdditions(operator));
+  });
+
+  it("core only: `replicantNodesStatus: {}`, a Go struct value that omitempty never drops", () => {
+    const cr = makeCr();
+    delete (cr.spec as { replicantTemplate?: unknown }).replicantTemplate;
+    const world = new World(cr);
+    runToReady(world);
+    const operator = {
+      conditions: [
+        operatorCondition("Ready", "Ready", "Cluster is ready"),
+        operatorCondition("Available", "Available", "Cluster is available"),
+        operatorCondition("CoreNodesReady", "CoreNodesReady", "Core nodes is ready"),
+        operatorCondition("CoreNodesProgressing", "CreateNewStatefulSet", "Create new statefulSet"),
+      ],
+      coreNodes: operatorNodes(world, "core"),
+      coreNodesStatus: operatorRoleStatus(world.setsOf("StatefulSet")[0], 2),
+      replicantNodesStatus: {},
+    };
+    expect(world.cr.status).toStrictEqual(withOurAdditions(operator));
+    expect(world.step().statusChanged).toBe(false);
+  });
+
+  it("0 counts and empty revisions are absent, not 0 (replicants scaled to 0, the CR Ready again)", () => {
+    const world = new World();
+    runToReady(world);
+    const spec = world.cr.spec as { replicantTemplate: { spec: { replicas: number } } };
+    spec.replicantTemplate.spec.replicas = 0;
+    world.cr.metadata.generation = 2;
+    for (let i = 0; i < 20; i++) if (!world.step().statusChanged) break;
+    const status = world.cr.status as Status;
+    const hash = world.setsOf("ReplicaSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
+    expect(world.state()).toBe("Ready");
+    // §1.7: replicas, readyReplicas, currentReplicas and updateReplicas are 0, so omitted; the revisions stay.
+    expect(status.replicantNodesStatus).toStrictEqual({ currentRevision: hash, updateRevision: hash });
+    expect(status).not.toHaveProperty("replicantNodes");
+  });
+});
