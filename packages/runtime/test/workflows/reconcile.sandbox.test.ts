@@ -7,7 +7,13 @@ import { type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, FIELD_MANAGER } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcile } from "../../src/workflows/reconcile.ts";
-import { applySeed, openSandboxWorld, reconcileUntilConverged, type SandboxWorld } from "./sandboxWorld.ts";
+import {
+  applySeed,
+  openSandboxWorld,
+  reconcileUntilConverged,
+  type SandboxWorld,
+  waitFor,
+} from "./sandboxWorld.ts";
 
 const NS = "wf-reconcile";
 const KEY = { cluster: "sandbox", namespace: NS, name: "emqx" };
@@ -160,6 +166,34 @@ describe("reconcile on the sandbox", () => {
     expect(password).toMatch(/^[a-z0-9]{64}$/);
     expect(password.replace(/[a-z]/g, "")).toHaveLength(10);
     expect(world.logger.text()).not.toContain(password);
+  });
+
+  it("reports 0 ready replicants through the scale subresource when readyReplicas is omitted", {
+    timeout: 120_000,
+  }, async () => {
+    const scaled = await world.sandbox.kubectl(["scale", "emqx", "emqx", "-n", NS, "--replicas=0"]);
+    expect(scaled.code).toBe(0);
+    const status = await waitFor("the replicants gone from the status", async () => {
+      await reconcileUntilConverged(world, NS, "emqx");
+      const s = (await readCr()).status ?? {};
+      return s.replicantNodes === undefined && s.conditions?.[0]?.type === "Ready" ? s : undefined;
+    });
+    // The operator's omitempty shape (reference §1.7): 0 counts are absent, the revisions stay.
+    expect(Object.keys(status.replicantNodesStatus ?? {}).sort()).toEqual([
+      "currentRevision",
+      "updateRevision",
+    ]);
+    const path = `/apis/apps.emqx.io/v2beta1/namespaces/${NS}/emqxes/emqx/scale`;
+    const scale = await world.sandbox.kubectl(["get", "--raw", path]);
+    expect(scale.code).toBe(0);
+    const body = JSON.parse(scale.stdout) as {
+      kind?: string;
+      spec?: { replicas?: number };
+      status?: unknown;
+    };
+    expect(body.kind).toBe("Scale");
+    expect(body.spec?.replicas ?? 0).toBe(0); // autoscaling/v1 omits a 0 spec.replicas itself
+    expect(body.status).toEqual({ replicas: 0, selector: expect.stringContaining("db-role=replicant") });
   });
 
   it("leaves every child as it was and reports InvalidConfig for an invalid config.data", async () => {
