@@ -7,7 +7,7 @@
  *    operator's ≈ 20 Kubernetes requests per CR per 30 s (reference §10).
  * Run: `node test/bench/converged.ts`. Prints numbers; asserts nothing.
  */
-import { KubeGateway } from "@emqx-reconciler/adapters";
+import { KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import {
   createEmqxApiFactory,
   cryptoRandom,
@@ -33,7 +33,7 @@ const KEY = { cluster: "bench", namespace: NS, name: "emqx" };
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 const bench = await openBenchSandbox("bench-converged", { podStartDelayMs: 0 });
-const gateway = new KubeGateway({ kubeConfig: bench.sandbox.kubeConfig() });
+const gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(bench.sandbox.kubeconfigPath) });
 try {
   const emulator = new EmulatorAdmin(bench.sandbox.emulatorAdminUrl ?? "");
   await createNamespace(bench, NS);

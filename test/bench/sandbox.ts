@@ -12,6 +12,7 @@ import {
   ensureBinaries,
   findSandbox,
   type Sandbox,
+  sandboxKubeConfig,
   sandboxStatus,
 } from "../../packages/sandbox/src/index.ts";
 
@@ -41,7 +42,7 @@ function statefulSet(setName: string, podManagementPolicy: "OrderedReady" | "Par
 }
 
 async function timeUntilReady(sandbox: Sandbox, policy: "OrderedReady" | "Parallel"): Promise<number> {
-  const apps = sandbox.kubeConfig().makeApiClient(AppsV1Api);
+  const apps = (await sandboxKubeConfig(sandbox.kubeconfigPath)).makeApiClient(AppsV1Api);
   const setName = `bench-${policy.toLowerCase()}`;
   const started = performance.now();
   await apps.createNamespacedStatefulSet({ namespace: "default", body: statefulSet(setName, policy) });

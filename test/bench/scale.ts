@@ -10,7 +10,7 @@
  * Run: `node test/bench/scale.ts`. Prints numbers; asserts nothing.
  */
 import { execFileSync } from "node:child_process";
-import { KubeGateway } from "@emqx-reconciler/adapters";
+import { KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import {
   createEmqxApiFactory,
   cryptoRandom,
@@ -96,7 +96,7 @@ function pinToCpu0(): string {
 }
 
 const bench = await openBenchSandbox("bench-scale", { podStartDelayMs: 0, nodes: 15 });
-const gateway = new KubeGateway({ kubeConfig: bench.sandbox.kubeConfig() });
+const gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(bench.sandbox.kubeconfigPath) });
 try {
   console.log("copies of the seed example (2 cores, 3 replicants) applied at once, pods Ready at once:");
   await curvePoint(bench, 1, "warm-up");

@@ -3,7 +3,7 @@
  * workflows the Lambda handlers call, driven by the embedded runtime (bus, keyed queue, timers) and a forwarder
  * that publishes hints into that bus. One cluster per process.
  */
-import { isKubeError, KubeErrorKind, KubeGateway } from "@emqx-reconciler/adapters";
+import { isKubeError, KubeErrorKind, KubeGateway, type KubeTarget } from "@emqx-reconciler/adapters";
 import { busPatterns, type StatusTransition } from "@emqx-reconciler/api";
 import {
   createEmbeddedRuntime,
@@ -20,7 +20,6 @@ import {
   startForwarder,
   systemClock,
 } from "@emqx-reconciler/runtime";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { CliError } from "./command.ts";
 import { tapKube } from "./kubeTap.ts";
 import type { CliLogger } from "./log.ts";
@@ -28,7 +27,7 @@ import type { StatusBoard } from "./statusBoard.ts";
 
 /** Options of {@link startReconciler}. */
 export interface ReconcilerOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeTarget;
   /** Cluster id: the first part of every hint key. */
   cluster: string;
   /** Serve only this namespace (default: all). */
@@ -67,7 +66,7 @@ async function preflight(gateway: KubeGateway, options: ReconcilerOptions): Prom
   try {
     await gateway.listEmqx(options.namespace);
   } catch (error) {
-    const server = options.kubeConfig.getCurrentCluster()?.server ?? "the cluster";
+    const server = options.kubeConfig.server;
     if (isKubeError(error, KubeErrorKind.NotFound))
       throw new CliError(`the EMQX CRD (emqxes.apps.emqx.io) is not installed at ${server}; ${CRD_HINT}`);
     throw new CliError(`cannot list EMQX objects at ${server}: ${(error as Error).message}`, {

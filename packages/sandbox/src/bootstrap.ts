@@ -5,7 +5,7 @@
  */
 import { get } from "node:http";
 import { request } from "node:https";
-import { CoreV1Api, type KubeConfig, StorageV1Api, type V1Node } from "@kubernetes/client-node";
+import type { KubeConfig, V1Node } from "@kubernetes/client-node";
 import { SandboxError } from "./errors.ts";
 
 /** The StorageClass the sandbox marks default; the kwok volume stages bind claims of this class. */
@@ -103,6 +103,7 @@ export function buildNode(index: number): V1Node {
 
 /** Creates the StorageClass and the nodes. */
 export async function createClusterObjects(kubeConfig: KubeConfig, nodes: number): Promise<void> {
+  const { CoreV1Api, StorageV1Api } = await import("@kubernetes/client-node");
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const storage = kubeConfig.makeApiClient(StorageV1Api);
   await storage.createStorageClass({
@@ -128,6 +129,7 @@ export async function waitForClusterReady(
   nodes: number,
   alive: () => void,
 ): Promise<void> {
+  const { CoreV1Api } = await import("@kubernetes/client-node");
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const isReady = (node: V1Node) =>
     node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;

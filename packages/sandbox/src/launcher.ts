@@ -7,7 +7,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 import {
   createClusterObjects,
   waitFor,
@@ -16,6 +15,7 @@ import {
   waitForReadyz,
 } from "./bootstrap.ts";
 import { type BinaryPaths, ensureBinaries } from "./build.ts";
+import { sandboxKubeConfig } from "./clientNode.ts";
 import {
   buildApiserverArgs,
   buildControllerManagerArgs,
@@ -146,8 +146,7 @@ async function runStartSequence(
     { ca: ca as Buffer, cert: cert as Buffer, key: key as Buffer },
     alive,
   );
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(layout.kubeconfigPath);
+  const kubeConfig = await sandboxKubeConfig(layout.kubeconfigPath);
   progress(`kube-apiserver ready; creating ${options.nodes} nodes, starting controllers, scheduler and kwok`);
   await createClusterObjects(kubeConfig, options.nodes);
   await renderStages(layout.stagesFile, options.podStartDelayMs);

@@ -5,7 +5,6 @@
 import { spawn } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 import { SandboxError } from "./errors.ts";
 import { sandboxDir, stateRoot } from "./paths.ts";
 import { isRunning, type ProcessRecord, residentBytes, stopProcess } from "./processes.ts";
@@ -31,6 +30,10 @@ export interface KubectlResult {
 /** A running sandbox, as handed to users and tests. */
 export interface Sandbox {
   name: string;
+  /**
+   * The admin kubeconfig (certificates embedded). Product code loads it with its own loader
+   * (`loadKubeconfigFile`); the sandbox's tests may use `sandboxKubeConfig(path)` for a client-node one.
+   */
   kubeconfigPath: string;
   /** The sandbox's own folder (state.json, certificates, kubeconfig, logs/, emulator.json). */
   stateDir: string;
@@ -41,8 +44,6 @@ export interface Sandbox {
   kubectlPath: string;
   /** Admin URL of the EMQX API emulator (fault switches), when it runs. */
   emulatorAdminUrl: string | undefined;
-  /** A client-node KubeConfig for the sandbox's admin user. */
-  kubeConfig(): KubeConfig;
   /** Runs the sandbox's own kubectl with its kubeconfig; `input` goes to stdin (e.g. for `apply -f -`). */
   kubectl(args: string[], options?: { input?: string }): Promise<KubectlResult>;
   /** Stops every process of the sandbox and removes its files (logs stay). */
@@ -77,11 +78,6 @@ export function toSandbox(state: SandboxState): Sandbox {
     podCidr: state.podCidr,
     kubectlPath: join(state.binDir, "kubectl"),
     emulatorAdminUrl: state.emulatorAdminUrl,
-    kubeConfig() {
-      const config = new KubeConfig();
-      config.loadFromFile(state.kubeconfigPath);
-      return config;
-    },
     kubectl: (args, options) => runKubectl(state, args, options?.input),
     stop: async () => {
       await stopSandbox(state.name);

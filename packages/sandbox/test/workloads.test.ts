@@ -5,7 +5,7 @@
  */
 import { AppsV1Api, CoreV1Api, type V1Pod, type V1PodTemplateSpec } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type Sandbox, useTestSandbox } from "../src/index.ts";
+import { type Sandbox, sandboxKubeConfig, useTestSandbox } from "../src/index.ts";
 
 const NS = "sandbox-workloads";
 const GATE = "apps.emqx.io/on-serving";
@@ -73,8 +73,9 @@ async function setGate(pod: V1Pod, status: "True" | "False"): Promise<void> {
 
 beforeAll(async () => {
   sandbox = await useTestSandbox();
-  core = sandbox.kubeConfig().makeApiClient(CoreV1Api);
-  apps = sandbox.kubeConfig().makeApiClient(AppsV1Api);
+  const kubeConfig = await sandboxKubeConfig(sandbox.kubeconfigPath);
+  core = kubeConfig.makeApiClient(CoreV1Api);
+  apps = kubeConfig.makeApiClient(AppsV1Api);
   await core.createNamespace({ body: { metadata: { name: NS } } });
   await vi.waitFor(async () => {
     expect((await core.listNamespacedServiceAccount({ namespace: NS })).items).toHaveLength(1);

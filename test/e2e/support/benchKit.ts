@@ -4,7 +4,12 @@
  * a separate gateway (so the reconciler's request counts stay its own), and number formatting.
  */
 import { readFileSync } from "node:fs";
-import { KubeGateway, type KubeObject, type RequestStatsSnapshot } from "@emqx-reconciler/adapters";
+import {
+  KubeGateway,
+  type KubeObject,
+  loadKubeconfigFile,
+  type RequestStatsSnapshot,
+} from "@emqx-reconciler/adapters";
 import { CRD_NAME, type EmqxStatus, renderCrdYaml } from "@emqx-reconciler/api";
 import { type Sandbox, type StartSandboxOptions, startSandbox } from "@emqx-reconciler/sandbox";
 import { createLogger } from "emqx-reconciler/log";
@@ -35,7 +40,7 @@ export async function openBenchSandbox(
   options: StartSandboxOptions = {},
 ): Promise<BenchSandbox> {
   const sandbox = await startSandbox({ name: `${name}-${process.pid}`, onProgress: () => {}, ...options });
-  const observer = new KubeGateway({ kubeConfig: sandbox.kubeConfig() });
+  const observer = new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) });
   await kubectl(sandbox, ["apply", "--server-side", "-f", "-"], renderCrdYaml());
   for (;;) {
     const crd = await observer.get("CustomResourceDefinition", undefined, CRD_NAME);
@@ -80,7 +85,7 @@ export async function applyCopies(bench: BenchSandbox, namespace: string, names:
 /** The reconciler of `run` for one namespace, with its log lines dropped. */
 export function startQuietReconciler(bench: BenchSandbox, namespace: string): Promise<RunningReconciler> {
   return startReconciler({
-    kubeConfig: bench.sandbox.kubeConfig(),
+    kubeConfig: loadKubeconfigFile(bench.sandbox.kubeconfigPath),
     cluster: "bench",
     namespace,
     logger: createLogger({ format: "json", write: () => {} }),

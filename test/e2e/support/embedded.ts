@@ -4,6 +4,7 @@
  * log lines kept for assertions.
  */
 
+import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { createLogger } from "emqx-reconciler/log";
 import { type RunningReconciler, startReconciler } from "emqx-reconciler/reconciler";
 import { StatusBoard } from "emqx-reconciler/statusBoard";
@@ -37,7 +38,7 @@ export async function startEmbedded(world: E2eWorld, namespace: string): Promise
     write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
   const reconciler = await startReconciler({
-    kubeConfig: world.sandbox.kubeConfig(),
+    kubeConfig: loadKubeconfigFile(world.sandbox.kubeconfigPath),
     cluster: E2E_CLUSTER,
     namespace,
     logger,

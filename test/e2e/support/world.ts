@@ -4,7 +4,7 @@
  * reconciler's), the emulator's admin API, and a fresh namespace per test file.
  */
 import { join } from "node:path";
-import { KubeGateway, type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
+import { KubeGateway, type KubeObject, loadKubeconfigFile, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { CRD_NAME, type EmqxStatus, renderCrdYaml } from "@emqx-reconciler/api";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
 import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
@@ -61,7 +61,7 @@ export async function openWorld(): Promise<E2eWorld> {
   const sandbox = await useTestSandbox();
   const world: E2eWorld = {
     sandbox,
-    gateway: new KubeGateway({ kubeConfig: sandbox.kubeConfig() }),
+    gateway: new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) }),
     emulator: await EmulatorAdmin.fromStateDir(sandbox.stateDir),
   };
   await kubectl(world, ["apply", "--server-side", "--force-conflicts", "-f", "-"], renderCrdYaml());

@@ -1,8 +1,9 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { KubeConfig } from "@kubernetes/client-node";
 import { KubeGateway, type KubeGatewayOptions } from "../kube/KubeGateway.ts";
-import { kubeConfigFromEndpoint } from "../kube/kubeConfig.ts";
+import { KubeconfigError } from "../kube/kubeconfig/KubeconfigError.ts";
+import type { KubeTarget } from "../kube/kubeconfig/KubeTarget.ts";
+import { kubeTargetFromEndpoint, loadKubeconfigText } from "../kube/kubeconfig/load.ts";
 import { assumeRoleCredentials, type CredentialSource, EksTokenProvider } from "./EksTokenProvider.ts";
 import { AwsError, AwsErrorKind, toAwsError } from "./errors.ts";
 import type { ClusterEntry } from "./registrySchema.ts";
@@ -40,51 +41,34 @@ export async function clusterConnection(
   const tokens = new EksTokenProvider({ region: auth.region, clusterName: auth.clusterName, credentials });
   return {
     ...scope,
-    kubeConfig: kubeConfigFromEndpoint({ server: entry.apiEndpoint ?? "", caData: entry.caData }),
+    kubeConfig: kubeTargetFromEndpoint({ server: entry.apiEndpoint ?? "", caData: entry.caData }),
     getToken: tokens.tokenSource(),
   };
 }
 
 /**
- * Loads a kubeconfig kept in Secrets Manager. It must carry static credentials: exec plugins and auth providers
- * cannot run in a Lambda, so they are refused with a message naming the secret and the user.
+ * Loads a kubeconfig kept in Secrets Manager. It must carry static credentials: exec plugins cannot run in a
+ * Lambda (and auth providers are not supported anywhere), so they are refused with a message naming the secret,
+ * the user and the field.
  */
 export async function kubeConfigFromSecret(
   sm: SecretsManagerClient,
   secretArn: string,
   context?: string,
-): Promise<KubeConfig> {
+): Promise<KubeTarget> {
   const out = await sm
     .send(new GetSecretValueCommand({ SecretId: secretArn }))
     .catch((error: unknown) => Promise.reject(toAwsError(`Reading kubeconfig secret ${secretArn}`, error)));
-  const kc = new KubeConfig();
   try {
-    kc.loadFromString(out.SecretString ?? "");
+    return loadKubeconfigText(
+      out.SecretString ?? "",
+      { label: `Kubeconfig secret ${secretArn}` },
+      { context, allowExec: false },
+    );
   } catch (error) {
-    throw new AwsError(AwsErrorKind.InvalidRegistry, `Kubeconfig secret ${secretArn} is not a kubeconfig.`, {
-      cause: error,
-    });
+    if (!(error instanceof KubeconfigError)) throw error;
+    throw new AwsError(AwsErrorKind.InvalidRegistry, error.message, { cause: error });
   }
-  if (context !== undefined) {
-    if (!kc.getContextObject(context))
-      throw new AwsError(
-        AwsErrorKind.InvalidRegistry,
-        `Kubeconfig secret ${secretArn} has no context "${context}".`,
-      );
-    kc.setCurrentContext(context);
-  }
-  const user = kc.getCurrentUser();
-  if (!kc.getCurrentCluster() || !user)
-    throw new AwsError(
-      AwsErrorKind.InvalidRegistry,
-      `Kubeconfig secret ${secretArn} has no current cluster and user.`,
-    );
-  if (user.exec || user.authProvider)
-    throw new AwsError(
-      AwsErrorKind.InvalidRegistry,
-      `Kubeconfig secret ${secretArn}: user "${user.name}" needs an exec plugin or auth provider; use a token or client certificate.`,
-    );
-  return kc;
 }
 
 /**

@@ -1,18 +1,25 @@
-import type { RequestOptions } from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { Agent, type Dispatcher, request } from "undici";
 import { errorFromResponse, errorFromTransport, type KubeStatusBody, type RequestLabel } from "./errors.ts";
+import {
+  cachingAuth,
+  type KubeAuth,
+  type KubeCredentials,
+  type KubeTarget,
+} from "./kubeconfig/KubeTarget.ts";
 import { RequestStats } from "./stats.ts";
 import { createTokenBucket, type TokenBucket } from "./tokenBucket.ts";
 
 /** Options of {@link KubeHttp}. */
 export interface KubeHttpOptions {
-  /** Cluster address, TLS material and (unless `getToken` is given) credentials. */
-  kubeConfig: KubeConfig;
+  /**
+   * Cluster address, TLS material and (unless `getToken` is given) credentials, as loaded by
+   * `loadKubeconfigFile` / `loadDefaultKubeconfig` / `kubeTargetFromEndpoint`.
+   */
+  kubeConfig: KubeTarget;
   /**
    * Bearer-token provider (EKS: a presigned STS token). Called before the first request and once more after a
-   * 401, then the request is retried once. Without it the kubeconfig's credentials are used (and re-read on 401,
-   * so exec plugins refresh).
+   * 401, then the request is retried once. Without it the target's credentials are used, asked for before every
+   * request (they cache) and refreshed after a 401, so exec plugins and rotated token files take effect.
    */
   getToken?: () => Promise<string>;
   /** Per-request timeout. @default 30_000 */
@@ -45,15 +52,15 @@ export interface KubeResponse<T> {
   body: T;
 }
 
-interface Connection {
-  server: string;
+/** What one request goes out with: the shared Agent and the credentials of the moment. */
+interface Session {
   agent: Agent;
-  headers: Record<string, string>;
+  credentials: KubeCredentials;
 }
 
 /**
- * The HTTP layer of the gateway: plain JSON over one keep-alive undici `Agent` per cluster, with the kubeconfig's
- * TLS material and credentials.
+ * The HTTP layer of the gateway: plain JSON over one keep-alive undici `Agent` per cluster, with the target's TLS
+ * material and credentials.
  *
  * Why not client-node's generated clients: they serialize built-in kinds through typed models that drop
  * wire-format keys (platform-notes §3.6), deserialize every read into model classes, and build a new undici
@@ -62,11 +69,18 @@ interface Connection {
 export class KubeHttp {
   readonly stats = new RequestStats();
   private readonly options: KubeHttpOptions;
-  private connection: Promise<Connection> | undefined;
+  private readonly server: string;
+  private readonly auth: KubeAuth;
   private readonly bucket: TokenBucket | undefined;
+  private agent: { agent: Agent; cert: string | undefined; key: string | undefined } | undefined;
 
   constructor(options: KubeHttpOptions) {
     this.options = options;
+    this.server = options.kubeConfig.server.replace(/\/+$/, "");
+    const { getToken } = options;
+    this.auth = getToken
+      ? cachingAuth(async () => ({ credentials: { authorization: `Bearer ${await getToken()}` } }))
+      : options.kubeConfig.auth;
     this.bucket = options.rateLimit && createTokenBucket(options.rateLimit.qps, options.rateLimit.burst);
   }
 
@@ -92,11 +106,10 @@ export class KubeHttp {
   async exchange(req: KubeRequest): Promise<Dispatcher.ResponseData> {
     this.stats.count(req.verb, req.label.resource);
     await this.bucket?.take();
-    const response = await this.attempt(req);
-    if (response.statusCode !== 401 || req.verb === "proxy") return response;
-    await response.body.dump();
-    this.connection = this.connect(await this.connectionOrInit());
-    return this.attempt(req);
+    const first = await this.attempt(req, await this.session());
+    if (first.response.statusCode !== 401 || req.verb === "proxy") return first.response;
+    await first.response.body.dump();
+    return (await this.attempt(req, await this.session(first.credentials))).response;
   }
 
   /**
@@ -105,12 +118,12 @@ export class KubeHttp {
    */
   async stream(path: string, query: KubeRequest["query"], signal: AbortSignal, label: RequestLabel) {
     this.stats.count("watch", label.resource);
-    const conn = await this.connectionOrInit();
+    const { agent, credentials } = await this.session();
     try {
-      return await request(this.url(conn, path, query), {
-        dispatcher: conn.agent,
+      return await request(this.url(path, query), {
+        dispatcher: agent,
         method: "GET",
-        headers: { ...conn.headers, accept: "application/json" },
+        headers: { ...authHeader(credentials), accept: "application/json" },
         signal,
       });
     } catch (err) {
@@ -120,19 +133,24 @@ export class KubeHttp {
 
   /** Closes the keep-alive connections; the next request opens new ones. */
   close(): Promise<void> {
-    const conn = this.connection;
-    this.connection = undefined;
-    return conn ? conn.then((c) => c.agent.close()) : Promise.resolve();
+    const current = this.agent;
+    this.agent = undefined;
+    return current ? current.agent.close() : Promise.resolve();
   }
 
-  private async attempt(req: KubeRequest): Promise<Dispatcher.ResponseData> {
-    const conn = await this.connectionOrInit();
-    const headers: Record<string, string> = { ...conn.headers, accept: req.accept ?? "application/json" };
+  private async attempt(
+    req: KubeRequest,
+    { agent, credentials }: Session,
+  ): Promise<{ response: Dispatcher.ResponseData; credentials: KubeCredentials }> {
+    const headers: Record<string, string> = {
+      ...authHeader(credentials),
+      accept: req.accept ?? "application/json",
+    };
     if (req.body !== undefined) headers["content-type"] = req.contentType ?? "application/json";
     Object.assign(headers, req.headers);
     try {
-      return await request(this.url(conn, req.path, req.query), {
-        dispatcher: conn.agent,
+      const response = await request(this.url(req.path, req.query), {
+        dispatcher: agent,
         method: req.method ?? httpMethod(req.verb),
         headers,
         body:
@@ -143,57 +161,52 @@ export class KubeHttp {
               : JSON.stringify(req.body),
         signal: AbortSignal.timeout(req.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000),
       });
+      return { response, credentials };
     } catch (err) {
       throw errorFromTransport(req.label, err);
     }
   }
 
-  private url(conn: Connection, path: string, query: KubeRequest["query"]): string {
-    const url = new URL(conn.server + path);
+  private url(path: string, query: KubeRequest["query"]): string {
+    const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url.toString();
   }
 
-  private connectionOrInit(): Promise<Connection> {
-    if (!this.connection) {
-      const pending = this.connect(undefined);
-      // A failed setup (bad kubeconfig, token provider down) is retried by the next request.
-      pending.catch(() => {
-        if (this.connection === pending) this.connection = undefined;
-      });
-      this.connection = pending;
-    }
-    return this.connection;
+  /**
+   * The credentials for the next request (the provider caches; `rejected` are the ones a 401 refused) and the
+   * Agent. The Agent is kept across credential refreshes and replaced only when an exec plugin hands out a new
+   * client certificate, since TLS material is fixed per connection.
+   */
+  private async session(rejected?: KubeCredentials): Promise<Session> {
+    const credentials = await this.auth(rejected ? { rejected } : undefined);
+    const { tls } = this.options.kubeConfig;
+    const cert = credentials.cert ?? tls.cert;
+    const key = credentials.key ?? tls.key;
+    const current = this.agent;
+    if (current && current.cert === cert && current.key === key) return { agent: current.agent, credentials };
+    const previous = current?.agent;
+    const agent = new Agent({
+      keepAliveTimeout: 30_000,
+      // A bounded pool: bursts queue on warm keep-alive connections instead of opening hundreds of TLS ones.
+      connections: 32,
+      connect: {
+        ca: tls.ca,
+        cert,
+        key,
+        rejectUnauthorized: tls.insecure !== true,
+        servername: tls.servername,
+      },
+    });
+    this.agent = { agent, cert, key };
+    // In-flight requests on the old Agent finish; it then closes.
+    void previous?.close().catch(() => undefined);
+    return { agent, credentials };
   }
+}
 
-  /** Builds (or, after a 401, refreshes the credentials of) the connection; the Agent is kept across refreshes. */
-  private async connect(previous: Connection | undefined): Promise<Connection> {
-    const kc = this.options.kubeConfig;
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error("The kubeconfig has no current cluster");
-    const opts: RequestOptions = {};
-    await kc.applyToHTTPSOptions(opts);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = String(v);
-    if (typeof opts.auth === "string")
-      headers.authorization = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
-    if (this.options.getToken) headers.authorization = `Bearer ${await this.options.getToken()}`;
-    const agent =
-      previous?.agent ??
-      new Agent({
-        keepAliveTimeout: 30_000,
-        // A bounded pool: bursts queue on warm keep-alive connections instead of opening hundreds of TLS ones.
-        connections: 32,
-        connect: {
-          ca: opts.ca,
-          cert: opts.cert,
-          key: opts.key,
-          rejectUnauthorized: opts.rejectUnauthorized,
-          servername: opts.servername,
-        },
-      });
-    return { server: cluster.server.replace(/\/+$/, ""), agent, headers };
-  }
+function authHeader(credentials: KubeCredentials): Record<string, string> {
+  return credentials.authorization ? { authorization: credentials.authorization } : {};
 }
 
 /** Reads a Kubernetes `Status` from an error body; a non-JSON body (e.g. a proxy's text) becomes its message. */

@@ -3,7 +3,7 @@ export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./KubeGateway.ts";
 export * from "./KubeHttp.ts";
-export * from "./kubeConfig.ts";
+export * from "./kubeconfig/index.ts";
 export * from "./podConditions.ts";
 export * from "./reads.ts";
 export * from "./resources.ts";

@@ -11,6 +11,9 @@ import {
 } from "../../src/aws/index.ts";
 
 const sm = mockClient(SecretsManagerClient);
+/** A CA in the shape EKS hands it out (base64 PEM); never dialled here. */
+const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const CA_DATA = Buffer.from(CA_PEM).toString("base64");
 const clients = {
   sts: new STSClient({
     region: "eu-west-1",
@@ -36,7 +39,7 @@ const registry = parseClusterRegistry(
       {
         id: "prod",
         apiEndpoint: "https://eks.example",
-        caData: "Q0E=",
+        caData: CA_DATA,
         auth: { type: "eks", region: "eu-west-1", clusterName: "prod" },
       },
     ],
@@ -49,31 +52,35 @@ describe("Function: kubeConfigFromSecret", () => {
 
   it("loads a kubeconfig with a static token and selects the asked context", async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: kubeconfigYaml("{ token: abc }") });
-    const kc = await kubeConfigFromSecret(clients.secretsManager, "arn:lab", "other");
-    expect(kc.getCurrentContext()).toBe("other");
-    expect(kc.getCurrentCluster()?.server).toBe("https://127.0.0.1:6443");
+    const target = await kubeConfigFromSecret(clients.secretsManager, "arn:lab", "other");
+    expect(target).toMatchObject({
+      name: "other",
+      server: "https://127.0.0.1:6443",
+      tls: { insecure: true },
+    });
+    expect(await target.auth()).toEqual({ authorization: "Bearer abc" });
   });
 
-  it("refuses exec plugins (they cannot run in a Lambda), an unknown context and non-kubeconfig text", async () => {
+  it("refuses exec plugins (they cannot run in a Lambda), an unknown context and non-kubeconfig text, naming the secret and field", async () => {
     sm.on(GetSecretValueCommand).resolves({
       SecretString: kubeconfigYaml(
         "{ exec: { command: aws, apiVersion: client.authentication.k8s.io/v1beta1 } }",
       ),
     });
     await expect(kubeConfigFromSecret(clients.secretsManager, "arn:lab")).rejects.toThrow(
-      'user "u" needs an exec plugin',
+      'Kubeconfig secret arn:lab: users["u"].exec: exec plugins cannot run here',
     );
     sm.on(GetSecretValueCommand).resolves({ SecretString: kubeconfigYaml("{ token: abc }") });
     await expect(kubeConfigFromSecret(clients.secretsManager, "arn:lab", "nope")).rejects.toThrow(
-      'has no context "nope"',
+      'Kubeconfig secret arn:lab: context "nope" not found (known: ctx, other)',
     );
     sm.on(GetSecretValueCommand).resolves({ SecretString: "clusters: [unclosed" });
     await expect(kubeConfigFromSecret(clients.secretsManager, "arn:lab")).rejects.toThrow(
-      "is not a kubeconfig",
+      "Kubeconfig secret arn:lab: not valid YAML (line 1",
     );
     sm.on(GetSecretValueCommand).resolves({ SecretString: "kind: Config" });
     await expect(kubeConfigFromSecret(clients.secretsManager, "arn:lab")).rejects.toThrow(
-      "has no current cluster",
+      "Kubeconfig secret arn:lab: no current-context",
     );
   });
 });
@@ -81,10 +88,7 @@ describe("Function: kubeConfigFromSecret", () => {
 describe("Function: clusterConnection", () => {
   it("gives an EKS cluster its endpoint, CA and a token source signing for the cluster name", async () => {
     const conn = await clusterConnection(registry.clusters[1] as never, clients);
-    expect(conn.kubeConfig.getCurrentCluster()).toMatchObject({
-      server: "https://eks.example",
-      caData: "Q0E=",
-    });
+    expect(conn.kubeConfig).toMatchObject({ server: "https://eks.example", tls: { ca: CA_PEM } });
     const token = await conn.getToken?.();
     expect(decodeEksToken(token ?? "").searchParams.get("X-Amz-Credential")).toMatch(/^AKID\//);
   });

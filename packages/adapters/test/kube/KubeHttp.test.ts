@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeError, KubeHttp, type KubeRequest, kubeConfigFromEndpoint } from "../../src/index.ts";
+import { type KubeError, KubeHttp, type KubeRequest, kubeTargetFromEndpoint } from "../../src/index.ts";
 import { json, startServer, type TestServer } from "../emqx/testServer.ts";
 
 let server: TestServer;
@@ -25,7 +25,7 @@ function http(
     rateLimit?: { qps: number; burst: number };
   } = {},
 ) {
-  const kubeConfig = kubeConfigFromEndpoint({ server: options.server ?? base, skipTLSVerify: true });
+  const kubeConfig = kubeTargetFromEndpoint({ server: options.server ?? base, skipTLSVerify: true });
   return new KubeHttp({ ...options, kubeConfig });
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { useTestSandbox } from "@emqx-reconciler/sandbox";
-import { KubeGateway, type KubeObject, kubeConfigFromFile } from "../../src/index.ts";
+import { KubeGateway, type KubeObject, loadKubeconfigFile } from "../../src/index.ts";
 
 /** The kubeconfig path of the test run's shared sandbox (a real kube-apiserver), started on first use. */
 export async function sandboxKubeconfigPath(): Promise<string> {
@@ -9,7 +9,7 @@ export async function sandboxKubeconfigPath(): Promise<string> {
 
 /** A gateway on the shared sandbox. */
 export async function sandboxGateway(now?: () => Date): Promise<KubeGateway> {
-  return new KubeGateway({ kubeConfig: kubeConfigFromFile(await sandboxKubeconfigPath()), now });
+  return new KubeGateway({ kubeConfig: loadKubeconfigFile(await sandboxKubeconfigPath()), now });
 }
 
 /** Creates a fresh namespace for one test file, so files never see each other's objects. */

@@ -1,6 +1,6 @@
 import { defaultLabels } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeError, KubeGateway, kubeConfigFromFile, OWNED_KINDS } from "../../src/index.ts";
+import { type KubeError, KubeGateway, loadKubeconfigFile, OWNED_KINDS } from "../../src/index.ts";
 import {
   emqxCr,
   freshNamespace,
@@ -44,7 +44,7 @@ describe("reads", () => {
     await gw.apply(emqxCr(other, "e-other"));
     await gw.apply(emqxCr(ns, "e1"));
     const scoped = new KubeGateway({
-      kubeConfig: kubeConfigFromFile(await sandboxKubeconfigPath()),
+      kubeConfig: loadKubeconfigFile(await sandboxKubeconfigPath()),
       namespaces: [ns],
     });
     try {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KubeGateway, type KubeObject, kubeConfigFromEndpoint, type WatchEvent } from "../../src/index.ts";
+import { KubeGateway, type KubeObject, kubeTargetFromEndpoint, type WatchEvent } from "../../src/index.ts";
 import { startServer, type TestServer } from "../emqx/testServer.ts";
 import { freshNamespace, sandboxGateway } from "./cluster.ts";
 
@@ -65,7 +65,7 @@ describe("watchKind against a scripted server", () => {
   beforeAll(async () => {
     server = await startServer("127.0.0.1", 0, () => {});
     fake = new KubeGateway({
-      kubeConfig: kubeConfigFromEndpoint({
+      kubeConfig: kubeTargetFromEndpoint({
         server: `http://127.0.0.1:${server.port}`,
         skipTLSVerify: true,
         token: "t",

@@ -6,7 +6,7 @@ import {
   type KubeGateway,
   KubeHttp,
   type KubeObject,
-  kubeConfigFromFile,
+  loadKubeconfigFile,
 } from "../../src/index.ts";
 import {
   emqxCr,
@@ -47,7 +47,7 @@ describe("server-side apply", () => {
 
   it("takes a field back from another manager with force, and leaves fields it does not send alone", async () => {
     await gw.apply(configMap("fight", { a: "1" }));
-    const other = new KubeHttp({ kubeConfig: kubeConfigFromFile(await sandboxKubeconfigPath()) });
+    const other = new KubeHttp({ kubeConfig: loadKubeconfigFile(await sandboxKubeconfigPath()) });
     await other.send({
       verb: "patch",
       label: { verb: "PATCH", resource: "configmaps" },

@@ -1,7 +1,5 @@
 /** `emqx-reconciler run`: the whole reconcile loop in this process, against one cluster, until Ctrl-C. */
-import { kubeConfigFromDefault, kubeConfigFromFile } from "@emqx-reconciler/adapters";
-import { findSandbox } from "@emqx-reconciler/sandbox";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { type KubeTarget, loadDefaultKubeconfig, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
 import type { LogFormat } from "../log.ts";
 import { startReconciler } from "../reconciler.ts";
@@ -10,7 +8,7 @@ import { exitIfStillRunningAfter, type StopSignals, watchStopSignals } from "../
 
 /** What {@link serve} runs. */
 export interface ServeOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeTarget;
   cluster: string;
   namespace?: string;
   /** CRs reconciled at once; the reconciler's default otherwise. */
@@ -70,25 +68,31 @@ function text(value: unknown): string | undefined {
 /** The kubeconfig to use and the cluster id it suggests: the sandbox's, a file's, or kubectl's default. */
 async function resolveKubeConfig(
   args: CommandArgs,
-): Promise<{ kubeConfig: KubeConfig; cluster: string; title: string }> {
+): Promise<{ kubeConfig: KubeTarget; cluster: string; title: string }> {
   const context = text(args.values.context);
   if (args.values.sandbox === true) {
     if (args.positionals.length > 1)
       throw new CliError(`run: unexpected argument '${args.positionals[1]}'`, { exitCode: 2 });
     const name = args.positionals[0] ?? "default";
+    // Loaded only here: the sandbox is a dev tool, and `run` against a real cluster does not pay for its imports.
+    const { findSandbox } = await import("@emqx-reconciler/sandbox");
     const sandbox = await findSandbox(name);
     if (!sandbox)
       throw new CliError(
         `no sandbox '${name}' is running; start one with 'npx emqx-reconciler sandbox up' (or use npm start)`,
       );
-    return { kubeConfig: sandbox.kubeConfig(), cluster: `sandbox-${name}`, title: `sandbox '${name}'` };
+    return {
+      kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath),
+      cluster: `sandbox-${name}`,
+      title: `sandbox '${name}'`,
+    };
   }
   if (args.positionals.length > 0)
     throw new CliError(`run: unexpected argument '${args.positionals[0]}'`, { exitCode: 2 });
   const path = text(args.values.kubeconfig);
   try {
-    const kubeConfig = path ? kubeConfigFromFile(path, context) : kubeConfigFromDefault(context);
-    const current = kubeConfig.getCurrentContext() || "local";
+    const kubeConfig = path ? loadKubeconfigFile(path, context) : loadDefaultKubeconfig(context);
+    const current = kubeConfig.name;
     return { kubeConfig, cluster: current, title: `context '${current}'${path ? ` of ${path}` : ""}` };
   } catch (error) {
     throw new CliError(`run: ${(error as Error).message}`, { cause: error });

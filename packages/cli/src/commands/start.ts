@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { FIELD_MANAGER, renderCrdYaml } from "@emqx-reconciler/api";
 import { findSandbox, type Sandbox, startSandbox } from "@emqx-reconciler/sandbox";
 import { CliError, type Command } from "../command.ts";
@@ -120,7 +121,7 @@ Options:
         if (!signals.stop.aborted)
           say(
             await serve({
-              kubeConfig: sandbox.kubeConfig(),
+              kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath),
               cluster: `sandbox-${SANDBOX}`,
               format,
               verbose: args.debug,

@@ -5,7 +5,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { KubeGateway, type KubeObject } from "@emqx-reconciler/adapters";
+import { KubeGateway, type KubeObject, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,7 +37,7 @@ function phaseOf(cr: KubeObject | undefined): string | undefined {
 
 beforeAll(async () => {
   sandbox = await useTestSandbox();
-  gateway = new KubeGateway({ kubeConfig: sandbox.kubeConfig() });
+  gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) });
   await gateway.apply(renderCrd() as KubeObject);
   await until("the EMQX CRD to be established", async () => {
     const crd = await gateway.get("CustomResourceDefinition", undefined, CRD_NAME);

@@ -4,7 +4,7 @@
  * window), then one converged pass (requests split into reads and writes, EMQX API calls, latency over 50 passes).
  * Run: `node packages/runtime/test/bench/reconcile.ts [--delay-ms 1000]`. Prints numbers; asserts nothing.
  */
-import { KubeGateway, type KubeObject } from "@emqx-reconciler/adapters";
+import { KubeGateway, type KubeObject, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
 import { plan } from "@emqx-reconciler/core";
 import { startSandbox } from "@emqx-reconciler/sandbox";
@@ -29,7 +29,7 @@ const sandbox = await startSandbox({
   podStartDelayMs,
   onProgress: () => {},
 });
-const gateway = new KubeGateway({ kubeConfig: sandbox.kubeConfig() });
+const gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) });
 try {
   const admin = new EmulatorAdmin(sandbox.emulatorAdminUrl ?? "");
   await gateway.apply(renderCrd() as KubeObject);

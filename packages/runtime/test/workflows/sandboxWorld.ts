@@ -4,7 +4,7 @@
  * factory, crypto randomness) and recording logger and publisher.
  */
 import { join } from "node:path";
-import { KubeGateway, type KubeObject } from "@emqx-reconciler/adapters";
+import { KubeGateway, type KubeObject, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
 import type { ReconcileDeps, StatusDeps } from "../../src/ports.ts";
@@ -48,7 +48,7 @@ export async function waitFor<T>(
 /** Starts (or attaches to) the run's sandbox, installs the CRD and builds the real ports. */
 export async function openSandboxWorld(): Promise<SandboxWorld> {
   const sandbox = await useTestSandbox();
-  const gateway = new KubeGateway({ kubeConfig: sandbox.kubeConfig() });
+  const gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) });
   await gateway.apply(renderCrd() as KubeObject);
   await waitFor("the EMQX CRD to be established", async () => {
     const crd = await gateway.get("CustomResourceDefinition", undefined, CRD_NAME);

@@ -5,7 +5,7 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorAdmin } from "../../src/emulator/index.ts";
-import { type Sandbox, useTestSandbox } from "../../src/index.ts";
+import { type Sandbox, sandboxKubeConfig, useTestSandbox } from "../../src/index.ts";
 import { BOOTSTRAP_KEYS, basic, CONFIG_TEXT, OPERATOR_AUTH } from "./pods.ts";
 
 const NS = "emulator-it";
@@ -14,7 +14,7 @@ let core: CoreV1Api;
 
 beforeAll(async () => {
   sandbox = await useTestSandbox();
-  core = sandbox.kubeConfig().makeApiClient(CoreV1Api);
+  core = (await sandboxKubeConfig(sandbox.kubeconfigPath)).makeApiClient(CoreV1Api);
   const applied = await sandbox.kubectl(["apply", "-f", "-"], { input: JSON.stringify(buildManifests()) });
   expect(applied.stderr).toBe("");
 });

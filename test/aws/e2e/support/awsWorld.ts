@@ -5,7 +5,6 @@
  * with a ServiceAccount token bound only by the RBAC `emqx-reconciler rbac` prints.
  */
 
-import { readFileSync } from "node:fs";
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -15,6 +14,7 @@ import {
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import * as topology from "../../../../infra/topology.ts";
 import { renderRbac } from "../../../../packages/cli/src/commands/rbac.ts";
 import { type E2eWorld, kubectl } from "../../../e2e/support/world.ts";
@@ -60,10 +60,9 @@ async function reconcilerToken(world: E2eWorld, served: string): Promise<string>
 }
 
 function caDataOf(world: E2eWorld): string {
-  const cluster = world.sandbox.kubeConfig().getCurrentCluster();
-  if (cluster?.caData) return cluster.caData;
-  if (cluster?.caFile) return readFileSync(cluster.caFile).toString("base64");
-  throw new Error("The sandbox kubeconfig has no CA");
+  const { ca } = loadKubeconfigFile(world.sandbox.kubeconfigPath).tls;
+  if (!ca) throw new Error("The sandbox kubeconfig has no CA");
+  return Buffer.from(ca).toString("base64");
 }
 
 /** Starts moto, declares the topology on it, registers the sandbox, and points the handlers' environment at it. */

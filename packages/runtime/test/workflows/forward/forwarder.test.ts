@@ -2,7 +2,7 @@
  * The forwarder against the real kube-apiserver of the test sandbox, publishing into a real embedded bus.
  * Each test watches its own namespace.
  */
-import { KubeGateway, kubeConfigFromEndpoint } from "@emqx-reconciler/adapters";
+import { KubeGateway, kubeTargetFromEndpoint } from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHintBatcher } from "../../../src/workflows/forward/batcher.ts";
@@ -266,7 +266,7 @@ describe("startForwarder on the sandbox", () => {
     const { bus, hints } = collectingBus();
     const shared = createHintBatcher({ publisher: bus, windowMs: 20 });
     const dead = new KubeGateway({
-      kubeConfig: kubeConfigFromEndpoint({ server: "https://127.0.0.1:1", skipTLSVerify: true }),
+      kubeConfig: kubeTargetFromEndpoint({ server: "https://127.0.0.1:1", skipTLSVerify: true }),
     });
     const broken = track(
       startForwarder({

@@ -7,6 +7,7 @@
 import {
   type KindName,
   KubeGateway,
+  loadKubeconfigFile,
   type WatchEnd,
   type WatchHandle,
   type WatchOptions,
@@ -34,7 +35,11 @@ export async function setupKit(): Promise<Kit> {
   };
   await kubectl(["apply", "-f", "-"], renderCrdYaml());
   await kubectl(["wait", "--for", "condition=established", `crd/${CRD_NAME}`, "--timeout=60s"]);
-  return { sandbox, gateway: new KubeGateway({ kubeConfig: sandbox.kubeConfig() }), kubectl };
+  return {
+    sandbox,
+    gateway: new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) }),
+    kubectl,
+  };
 }
 
 /** A fresh namespace; the returned function deletes it (without waiting). */
