@@ -1,6 +1,6 @@
 import type { KindName, KubeObject, WatchEvent } from "@emqx-reconciler/adapters";
 import { type Hint, HintCause } from "@emqx-reconciler/api";
-import { computeFingerprint } from "./fingerprint.ts";
+import { computeFingerprint, isOwnEcho } from "./fingerprint.ts";
 import { computeOwnerTargets, namespacedKey, type OwnerTarget } from "./keyMapper.ts";
 
 /** One list + watch stream: a kind, in one namespace or (namespace `undefined`) in all of them. */
@@ -15,6 +15,8 @@ export interface TrackerStats {
   filtered: number;
   /** Child hints dropped because their CR is not known (children being garbage-collected after a delete). */
   orphaned: number;
+  /** Child ADDED/MODIFIED events dropped because the newest write was the reconciler's own (see `isOwnEcho`). */
+  echoes: number;
   /** `deleted` hints synthesized by a relist for CRs whose deletion the watch never delivered. */
   synthesizedDeletes: number;
   /** Objects tracked now (one fingerprint each). */
@@ -34,7 +36,8 @@ interface Tracked {
  * The forwarder's memory of one cluster: a fingerprint per watched object and the set of known CRs (with their
  * uids). It turns lists and watch events into hints — no I/O, so every rule here is unit-tested:
  * - CR events give `added` / `modified` / `deleted`; child events give `child` for their owner CRs;
- * - events whose fingerprint is unchanged give nothing (see `computeRelevantState`);
+ * - events whose fingerprint is unchanged give nothing (see `computeRelevantState`), nor do child events whose
+ *   newest write is the reconciler's own (`isOwnEcho`);
  * - an initial list gives `resync` for every CR when asked (the watch window's built-in resync);
  * - a relist (after 410 Gone) is diffed against what was known: new, changed and vanished objects are hinted,
  *   and vanished CRs get `deleted` hints — the tombstones the watch could not deliver;
@@ -45,7 +48,7 @@ export class ObjectTracker {
   private readonly scopes = new Map<string, Map<string, Tracked>>();
   private readonly crs = new Map<string, { uid: string | undefined }>();
   private readonly crScopesPending: Set<string>;
-  private readonly counts = { filtered: 0, orphaned: 0, synthesizedDeletes: 0 };
+  private readonly counts = { filtered: 0, orphaned: 0, echoes: 0, synthesizedDeletes: 0 };
 
   /** `crScopes`: every EMQX scope that will be listed; child hints are filtered only once all have been. */
   constructor(cluster: string, crScopes: readonly Scope[]) {
@@ -106,7 +109,13 @@ export class ObjectTracker {
       this.counts.filtered++;
       return [];
     }
-    if (scope.kind !== "EMQX") return this.childHints(union(old?.owners, now.owners), now.resourceVersion);
+    if (scope.kind !== "EMQX") {
+      if (isOwnEcho(event.object)) {
+        this.counts.echoes++;
+        return [];
+      }
+      return this.childHints(union(old?.owners, now.owners), now.resourceVersion);
+    }
     this.crs.set(namespacedKey(now), { uid });
     return [this.crHint(now, uid, old || event.type === "MODIFIED" ? HintCause.Modified : HintCause.Added)];
   }

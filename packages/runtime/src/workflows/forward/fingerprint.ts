@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { KindName, KubeObject } from "@emqx-reconciler/adapters";
+import { FIELD_MANAGER } from "@emqx-reconciler/api";
 
 type Fields = Record<string, unknown> | undefined;
 
@@ -72,4 +73,23 @@ function podStatusState(status: Fields): unknown {
 function conditionStates(status: Fields): unknown {
   const conditions = status?.conditions as Array<Record<string, unknown>> | undefined;
   return conditions?.map((c) => [c.type, c.status, c.reason]);
+}
+
+/**
+ * Whether the newest write to `obj` is the reconciler's own (its field manager alone holds the latest
+ * `managedFields` time): the echo of a write the reconcile that made it already accounted for, so it needs no
+ * new pass. Writes by anyone else — controllers, kwok or a kubelet, a user's `kubectl edit` — are never echoes,
+ * and neither is a write in the same second as someone else's (managedFields times have one-second precision).
+ */
+export function isOwnEcho(obj: KubeObject, manager: string = FIELD_MANAGER): boolean {
+  const entries = obj.metadata?.managedFields ?? [];
+  let newest = "";
+  let ownsNewest = false;
+  for (const entry of entries) {
+    const time = String(entry.time ?? "");
+    const ours = entry.manager === manager;
+    if (time > newest) [newest, ownsNewest] = [time, ours];
+    else if (time === newest) ownsNewest &&= ours;
+  }
+  return newest !== "" && ownsNewest;
 }

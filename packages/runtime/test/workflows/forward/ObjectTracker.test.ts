@@ -62,6 +62,27 @@ describe("ObjectTracker", () => {
     expect(tracker.applyEvent(PODS, ev("MODIFIED", heartbeat))).toEqual([]);
   });
 
+  it("drops the echo of the reconciler's own child write, but not a newer write by anyone else", () => {
+    const tracker = syncedTracker();
+    const svc = (resourceVersion: string, managedFields: object[], type = "ClusterIP") => {
+      const object = child("Service", "a-listeners", "a", { resourceVersion, spec: { type } });
+      return { ...object, metadata: { ...object.metadata, managedFields } } as KubeObject;
+    };
+    const ours = { manager: "emqx-reconciler", operation: "Apply", time: "2026-01-01T00:00:02Z" };
+    const theirs = { manager: "kubectl-edit", operation: "Update", time: "2026-01-01T00:00:01Z" };
+    expect(tracker.applyEvent(scope("Service"), ev("ADDED", svc("2", [ours, theirs])))).toEqual([]);
+    const edited = { ...theirs, time: "2026-01-01T00:00:03Z" };
+    const drift = tracker.applyEvent(scope("Service"), ev("MODIFIED", svc("3", [ours, edited], "NodePort")));
+    expect(causes(drift)).toEqual(["a:child"]);
+    const sameSecond = { ...edited, time: ours.time };
+    const tie = tracker.applyEvent(
+      scope("Service"),
+      ev("MODIFIED", svc("4", [ours, sameSecond], "ClusterIP")),
+    );
+    expect(causes(tie)).toEqual(["a:child"]);
+    expect(tracker.stats().echoes).toBe(1);
+  });
+
   it("hints both CRs when a child's instance label moves", () => {
     const tracker = syncedTracker();
     tracker.applyEvent(
