@@ -96,7 +96,7 @@ export function execInfo(spec: ExecSpec, cluster: ClusterInfo): string {
 function runPlugin(spec: ExecSpec, cluster: ClusterInfo, where: string): Promise<string> {
   const env = { ...process.env, ...spec.env, KUBERNETES_EXEC_INFO: execInfo(spec, cluster) };
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       spec.command,
       spec.args,
       { env, timeout: EXEC_TIMEOUT_MS, maxBuffer: 1 << 20, encoding: "utf8", windowsHide: true },
@@ -115,6 +115,8 @@ function runPlugin(spec: ExecSpec, cluster: ClusterInfo, where: string): Promise
         reject(new KubeconfigError(`${where}: "${spec.command}" ${how}${last ? `: ${last}` : ""}${hint}`));
       },
     );
+    // Never interactive: a plugin that reads stdin sees end-of-file instead of waiting for the timeout.
+    child.stdin?.end();
   });
 }
 
