@@ -3,13 +3,7 @@
  * get an EMQX API client for one CR, where bus events go, and the clock, randomness and logger they may not fetch
  * themselves. The real adapters satisfy these; unit tests may pass in-memory ones at this boundary.
  */
-import type {
-  DashboardListener,
-  EmqxApiClient,
-  KubeGateway,
-  KubeObject,
-  ObjectRef,
-} from "@emqx-reconciler/adapters";
+import type { DashboardListener, EmqxApiClient, KubeGateway } from "@emqx-reconciler/adapters";
 import type { Limits } from "@emqx-reconciler/api";
 import type { Publisher } from "./workflows/forward/types.ts";
 

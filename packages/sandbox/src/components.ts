@@ -89,6 +89,11 @@ export function buildControllerManagerArgs(layout: SandboxLayout): string[] {
     `--cluster-signing-cert-file=${certs.caCert}`,
     `--cluster-signing-key-file=${certs.caKey}`,
     "--enable-garbage-collector=true",
+    // Managed control planes give their controllers far more than the 20 requests/s client default; at 20 the
+    // sandbox's own StatefulSet/ReplicaSet controllers (pod creates plus their Events), not the reconciler under
+    // test, would set the pace as soon as dozens of CRs start at once.
+    "--kube-api-qps=100",
+    "--kube-api-burst=200",
     "--profiling=false",
   ];
 }
