@@ -1,20 +1,14 @@
 /**
  * `plan`: one reconcile pass of one EMQX CR as a pure function (metacontroller's shape, the operator's semantics).
  */
-import {
-  ConditionReason,
-  type EmqxStatus,
-  EventReason,
-  type ValidationIssue,
-  validateEmqx,
-} from "@emqx-reconciler/api";
+import { ConditionReason, EventReason, type ValidationIssue, validateEmqx } from "@emqx-reconciler/api";
 import { ChildBuildError } from "../children/errors.ts";
 import { HoconError } from "../hocon/errors.ts";
 import { readConfig } from "../hocon/parse.ts";
 import { parsePriorStatus } from "../status/prior.ts";
 import { formatTime } from "../status/time.ts";
 import { planConverge } from "./converge.ts";
-import { planProblem } from "./problem.ts";
+import { noWrites, planProblem } from "./problem.ts";
 import { planSecrets } from "./secrets.ts";
 import type { Plan, PlanInput } from "./types.ts";
 
@@ -27,20 +21,6 @@ function describeIssues(issues: readonly ValidationIssue[]): string {
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
   const more = issues.length > MAX_ISSUES_SHOWN ? `; and ${issues.length - MAX_ISSUES_SHOWN} more` : "";
   return `${shown.join("; ")}${more}`;
-}
-
-function nothing(prior: EmqxStatus): Plan {
-  return {
-    create: [],
-    apply: [],
-    delete: [],
-    scale: [],
-    podConditions: [],
-    podAnnotations: [],
-    status: prior,
-    statusChanged: false,
-    events: [],
-  };
 }
 
 /**
@@ -59,7 +39,7 @@ function nothing(prior: EmqxStatus): Plan {
 export function plan(input: PlanInput): Plan {
   const raw = input.emqx;
   const prior = parsePriorStatus(raw.status);
-  if (raw.metadata.deletionTimestamp !== undefined) return nothing(prior);
+  if (raw.metadata.deletionTimestamp !== undefined) return noWrites(prior);
   const now = formatTime(input.now);
   const generation = raw.metadata.generation;
   const valid = validateEmqx({ ...raw, status: undefined }, input.limits);

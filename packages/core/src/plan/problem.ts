@@ -43,6 +43,16 @@ export function planProblem(
     old.reason !== problem.reason ||
     old.observedGeneration !== generation;
   return {
+    ...noWrites(status),
+    statusChanged: statusDiffers(rawStatus, status),
+    events: news ? [{ type: "Warning", reason: problem.eventReason, message: problem.message }] : [],
+    ...(problem.requeueAfterSeconds ? { requeueAfterSeconds: problem.requeueAfterSeconds } : {}),
+  };
+}
+
+/** A plan that writes nothing and keeps `status` as it is. */
+export function noWrites(status: EmqxStatus): Plan {
+  return {
     create: [],
     apply: [],
     delete: [],
@@ -50,8 +60,7 @@ export function planProblem(
     podConditions: [],
     podAnnotations: [],
     status,
-    statusChanged: statusDiffers(rawStatus, status),
-    events: news ? [{ type: "Warning", reason: problem.eventReason, message: problem.message }] : [],
-    ...(problem.requeueAfterSeconds ? { requeueAfterSeconds: problem.requeueAfterSeconds } : {}),
+    statusChanged: false,
+    events: [],
   };
 }
