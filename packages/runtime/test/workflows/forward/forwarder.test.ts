@@ -6,7 +6,11 @@ import { KubeGateway, kubeTargetFromEndpoint } from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHintBatcher } from "../../../src/workflows/forward/batcher.ts";
-import { type Forwarder, startForwarder } from "../../../src/workflows/forward/forwarder.ts";
+import {
+  type Forwarder,
+  type ForwarderOptions,
+  startForwarder,
+} from "../../../src/workflows/forward/forwarder.ts";
 import {
   collectingBus,
   emqxManifest,
@@ -36,6 +40,26 @@ afterAll(async () => {
 
 const FAST_BATCH = { windowMs: 20 };
 
+/** Starts a tracked "sbx" forwarder over `ns` with fast batching into `publisher`, and waits until it is ready. */
+async function forwardNamespace(
+  ns: string,
+  publisher: NonNullable<ForwarderOptions["publisher"]>,
+  options: Partial<ForwarderOptions> = {},
+): Promise<Forwarder> {
+  const forwarder = track(
+    startForwarder({
+      cluster: "sbx",
+      kube: kit.gateway,
+      publisher,
+      namespaces: [ns],
+      batching: FAST_BATCH,
+      ...options,
+    }),
+  );
+  await forwarder.ready;
+  return forwarder;
+}
+
 async function namespace(prefix: string): Promise<string> {
   const [ns, cleanup] = await useNamespace(kit, prefix);
   cleanups.push(cleanup);
@@ -64,16 +88,7 @@ describe("startForwarder on the sandbox", () => {
   it("hints CR and child creation, changes and deletion; ignores status-only CR updates", async () => {
     const ns = await namespace("fwd-crud");
     const { bus, hints } = collectingBus();
-    const forwarder = track(
-      startForwarder({
-        cluster: "sbx",
-        kube: kit.gateway,
-        publisher: bus,
-        namespaces: [ns],
-        batching: FAST_BATCH,
-      }),
-    );
-    await forwarder.ready;
+    const forwarder = await forwardNamespace(ns, bus);
     expect(forwarder.stats().ready).toBe(true);
 
     const uid = await createCr(ns, "broker");
@@ -169,17 +184,7 @@ describe("startForwarder on the sandbox", () => {
     const { bus, hints } = collectingBus();
     const holding = holdingKube(kit.gateway);
     const uid = await createCr(ns, "broker");
-    const forwarder = track(
-      startForwarder({
-        cluster: "sbx",
-        kube: holding.kube,
-        publisher: bus,
-        namespaces: [ns],
-        batching: FAST_BATCH,
-        watch: { timeoutSeconds: 2 },
-      }),
-    );
-    await forwarder.ready;
+    const forwarder = await forwardNamespace(ns, bus, { kube: holding.kube, watch: { timeoutSeconds: 2 } });
     await waitForHint(hints, { name: "broker", cause: "resync", uid });
 
     const held = holding.holdNext("EMQX");
@@ -201,17 +206,7 @@ describe("startForwarder on the sandbox", () => {
     const holding = holdingKube(kit.gateway);
     const keepUid = await createCr(ns, "keep");
     const goneUid = await createCr(ns, "gone");
-    const forwarder = track(
-      startForwarder({
-        cluster: "sbx",
-        kube: holding.kube,
-        publisher: bus,
-        namespaces: [ns],
-        batching: FAST_BATCH,
-        watch: { timeoutSeconds: 2 },
-      }),
-    );
-    await forwarder.ready;
+    const forwarder = await forwardNamespace(ns, bus, { kube: holding.kube, watch: { timeoutSeconds: 2 } });
 
     // The watch restarts from resourceVersion "1", older than the apiserver's history for EMQX: a real 410.
     const held = holding.holdNext("EMQX", "1");
@@ -236,17 +231,9 @@ describe("startForwarder on the sandbox", () => {
     const ns = await namespace("fwd-idle");
     const { bus, hints } = collectingBus();
     await createCr(ns, "broker");
-    const forwarder = track(
-      startForwarder({
-        cluster: "sbx",
-        kube: kit.gateway,
-        publisher: bus,
-        namespaces: [ns],
-        batching: FAST_BATCH,
-        watch: { timeoutSeconds: 120, idleTimeoutMs: 1200 },
-      }),
-    );
-    await forwarder.ready;
+    const forwarder = await forwardNamespace(ns, bus, {
+      watch: { timeoutSeconds: 120, idleTimeoutMs: 1200 },
+    });
     const versions: string[] = [];
     for (let step = 0; step < 4; step++) {
       await new Promise((resolve) => setTimeout(resolve, 700 + step * 300));
