@@ -1,22 +1,13 @@
 import { defaultLabels } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KubeError, KubeGateway, loadKubeconfigFile, OWNED_KINDS } from "../../src/index.ts";
-import {
-  emqxCr,
-  freshNamespace,
-  installCrd,
-  rejection,
-  sandboxGateway,
-  sandboxKubeconfigPath,
-} from "./cluster.ts";
+import { crdWorld, emqxCr, freshNamespace, rejection, sandboxKubeconfigPath } from "./cluster.ts";
 
 let gw: KubeGateway;
 let ns: string;
 
 beforeAll(async () => {
-  gw = await sandboxGateway();
-  await installCrd(gw);
-  ns = await freshNamespace(gw, "reads");
+  ({ gw, ns } = await crdWorld("reads"));
 });
 afterAll(() => gw?.close());
 

@@ -8,22 +8,13 @@ import {
   type KubeObject,
   loadKubeconfigFile,
 } from "../../src/index.ts";
-import {
-  emqxCr,
-  freshNamespace,
-  installCrd,
-  rejection,
-  sandboxGateway,
-  sandboxKubeconfigPath,
-} from "./cluster.ts";
+import { crdWorld, emqxCr, freshNamespace, rejection, sandboxKubeconfigPath } from "./cluster.ts";
 
 let gw: KubeGateway;
 let ns: string;
 
 beforeAll(async () => {
-  gw = await sandboxGateway();
-  await installCrd(gw);
-  ns = await freshNamespace(gw, "writes");
+  ({ gw, ns } = await crdWorld("writes"));
 });
 afterAll(() => gw?.close());
 
