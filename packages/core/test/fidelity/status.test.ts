@@ -3,6 +3,7 @@
  * §1.7, §3.4, §10), on the plan tests' simulated cluster. Our deliberate additions are named where they appear.
  */
 import { describe, expect, it } from "vitest";
+import { expectOperatorOrder, runToReady } from "../plan/toReady.ts";
 import { makeCr, World } from "../plan/world.ts";
 
 interface Status {
@@ -12,16 +13,6 @@ interface Status {
   coreNodesStatus: Record<string, unknown>;
   replicantNodesStatus?: Record<string, unknown>;
   replicantSelector?: string;
-}
-
-function runToReady(world: World): string[] {
-  const seen: string[] = [];
-  for (let i = 0; i < 20 && world.state() !== "Ready"; i++) {
-    world.step();
-    const state = world.state();
-    if (state && seen.at(-1) !== state) seen.push(state);
-  }
-  return seen;
 }
 
 describe("fidelity: status of the 2-core / 3-replicant example", () => {
@@ -39,18 +30,7 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
   it("reaches Ready through §10's states; Initialized never appears", () => {
     const world = new World();
     const seen = runToReady(world);
-    const order = [
-      "CoreNodesProgressing",
-      "CoreNodesReady",
-      "ReplicantNodesProgressing",
-      "ReplicantNodesReady",
-      "Available",
-      "Ready",
-    ];
-    expect(seen.at(-1)).toBe("Ready");
-    expect(seen.map((s) => order.indexOf(s))).toEqual(
-      [...seen.map((s) => order.indexOf(s))].sort((a, b) => a - b),
-    );
+    expectOperatorOrder(seen);
     expect(seen).not.toContain("Initialized");
   });
 

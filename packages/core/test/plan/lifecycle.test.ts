@@ -1,5 +1,6 @@
 import type { V1Service } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { expectOperatorOrder, OPERATOR_STATES, runToReady } from "./toReady.ts";
 import { makeCr, T0, World } from "./world.ts";
 
 function kinds(objects: ReadonlyArray<{ kind?: string; metadata?: { name?: string } }>): string[] {
@@ -9,17 +10,6 @@ function kinds(objects: ReadonlyArray<{ kind?: string; metadata?: { name?: strin
 function conditionTypes(world: World): string[] {
   const status = world.cr.status as { conditions?: Array<{ type: string }> };
   return (status.conditions ?? []).map((c) => c.type);
-}
-
-/** Runs passes until `kubectl get emqx` shows Ready (or gives up), recording every state a watcher could see. */
-function runToReady(world: World, maxPasses = 20): string[] {
-  const seen: string[] = [];
-  for (let i = 0; i < maxPasses && world.state() !== "Ready"; i++) {
-    world.step();
-    const state = world.state();
-    if (state && seen.at(-1) !== state) seen.push(state);
-  }
-  return seen;
 }
 
 describe("plan: a new cluster from nothing to Ready", () => {
@@ -108,20 +98,9 @@ describe("plan: a new cluster from nothing to Ready", () => {
     const seen = runToReady(world);
 
     // Assess: a watcher sees an in-order subsequence of §10's sequence; the conditions list holds every stage.
-    const operator = [
-      "CoreNodesProgressing",
-      "CoreNodesReady",
-      "ReplicantNodesProgressing",
-      "ReplicantNodesReady",
-      "Available",
-      "Ready",
-    ];
-    expect(seen.at(-1)).toBe("Ready");
-    expect(seen.map((s) => operator.indexOf(s))).toEqual(
-      [...seen.map((s) => operator.indexOf(s))].sort((a, b) => a - b),
-    );
+    expectOperatorOrder(seen);
     expect(seen).toContain("ReplicantNodesProgressing");
-    expect(conditionTypes(world)).toEqual([...operator].reverse());
+    expect(conditionTypes(world)).toEqual([...OPERATOR_STATES].reverse());
     expect(world.plans.length).toBeLessThanOrEqual(6);
     const status = world.cr.status as { coreNodes: unknown[]; replicantNodes: unknown[] };
     expect(status.coreNodes).toHaveLength(2);

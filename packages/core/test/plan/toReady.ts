@@ -1,0 +1,33 @@
+/** Driving a {@link World} to Ready, and checking the states a watcher saw on the way against §10's order. */
+import { expect } from "vitest";
+import type { World } from "./world.ts";
+
+/** The states the operator 2.2.30 passes through from a fresh CR to Ready (reference §10). */
+export const OPERATOR_STATES = [
+  "CoreNodesProgressing",
+  "CoreNodesReady",
+  "ReplicantNodesProgressing",
+  "ReplicantNodesReady",
+  "Available",
+  "Ready",
+] as const;
+
+/** Runs passes until `kubectl get emqx` shows Ready (or gives up), recording every state a watcher could see. */
+export function runToReady(world: World, maxPasses = 20): string[] {
+  const seen: string[] = [];
+  for (let i = 0; i < maxPasses && world.state() !== "Ready"; i++) {
+    world.step();
+    const state = world.state();
+    if (state && seen.at(-1) !== state) seen.push(state);
+  }
+  return seen;
+}
+
+/** Asserts that `seen` ends at Ready and is an in-order subsequence of {@link OPERATOR_STATES}. */
+export function expectOperatorOrder(seen: readonly string[]): void {
+  const order: readonly string[] = OPERATOR_STATES;
+  expect(seen.at(-1)).toBe("Ready");
+  expect(seen.map((s) => order.indexOf(s))).toEqual(
+    [...seen.map((s) => order.indexOf(s))].sort((a, b) => a - b),
+  );
+}
