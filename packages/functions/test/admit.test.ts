@@ -22,7 +22,16 @@ function hintEvent(detail: unknown) {
   };
 }
 
+/** A hint for CR mq/emqx (uid u1, resourceVersion 9) of the registered cluster "prod". */
+function prodHint(cause: string) {
+  return { cluster: "prod", namespace: "mq", name: "emqx", uid: "u1", resourceVersion: "9", cause };
+}
+
 let handler: (event: unknown, context: unknown) => Promise<{ outcome: string }>;
+/** Invokes the handler with an EventBridge event carrying `detail`. */
+function admit(detail: unknown): Promise<{ outcome: string }> {
+  return handler(hintEvent(detail), lambdaContext("admit"));
+}
 beforeAll(async () => {
   vi.stubEnv("AWS_REGION", "eu-west-1");
   vi.stubEnv("REGISTRY_SOURCE", "ssm:/emqx/clusters");
@@ -41,15 +50,8 @@ beforeEach(() => {
 
 describe("Handler: admit", () => {
   it("puts a registered cluster's hint on the FIFO queue, grouped by CR key, deduplicated by uid:rv:cause", async () => {
-    const detail = {
-      cluster: "prod",
-      namespace: "mq",
-      name: "emqx",
-      uid: "u1",
-      resourceVersion: "9",
-      cause: "modified",
-    };
-    expect(await handler(hintEvent(detail), lambdaContext("admit"))).toEqual({ outcome: "admitted" });
+    const detail = prodHint("modified");
+    expect(await admit(detail)).toEqual({ outcome: "admitted" });
     expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toMatchObject({
       MessageGroupId: "prod/mq/emqx",
       MessageDeduplicationId: "u1:9:modified",
@@ -59,27 +61,20 @@ describe("Handler: admit", () => {
 
   it("drops a hint for an unregistered cluster before any queue or cluster call", async () => {
     const detail = { cluster: "spoofed", namespace: "mq", name: "emqx", cause: "modified" };
-    expect(await handler(hintEvent(detail), lambdaContext("admit"))).toEqual({ outcome: "dropped" });
+    expect(await admit(detail)).toEqual({ outcome: "dropped" });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it("rejects an event whose detail is not a hint without throwing (no pointless async retries)", async () => {
-    expect(await handler(hintEvent({ cluster: "prod" }), lambdaContext("admit"))).toEqual({
+    expect(await admit({ cluster: "prod" })).toEqual({
       outcome: "rejected",
     });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it("deduplicates resync hints per minute bucket, so the next sweep is not swallowed", async () => {
-    const detail = {
-      cluster: "prod",
-      namespace: "mq",
-      name: "emqx",
-      uid: "u1",
-      resourceVersion: "9",
-      cause: "resync",
-    };
-    await handler(hintEvent(detail), lambdaContext("admit"));
+    const detail = prodHint("resync");
+    await admit(detail);
     const id = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageDeduplicationId ?? "";
     expect(id).toMatch(/^u1:9:resync:\d+$/);
   });
