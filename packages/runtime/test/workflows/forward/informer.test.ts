@@ -52,7 +52,10 @@ function scriptedKube(lists: Array<ListResult<KubeObject> | Error>, watches: Scr
   return { kube, calls };
 }
 
-function start(kube: ForwarderKube, seen: string[] = [], signal = new AbortController().signal) {
+/** Starts an informer over `kube` that records lists and events in `seen`; `stop` aborts it and awaits its end. */
+function start(kube: ForwarderKube, seen: string[] = []) {
+  const controller = new AbortController();
+  const signal = controller.signal;
   const options: InformerOptions = {
     kube,
     scope: { kind: "EMQX", namespace: undefined },
@@ -64,7 +67,14 @@ function start(kube: ForwarderKube, seen: string[] = [], signal = new AbortContr
     onList: (items, mode) => seen.push(`${mode}:${items.length}`),
     onEvent: (event) => seen.push(`${event.type}:${event.object.metadata?.resourceVersion}`),
   };
-  return startInformer(options);
+  const informer = startInformer(options);
+  return {
+    ...informer,
+    async stop() {
+      controller.abort();
+      await informer.done;
+    },
+  };
 }
 
 describe("startInformer", () => {
@@ -80,12 +90,10 @@ describe("startInformer", () => {
         { events: [bookmark], end: (rv) => ({ reason: "idle", resourceVersion: rv }) },
       ],
     );
-    const controller = new AbortController();
     const seen: string[] = [];
-    const informer = start(kube, seen, controller.signal);
+    const informer = start(kube, seen);
     await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(3);
-    controller.abort();
-    await informer.done;
+    await informer.stop();
     expect(calls.watchFrom).toEqual(["10", "11", "12"]);
     expect(seen).toEqual(["initial:1", "MODIFIED:11", "BOOKMARK:12"]);
     expect(informer.stats()).toMatchObject({
@@ -114,12 +122,10 @@ describe("startInformer", () => {
         },
       ],
     );
-    const controller = new AbortController();
     const seen: string[] = [];
-    const informer = start(kube, seen, controller.signal);
+    const informer = start(kube, seen);
     await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(3);
-    controller.abort();
-    await informer.done;
+    await informer.stop();
     expect(seen).toEqual(["initial:0", "relist:1", "relist:0"]);
     expect(calls.watchFrom).toEqual(["5", "50", "60"]);
   });
@@ -130,13 +136,11 @@ describe("startInformer", () => {
       [{ items: [], resourceVersion: "7" }],
       [{ end: (rv) => ({ reason: "error", resourceVersion: rv, error: throttled }), afterMs: 1 }],
     );
-    const controller = new AbortController();
-    const informer = start(kube, [], controller.signal);
+    const informer = start(kube);
     const started = Date.now();
     await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(2);
     const waited = Date.now() - started;
-    controller.abort();
-    await informer.done;
+    await informer.stop();
     expect(waited).toBeGreaterThanOrEqual(1000);
     expect(calls).toEqual({ lists: 1, watchFrom: ["7", "7"] });
     expect(informer.stats().lastError).toContain("429");
@@ -151,13 +155,11 @@ describe("startInformer", () => {
       ],
       [],
     );
-    const controller = new AbortController();
-    const informer = start(kube, [], controller.signal);
+    const informer = start(kube);
     await informer.listed;
     expect(calls.lists).toBe(3);
     expect(informer.stats().failures).toBe(0);
-    controller.abort();
-    await informer.done;
+    await informer.stop();
   });
 
   it("backs off between relists when even a watch from a fresh list gets 410 (no relist storm)", async () => {
@@ -169,11 +171,9 @@ describe("startInformer", () => {
         { end: gone, afterMs: 1 },
       ],
     );
-    const controller = new AbortController();
-    const informer = start(kube, [], controller.signal);
+    const informer = start(kube);
     await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(3);
-    controller.abort();
-    await informer.done;
+    await informer.stop();
     expect(calls.lists).toBe(3);
     expect(informer.stats().relists).toBe(2);
     expect(informer.stats().lastError).toContain("Watch ended at once (gone)");
@@ -186,10 +186,8 @@ describe("startInformer", () => {
         throw new Error("no watch without a list");
       },
     };
-    const controller = new AbortController();
-    const informer = start(kube, [], controller.signal);
-    controller.abort();
-    await informer.done;
+    const informer = start(kube);
+    await informer.stop();
     expect(informer.stats().lists).toBe(0);
   });
 
@@ -203,11 +201,9 @@ describe("startInformer", () => {
         { end: quick, afterMs: 1 },
       ],
     );
-    const controller = new AbortController();
-    const informer = start(kube, [], controller.signal);
+    const informer = start(kube);
     await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(4);
     expect(informer.stats().failures).toBe(3);
-    controller.abort();
-    await informer.done;
+    await informer.stop();
   });
 });
