@@ -5,8 +5,8 @@
  */
 import { type ApiKey, parseBootstrapKeys } from "./apiKeys.ts";
 import { computeInitialConfig } from "./clusterConfig.ts";
+import type { ConfigTree } from "./configTree.ts";
 import type { Evacuation } from "./evacuation.ts";
-import type { HoconObject } from "./hocon.ts";
 import type { NodeRole, PodFacts } from "./podFacts.ts";
 import { isAtLeast } from "./versions.ts";
 
@@ -33,7 +33,7 @@ export interface EmulatedCluster {
   readonly namespace: string;
   readonly name: string;
   readonly nodes: Map<string, EmulatedNode>;
-  config: HoconObject;
+  config: ConfigTree;
   readonly apiKeys: Map<string, ApiKey>;
   readonly tokens: Map<string, DashboardToken>;
   readonly evacuations: Map<string, Evacuation>;

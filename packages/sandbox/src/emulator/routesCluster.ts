@@ -3,7 +3,7 @@
  * `POST /login` (`emqx-http-api.md` §1.4, §5; `emqx_mgmt_api_configs`).
  */
 import { applyConfigUpdate, renderConfigJson, renderConfigText } from "./clusterConfig.ts";
-import { isHoconObject } from "./hocon.ts";
+import { isConfigTree } from "./configTree.ts";
 import {
   type ApiContext,
   type ApiRequest,
@@ -76,12 +76,12 @@ export function login(ctx: ApiContext, req: ApiRequest): Reply {
     return errorReply(400, "BAD_REQUEST", "invalid JSON body");
   }
   const dashboard = ctx.cluster.config.dashboard;
-  const user = isHoconObject(dashboard) ? String(dashboard.default_username ?? "admin") : "admin";
-  const password = isHoconObject(dashboard) ? String(dashboard.default_password ?? "public") : "public";
+  const user = isConfigTree(dashboard) ? String(dashboard.default_username ?? "admin") : "admin";
+  const password = isConfigTree(dashboard) ? String(dashboard.default_password ?? "public") : "public";
   if (body.username !== user || body.password !== password)
     return errorReply(401, "BAD_USERNAME_OR_PWD", "Auth failed");
   const lifetimeMs = computeTokenLifetimeMs(
-    isHoconObject(dashboard) ? dashboard.token_expired_time : undefined,
+    isConfigTree(dashboard) ? dashboard.token_expired_time : undefined,
   );
   const token = buildToken(ctx.now + lifetimeMs, ctx.randomToken());
   ctx.cluster.tokens.set(token, { username: user, expiresAt: ctx.now + lifetimeMs });

@@ -1,7 +1,8 @@
+import { HoconError } from "@emqx-reconciler/core";
 import { describe, expect, it } from "vitest";
-import { HoconParseError, mergeHocon, parseHocon, printHocon } from "../../src/emulator/hocon.ts";
+import { mergeTrees, parseConfigText, printHocon } from "../../src/emulator/configTree.ts";
 
-describe("parseHocon", () => {
+describe("parseConfigText", () => {
   it("reads dotted keys, blocks, separators, strings, numbers, booleans, arrays and comments", () => {
     const text = `
       # operator header
@@ -13,9 +14,11 @@ describe("parseHocon", () => {
 line"""
       authentication = [{mechanism = password_based}, {mechanism = jwt}]
       log.console.level = debug
-      path = \${HOME}/x
+      log.file.level = null
+      size = 1 MB
+      path = \${log.console.level}/x
     `;
-    expect(parseHocon(text)).toEqual({
+    expect(parseConfigText(text, "emqx.conf")).toEqual({
       listeners: {
         tcp: { default: { bind: 1883 } },
         ssl: { default: { bind: "0.0.0.0:8883", enable: false } },
@@ -24,41 +27,52 @@ line"""
       sysmon: { os: { cpu_high_watermark: "80%" } },
       node: { cookie: "multi\nline" },
       authentication: [{ mechanism: "password_based" }, { mechanism: "jwt" }],
-      log: { console: { level: "debug" } },
-      path: ["$", "{HOME}/x"].join(""),
+      log: { console: { level: "debug" }, file: { level: null } },
+      size: "1 MB",
+      path: "debug/x",
     });
   });
 
   it("merges repeated objects and lets later scalars win, as HOCON does", () => {
-    expect(parseHocon("a.b = 1\na { c = 2 }\na.b = 3")).toEqual({ a: { b: 3, c: 2 } });
+    expect(parseConfigText("a.b = 1\na { c = 2 }\na.b = 3", "t")).toEqual({ a: { b: 3, c: 2 } });
   });
 
-  it("reads a braced root document", () => {
-    expect(parseHocon('{ "quoted.key" = 1 }')).toEqual({ "quoted.key": 1 });
+  it("reads a braced root document and keeps keys such as __proto__ as plain keys", () => {
+    const tree = parseConfigText('{ "quoted.key" = 1, "__proto__" { x = 1 } }', "t");
+    expect(Object.keys(tree)).toEqual(["quoted.key", "__proto__"]);
+    expect(Object.getPrototypeOf(tree)).toBe(Object.prototype);
   });
 
-  it("names the line of a syntax error", () => {
-    expect(() => parseHocon("a = 1\nb = {\n")).toThrow(HoconParseError);
-    expect(() => parseHocon("a = 1\nb c")).toThrow(/line 2/);
-    expect(() => parseHocon('include "other.conf"')).toThrow(/include is not supported/);
+  it("throws core's HoconError naming the source and line", () => {
+    expect(() => parseConfigText("a = 1\nb = {\n", "emqx.conf")).toThrow(HoconError);
+    expect(() => parseConfigText("a = 1\nb c", "emqx.conf")).toThrow(/^emqx\.conf line 2/);
+    expect(() => parseConfigText('include "other.conf"', "t")).toThrow(/include/);
   });
 });
 
 describe("printHocon", () => {
   it("prints nested blocks that parse back to the same tree", () => {
-    const tree = parseHocon(
+    const tree = parseConfigText(
       'dashboard.listeners.http.bind = 18083\nlisteners.ws.default.bind = "0.0.0.0:8083"\nx = [1, "a b"]',
+      "t",
     );
     const printed = printHocon(tree);
     expect(printed).toContain("dashboard {\n  listeners {\n    http {\n      bind = 18083");
-    expect(parseHocon(printed)).toEqual(tree);
+    expect(parseConfigText(printed, "t")).toEqual(tree);
   });
 });
 
-describe("mergeHocon", () => {
-  it("merges objects deeply and replaces everything else", () => {
-    expect(mergeHocon({ a: { b: 1, c: [1] } }, { a: { c: [2], d: true } })).toEqual({
+describe("mergeTrees", () => {
+  it("merges trees deeply and replaces everything else", () => {
+    expect(mergeTrees({ a: { b: 1, c: [1] } }, { a: { c: [2], d: true } })).toEqual({
       a: { b: 1, c: [2], d: true },
     });
+  });
+
+  it("keeps a __proto__ key as data instead of changing the prototype", () => {
+    const over = parseConfigText('"__proto__" { polluted = true }', "t");
+    const merged = mergeTrees({ a: 1 }, over);
+    expect(Object.keys(merged)).toEqual(["a", "__proto__"]);
+    expect((merged as { polluted?: unknown }).polluted).toBeUndefined();
   });
 });
