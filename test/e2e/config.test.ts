@@ -4,10 +4,9 @@
  * `InvalidConfig` (condition and Warning Event); fixing it brings the cluster back to Ready.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForShape } from "./support/converge.ts";
+import { convergeSeed, SEED_SHAPE, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  applySeed,
   childVersions,
   closeWorld,
   type E2eWorld,
@@ -22,7 +21,6 @@ import {
 const SEED_CONFIG = 'license {\n  key = "evaluation"\n}\n';
 const PORT_CONFIG = `${SEED_CONFIG}listeners.tcp.default.bind = "11883"\n`;
 const BROKEN_CONFIG = 'license {\n  key = "evaluation"\n';
-const SHAPE = { cores: 2, replicants: 3 };
 
 let world: E2eWorld;
 let ns: string;
@@ -55,8 +53,7 @@ beforeAll(async () => {
   world = await openWorld();
   ns = await freshNamespace(world, "e2e-config");
   embedded = await startEmbedded(world, ns);
-  await applySeed(world, ns);
-  await waitForShape(world, ns, SHAPE);
+  await convergeSeed(world, ns);
 }, 150_000);
 
 afterAll(async () => {
@@ -79,7 +76,7 @@ describe("config.data changes", { timeout: 90_000 }, () => {
     await waitFor("the emulated cluster config to carry 11883", async () =>
       /bind\s*=\s*"?(0\.0\.0\.0:)?11883/.test(await emulatedConfig()) ? true : undefined,
     );
-    await waitForShape(world, ns, SHAPE);
+    await waitForShape(world, ns, SEED_SHAPE);
     expect(await podUids()).toEqual(pods);
   });
 
@@ -105,7 +102,7 @@ describe("config.data changes", { timeout: 90_000 }, () => {
 
   it("recovers once the config is valid again", async () => {
     await patchCr(world, ns, { spec: { config: { data: PORT_CONFIG } } });
-    const reached = await waitForShape(world, ns, SHAPE);
+    const reached = await waitForShape(world, ns, SEED_SHAPE);
     expect(hasCondition(reached.cr, "InvalidSpec")).toBe(false);
   });
 });

@@ -7,10 +7,9 @@ import type { KubeObject } from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, ConditionType } from "@emqx-reconciler/api";
 import type { FaultKind } from "@emqx-reconciler/sandbox/emulator/index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForShape } from "./support/converge.ts";
+import { convergeSeed, SEED_SHAPE, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  applySeed,
   closeWorld,
   type E2eWorld,
   type EmqxObject,
@@ -19,8 +18,6 @@ import {
   readCr,
   waitFor,
 } from "./support/world.ts";
-
-const SHAPE = { cores: 2, replicants: 3 };
 
 let world: E2eWorld;
 let ns: string;
@@ -40,8 +37,7 @@ beforeAll(async () => {
   world = await openWorld();
   ns = await freshNamespace(world, "e2e-faults");
   embedded = await startEmbedded(world, ns);
-  await applySeed(world, ns);
-  await waitForShape(world, ns, SHAPE);
+  await convergeSeed(world, ns);
 }, 150_000);
 
 afterAll(async () => {
@@ -83,7 +79,7 @@ describe("EMQX API faults", () => {
       await waitFor("NodeStatusStale to be removed", async () =>
         staleOf(await readCr(world, ns)) ? undefined : true,
       );
-      const back = await waitForShape(world, ns, SHAPE);
+      const back = await waitForShape(world, ns, SEED_SHAPE);
       expect(back.cr?.status?.coreNodes?.map((n) => n.node)).toEqual(good?.coreNodes?.map((n) => n.node));
     },
   );

@@ -6,10 +6,9 @@
 import { EventSource, type Hint, HintCause } from "@emqx-reconciler/api";
 import { buildHintBatches, type EmbeddedBus, type KeyMetrics } from "@emqx-reconciler/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForShape } from "./support/converge.ts";
+import { convergeSeed } from "./support/converge.ts";
 import { E2E_CLUSTER, type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  applySeed,
   childVersions,
   closeWorld,
   type E2eWorld,
@@ -47,8 +46,7 @@ beforeAll(async () => {
   ns = await freshNamespace(world, "e2e-hints");
   embedded = await startEmbedded(world, ns);
   key = embedded.keyOf("emqx");
-  await applySeed(world, ns);
-  await waitForShape(world, ns, { cores: 2, replicants: 3 });
+  await convergeSeed(world, ns);
   await embedded.settle();
 }, 150_000);
 

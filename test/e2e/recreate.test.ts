@@ -5,10 +5,9 @@
  */
 import { type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForShape } from "./support/converge.ts";
+import { convergeSeed } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  applySeed,
   closeWorld,
   type E2eWorld,
   freshNamespace,
@@ -17,8 +16,6 @@ import {
   readCr,
   waitFor,
 } from "./support/world.ts";
-
-const SHAPE = { cores: 2, replicants: 3 };
 
 let world: E2eWorld;
 let ns: string;
@@ -35,8 +32,7 @@ beforeAll(async () => {
   world = await openWorld();
   ns = await freshNamespace(world, "e2e-recreate");
   embedded = await startEmbedded(world, ns);
-  await applySeed(world, ns);
-  await waitForShape(world, ns, SHAPE);
+  await convergeSeed(world, ns);
   oldUid = (await readCr(world, ns))?.metadata?.uid ?? "";
 }, 150_000);
 
@@ -62,8 +58,7 @@ describe("delete and recreate", { timeout: 100_000 }, () => {
   });
 
   it("converges a CR recreated under the same name, with nothing left of the old one", async () => {
-    await applySeed(world, ns);
-    const reached = await waitForShape(world, ns, SHAPE);
+    const reached = await convergeSeed(world, ns);
     const uid = reached.cr?.metadata?.uid;
     expect(uid).toBeTruthy();
     expect(uid).not.toBe(oldUid);

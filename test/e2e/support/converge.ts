@@ -4,13 +4,24 @@
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import { ConditionType, LABEL_DB_ROLE, roleLabels } from "@emqx-reconciler/api";
-import { type E2eWorld, type EmqxObject, printedStatus, readCr, SEED_NAME, waitFor } from "./world.ts";
+import {
+  applySeed,
+  type E2eWorld,
+  type EmqxObject,
+  printedStatus,
+  readCr,
+  SEED_NAME,
+  waitFor,
+} from "./world.ts";
 
 /** Desired node counts of the seed-shaped CR. */
 export interface Shape {
   cores: number;
   replicants: number;
 }
+
+/** The shape of the seed example (examples/emqx-core-replicant.yaml). */
+export const SEED_SHAPE: Shape = { cores: 2, replicants: 3 };
 
 interface SetObject extends KubeObject {
   spec?: { replicas?: number };
@@ -103,4 +114,10 @@ export async function listenersRole(world: E2eWorld, namespace: string, name = S
   for (const role of ["core", "replicant"] as const)
     if (selector === sorted(roleLabels(name, role))) return role;
   return undefined;
+}
+
+/** Applies the seed example to `namespace` and waits until it is Ready at {@link SEED_SHAPE}. */
+export async function convergeSeed(world: E2eWorld, namespace: string): Promise<Snapshot> {
+  await applySeed(world, namespace);
+  return waitForShape(world, namespace, SEED_SHAPE);
 }
