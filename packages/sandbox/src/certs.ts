@@ -36,8 +36,18 @@ async function openssl(args: string[]): Promise<void> {
   }
 }
 
-/** A certificate signed by the sandbox CA (OpenSSL 3: `req -x509 -CA`). */
-async function signedCert(dir: string, base: string, subject: string, extensions: string[]): Promise<void> {
+/**
+ * A certificate and key in `<base>.crt`/`<base>.key`: self-signed for the CA itself, otherwise signed by the
+ * sandbox CA (OpenSSL 3: `req -x509 -CA`).
+ */
+async function certificate(
+  dir: string,
+  base: string,
+  subject: string,
+  extensions: string[],
+  signer: "self" | "ca" = "ca",
+): Promise<void> {
+  const ca = signer === "ca" ? ["-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key")] : [];
   await openssl([
     "req",
     "-x509",
@@ -46,10 +56,7 @@ async function signedCert(dir: string, base: string, subject: string, extensions
     DAYS,
     "-subj",
     subject,
-    "-CA",
-    join(dir, "ca.crt"),
-    "-CAkey",
-    join(dir, "ca.key"),
+    ...ca,
     "-keyout",
     join(dir, `${base}.key`),
     "-out",
@@ -60,23 +67,13 @@ async function signedCert(dir: string, base: string, subject: string, extensions
 
 /** Writes every certificate and key of a sandbox into `dir`. */
 export async function generateCertificates(dir: string): Promise<SandboxCertificates> {
-  await openssl([
-    "req",
-    "-x509",
-    ...EC_KEY,
-    "-days",
-    DAYS,
-    "-subj",
+  await certificate(
+    dir,
+    "ca",
     "/CN=emqx-reconciler-sandbox-ca",
-    "-keyout",
-    join(dir, "ca.key"),
-    "-out",
-    join(dir, "ca.crt"),
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
-  ]);
+    ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"],
+    "self",
+  );
   const sans = [
     "IP:127.0.0.1",
     "DNS:localhost",
@@ -87,12 +84,12 @@ export async function generateCertificates(dir: string): Promise<SandboxCertific
     "DNS:kubernetes.default.svc.cluster.local",
   ];
   await Promise.all([
-    signedCert(dir, "apiserver", "/CN=kube-apiserver", [
+    certificate(dir, "apiserver", "/CN=kube-apiserver", [
       `subjectAltName=${sans.join(",")}`,
       "extendedKeyUsage=serverAuth",
       "basicConstraints=critical,CA:FALSE",
     ]),
-    signedCert(dir, "admin", "/O=system:masters/CN=admin", [
+    certificate(dir, "admin", "/O=system:masters/CN=admin", [
       "extendedKeyUsage=clientAuth",
       "basicConstraints=critical,CA:FALSE",
     ]),
