@@ -1,5 +1,6 @@
 /** `emqx-reconciler run`: the whole reconcile loop in this process, against one cluster, until Ctrl-C. */
 import { type KubeTarget, loadDefaultKubeconfig, loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import type { EndpointMode } from "@emqx-reconciler/runtime";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
 import type { LogFormat } from "../log.ts";
 import { startReconciler } from "../reconciler.ts";
@@ -13,6 +14,8 @@ export interface ServeOptions {
   namespace?: string;
   /** CRs reconciled at once; the reconciler's default otherwise. */
   workers?: number;
+  /** How the EMQX API is reached; pod IPs otherwise. */
+  emqxEndpoint?: EndpointMode;
   format?: LogFormat;
   verbose: boolean;
   /** Says what is being served, at the top of the live table. */
@@ -40,6 +43,7 @@ export async function serve(options: ServeOptions): Promise<string> {
       cluster: options.cluster,
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.workers ? { workers: options.workers } : {}),
+      ...(options.emqxEndpoint ? { emqxEndpoint: options.emqxEndpoint } : {}),
       logger: output.logger.child({ cluster: options.cluster }),
       board: output.board,
     });
@@ -101,9 +105,22 @@ async function resolveKubeConfig(
 
 const FORMATS = ["json", "text"] as const;
 
+/** `--emqx-endpoint`: `pod-ip`, `service`, or an http(s) base URL used for every CR. */
+function parseEndpoint(value: string | undefined): EndpointMode | undefined {
+  if (value === undefined || value === "pod-ip" || value === "service") return value;
+  if (/^https?:\/\/[^\s/]+/.test(value)) {
+    const base = value.replace(/\/+$/, "");
+    return { url: () => base };
+  }
+  throw new CliError(`run: --emqx-endpoint must be pod-ip, service or an http(s) URL, got '${value}'`, {
+    exitCode: 2,
+  });
+}
+
 const run: Command = {
   usage: `Usage: emqx-reconciler run [--kubeconfig path] [--context name] [--sandbox [name]] [--namespace ns]
                            [--log-format json|text] [--cluster-id id] [--workers n]
+                           [--emqx-endpoint pod-ip|service|<url>]
 
 Watches EMQX objects (apps.emqx.io/v2beta1) and their children and reconciles them, all in this process: the
 forwarder's hints go through an in-process bus to a keyed work queue, with requeue timers, a periodic resync and
@@ -122,6 +139,9 @@ Options:
   --log-format <fmt>      json or text (default: the live table on a terminal, json otherwise)
   --cluster-id <id>       cluster id in hints and logs (default: the context name, or sandbox-<name>)
   --workers <n>           CRs reconciled at once, never one CR twice (default 16)
+  --emqx-endpoint <mode>  how the EMQX API is reached: pod-ip (default, as the operator: run where pod IPs are
+                          routable), service (<name>-dashboard.<ns>.svc, in-cluster DNS), or a base URL such as
+                          http://127.0.0.1:18083 (one CR, e.g. through kubectl port-forward)
 
 Examples:
   emqx-reconciler run --sandbox
@@ -134,6 +154,7 @@ Examples:
     "log-format": { type: "string" },
     "cluster-id": { type: "string" },
     workers: { type: "string" },
+    "emqx-endpoint": { type: "string" },
   },
   allowPositionals: true,
   async run(args) {
@@ -145,6 +166,7 @@ Examples:
       throw new CliError(`run: --workers must be a whole number from 1 to 9999, got '${workers}'`, {
         exitCode: 2,
       });
+    const emqxEndpoint = parseEndpoint(text(args.values["emqx-endpoint"]));
     const target = await resolveKubeConfig(args);
     const signals = watchStopSignals();
     try {
@@ -153,6 +175,7 @@ Examples:
         cluster: text(args.values["cluster-id"]) ?? target.cluster,
         namespace: text(args.values.namespace),
         ...(workers ? { workers: Number(workers) } : {}),
+        ...(emqxEndpoint ? { emqxEndpoint } : {}),
         format: format as LogFormat | undefined,
         verbose: args.debug,
         title: `emqx-reconciler run · ${target.title}`,

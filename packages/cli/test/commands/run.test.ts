@@ -108,4 +108,21 @@ describe("emqx-reconciler run --sandbox", () => {
         "emqx-reconciler: no sandbox 'no-such-sandbox' is running; start one with 'npx emqx-reconciler sandbox up' (or use npm start)\n",
     });
   });
+
+  it.each([
+    ["--workers", "0", "run: --workers must be a whole number from 1 to 9999, got '0'"],
+    [
+      "--emqx-endpoint",
+      "ftp://x",
+      "run: --emqx-endpoint must be pod-ip, service or an http(s) URL, got 'ftp://x'",
+    ],
+  ])(
+    "rejects %s %s with one line and exit code 2, before touching any cluster",
+    async (flag, value, message) => {
+      const failure = await promisify(execFile)(process.execPath, [MAIN, "run", flag, value]).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure).toMatchObject({ code: 2, stderr: `emqx-reconciler: ${message}\n` });
+    },
+  );
 });
