@@ -5,16 +5,7 @@
  */
 import { type Emqx, KIND, validateEmqx } from "@emqx-reconciler/api";
 import {
-  buildBootstrapSecret,
-  buildConfigMap,
-  buildCookieSecret,
-  buildCorePdb,
-  buildCoreSet,
-  buildDashboardService,
-  buildHeadlessService,
-  buildListenersService,
-  buildReplicantPdb,
-  buildReplicantSet,
+  buildAllChildren,
   ChildBuildError,
   HoconError,
   hasReplicants,
@@ -85,17 +76,23 @@ function referencedPlaceholders(emqx: Emqx): SecretRefValues {
  * listeners Service selects replicants when there are any, and ports come from the CR's own `config.data`).
  */
 export function buildSteadyStateChildren(emqx: Emqx): KubernetesObject[] {
+  const all = buildAllChildren(emqx, {
+    password: GENERATED_PLACEHOLDER,
+    cookie: GENERATED_PLACEHOLDER,
+    refValues: referencedPlaceholders(emqx),
+    useReplicantSelector: hasReplicants(emqx),
+  });
   return [
-    buildBootstrapSecret(emqx, { password: GENERATED_PLACEHOLDER, refValues: referencedPlaceholders(emqx) }),
-    buildCookieSecret(emqx, { randomCookie: GENERATED_PLACEHOLDER }),
-    buildConfigMap(emqx),
-    buildHeadlessService(emqx),
-    buildCoreSet(emqx),
-    buildReplicantSet(emqx),
-    buildCorePdb(emqx),
-    buildReplicantPdb(emqx),
-    buildDashboardService(emqx),
-    buildListenersService(emqx, { useReplicantSelector: hasReplicants(emqx) }),
+    all.bootstrap,
+    all.cookie,
+    all.configMap,
+    all.headless,
+    all.core,
+    all.replicant,
+    all.corePdb,
+    all.replicantPdb,
+    all.dashboard,
+    all.listeners,
   ].filter(defined);
 }
 

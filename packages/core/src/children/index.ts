@@ -1,3 +1,4 @@
+export { type AllChildren, type AllChildrenInputs, buildAllChildren } from "./all.ts";
 export { buildConfigMap } from "./configMap.ts";
 export { buildCoreSet, type SetOptions } from "./coreSet.ts";
 export { ChildBuildError, MissingSecretRefError } from "./errors.ts";

@@ -2,19 +2,7 @@
  * The system under test: every child our builders make for one CR, as plain JSON (what goes on the wire).
  */
 import { type Emqx, EmqxSchema } from "@emqx-reconciler/api";
-import {
-  buildBootstrapSecret,
-  buildConfigMap,
-  buildCookieSecret,
-  buildCorePdb,
-  buildCoreSet,
-  buildDashboardService,
-  buildHeadlessService,
-  buildListenersService,
-  buildReplicantPdb,
-  buildReplicantSet,
-  type SecretRefValues,
-} from "../../src/children/index.ts";
+import { buildAllChildren, type SecretRefValues } from "../../src/children/index.ts";
 import { IMAGE, NAME, NAMESPACE, UID } from "./operator.ts";
 
 /** Stand-ins for the caller's random values. */
@@ -55,21 +43,7 @@ export interface Rendered {
 const json = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
 
 export function render(emqx: Emqx, o: RenderOptions = {}): Rendered {
-  return json({
-    cookie: buildCookieSecret(emqx, { randomCookie: RANDOM_COOKIE }),
-    bootstrap: buildBootstrapSecret(emqx, { password: PASSWORD, refValues: o.refValues }),
-    headless: buildHeadlessService(emqx),
-    configMap: buildConfigMap(emqx),
-    core: buildCoreSet(emqx) as Rendered["core"],
-    replicant: buildReplicantSet(emqx) as Rendered["replicant"],
-    corePdb: buildCorePdb(emqx),
-    replicantPdb: buildReplicantPdb(emqx),
-    dashboard: buildDashboardService(emqx, { liveConfig: o.liveConfig }),
-    listeners: buildListenersService(emqx, {
-      liveConfig: o.liveConfig,
-      useReplicantSelector: o.useReplicantSelector,
-    }),
-  });
+  return json(buildAllChildren(emqx, { ...o, password: PASSWORD, cookie: RANDOM_COOKIE })) as Rendered;
 }
 
 /** The hash a set was named with (§2.11: not reproducible outside Go, so taken from the set itself). */

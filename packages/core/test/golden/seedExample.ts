@@ -1,17 +1,6 @@
 import { type Emqx, EmqxSchema } from "@emqx-reconciler/api";
 import type { KubernetesObject } from "@kubernetes/client-node";
-import {
-  buildBootstrapSecret,
-  buildConfigMap,
-  buildCookieSecret,
-  buildCorePdb,
-  buildCoreSet,
-  buildDashboardService,
-  buildHeadlessService,
-  buildListenersService,
-  buildReplicantPdb,
-  buildReplicantSet,
-} from "../../src/children/index.ts";
+import { buildAllChildren } from "../../src/children/index.ts";
 
 /** `examples/emqx-core-replicant.yaml` as stored in the cluster: namespace `default`, a uid, CRD defaults applied. */
 export function seedExample(): Emqx {
@@ -35,18 +24,22 @@ export const GOLDEN_COOKIE = `${"c".repeat(54)}9876543210`;
 
 /** Every child a first reconcile of the seed example creates, in apply order, listeners already on replicants. */
 export function renderSeedExample(): KubernetesObject[] {
-  const emqx = seedExample();
+  const all = buildAllChildren(seedExample(), {
+    password: GOLDEN_PASSWORD,
+    cookie: GOLDEN_COOKIE,
+    useReplicantSelector: true,
+  });
   const objects = [
-    buildCookieSecret(emqx, { randomCookie: GOLDEN_COOKIE }),
-    buildBootstrapSecret(emqx, { password: GOLDEN_PASSWORD }),
-    buildHeadlessService(emqx),
-    buildConfigMap(emqx),
-    buildCoreSet(emqx),
-    buildReplicantSet(emqx),
-    buildCorePdb(emqx),
-    buildReplicantPdb(emqx),
-    buildDashboardService(emqx),
-    buildListenersService(emqx, { useReplicantSelector: true }),
+    all.cookie,
+    all.bootstrap,
+    all.headless,
+    all.configMap,
+    all.core,
+    all.replicant,
+    all.corePdb,
+    all.replicantPdb,
+    all.dashboard,
+    all.listeners,
   ];
   return objects.filter((o): o is NonNullable<typeof o> => o !== undefined);
 }
