@@ -15,6 +15,11 @@ export const ConditionType = {
   InvalidSpec: "InvalidSpec",
   /** Ours: the EMQX API could not be read; node lists are the last good ones. */
   NodeStatusStale: "NodeStatusStale",
+  /**
+   * Ours: a StatefulSet / ReplicaSet we created for this generation already no longer matches the desired pod
+   * template, so no further set is created for this generation (the new-set circuit breaker).
+   */
+  TemplateDrift: "TemplateDrift",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -47,6 +52,7 @@ export const ConditionReason = {
   InvalidSpec: "InvalidSpec",
   ApiUnauthorized: "ApiUnauthorized",
   ApiUnavailable: "ApiUnavailable",
+  TemplateDrift: "TemplateDrift",
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];
 

@@ -15,6 +15,8 @@ export const EventReason = {
   Scaled: "Scaled",
   ConfigUpdated: "ConfigUpdated",
   Ready: "Ready",
+  /** Ours: the new-set circuit breaker stopped creating sets (see `ConditionType.TemplateDrift`). */
+  TemplateDrift: "TemplateDrift",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

@@ -11,6 +11,12 @@ export const ContentType = {
   StrategicMergePatch: "application/strategic-merge-patch+json",
 } as const;
 
+/** Options of {@link applyObject}. */
+export interface ApplyOptions {
+  /** Server-side dry run (`dryRun=All`): nothing is stored. @default false */
+  dryRun?: boolean;
+}
+
 /** Outcome of a create-only write. */
 export interface CreateResult<T = KubeObject> {
   outcome: "created" | "existed";
@@ -31,14 +37,20 @@ function target(obj: KubeObjectInput): { info: ResourceInfo; namespace: string |
  * Server-side apply with our one field manager and `force`: we own every field we send, take it over from
  * others if they changed it, and leave fields we do not send alone. The object is sent as JSON exactly as given
  * (no typed re-serialization). Returns the object as stored: an unchanged `resourceVersion` means a no-op.
+ * With `dryRun`, the apiserver runs defaulting, admission and validation and returns what it would store, and
+ * stores nothing.
  */
-export async function applyObject<T extends KubeObjectInput>(http: KubeHttp, obj: T): Promise<Stored<T>> {
+export async function applyObject<T extends KubeObjectInput>(
+  http: KubeHttp,
+  obj: T,
+  options: ApplyOptions = {},
+): Promise<Stored<T>> {
   const { info, namespace, name } = target(obj);
   const res = await http.send<Stored<T>>({
     verb: "patch",
     label: { verb: "APPLY", resource: info.plural, namespace, name },
     path: resourcePath(info, { namespace, name }),
-    query: { fieldManager: FIELD_MANAGER, force: true },
+    query: { fieldManager: FIELD_MANAGER, force: true, ...(options.dryRun ? { dryRun: "All" } : {}) },
     body: obj,
     contentType: ContentType.Apply,
   });

@@ -25,6 +25,7 @@ export interface ConditionInput {
 export const PROBLEM_CONDITIONS: readonly string[] = [
   ConditionType.InvalidSpec,
   ConditionType.NodeStatusStale,
+  ConditionType.TemplateDrift,
 ];
 
 /** The condition of `type`, if present. */
