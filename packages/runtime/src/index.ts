@@ -31,6 +31,7 @@ export * from "./workflows/reconcile.ts";
 export * from "./workflows/reconcileErrors.ts";
 export { isApplyNoop } from "./workflows/reconcileNoop.ts";
 export * from "./workflows/reconcileRandom.ts";
+export * from "./workflows/scale.ts";
 export * from "./workflows/status.ts";
 export { mapBounded } from "./workflows/statusPool.ts";
 export {
