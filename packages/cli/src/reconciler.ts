@@ -4,7 +4,7 @@
  * that publishes hints into that bus. One cluster per process.
  */
 import { isKubeError, KubeErrorKind, KubeGateway, type KubeTarget } from "@emqx-reconciler/adapters";
-import { busPatterns, type StatusTransition } from "@emqx-reconciler/api";
+import { busPatterns, type PutEventsEntry, type StatusTransition } from "@emqx-reconciler/api";
 import {
   createEmbeddedRuntime,
   createEmqxApiFactory,
@@ -13,7 +13,6 @@ import {
   type EndpointMode,
   type Forwarder,
   isTerminalWorkflowError,
-  type PutEventsEntry,
   reconcile,
   refreshStatus,
   type ShutdownResult,

@@ -4,7 +4,7 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { ContentType, getObject, KubeHttp, patchObject, RESOURCES } from "@emqx-reconciler/adapters";
 import { clusterConnection } from "@emqx-reconciler/adapters/aws";
 import { crKey, ScaleRequestSchema } from "@emqx-reconciler/api";
-import { runScale } from "@emqx-reconciler/runtime/workflows/scale";
+import { runScale } from "@emqx-reconciler/runtime";
 import { count, logger, observed, portLogger } from "./observability.ts";
 import { shared } from "./shared.ts";
 

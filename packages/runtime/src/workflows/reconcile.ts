@@ -4,7 +4,7 @@
  */
 import { isKubeError, type KubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
 import { ConditionType, childNames, EventReason, type Hint } from "@emqx-reconciler/api";
-import { type Observed, type Plan, plan } from "@emqx-reconciler/core";
+import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
 import { isStaleWorldError, retryableFailure, WorkflowError } from "./reconcileErrors.ts";
 import {
@@ -22,7 +22,7 @@ import {
   startEvacuation,
 } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
-import { statusChanged, withRejection, writeStatus } from "./statusWrite.ts";
+import { withRejection, writeStatus } from "./statusWrite.ts";
 import { readObserved } from "./world.ts";
 import { readEmqxView } from "./worldEmqx.ts";
 
@@ -70,10 +70,15 @@ async function performWrites(pass: Pass, p: Plan): Promise<void> {
   await pushConfig(pass, p.configPush, p.crAnnotations);
 }
 
-/** Writes the status when it changed (409 → run again soon) and publishes the transition it made. */
-async function finishStatus(pass: Pass, key: ReconcileKey, status: Plan["status"]): Promise<void> {
+/** Writes the status when `changed` (409 → run again soon) and publishes the transition it made. */
+async function finishStatus(
+  pass: Pass,
+  key: ReconcileKey,
+  status: Plan["status"],
+  changed: boolean,
+): Promise<void> {
   const { deps, cr } = pass;
-  if (!statusChanged(cr.status, status)) return;
+  if (!changed) return;
   const stored = await writeStatus(deps.kube, cr, pass.resourceVersion, status);
   if (!stored) {
     requeueIn(pass, STALE_RETRY_SECONDS);
@@ -100,7 +105,8 @@ async function reportRejection(
     ...key,
     error: error.message,
   });
-  await finishStatus(pass, key, withRejection(p.status, error.message, pass.deps.clock.now(), generation));
+  const rejected = withRejection(p.status, error.message, pass.deps.clock.now(), generation);
+  await finishStatus(pass, key, rejected, statusDiffers(pass.cr.status, rejected));
   await recordEvents(pass, [
     { type: "Warning", reason: EventReason.ReconcilerFailed, message: error.message },
   ]);
@@ -126,7 +132,7 @@ async function runPass(pass: Pass, key: ReconcileKey, hint: Hint | undefined): P
     if (isKubeError(error, KubeErrorKind.Terminal)) return reportRejection(pass, key, p, error);
     throw error;
   }
-  await finishStatus(pass, key, p.status);
+  await finishStatus(pass, key, p.status, p.statusChanged);
   await recordEvents(pass, p.events);
   if (p.requeueAfterSeconds !== undefined) requeueIn(pass, p.requeueAfterSeconds);
   const requeue = pass.requeueAfterSeconds;

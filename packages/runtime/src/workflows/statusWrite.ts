@@ -4,18 +4,12 @@
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import { type Condition, ConditionType, type EmqxStatus, EventReason } from "@emqx-reconciler/api";
-import { canonicalJson, setCondition, sortConditions } from "@emqx-reconciler/core";
+import { setCondition, sortConditions } from "@emqx-reconciler/core";
 import type { KubePort } from "../ports.ts";
 import { isStaleWorldError } from "./reconcileErrors.ts";
 
 /** Reason of the `InvalidSpec` condition set when the apiserver refused a child we built (e.g. an admission rule). */
 export const REJECTED_REASON = EventReason.ReconcilerFailed;
-
-/** Whether `planned` differs from the status as read (JSON data, key order ignored). */
-export function statusChanged(raw: unknown, planned: EmqxStatus): boolean {
-  const asData = (value: unknown) => canonicalJson(JSON.parse(JSON.stringify(value ?? {})));
-  return asData(raw) !== asData(planned);
-}
 
 /** `status` plus `InvalidSpec` (reason {@link REJECTED_REASON}) saying what the apiserver refused. */
 export function withRejection(
