@@ -7,12 +7,11 @@
  * operator could not make: a set the apiserver defaulted differently from our template once made `run` create a
  * new StatefulSet on every pass.
  */
-import type { KubeObject } from "@emqx-reconciler/adapters";
-import { ConditionType, type EmqxStatus } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyList, census, waitAllReady, writesOverThreeRounds } from "./support/census.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import { Rand, randomCr, supportObjects } from "./support/randomCr.ts";
-import { closeWorld, type E2eWorld, freshNamespace, kubectl, openWorld, waitFor } from "./support/world.ts";
+import { closeWorld, type E2eWorld, freshNamespace, openWorld } from "./support/world.ts";
 
 /** Random CRs applied at once (the issue asks for at least 50 per run). */
 const RANDOM_CRS = 50;
@@ -22,77 +21,10 @@ let world: E2eWorld;
 let ns: string;
 let embedded: EmbeddedReconciler | undefined;
 
-interface Census {
-  ready: string[];
-  notReady: Array<{ name: string; state?: string }>;
-  /** Names of CRs with more than one StatefulSet or ReplicaSet. */
-  multiplied: Array<{ name: string; statefulSets: number; replicaSets: number }>;
-  drift: string[];
-}
-
-function isReady(status: EmqxStatus | undefined): boolean {
-  return status?.conditions?.some((c) => c.type === ConditionType.Ready && c.status === "True") ?? false;
-}
-
-/** One read of every CR and set of the namespace. */
-async function census(): Promise<Census> {
-  const [crs, statefulSets, replicaSets] = await Promise.all([
-    world.gateway.listEmqx(ns),
-    world.gateway.list("StatefulSet", { namespace: ns }),
-    world.gateway.list("ReplicaSet", { namespace: ns }),
-  ]);
-  const owned = (sets: readonly KubeObject[], uid: string | undefined) =>
-    sets.filter((s) => s.metadata?.ownerReferences?.some((o) => o.uid === uid)).length;
-  const out: Census = { ready: [], notReady: [], multiplied: [], drift: [] };
-  for (const cr of crs.items) {
-    const name = cr.metadata?.name ?? "";
-    const status = cr.status as EmqxStatus | undefined;
-    if (isReady(status)) out.ready.push(name);
-    else out.notReady.push({ name, state: status?.conditions?.find((c) => c.status === "True")?.type });
-    const sts = owned(statefulSets.items, cr.metadata?.uid);
-    const rs = owned(replicaSets.items, cr.metadata?.uid);
-    if (sts > 1 || rs > 1) out.multiplied.push({ name, statefulSets: sts, replicaSets: rs });
-    if (status?.conditions?.some((c) => c.type === ConditionType.TemplateDrift)) out.drift.push(name);
-  }
-  return out;
-}
-
-async function applyAll(crs: readonly object[]): Promise<void> {
-  await kubectl(world, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: crs }));
-}
-
-async function waitAllReady(names: readonly string[], timeoutMs: number): Promise<Census> {
-  let last: Census | undefined;
-  return waitFor(
-    `${names.length} CRs Ready`,
-    async () => {
-      last = await census();
-      if (last.multiplied.length > 0) throw new Error(`sets multiplied: ${JSON.stringify(last.multiplied)}`);
-      return names.every((n) => last?.ready.includes(n)) ? last : undefined;
-    },
-    timeoutMs,
-    async () => last?.notReady,
-  );
-}
-
-/** Three full rounds of the loop (resync, status refresh) with the reconciler's write count over them. */
-async function writesOverThreeRounds(): Promise<{ writes: number; byRequest: Record<string, number> }> {
-  const gateway = embedded?.reconciler.gateway;
-  if (!embedded || !gateway) throw new Error("no reconciler");
-  await embedded.settle();
-  gateway.resetStats();
-  for (let round = 0; round < 3; round++) await embedded.settle();
-  const stats = gateway.stats();
-  const writes = Object.fromEntries(
-    Object.entries(stats.byRequest).filter(([request]) => !/^(get|list|watch)\b/i.test(request)),
-  );
-  return { writes: stats.writes, byRequest: writes };
-}
-
 beforeAll(async () => {
   world = await openWorld();
   ns = await freshNamespace(world, "e2e-podfields");
-  await applyAll(supportObjects(ns));
+  await applyList(world, supportObjects(ns));
   embedded = await startEmbedded(world, ns);
 }, 60_000);
 
@@ -105,11 +37,11 @@ describe("operator-shaped CRs on a live apiserver", () => {
   it("a CR using every pod-level field at once reaches Ready with one set per role and then writes nothing", {
     timeout: 180_000,
   }, async () => {
-    await applyAll([randomCr(new Rand(SEED), "everything", ns, { everything: true })]);
+    await applyList(world, [randomCr(new Rand(SEED), "everything", ns, { everything: true })]);
 
-    const seen = await waitAllReady(["everything"], 150_000);
-    const quiet = await writesOverThreeRounds();
-    const after = await census();
+    const seen = await waitAllReady(world, ns, ["everything"], 150_000);
+    const quiet = await writesOverThreeRounds(embedded as EmbeddedReconciler);
+    const after = await census(world, ns);
 
     expect(seen.drift).toEqual([]);
     expect(quiet).toEqual({ writes: 0, byRequest: {} });
@@ -127,11 +59,11 @@ describe("operator-shaped CRs on a live apiserver", () => {
       randomCr(rand, `random-${String(i).padStart(3, "0")}`, ns),
     );
     const names = crs.map((cr) => (cr.metadata as { name: string }).name);
-    await applyAll(crs);
+    await applyList(world, crs);
 
-    const seen = await waitAllReady(names, 540_000);
-    const quiet = await writesOverThreeRounds();
-    const after = await census();
+    const seen = await waitAllReady(world, ns, names, 540_000);
+    const quiet = await writesOverThreeRounds(embedded as EmbeddedReconciler);
+    const after = await census(world, ns);
 
     expect(seen.drift).toEqual([]);
     expect(quiet).toEqual({ writes: 0, byRequest: {} });
