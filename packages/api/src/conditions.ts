@@ -15,6 +15,12 @@ export const ConditionType = {
   InvalidSpec: "InvalidSpec",
   /** Ours: the EMQX API could not be read; node lists are the last good ones. */
   NodeStatusStale: "NodeStatusStale",
+  /**
+   * Ours: a write of the reconcile keeps failing (the apiserver refuses a child, or the same failure repeats); the
+   * reason names the write (`ApplyStatefulSetFailed`), the message the object and the field. Cleared by the first
+   * pass whose writes all succeed.
+   */
+  ReconcileFailed: "ReconcileFailed",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
