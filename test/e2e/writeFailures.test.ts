@@ -223,6 +223,47 @@ describe("a child write the apiserver keeps refusing", () => {
   });
 });
 
+describe("a child the apiserver refuses as invalid", () => {
+  let world: E2eWorld;
+  let ns: string;
+  let embedded: EmbeddedReconciler | undefined;
+  const badMount = { name: "missing", mountPath: "/opt/missing" };
+
+  beforeAll(async () => {
+    world = await openWorld();
+    ns = await freshNamespace(world, "e2e-invalid");
+    embedded = await startEmbedded(world, ns);
+  });
+
+  afterAll(async () => {
+    await embedded?.stop();
+    await closeWorld(world, ns);
+  });
+
+  it("reports the 422 at once, naming the field, and clears it when the spec is fixed", {
+    timeout: 150_000,
+  }, async () => {
+    const cr = structuredClone(REPEATED_KEYS_CR);
+    (cr.spec.coreTemplate.spec as { extraVolumeMounts: object[] }).extraVolumeMounts.push(badMount);
+    await kubectl(world, ["apply", "-n", ns, "-f", "-"], JSON.stringify(cr));
+    const failed = await waitFor("ReconcileFailed on the CR", async () => {
+      const read = await readCr(world, ns, "emqx");
+      return read?.status?.conditions?.find((c) => c.type === ConditionType.ReconcileFailed);
+    });
+    expect(failed.reason).toBe("ApplyStatefulSetFailed");
+    expect(failed.message).toMatch(
+      /field spec\.template\.spec\.containers\[0\]\.volumeMounts\[\d+\]\.name: 422 Invalid/,
+    );
+    expect(failed.message).toContain("missing");
+    await embedded?.settle();
+    expect(await failureEvents(world, ns)).toHaveLength(1);
+
+    await applyCr(world, ns);
+    await waitForShape(world, ns, SHAPE, "emqx", 120_000);
+    expect(hasCondition(await readCr(world, ns, "emqx"), ConditionType.ReconcileFailed)).toBe(false);
+  });
+});
+
 /** Passes that ended reporting a failure, from the reconciler's log. */
 function failingPasses(embedded: EmbeddedReconciler | undefined): number {
   return (embedded?.logs ?? []).filter((l) => l.msg === "Reconcile failed: a write keeps failing").length;
