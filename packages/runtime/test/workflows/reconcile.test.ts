@@ -151,6 +151,26 @@ describe("reconcile (in memory)", () => {
     expect(condition("ReconcileFailed")).toBeUndefined();
   });
 
+  it("reports a refused status write with the prior status plus ReconcileFailed", async () => {
+    const detail = "422 Invalid: status.coreNodes[0].node: Required value";
+    kube.failures.set(
+      "status EMQX",
+      new KubeError(`UPDATE emqxes/status ns/emqx: ${detail}`, {
+        kind: "terminal",
+        status: 422,
+        request: { verb: "UPDATE", resource: "emqxes/status", kind: "EMQX", namespace: "ns", name: "emqx" },
+        fields: ["status.coreNodes[0].node"],
+        detail,
+      }),
+    );
+    expect(await reconcile(deps, KEY)).toMatchObject({ outcome: "failing", requeueAfterSeconds: 5 });
+    const failed = condition("ReconcileFailed");
+    expect(failed?.reason).toBe("UpdateEMQXFailed");
+    expect(failed?.message).toBe(`update EMQX ns/emqx failed: field status.coreNodes[0].node: ${detail}`);
+    expect(condition("CoreNodesProgressing")).toBeUndefined();
+    expect(kube.writes.filter((w) => w === "event ReconcilerFailed")).toHaveLength(1);
+  });
+
   it("retries a 5xx seen once quietly, and reports it when it fails again", async () => {
     const failure = () =>
       new KubeError("APPLY statefulsets ns/emqx-core-x: 500 InternalError: etcd timeout", {
