@@ -206,6 +206,9 @@ describe("a child write the apiserver keeps refusing", () => {
       async () => (failingPasses(embedded) >= failuresBefore + 4 ? true : undefined),
       30_000,
     );
+    const waits = failingLogs(embedded).map((l) => l.retryInSeconds as number);
+    expect(waits[0]).toBe(5);
+    expect(waits.every((w, i) => w >= (waits[i - 1] ?? 0) && w <= 300)).toBe(true);
     const events = await failureEvents(world, ns);
     expect(events).toHaveLength(1);
     expect(events[0]?.count ?? 1).toBe(1);
@@ -264,7 +267,12 @@ describe("a child the apiserver refuses as invalid", () => {
   });
 });
 
+/** Log lines of the passes that ended reporting a failure. */
+function failingLogs(embedded: EmbeddedReconciler | undefined): Array<Record<string, unknown>> {
+  return (embedded?.logs ?? []).filter((l) => l.msg === "Reconcile failed: a write keeps failing");
+}
+
 /** Passes that ended reporting a failure, from the reconciler's log. */
 function failingPasses(embedded: EmbeddedReconciler | undefined): number {
-  return (embedded?.logs ?? []).filter((l) => l.msg === "Reconcile failed: a write keeps failing").length;
+  return failingLogs(embedded).length;
 }

@@ -80,15 +80,14 @@ function inlineReference(text: string, name: string, value: string): string {
  * `valueFrom` (or a value with `$`) cannot be inlined: such an entry then sees the user's value.
  */
 export function mergeEnv(env: readonly V1EnvVar[]): V1EnvVar[] {
-  const merged = mergeLastWins(env, (e) => e.name);
-  if (merged.length === env.length) return merged;
+  const winners = new Map(env.map((e) => [e.name, e]));
+  if (winners.size === env.length) return [...env];
   const current = new Map<string, V1EnvVar>();
   const fixed = env.map((entry) => {
     let value = entry.value;
     for (const [name, held] of current) {
-      const winner = merged.find((e) => e.name === name);
       const plain = held.valueFrom === undefined && !(held.value ?? "").includes("$");
-      if (value === undefined || winner === held || !plain) continue;
+      if (value === undefined || winners.get(name) === held || !plain) continue;
       value = inlineReference(value, name, held.value ?? "");
     }
     current.set(entry.name, entry);
