@@ -20,6 +20,12 @@ export const ConditionType = {
    * template, so no further set is created for this generation (the new-set circuit breaker).
    */
   TemplateDrift: "TemplateDrift",
+  /**
+   * Ours: a write of the reconcile keeps failing (the apiserver refuses a child, or the same failure repeats); the
+   * reason names the write (`ApplyStatefulSetFailed`), the message the object and the field. Cleared by the first
+   * pass whose writes all succeed.
+   */
+  ReconcileFailed: "ReconcileFailed",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 

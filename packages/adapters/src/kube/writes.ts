@@ -48,7 +48,7 @@ export async function applyObject<T extends KubeObjectInput>(
   const { info, namespace, name } = target(obj);
   const res = await http.send<Stored<T>>({
     verb: "patch",
-    label: { verb: "APPLY", resource: info.plural, namespace, name },
+    label: { verb: "APPLY", resource: info.plural, kind: info.kind, namespace, name },
     path: resourcePath(info, { namespace, name }),
     query: { fieldManager: FIELD_MANAGER, force: true, ...(options.dryRun ? { dryRun: "All" } : {}) },
     body: obj,
@@ -66,7 +66,7 @@ export async function createIfAbsent<T extends KubeObjectInput>(
   try {
     const res = await http.send<Stored<T>>({
       verb: "create",
-      label: { verb: "CREATE", resource: info.plural, namespace, name },
+      label: { verb: "CREATE", resource: info.plural, kind: info.kind, namespace, name },
       path: resourcePath(info, { namespace }),
       query: { fieldManager: FIELD_MANAGER },
       body: obj,
@@ -89,7 +89,13 @@ export async function deleteObject(http: KubeHttp, ref: ObjectRef): Promise<"del
   try {
     await http.send({
       verb: "delete",
-      label: { verb: "DELETE", resource: info.plural, namespace: ref.namespace, name: ref.name },
+      label: {
+        verb: "DELETE",
+        resource: info.plural,
+        kind: info.kind,
+        namespace: ref.namespace,
+        name: ref.name,
+      },
       path: resourcePath(info, { namespace: ref.namespace, name: ref.name }),
       body: {
         apiVersion: "v1",
@@ -113,7 +119,7 @@ export async function replaceStatus<T extends KubeObjectInput>(http: KubeHttp, o
   }
   const res = await http.send<Stored<T>>({
     verb: "update",
-    label: { verb: "UPDATE", resource: `${info.plural}/status`, namespace, name },
+    label: { verb: "UPDATE", resource: `${info.plural}/status`, kind: info.kind, namespace, name },
     path: resourcePath(info, { namespace, name, subresource: "status" }),
     query: { fieldManager: FIELD_MANAGER },
     body: obj,
@@ -137,7 +143,7 @@ export async function patchObject<T extends KubeObject>(http: KubeHttp, input: P
   const resource = subresource ? `${info.plural}/${subresource}` : info.plural;
   const res = await http.send<T>({
     verb: "patch",
-    label: { verb: "PATCH", resource, namespace, name },
+    label: { verb: "PATCH", resource, kind: info.kind, namespace, name },
     path: resourcePath(info, { namespace, name, subresource }),
     query: { fieldManager: FIELD_MANAGER },
     body: input.patch,

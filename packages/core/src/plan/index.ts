@@ -5,3 +5,14 @@ export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
 export { SECRET_REF_RETRY_SECONDS, secretRefsToRead } from "./secrets.ts";
 export { statusDiffers } from "./statusDiff.ts";
 export type * from "./types.ts";
+export {
+  computeFailureMessage,
+  computeFailureReason,
+  FAILURE_BACKOFF_MAX_SECONDS,
+  FAILURE_BACKOFF_MIN_SECONDS,
+  isFailureReported,
+  planWriteFailure,
+  type WriteFailure,
+  type WriteFailureInput,
+  type WriteFailureReport,
+} from "./writeFailure.ts";

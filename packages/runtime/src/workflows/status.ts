@@ -27,7 +27,7 @@ import { retryableFailure } from "./reconcileErrors.ts";
 import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
 import { mapBounded } from "./statusPool.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
-import { keepRejection, writeStatus } from "./statusWrite.ts";
+import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
 import { crRef } from "./world.ts";
 import { readEmqxView } from "./worldEmqx.ts";
 
@@ -103,7 +103,7 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     resourceVersion: cr.metadata?.resourceVersion,
   };
   await setPodGates(pass, p.podConditions);
-  const status = keepRejection(p.status, cr.status);
+  const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
   if (!(await writeStatus(deps.kube, cr, pass.resourceVersion, status))) return { patched: false };
   await recordEvents(
