@@ -162,3 +162,18 @@ describe("templateDiffPaths", () => {
     ]);
   });
 });
+
+describe("templatesDiffer: sets the operator wrote with repeated keys", () => {
+  it("reads a repeated env name as the kubelet does, so the operator's set is adopted", () => {
+    const ours = changed((t) => {
+      const env = emqxContainer(t).env ?? [];
+      const at = env.findIndex((e) => e.name === "EMQX_CLUSTER__DISCOVERY_STRATEGY");
+      env[at] = { name: "EMQX_CLUSTER__DISCOVERY_STRATEGY", value: "static" };
+    });
+    const operators = changed((t) => {
+      emqxContainer(t).env?.push({ name: "EMQX_CLUSTER__DISCOVERY_STRATEGY", value: "static" });
+    });
+    expect(templatesDiffer(ours, operators)).toBe(false);
+    expect(templatesDiffer(desiredCoreTemplate(), operators)).toBe(true);
+  });
+});
