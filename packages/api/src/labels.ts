@@ -15,8 +15,16 @@ export const MANAGED_BY = "emqx-operator";
 /** Pod condition (readiness gate) that says the EMQX node is serving (reference §2.10). */
 export const CONDITION_ON_SERVING = "apps.emqx.io/on-serving";
 
-/** Annotation on the CR holding the last `spec.config.data` pushed to the EMQX cluster. */
+/**
+ * Annotation on the CR remembering the last `spec.config.data` pushed to the EMQX cluster. The operator stores the
+ * text itself; we store `sha256:<hex>` of it (see `configDigest`) and read either form.
+ */
 export const ANNOTATION_LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
+/**
+ * CR annotation that allows `spec.coreTemplate.spec.replicas: 0` (every core stopped) when set to `"true"`;
+ * without it zero cores is an invalid spec, since an EMQX cluster needs at least one core node.
+ */
+export const ANNOTATION_ALLOW_ZERO_CORES = "apps.emqx.io/allow-zero-cores";
 /** The operator's 3-way-diff annotation; read to recognise its objects, never written by us. */
 export const ANNOTATION_LAST_APPLIED = "apps.emqx.io/last-applied";
 /** Pod annotation steering which pod a ReplicaSet removes first during blue-green scale-down. */
