@@ -15,6 +15,10 @@ export const EventReason = {
   Scaled: "Scaled",
   ConfigUpdated: "ConfigUpdated",
   Ready: "Ready",
+  /** Ours: a scale request changed the CR's replicas; the message names who asked. */
+  ScaleRequested: "ScaleRequested",
+  /** Ours: a scale request was refused (bounds, cores below 1); the message names who asked and why. */
+  ScaleRequestRefused: "ScaleRequestRefused",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

@@ -25,6 +25,15 @@ export const ANNOTATION_LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
  * without it zero cores is an invalid spec, since an EMQX cluster needs at least one core node.
  */
 export const ANNOTATION_ALLOW_ZERO_CORES = "apps.emqx.io/allow-zero-cores";
+/**
+ * CR annotations bounding what a scale request (the bus's `ScaleRequest`) may set, per role; whole numbers. Without
+ * them a request may set 1…maxReplicas cores and 0…maxReplicas replicants; cores never go below 1 by request,
+ * whatever `scale-min-cores` says. Edits of the spec itself are not bound by them.
+ */
+export const ANNOTATION_SCALE_BOUNDS = {
+  core: { min: "apps.emqx.io/scale-min-cores", max: "apps.emqx.io/scale-max-cores" },
+  replicant: { min: "apps.emqx.io/scale-min-replicants", max: "apps.emqx.io/scale-max-replicants" },
+} as const;
 /** The operator's 3-way-diff annotation; read to recognise its objects, never written by us. */
 export const ANNOTATION_LAST_APPLIED = "apps.emqx.io/last-applied";
 /** Pod annotation steering which pod a ReplicaSet removes first during blue-green scale-down. */
