@@ -1,6 +1,7 @@
 export * from "./embedded/bus.ts";
 export * from "./embedded/errors.ts";
 export * from "./embedded/hints.ts";
+export * from "./embedded/leaderLease.ts";
 export {
   type ContentFilterPattern,
   matchesPattern,
