@@ -19,6 +19,7 @@ import {
   type ShutdownResult,
   startForwarder,
   systemClock,
+  workflowRetryAfterMs,
 } from "@emqx-reconciler/runtime";
 import { CliError } from "./command.ts";
 import { tapKube } from "./kubeTap.ts";
@@ -125,7 +126,11 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         resourceVersion: cr.metadata?.resourceVersion,
       })),
     resyncAtStart: false,
-    queue: { isTerminal: isTerminalWorkflowError, concurrency: options.workers ?? DEFAULT_WORKERS },
+    queue: {
+      isTerminal: isTerminalWorkflowError,
+      retryAfterMs: workflowRetryAfterMs,
+      concurrency: options.workers ?? DEFAULT_WORKERS,
+    },
     stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
     onFailure(failure) {
       const error = failure.error instanceof Error ? failure.error.message : String(failure.error);
