@@ -1,12 +1,14 @@
 /**
  * Inputs that fit, under the embedded reconciler of `run`: a 300 KiB `config.data` (over the 256 KiB that
  * Kubernetes allows for all annotations of an object together) reaches Ready and is pushed again when it changes,
- * with only a digest in the CR's `last-emqx-configuration` annotation and no failed write; zero cores is refused
+ * with only a digest in the CR's `last-emqx-configuration` annotation and no failed write; a config at the limit
+ * (1 MiB − 1 KiB) fits its ConfigMap and reaches Ready, one byte more is refused up front; zero cores is refused
  * up front (InvalidSpec condition, one Warning event, no child touched) unless the CR says the pause is deliberate.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MAX_CONFIG_BYTES } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SEED_SHAPE, waitForShape } from "./support/converge.ts";
@@ -105,6 +107,43 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
     expect(after).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect((await readCr(world, ns))?.metadata?.resourceVersion).toBe(settled?.metadata?.resourceVersion);
     expect(failures()).toEqual([]);
+  });
+
+  it("a config.data at the limit (1 MiB − 1 KiB) reaches Ready; one byte more is refused up front", async () => {
+    // Prepare: a one-core CR whose config is exactly at the limit, and a twin one byte over it.
+    const atLimit = (name: string, extra: string) => {
+      const head = 'license {\n  key = "evaluation"\n}\n';
+      const data = `${head}${"#".repeat(MAX_CONFIG_BYTES - head.length - 1)}\n${extra}`;
+      const spec = { image: "emqx/emqx:6.0.1", config: { data }, coreTemplate: { spec: { replicas: 1 } } };
+      return { apiVersion: "apps.emqx.io/v2beta1", kind: "EMQX", metadata: { name, namespace: ns }, spec };
+    };
+    const fits = atLimit("at-limit", "");
+    const over = atLimit("over-limit", "#");
+    expect(Buffer.byteLength(fits.spec.config.data)).toBe(MAX_CONFIG_BYTES);
+
+    // Act
+    for (const cr of [fits, over]) await kubectl(world, ["create", "-f", "-"], JSON.stringify(cr));
+    await waitFor("the at-limit CR Ready with its core", async () => {
+      const cr = await readCr(world, ns, "at-limit");
+      return hasCondition(cr, "Ready") && cr?.status?.coreNodes?.length === 1 ? true : undefined;
+    });
+    const refused = await waitFor("the over-limit CR refused", async () => {
+      const now = await readCr(world, ns, "over-limit");
+      return hasCondition(now, "InvalidSpec", "InvalidSpec") ? now : undefined;
+    });
+
+    // Assess
+    const configMap = await world.gateway.get("ConfigMap", ns, "at-limit-configs");
+    const stored = Object.entries((configMap?.data as Record<string, string> | undefined) ?? {});
+    const bytes = stored.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    console.log(`ConfigMap of a config.data at the limit: ${bytes} of 1048576 bytes`);
+    expect(bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(refused.status?.conditions?.find((c) => c.type === "InvalidSpec")?.message).toBe(
+      `spec.config.data: config.data has ${MAX_CONFIG_BYTES + 1} bytes, more than the limit of ${MAX_CONFIG_BYTES} bytes (it is stored in a ConfigMap, which holds at most 1 MiB)`,
+    );
+    expect(await world.gateway.listOwned("StatefulSet", ns, "over-limit")).toEqual([]);
+    expect(failures()).toEqual([]);
+    await kubectl(world, ["delete", "emqx", "at-limit", "over-limit", "-n", ns, "--wait=false"]);
   });
 
   it("refuses zero cores with InvalidSpec and one Warning event, touching no child", async () => {
