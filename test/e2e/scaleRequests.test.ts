@@ -6,8 +6,7 @@
  */
 import { KubeHttp, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { type ScaleRequest, ScaleRequestSchema } from "@emqx-reconciler/api";
-import { runScale, type ScaleOrigin } from "@emqx-reconciler/runtime/workflows/scale";
-import { kubeScalePort } from "@emqx-reconciler/runtime/workflows/scalePort";
+import { kubeScalePort, runScale, type ScaleOrigin } from "@emqx-reconciler/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convergeSeed, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";

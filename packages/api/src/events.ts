@@ -19,6 +19,8 @@ export const EventReason = {
   ScaleRequested: "ScaleRequested",
   /** Ours: a scale request was refused (bounds, cores below 1); the message names who asked and why. */
   ScaleRequestRefused: "ScaleRequestRefused",
+  /** Ours: the new-set circuit breaker stopped creating sets (see `ConditionType.TemplateDrift`). */
+  TemplateDrift: "TemplateDrift",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

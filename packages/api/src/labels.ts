@@ -38,6 +38,12 @@ export const ANNOTATION_SCALE_BOUNDS = {
 export const ANNOTATION_LAST_APPLIED = "apps.emqx.io/last-applied";
 /** Pod annotation steering which pod a ReplicaSet removes first during blue-green scale-down. */
 export const ANNOTATION_POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+/**
+ * Annotation on a StatefulSet / ReplicaSet we created: the CR `metadata.generation` it was created for. The pod
+ * template is a function of the spec alone, so one generation needs at most one new set per role; a second would
+ * mean the comparison of templates is wrong, and the circuit breaker stops there instead of multiplying workloads.
+ */
+export const ANNOTATION_CREATED_FOR_GENERATION = "apps.emqx.io/created-for-generation";
 /** Checksum of `config.data` we stamp on the ConfigMap so a changed config is recognised without reading it. */
 export const ANNOTATION_CONFIG_HASH = "apps.emqx.io/config-hash";
 

@@ -1,5 +1,4 @@
-import { type Hint, HintCause } from "@emqx-reconciler/api/bus";
-import { crKey } from "@emqx-reconciler/api/names";
+import { crKey, type Hint, HintCause } from "@emqx-reconciler/api";
 import { allowedEntry } from "./allowList.ts";
 import { count, logger } from "./observability.ts";
 import { hintQueue } from "./shared.ts";

@@ -7,8 +7,7 @@
 import { KubeHttp } from "@emqx-reconciler/adapters";
 import { clusterConnection } from "@emqx-reconciler/adapters/aws";
 import { crKey, ScaleRequestSchema } from "@emqx-reconciler/api";
-import { runScale, type ScaleOrigin, type ScaleOutcome } from "@emqx-reconciler/runtime/workflows/scale";
-import { kubeScalePort } from "@emqx-reconciler/runtime/workflows/scalePort";
+import { kubeScalePort, runScale, type ScaleOrigin, type ScaleOutcome } from "@emqx-reconciler/runtime";
 import { allowedEntry } from "./allowList.ts";
 import { count, logger, observed, portLogger } from "./observability.ts";
 import { shared } from "./shared.ts";

@@ -4,4 +4,16 @@ export { plan } from "./plan.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
 export { SECRET_REF_RETRY_SECONDS, secretRefsToRead } from "./secrets.ts";
+export { statusDiffers } from "./statusDiff.ts";
 export type * from "./types.ts";
+export {
+  computeFailureMessage,
+  computeFailureReason,
+  FAILURE_BACKOFF_MAX_SECONDS,
+  FAILURE_BACKOFF_MIN_SECONDS,
+  isFailureReported,
+  planWriteFailure,
+  type WriteFailure,
+  type WriteFailureInput,
+  type WriteFailureReport,
+} from "./writeFailure.ts";
