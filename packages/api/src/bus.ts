@@ -1,5 +1,5 @@
 /**
- * The bus contract of DESIGN §2: hints that name a CR, status transitions, scale requests, and the EventBridge
+ * The bus contract: hints that name a CR, status transitions, scale requests, and the EventBridge
  * patterns that route them. The infrastructure and the embedded bus import these very objects, so a pattern can
  * never drift from the events that should match it.
  */

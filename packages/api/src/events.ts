@@ -1,4 +1,4 @@
-/** Reasons of the Kubernetes Events the reconciler records on the CR (operator's reasons, reference §3.7, plus ours). */
+/** Reasons of the Kubernetes Events the reconciler records on the CR (the operator's reasons, plus ours). */
 export const EventReason = {
   InvalidConfig: "InvalidConfig",
   InvalidSpec: "InvalidSpec",

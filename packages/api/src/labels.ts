@@ -1,5 +1,5 @@
 /**
- * Label and annotation keys and values, equal to the EMQX Operator 2.2's (reference §2.2), so the pods, sets and
+ * Label and annotation keys and values, equal to the EMQX Operator 2.2's, so the pods, sets and
  * Services of clusters the operator created are selected and adopted unchanged.
  */
 import type { Role } from "./names.ts";
@@ -12,7 +12,7 @@ export const LABEL_POD_TEMPLATE_HASH = "apps.emqx.io/pod-template-hash";
 /** Value of `apps.emqx.io/managed-by`; kept as the operator's so both select the same objects. */
 export const MANAGED_BY = "emqx-operator";
 
-/** Pod condition (readiness gate) that says the EMQX node is serving (reference §2.10). */
+/** Pod condition (readiness gate) that says the EMQX node is serving. */
 export const CONDITION_ON_SERVING = "apps.emqx.io/on-serving";
 
 /**

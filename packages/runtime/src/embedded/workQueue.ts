@@ -63,8 +63,7 @@ export interface WorkQueue {
 }
 
 /**
- * Creates a running queue whose workers call `handler`. Semantics of client-go's `workqueue` (reliability
- * catalogue §1.2–1.3) and controller-runtime's reconcile handler: a key is never processed by two workers at once;
+ * Creates a running queue whose workers call `handler`. Semantics of client-go's `workqueue` and controller-runtime's reconcile handler: a key is never processed by two workers at once;
  * adds while queued collapse; adds while processing collapse into one follow-up run after the current one; a
  * failed run is retried with backoff, a successful one forgets its backoff and may ask for a delayed requeue.
  */
