@@ -18,6 +18,7 @@ import {
   type ShutdownResult,
   startForwarder,
   systemClock,
+  workflowRetryAfterMs,
 } from "@emqx-reconciler/runtime";
 import { CliError } from "./command.ts";
 import { tapKube } from "./kubeTap.ts";
@@ -132,6 +133,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     resyncAtStart: false,
     queue: {
       isTerminal: isTerminalWorkflowError,
+      retryAfterMs: workflowRetryAfterMs,
       concurrency: options.workers ?? DEFAULT_WORKERS,
       backoffMaxMs: FAILURE_BACKOFF_MAX_MS,
     },

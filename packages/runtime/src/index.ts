@@ -2,6 +2,7 @@ export * from "./embedded/bus.ts";
 export * from "./embedded/entryChecks.ts";
 export * from "./embedded/errors.ts";
 export * from "./embedded/hints.ts";
+export * from "./embedded/leaderLease.ts";
 export {
   type ContentFilterPattern,
   matchesPattern,
@@ -32,6 +33,8 @@ export * from "./workflows/reconcileErrors.ts";
 export { isApplyNoop } from "./workflows/reconcileNoop.ts";
 export * from "./workflows/reconcileRandom.ts";
 export * from "./workflows/scale.ts";
+export * from "./workflows/scaleBounds.ts";
+export * from "./workflows/scalePort.ts";
 export * from "./workflows/status.ts";
 export { mapBounded } from "./workflows/statusPool.ts";
 export {

@@ -96,12 +96,19 @@ export function classifyStatus(status: number, body: KubeStatusBody | undefined)
   return KubeErrorKind.Terminal;
 }
 
-/** Parses a `Retry-After` header given in seconds (the only form kube-apiserver sends). */
-export function parseRetryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+/**
+ * Parses a `Retry-After` header: seconds (what kube-apiserver sends) or an HTTP date (what a proxy in front of
+ * it may send), the latter as whole seconds from `now` (0 when already past).
+ */
+export function parseRetryAfter(
+  header: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const at = /[a-z]{3}, \d{2} [a-z]{3} \d{4} /i.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** What the request was, for messages: `PATCH statefulsets ns/name`. */

@@ -86,6 +86,13 @@ describe("error messages", () => {
     );
     expect(errorFromResponse(label, 429, { details: { retryAfterSeconds: 3 } }).retryAfterSeconds).toBe(3);
     expect(parseRetryAfter("soon")).toBeUndefined();
+    expect(parseRetryAfter("-1")).toBeUndefined();
+  });
+
+  it("read a Retry-After HTTP date as the seconds left until then", () => {
+    const now = Date.parse("2026-12-02T08:00:00Z");
+    expect(parseRetryAfter("Wed, 02 Dec 2026 08:00:07 GMT", now)).toBe(7);
+    expect(parseRetryAfter("Wed, 02 Dec 2026 07:59:00 GMT", now)).toBe(0);
   });
 
   it("name the transport code of a failed connection", () => {
