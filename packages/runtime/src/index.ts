@@ -27,20 +27,20 @@ export type {
   StatusDeps,
 } from "./ports.ts";
 export { silentLogger } from "./ports.ts";
+export { isApplyNoop } from "./workflows/applyNoop.ts";
+export * from "./workflows/emqxApiFactory.ts";
 export * from "./workflows/forward/index.ts";
+export { mapBounded } from "./workflows/mapBounded.ts";
 export * from "./workflows/reconcile.ts";
-export * from "./workflows/reconcileErrors.ts";
-export { isApplyNoop } from "./workflows/reconcileNoop.ts";
-export * from "./workflows/reconcileRandom.ts";
 export * from "./workflows/scale.ts";
 export * from "./workflows/scaleBounds.ts";
 export * from "./workflows/scalePort.ts";
 export * from "./workflows/status.ts";
-export { mapBounded } from "./workflows/statusPool.ts";
 export {
   computeTransition,
   phaseOf,
   publishTransitions,
   transitionEntry,
 } from "./workflows/statusTransitions.ts";
-export * from "./workflows/worldEmqxFactory.ts";
+export * from "./workflows/systemSources.ts";
+export * from "./workflows/workflowErrors.ts";

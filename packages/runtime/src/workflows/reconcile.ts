@@ -6,7 +6,8 @@ import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/ad
 import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
-import { isStaleWorldError, retryableFailure, WorkflowError } from "./reconcileErrors.ts";
+import { readEmqxView } from "./readEmqxView.ts";
+import { readObserved } from "./readObserved.ts";
 import { reportWriteFailure, shouldReport, writeFailureOf } from "./reconcileFailure.ts";
 import {
   annotatePods,
@@ -24,8 +25,7 @@ import {
 } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { writeStatus } from "./statusWrite.ts";
-import { readObserved } from "./world.ts";
-import { readEmqxView } from "./worldEmqx.ts";
+import { isStaleWorldError, retryableFailure, WorkflowError } from "./workflowErrors.ts";
 
 /** Names one CR. `cluster` says which cluster the deps reach (they serve exactly one). */
 export interface ReconcileKey {

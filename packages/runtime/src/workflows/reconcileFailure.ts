@@ -12,8 +12,8 @@ import {
   planWriteFailure,
   type WriteFailure,
 } from "@emqx-reconciler/core";
+import { crRef } from "./readObserved.ts";
 import { type Pass, recordEvents } from "./reconcileWrites.ts";
-import { crRef } from "./world.ts";
 
 const WRITE_VERBS = new Set(["APPLY", "CREATE", "DELETE", "UPDATE", "PATCH"]);
 

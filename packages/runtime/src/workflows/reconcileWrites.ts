@@ -16,9 +16,9 @@ import type {
   ScaleStep,
 } from "@emqx-reconciler/core";
 import type { EmqxApi, ReconcileDeps } from "../ports.ts";
-import { isStaleWorldError } from "./reconcileErrors.ts";
-import { isApplyNoop } from "./reconcileNoop.ts";
-import { crRef } from "./world.ts";
+import { isApplyNoop } from "./applyNoop.ts";
+import { crRef } from "./readObserved.ts";
+import { isStaleWorldError } from "./workflowErrors.ts";
 
 /** Re-run soon after the world moved under a step (the operator's 1 s for "common" errors). */
 export const STALE_RETRY_SECONDS = 1;

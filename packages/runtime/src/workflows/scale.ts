@@ -5,8 +5,8 @@
  */
 import { crKey, DEFAULT_LIMITS, EventReason, type Limits, type ScaleRequest } from "@emqx-reconciler/api";
 import type { Logger } from "../ports.ts";
-import { retryableFailure } from "./reconcileErrors.ts";
 import { scaleBounds } from "./scaleBounds.ts";
+import { retryableFailure } from "./workflowErrors.ts";
 
 /** How a scale request ended. `rejected` is final: logged, counted, never retried. */
 export type ScaleOutcome = "scaled" | "unchanged" | "absent" | "rejected";

@@ -23,13 +23,13 @@ import {
 } from "@emqx-reconciler/api";
 import { computeApiCandidates, type Observed, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { StatusDeps } from "../ports.ts";
-import { retryableFailure } from "./reconcileErrors.ts";
+import { mapBounded } from "./mapBounded.ts";
+import { readEmqxView } from "./readEmqxView.ts";
+import { crRef } from "./readObserved.ts";
 import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
-import { mapBounded } from "./statusPool.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
-import { crRef } from "./world.ts";
-import { readEmqxView } from "./worldEmqx.ts";
+import { retryableFailure } from "./workflowErrors.ts";
 
 /** What one refresh of a cluster did. */
 export interface StatusRefreshResult {

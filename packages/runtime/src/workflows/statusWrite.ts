@@ -6,7 +6,7 @@ import type { KubeObject } from "@emqx-reconciler/adapters";
 import { type Condition, ConditionType, type EmqxStatus } from "@emqx-reconciler/api";
 import { sortConditions } from "@emqx-reconciler/core";
 import type { KubePort } from "../ports.ts";
-import { isStaleWorldError } from "./reconcileErrors.ts";
+import { isStaleWorldError } from "./workflowErrors.ts";
 
 /**
  * Keeps the `ReconcileFailed` condition of the prior status, which `plan` (it never sees write results) drops:

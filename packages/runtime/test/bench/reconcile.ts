@@ -10,11 +10,11 @@ import { plan } from "@emqx-reconciler/core";
 import { startSandbox } from "@emqx-reconciler/sandbox";
 import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import type { ReconcileDeps } from "../../src/ports.ts";
+import { createEmqxApiFactory } from "../../src/workflows/emqxApiFactory.ts";
+import { readEmqxView } from "../../src/workflows/readEmqxView.ts";
+import { readObserved } from "../../src/workflows/readObserved.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
-import { cryptoRandom, systemClock } from "../../src/workflows/reconcileRandom.ts";
-import { readObserved } from "../../src/workflows/world.ts";
-import { readEmqxView } from "../../src/workflows/worldEmqx.ts";
-import { createEmqxApiFactory } from "../../src/workflows/worldEmqxFactory.ts";
+import { cryptoRandom, systemClock } from "../../src/workflows/systemSources.ts";
 
 const delayArg = process.argv.indexOf("--delay-ms");
 const podStartDelayMs = delayArg > 0 ? Number(process.argv[delayArg + 1]) : 0;

@@ -6,7 +6,7 @@ import { KubeError } from "@emqx-reconciler/adapters";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
-import { WorkflowError } from "../../src/workflows/reconcileErrors.ts";
+import { WorkflowError } from "../../src/workflows/workflowErrors.ts";
 import { FakeKube } from "./fakeKube.ts";
 import { FakeEmqx, runControllers, seedCr } from "./fakeWorld.ts";
 import { RecordingLogger, RecordingPublisher } from "./recorders.ts";

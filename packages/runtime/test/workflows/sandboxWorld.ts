@@ -8,9 +8,9 @@ import { KubeGateway, type KubeObject, loadKubeconfigFile } from "@emqx-reconcil
 import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
 import type { ReconcileDeps, StatusDeps } from "../../src/ports.ts";
+import { createEmqxApiFactory } from "../../src/workflows/emqxApiFactory.ts";
 import { type ReconcileResult, reconcile } from "../../src/workflows/reconcile.ts";
-import { cryptoRandom, systemClock } from "../../src/workflows/reconcileRandom.ts";
-import { createEmqxApiFactory } from "../../src/workflows/worldEmqxFactory.ts";
+import { cryptoRandom, systemClock } from "../../src/workflows/systemSources.ts";
 import { RecordingLogger, RecordingPublisher } from "./recorders.ts";
 
 /** The seed example of the repository, applied as a user would. */

@@ -18,7 +18,7 @@ import {
   type Observed,
 } from "@emqx-reconciler/core";
 import type { EmqxApi, EmqxApiFactory, Logger } from "../ports.ts";
-import { asEmqxObject, crRef } from "./world.ts";
+import { asEmqxObject, crRef } from "./readObserved.ts";
 
 /** The view, and the client that produced it (the plan's EMQX writes go through the same one). */
 export interface EmqxSession {

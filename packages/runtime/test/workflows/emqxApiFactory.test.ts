@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEmqxApiFactory } from "../../src/workflows/worldEmqxFactory.ts";
+import { createEmqxApiFactory } from "../../src/workflows/emqxApiFactory.ts";
 
 function countingKube(exists = true) {
   const calls: string[] = [];

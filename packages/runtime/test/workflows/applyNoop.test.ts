@@ -1,6 +1,6 @@
 import { FIELD_MANAGER } from "@emqx-reconciler/api";
 import { describe, expect, it } from "vitest";
-import { isApplyNoop, isSubset, ownedPaths, sentPaths } from "../../src/workflows/reconcileNoop.ts";
+import { isApplyNoop, isSubset, ownedPaths, sentPaths } from "../../src/workflows/applyNoop.ts";
 import { fieldsOf } from "./fakeKube.ts";
 
 const desired = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cryptoRandom, generatePassword } from "../../src/workflows/reconcileRandom.ts";
+import { cryptoRandom, generatePassword } from "../../src/workflows/systemSources.ts";
 
 describe("generatePassword", () => {
   it("gives 64 chars of [a-z0-9] with exactly 10 digits, different every time", () => {

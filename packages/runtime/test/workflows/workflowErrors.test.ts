@@ -1,6 +1,6 @@
 import { errorFromResponse } from "@emqx-reconciler/adapters";
 import { describe, expect, it } from "vitest";
-import { retryableFailure, workflowRetryAfterMs } from "../../src/workflows/reconcileErrors.ts";
+import { retryableFailure, workflowRetryAfterMs } from "../../src/workflows/workflowErrors.ts";
 
 describe("Function: workflowRetryAfterMs", () => {
   const label = { verb: "PATCH", resource: "statefulsets", namespace: "ns", name: "emqx-core" };
