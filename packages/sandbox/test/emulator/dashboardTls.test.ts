@@ -57,7 +57,11 @@ async function get(url: string, agent?: Agent): Promise<{ status: number; body: 
 describe("https dashboard listener", () => {
   it("serves the API over TLS with the user's certificate and no http listener when http.bind is 0", async () => {
     const pod = podWithEnv("tls-a", "127.0.61.1", { EMQX_DASHBOARD__LISTENERS__HTTPS__BIND: "18084" });
-    await emulator.applyPod(pod, { bootstrapKeys: BOOTSTRAP_KEYS, configText: HTTPS_ONLY, dashboardTls: served });
+    await emulator.applyPod(pod, {
+      bootstrapKeys: BOOTSTRAP_KEYS,
+      configText: HTTPS_ONLY,
+      dashboardTls: served,
+    });
     expect(emulator.addresses()["default/tls-a"]).toBe("https://127.0.61.1:18084");
     const trusting = new Agent({ connect: { ca: ca.cert, servername: SERVICE_NAME } });
     const res = await get("https://127.0.61.1:18084/api/v5/nodes", trusting);
@@ -85,7 +89,11 @@ describe("https dashboard listener", () => {
       configText: `dashboard.listeners.http.enable = false\n${tlsBlock}`,
       dashboardTls: served,
     });
-    await emulator.applyPod(both, { bootstrapKeys: BOOTSTRAP_KEYS, configText: tlsBlock, dashboardTls: served });
+    await emulator.applyPod(both, {
+      bootstrapKeys: BOOTSTRAP_KEYS,
+      configText: tlsBlock,
+      dashboardTls: served,
+    });
     expect(emulator.addresses()["default/tls-b"]).toBe("https://127.0.61.2:18084");
     expect(emulator.addresses()["default/tls-c"]).toBe("127.0.61.3:18083,https://127.0.61.3:18084");
     expect((await get("http://127.0.61.3:18083/api/v5/nodes")).status).toBe(200);
