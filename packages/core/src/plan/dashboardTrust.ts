@@ -21,6 +21,7 @@ import {
 import { HoconError } from "../hocon/errors.ts";
 import { toConf } from "../hocon/parse.ts";
 import { asString, getPath } from "../hocon/values.ts";
+import type { EmqxObject } from "./types.ts";
 
 /** Where the CA bundle of a CR's https dashboard is read from. */
 export type DashboardCaSource =
@@ -46,6 +47,7 @@ interface Volume {
   name?: unknown;
   secret?: { secretName?: unknown };
 }
+/** The fields read here, as a CR not yet validated may carry them. */
 interface CrShape {
   metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
   spec?: {
@@ -99,7 +101,8 @@ function secretMountedAt(cr: CrShape, file: string): string | undefined {
  *
  * @example dashboardCaSource(cr) // { secretName: "emqx-dashboard-tls", key: "ca.crt", origin: "certificate-mount" }
  */
-export function dashboardCaSource(cr: CrShape): DashboardCaSource | undefined {
+export function dashboardCaSource(emqx: EmqxObject): DashboardCaSource | undefined {
+  const cr = emqx as CrShape;
   const annotation = cr.metadata?.annotations?.[ANNOTATION_DASHBOARD_CA_SECRET];
   if (annotation !== undefined) {
     const [secretName = "", key = DASHBOARD_CA_DEFAULT_KEY, ...rest] = annotation.trim().split("/");
@@ -116,7 +119,8 @@ export function dashboardCaSource(cr: CrShape): DashboardCaSource | undefined {
 }
 
 /** The dashboard Service's DNS names, any of which the dashboard certificate may carry instead of the pod IP. */
-export function dashboardServerNames(cr: CrShape): string[] {
+export function dashboardServerNames(emqx: EmqxObject): string[] {
+  const cr = emqx as CrShape;
   const service = childNames(cr.metadata?.name ?? "").dashboard;
   const ns = cr.metadata?.namespace ?? "default";
   const domain =
