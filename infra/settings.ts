@@ -1,6 +1,6 @@
 /**
  * Deploy-time settings, read from the environment of `sst deploy` (documented in docs/deploy.md) so a stage can
- * change a cadence or add a hint publisher without editing code.
+ * change a cadence or add a hint or scale publisher without editing code.
  */
 import { schedules } from "./topology.ts";
 
@@ -16,6 +16,14 @@ export const forwarderSchedule = (env.EMQX_FORWARDER_SCHEDULE ??
 export const forwarderShards = Math.max(1, Number(env.EMQX_FORWARDER_SHARDS ?? 1));
 /** IAM principal ARNs besides the forwarder allowed to put hints (comma-separated), e.g. an in-cluster forwarder. */
 export const extraHintPublishers = (env.EMQX_HINT_PUBLISHERS ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+/**
+ * IAM principal ARNs allowed to put `ScaleRequest` events (comma-separated), e.g. an autoscaler's role; with none,
+ * the bus policy denies scale requests to everyone.
+ */
+export const scalePublishers = (env.EMQX_SCALE_PUBLISHERS ?? "")
   .split(",")
   .map((s) => s.trim())
   .filter(Boolean);

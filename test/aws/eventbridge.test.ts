@@ -6,8 +6,8 @@ import {
   PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { EventPublisher, eventBridgeTarget, type PutEventsEntry } from "@emqx-reconciler/adapters/aws";
-import { busPatterns, DetailType, EventSource, type Hint } from "@emqx-reconciler/api";
+import { EventPublisher, eventBridgeTarget } from "@emqx-reconciler/adapters/aws";
+import { busPatterns, DetailType, EventSource, type Hint, type PutEventsEntry } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFaultProxy } from "./support/faultProxy.ts";
 import { type MotoServer, startMoto } from "./support/moto.ts";

@@ -5,9 +5,16 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { busPatterns, DetailType, EventSource, type Hint, HintCause } from "@emqx-reconciler/api";
+import {
+  busPatterns,
+  DetailType,
+  EventSource,
+  type Hint,
+  HintCause,
+  type PutEventsEntry,
+} from "@emqx-reconciler/api";
 import { HANDLER_NAMES } from "@emqx-reconciler/functions/handlers";
-import { createHintBatcher, matchesPattern, type PutEventsEntry } from "@emqx-reconciler/runtime";
+import { createHintBatcher, matchesPattern } from "@emqx-reconciler/runtime";
 import { describe, expect, it } from "vitest";
 import * as topology from "../../infra/topology.ts";
 

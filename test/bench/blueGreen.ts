@@ -8,7 +8,7 @@
  * Run: `node test/bench/blueGreen.ts`. Prints numbers; asserts nothing.
  */
 import type { EmqxStatus } from "@emqx-reconciler/api";
-import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import {
   applyCopies,
   type BenchSandbox,

@@ -15,7 +15,7 @@ import {
   reconcile,
   systemClock,
 } from "@emqx-reconciler/runtime";
-import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import {
   applyCopies,
   createNamespace,

@@ -6,7 +6,7 @@
  * counts: reads, writes, per verb and resource; `kubectl apply` itself not counted), and EMQX API calls.
  * Run: `node test/bench/e2e-ready.ts [--trials 3]`. Prints numbers; asserts nothing.
  */
-import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import {
   applyCopies,
   createNamespace,

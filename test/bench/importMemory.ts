@@ -21,7 +21,7 @@ if (process.env.PROBE_MODULES) registerHooks({ load(url, ctx, next) { loaded.pus
 const started = performance.now();
 await import("@emqx-reconciler/adapters");
 await import("@emqx-reconciler/runtime");
-await import("emqx-reconciler/commands/run");
+await import(${JSON.stringify(join(root, "packages", "cli", "src", "commands", "run.ts"))});
 const importMs = performance.now() - started;
 globalThis.gc(); await new Promise((r) => setTimeout(r, 100)); globalThis.gc();
 const { rss, heapUsed } = process.memoryUsage();

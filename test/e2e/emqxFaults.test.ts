@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, ConditionType } from "@emqx-reconciler/api";
-import type { FaultKind } from "@emqx-reconciler/sandbox/emulator/index";
+import type { FaultKind } from "@emqx-reconciler/sandbox/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convergeSeed, SEED_SHAPE, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";

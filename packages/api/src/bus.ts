@@ -1,5 +1,5 @@
 /**
- * The bus contract of DESIGN §2: hints that name a CR, status transitions, scale requests, and the EventBridge
+ * The bus contract: hints that name a CR, status transitions, scale requests, and the EventBridge
  * patterns that route them. The infrastructure and the embedded bus import these very objects, so a pattern can
  * never drift from the events that should match it.
  */
@@ -88,14 +88,25 @@ export const StatusTransitionSchema = z.object({
 /** A parsed status transition. */
 export type StatusTransition = z.output<typeof StatusTransitionSchema>;
 
-/** Asks the scale function to set one role's replicas; the reconciler's limits still apply. */
-export const ScaleRequestSchema = z.object({
-  cluster: text,
-  namespace: text,
-  name: text,
-  role: z.enum(["core", "replicant"]),
-  replicas: z.int().min(0),
-});
+/**
+ * Asks the scale function to set one role's replicas. Cores never go below 1 by request; the reconciler's limits
+ * and the CR's `apps.emqx.io/scale-{min,max}-{cores,replicants}` annotations still apply. `requestedBy` is what
+ * the sender says it is (an autoscaler, a person), copied into the Event on the CR; it is not authenticated: the
+ * bus policy decides which principals may send scale requests at all.
+ */
+export const ScaleRequestSchema = z
+  .object({
+    cluster: text,
+    namespace: text,
+    name: text,
+    role: z.enum(["core", "replicant"]),
+    replicas: z.int().min(0),
+    requestedBy: z.string().min(1).max(128).optional(),
+  })
+  .refine((r) => r.role !== "core" || r.replicas >= 1, {
+    path: ["replicas"],
+    message: "cores never go below 1 by request (an EMQX cluster needs a core node)",
+  });
 /** A parsed scale request. */
 export type ScaleRequest = z.output<typeof ScaleRequestSchema>;
 

@@ -15,6 +15,17 @@ export const ConditionType = {
   InvalidSpec: "InvalidSpec",
   /** Ours: the EMQX API could not be read; node lists are the last good ones. */
   NodeStatusStale: "NodeStatusStale",
+  /**
+   * Ours: a StatefulSet / ReplicaSet we created for this generation already no longer matches the desired pod
+   * template, so no further set is created for this generation (the new-set circuit breaker).
+   */
+  TemplateDrift: "TemplateDrift",
+  /**
+   * Ours: a write of the reconcile keeps failing (the apiserver refuses a child, or the same failure repeats); the
+   * reason names the write (`ApplyStatefulSetFailed`), the message the object and the field. Cleared by the first
+   * pass whose writes all succeed.
+   */
+  ReconcileFailed: "ReconcileFailed",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -49,6 +60,7 @@ export const ConditionReason = {
   ApiUnavailable: "ApiUnavailable",
   /** Ours: the https dashboard's certificate did not verify against the CA the CR trusts (or no CA was given). */
   ApiCertificateUntrusted: "ApiCertificateUntrusted",
+  TemplateDrift: "TemplateDrift",
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];
 

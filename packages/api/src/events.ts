@@ -1,4 +1,4 @@
-/** Reasons of the Kubernetes Events the reconciler records on the CR (operator's reasons, reference §3.7, plus ours). */
+/** Reasons of the Kubernetes Events the reconciler records on the CR (the operator's reasons, plus ours). */
 export const EventReason = {
   InvalidConfig: "InvalidConfig",
   InvalidSpec: "InvalidSpec",
@@ -15,6 +15,12 @@ export const EventReason = {
   Scaled: "Scaled",
   ConfigUpdated: "ConfigUpdated",
   Ready: "Ready",
+  /** Ours: a scale request changed the CR's replicas; the message names who asked. */
+  ScaleRequested: "ScaleRequested",
+  /** Ours: a scale request was refused (bounds, cores below 1); the message names who asked and why. */
+  ScaleRequestRefused: "ScaleRequestRefused",
+  /** Ours: the new-set circuit breaker stopped creating sets (see `ConditionType.TemplateDrift`). */
+  TemplateDrift: "TemplateDrift",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

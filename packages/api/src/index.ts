@@ -13,4 +13,5 @@ export * from "./labels.ts";
 export * from "./nameRules.ts";
 export * from "./names.ts";
 export * from "./putEvents.ts";
+export * from "./time.ts";
 export * from "./validate.ts";

@@ -1,5 +1,5 @@
 /**
- * Label and annotation keys and values, equal to the EMQX Operator 2.2's (reference §2.2), so the pods, sets and
+ * Label and annotation keys and values, equal to the EMQX Operator 2.2's, so the pods, sets and
  * Services of clusters the operator created are selected and adopted unchanged.
  */
 import type { Role } from "./names.ts";
@@ -12,15 +12,38 @@ export const LABEL_POD_TEMPLATE_HASH = "apps.emqx.io/pod-template-hash";
 /** Value of `apps.emqx.io/managed-by`; kept as the operator's so both select the same objects. */
 export const MANAGED_BY = "emqx-operator";
 
-/** Pod condition (readiness gate) that says the EMQX node is serving (reference §2.10). */
+/** Pod condition (readiness gate) that says the EMQX node is serving. */
 export const CONDITION_ON_SERVING = "apps.emqx.io/on-serving";
 
-/** Annotation on the CR holding the last `spec.config.data` pushed to the EMQX cluster. */
+/**
+ * Annotation on the CR remembering the last `spec.config.data` pushed to the EMQX cluster. The operator stores the
+ * text itself; we store `sha256:<hex>` of it (see `configDigest`) and read either form.
+ */
 export const ANNOTATION_LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
+/**
+ * CR annotation that allows `spec.coreTemplate.spec.replicas: 0` (every core stopped) when set to `"true"`;
+ * without it zero cores is an invalid spec, since an EMQX cluster needs at least one core node.
+ */
+export const ANNOTATION_ALLOW_ZERO_CORES = "apps.emqx.io/allow-zero-cores";
+/**
+ * CR annotations bounding what a scale request (the bus's `ScaleRequest`) may set, per role; whole numbers. Without
+ * them a request may set 1…maxReplicas cores and 0…maxReplicas replicants; cores never go below 1 by request,
+ * whatever `scale-min-cores` says. Edits of the spec itself are not bound by them.
+ */
+export const ANNOTATION_SCALE_BOUNDS = {
+  core: { min: "apps.emqx.io/scale-min-cores", max: "apps.emqx.io/scale-max-cores" },
+  replicant: { min: "apps.emqx.io/scale-min-replicants", max: "apps.emqx.io/scale-max-replicants" },
+} as const;
 /** The operator's 3-way-diff annotation; read to recognise its objects, never written by us. */
 export const ANNOTATION_LAST_APPLIED = "apps.emqx.io/last-applied";
 /** Pod annotation steering which pod a ReplicaSet removes first during blue-green scale-down. */
 export const ANNOTATION_POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+/**
+ * Annotation on a StatefulSet / ReplicaSet we created: the CR `metadata.generation` it was created for. The pod
+ * template is a function of the spec alone, so one generation needs at most one new set per role; a second would
+ * mean the comparison of templates is wrong, and the circuit breaker stops there instead of multiplying workloads.
+ */
+export const ANNOTATION_CREATED_FOR_GENERATION = "apps.emqx.io/created-for-generation";
 /** Checksum of `config.data` we stamp on the ConfigMap so a changed config is recognised without reading it. */
 export const ANNOTATION_CONFIG_HASH = "apps.emqx.io/config-hash";
 

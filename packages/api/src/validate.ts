@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { type Emqx, EmqxSchema } from "./emqx/emqx.ts";
+import { ANNOTATION_ALLOW_ZERO_CORES } from "./labels.ts";
 import { checkEmqxName } from "./nameRules.ts";
 
 /** Limits the operator does not have; configurable because they are policy, not Kubernetes rules. */
@@ -14,10 +15,19 @@ export interface Limits {
   maxConfigBytes: number;
 }
 
+/**
+ * The largest `config.data` that fits everywhere it is stored. It is copied whole into one place only: the
+ * `<name>-configs` ConfigMap, whose `data` Kubernetes caps at 1 MiB (keys and values together), behind a 140-byte
+ * listener header. The CR itself may be larger (etcd takes objects up to 1.5 MiB), and the CR's
+ * `last-emqx-configuration` annotation holds a digest, not the text, so the 256 KiB cap on annotations does not
+ * apply. 1 MiB less 1 KiB leaves room for the header and the key.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024 - 1024;
+
 /** Limits used for every field not given to `validateEmqx`. */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxReplicas: 100,
-  maxConfigBytes: 512 * 1024,
+  maxConfigBytes: MAX_CONFIG_BYTES,
 });
 
 /** One reason an EMQX object was rejected. */
@@ -69,17 +79,34 @@ function limitIssues(object: unknown, limits: Limits): ValidationIssue[] {
       });
     }
   }
+  issues.push(...zeroCoreIssues(object));
   const data = field(object, "spec", "config", "data");
   if (typeof data === "string") {
     const bytes = Buffer.byteLength(data, "utf8");
     if (bytes > limits.maxConfigBytes) {
       issues.push({
         path: "spec.config.data",
-        message: `config.data has ${bytes} bytes, more than the limit of ${limits.maxConfigBytes} bytes`,
+        message: `config.data has ${bytes} bytes, more than the limit of ${limits.maxConfigBytes} bytes (it is stored in a ConfigMap, which holds at most 1 MiB)`,
       });
     }
   }
   return issues;
+}
+
+/**
+ * An EMQX cluster needs at least one core node: `coreTemplate.spec.replicas: 0` would stop every core (and every
+ * replicant with them), so it is refused unless the CR carries `apps.emqx.io/allow-zero-cores: "true"`, which says
+ * the pause is deliberate.
+ */
+function zeroCoreIssues(object: unknown): ValidationIssue[] {
+  if (field(object, "spec", "coreTemplate", "spec", "replicas") !== 0) return [];
+  if (field(object, "metadata", "annotations", ANNOTATION_ALLOW_ZERO_CORES) === "true") return [];
+  return [
+    {
+      path: "spec.coreTemplate.spec.replicas",
+      message: `replicas must be at least 1: an EMQX cluster needs a core node (annotate the CR with ${ANNOTATION_ALLOW_ZERO_CORES}: "true" to stop every core on purpose)`,
+    },
+  ];
 }
 
 /**

@@ -71,6 +71,23 @@ describe("ScaleRequestSchema", () => {
     expect(ScaleRequestSchema.safeParse({ ...request, replicas: -1 }).success).toBe(false);
     expect(ScaleRequestSchema.safeParse({ ...request, role: "edge" }).success).toBe(false);
   });
+
+  it("takes replicants to 0 but never cores, and keeps a short requestedBy", () => {
+    const request = { cluster: "c", namespace: "n", name: "x", role: "replicant", replicas: 0 };
+    expect(ScaleRequestSchema.safeParse(request).success).toBe(true);
+    const cores = ScaleRequestSchema.safeParse({ ...request, role: "core" });
+    expect(cores.success).toBe(false);
+    expect(cores.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ["replicas"],
+        message: expect.stringMatching(/^cores never go below 1/),
+      }),
+    ]);
+    expect(ScaleRequestSchema.parse({ ...request, requestedBy: "hpa-bridge" }).requestedBy).toBe(
+      "hpa-bridge",
+    );
+    expect(ScaleRequestSchema.safeParse({ ...request, requestedBy: "x".repeat(129) }).success).toBe(false);
+  });
 });
 
 describe("busPatterns", () => {

@@ -117,7 +117,17 @@ describe("validateEmqx", () => {
       { config: { data: `# ${"x".repeat(DEFAULT_LIMITS.maxConfigBytes)}` } },
       {
         path: "spec.config.data",
-        message: "config.data has 524290 bytes, more than the limit of 524288 bytes",
+        message:
+          "config.data has 1047554 bytes, more than the limit of 1047552 bytes (it is stored in a ConfigMap, which holds at most 1 MiB)",
+      },
+    ],
+    [
+      "zero cores without the deliberate-pause annotation",
+      { coreTemplate: { spec: { replicas: 0 } } },
+      {
+        path: "spec.coreTemplate.spec.replicas",
+        message:
+          'replicas must be at least 1: an EMQX cluster needs a core node (annotate the CR with apps.emqx.io/allow-zero-cores: "true" to stop every core on purpose)',
       },
     ],
   ])("rejects %s", (_name, spec, expected) => {
@@ -131,7 +141,19 @@ describe("validateEmqx", () => {
     const issues = issuesOf(cr, { maxReplicas: 4, maxConfigBytes: 1 });
     // Assess
     expect(issues.map((i) => i.path)).toEqual(["spec.coreTemplate.spec.replicas", "spec.config.data"]);
-    expect(issues[1]?.message).toBe("config.data has 2 bytes, more than the limit of 1 bytes");
+    expect(issues[1]?.message).toMatch(/^config\.data has 2 bytes, more than the limit of 1 bytes/);
+  });
+
+  it("accepts a 300 KiB config and zero cores that the CR says are deliberate", () => {
+    const data = `# ${"x".repeat(300 * 1024)}`;
+    const allowed = { annotations: { "apps.emqx.io/allow-zero-cores": "true" } };
+    const paused = emqxObject({ image: IMAGE, coreTemplate: { spec: { replicas: 0 } } }, allowed);
+    const otherValue = { annotations: { "apps.emqx.io/allow-zero-cores": "yes" } };
+    expect(issuesOf(emqxObject({ image: IMAGE, config: { data } }))).toEqual([]);
+    expect(issuesOf(paused)).toEqual([]);
+    expect(
+      issuesOf(emqxObject({ image: IMAGE, coreTemplate: { spec: { replicas: 0 } } }, otherValue)),
+    ).toEqual([expect.objectContaining({ path: "spec.coreTemplate.spec.replicas" })]);
   });
 
   it("checks defaulted replicas against the limit too", () => {

@@ -4,21 +4,20 @@
  * secret and a credential-shaped value never reach the output.
  */
 
+import type { LogFields, Logger } from "@emqx-reconciler/runtime";
+
 /** Severity of a line. `debug` lines are printed only when the logger is `verbose`. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-/** Structured fields of a line: the runtime's `LogFields`, and anything the forwarder adds (errors, objects). */
-export type Fields = Record<string, unknown>;
+/** Structured fields of a line (the runtime's `LogFields`). */
+export type Fields = LogFields;
 
 /** How log lines look: JSON objects (machines, `kubectl logs`-style pipelines) or `time level msg k=v` text. */
 export type LogFormat = "json" | "text";
 
-/** The runtime's `Logger` and the forwarder's, plus fields every line carries (the cluster, the CR). */
-export interface CliLogger {
+/** The runtime's `Logger` port, with `debug` always there, plus fields every line carries (the cluster, the CR). */
+export interface CliLogger extends Logger {
   debug(message: string, fields?: Fields): void;
-  info(message: string, fields?: Fields): void;
-  warn(message: string, fields?: Fields): void;
-  error(message: string, fields?: Fields): void;
   /** A logger whose lines carry `fields` too. */
   child(fields: Fields): CliLogger;
 }

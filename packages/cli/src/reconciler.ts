@@ -4,7 +4,7 @@
  * that publishes hints into that bus. One cluster per process.
  */
 import { isKubeError, KubeErrorKind, KubeGateway, type KubeTarget } from "@emqx-reconciler/adapters";
-import { busPatterns, type StatusTransition } from "@emqx-reconciler/api";
+import { busPatterns, type PutEventsEntry, type StatusTransition } from "@emqx-reconciler/api";
 import {
   createEmbeddedRuntime,
   createEmqxApiFactory,
@@ -13,12 +13,12 @@ import {
   type EndpointMode,
   type Forwarder,
   isTerminalWorkflowError,
-  type PutEventsEntry,
   reconcile,
   refreshStatus,
   type ShutdownResult,
   startForwarder,
   systemClock,
+  workflowRetryAfterMs,
 } from "@emqx-reconciler/runtime";
 import { CliError } from "./command.ts";
 import { tapKube } from "./kubeTap.ts";
@@ -58,6 +58,12 @@ export interface RunningReconciler {
 }
 
 const DEFAULT_WORKERS = 16;
+
+/**
+ * Cap of the queue's per-key retry delay for a pass that throws (client-go's is 1000 s): a CR whose reads keep
+ * failing is tried at least every 5 minutes, the same cap as a reported write failure's backoff.
+ */
+const FAILURE_BACKOFF_MAX_MS = 300_000;
 
 const CRD_HINT = "install it with: npx emqx-reconciler crd | kubectl apply --server-side -f -";
 
@@ -100,9 +106,9 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
   const publisher = { putEvents: (entries: readonly PutEventsEntry[]) => runtime.bus.putEvents(entries) };
   const common = { kube, emqxApi, publisher, clock: systemClock, logger };
   const runtime = createEmbeddedRuntime({
-    async reconcile(_key, hint) {
+    async reconcile(_key, hint, _signal, previousFailures) {
       const key = { cluster, namespace: hint.namespace, name: hint.name };
-      const result = await reconcile({ ...common, random: cryptoRandom }, key, hint);
+      const result = await reconcile({ ...common, random: cryptoRandom }, key, hint, { previousFailures });
       return result.requeueAfterSeconds === undefined
         ? {}
         : { requeueAfterSeconds: result.requeueAfterSeconds };
@@ -125,7 +131,12 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         resourceVersion: cr.metadata?.resourceVersion,
       })),
     resyncAtStart: false,
-    queue: { isTerminal: isTerminalWorkflowError, concurrency: options.workers ?? DEFAULT_WORKERS },
+    queue: {
+      isTerminal: isTerminalWorkflowError,
+      retryAfterMs: workflowRetryAfterMs,
+      concurrency: options.workers ?? DEFAULT_WORKERS,
+      backoffMaxMs: FAILURE_BACKOFF_MAX_MS,
+    },
     stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
     onFailure(failure) {
       const error = failure.error instanceof Error ? failure.error.message : String(failure.error);

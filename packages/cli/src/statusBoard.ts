@@ -38,16 +38,22 @@ function nodeCount(spec: unknown, status: NodesStatus | undefined, template: str
 
 const LIFECYCLE: ReadonlySet<string> = new Set(LIFECYCLE_CONDITIONS);
 
+/** Our problem conditions. */
+const PROBLEMS: ReadonlySet<string> = new Set([
+  ConditionType.InvalidSpec,
+  ConditionType.ReconcileFailed,
+  ConditionType.NodeStatusStale,
+]);
+
 /**
- * The phase column: a True `InvalidSpec` or `NodeStatusStale` condition shows its reason (the problem is what
- * the user must act on), otherwise the first True lifecycle condition, as `kubectl get emqx` prints it.
+ * The phase column: a True `InvalidSpec`, `ReconcileFailed` or `NodeStatusStale` condition shows its reason (the
+ * problem is what the user must act on), otherwise the first True lifecycle condition, as `kubectl get emqx`
+ * prints it.
  */
 export function computePhase(status: unknown): { phase: string; problem: boolean } {
   const conditions = (record(status).conditions ?? []) as Condition[];
   const isTrue = (c: Condition) => c.status === "True";
-  const problem = conditions.find(
-    (c) => isTrue(c) && (c.type === ConditionType.InvalidSpec || c.type === ConditionType.NodeStatusStale),
-  );
+  const problem = conditions.find((c) => isTrue(c) && PROBLEMS.has(c.type ?? ""));
   if (problem) return { phase: problem.reason ?? problem.type ?? "Problem", problem: true };
   const lifecycle = conditions.find((c) => isTrue(c) && LIFECYCLE.has(c.type ?? ""));
   return { phase: lifecycle?.type ?? "Pending", problem: false };

@@ -36,6 +36,14 @@ describe("computePhase", () => {
         conditions: [condition("Ready"), condition("NodeStatusStale", "True", "ApiUnavailable")],
       }),
     ).toEqual({ phase: "ApiUnavailable", problem: true });
+    expect(
+      computePhase({
+        conditions: [
+          condition("CoreNodesProgressing"),
+          condition("ReconcileFailed", "True", "ApplyStatefulSetFailed"),
+        ],
+      }),
+    ).toEqual({ phase: "ApplyStatefulSetFailed", problem: true });
   });
 });
 

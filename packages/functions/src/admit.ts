@@ -2,8 +2,7 @@
 import { EventBridgeEnvelope } from "@aws-lambda-powertools/parser/envelopes/eventbridge";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
 import type { ParsedResult } from "@aws-lambda-powertools/parser/types";
-import { type Hint, HintSchema } from "@emqx-reconciler/api/bus";
-import { crKey } from "@emqx-reconciler/api/names";
+import { crKey, type Hint, HintSchema } from "@emqx-reconciler/api";
 import { admitHint } from "./admission.ts";
 import { count, logger, observed } from "./observability.ts";
 

@@ -2,10 +2,7 @@
  * Environment of the functions, read in one place (STYLE 2.2). The infra sets these per function; a missing or bad
  * one fails the first invocation with a message naming the variable and the rule.
  */
-import {
-  parseRegistrySource,
-  type RegistrySource,
-} from "@emqx-reconciler/adapters/aws/ClusterRegistryReader";
+import { parseRegistrySource, type RegistrySource } from "@emqx-reconciler/adapters/aws";
 
 /** The one error family of the functions package: configuration a handler cannot run without. */
 export class FunctionError extends Error {

@@ -6,6 +6,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import type { Logger as RuntimeLogger } from "@emqx-reconciler/runtime";
 import middy from "@middy/core";
 
 const serviceName = "emqx-reconciler";
@@ -19,18 +20,8 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "EmqxReconciler",
 });
 
-type Fields = Record<string, unknown>;
-
-/** What the workflows and the forwarder log through. */
-export interface PortLogger {
-  debug(message: string, fields?: Fields): void;
-  info(message: string, fields?: Fields): void;
-  warn(message: string, fields?: Fields): void;
-  error(message: string, fields?: Fields): void;
-}
-
 /** The workflows' logger port over a Powertools logger (whose extra arguments are not optional in its types). */
-export function portLogger(persistentKeys: Record<string, string>): PortLogger {
+export function portLogger(persistentKeys: Record<string, string>): Required<RuntimeLogger> {
   const child = logger.createChild({ persistentKeys });
   return {
     debug: (message, fields = {}) => child.debug(message, fields),

@@ -21,7 +21,8 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
   if (!entry) return void count("HintsDropped");
   const deps = await clusterDeps(entry, { key });
   try {
-    const result = await reconcile(deps, hint, hint);
+    const previousFailures = Math.max(0, Number(record.attributes.ApproximateReceiveCount ?? 1) - 1);
+    const result = await reconcile(deps, hint, hint, { previousFailures });
     count(`Reconcile_${result.outcome}`);
     if (result.requeueAfterSeconds !== undefined)
       await hintQueue().requeueAfter(hint, result.requeueAfterSeconds);

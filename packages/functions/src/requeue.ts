@@ -1,7 +1,7 @@
 /** Delay queue → admission once due (or back onto the delay queue for delays over 15 minutes). */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { parser } from "@aws-lambda-powertools/batch/parser";
-import { DelayedHintSchema } from "@emqx-reconciler/adapters/aws/hintQueue";
+import { DelayedHintSchema } from "@emqx-reconciler/adapters/aws";
 import type { SQSEvent } from "aws-lambda";
 import type { z } from "zod";
 import { admitHint } from "./admission.ts";

@@ -7,9 +7,8 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { ClusterRegistryReader } from "@emqx-reconciler/adapters/aws/ClusterRegistryReader";
-import { HintQueue } from "@emqx-reconciler/adapters/aws/hintQueue";
-import { eventBridgeTarget, type PutEventsTarget } from "@emqx-reconciler/adapters/aws/putEvents";
+import { ClusterRegistryReader, eventBridgeTarget, HintQueue } from "@emqx-reconciler/adapters/aws";
+import type { PutEventsTarget } from "@emqx-reconciler/api";
 import { loadConfig, requireEnv } from "./config.ts";
 
 let memo: ReturnType<typeof build> | undefined;

@@ -1,29 +1,27 @@
 /** Scheduled: every registered cluster's EMQX statuses, clusters in parallel; health per cluster as a metric. */
-import { refreshStatus } from "@emqx-reconciler/runtime";
+import { mapBounded, refreshStatus } from "@emqx-reconciler/runtime";
 import { clusterDeps } from "./clusters.ts";
+import { withinDeadline } from "./deadline.ts";
 import { clusterMetric, count, logger, observed } from "./observability.ts";
-import { forEachBounded } from "./pool.ts";
 import { shared } from "./shared.ts";
 
 export const handler = observed().handler(async () => {
   const { registry, config } = shared();
   const clusters = await registry.list();
-  const results = await forEachBounded(
-    clusters,
-    config.clusterConcurrency,
-    config.clusterDeadlineMs,
-    async (entry) => {
+  const results = await mapBounded(clusters, config.clusterConcurrency, (entry) =>
+    withinDeadline(config.clusterDeadlineMs, async () => {
       const result = await refreshStatus(await clusterDeps(entry, {}), entry.id);
       count("StatusPatched", result.patched);
       clusterMetric(entry.id, "StatusCrFailures", result.failed);
-    },
+    }),
   );
-  for (const { item, error } of results) {
-    clusterMetric(item.id, "ClusterHealthy", error ? 0 : 1);
-    if (error)
-      logger.warn("Failed to refresh a cluster", { cluster: item.id, error: (error as Error).message });
-  }
-  const failed = results.filter((r) => r.error).length;
+  results.forEach((result, i) => {
+    const cluster = clusters[i]?.id ?? "";
+    clusterMetric(cluster, "ClusterHealthy", result.status === "rejected" ? 0 : 1);
+    if (result.status === "rejected")
+      logger.warn("Failed to refresh a cluster", { cluster, error: (result.reason as Error).message });
+  });
+  const failed = results.filter((r) => r.status === "rejected").length;
   logger.info("Refreshed statuses", { clusters: clusters.length, failed });
   return { clusters: clusters.length, failed };
 });

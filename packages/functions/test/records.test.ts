@@ -1,6 +1,7 @@
+import { mapBounded } from "@emqx-reconciler/runtime";
 import type { SQSRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { forEachBounded } from "../src/pool.ts";
+import { withinDeadline } from "../src/deadline.ts";
 import { supersededRecords } from "../src/records.ts";
 
 const record = (messageId: string, group: string) =>
@@ -13,17 +14,23 @@ describe("Function: supersededRecords", () => {
   });
 });
 
-describe("Function: forEachBounded", () => {
+describe("Function: withinDeadline in the bounded pool", () => {
   it("finishes every item although one fails and one never answers, within the deadline", async () => {
     const done: string[] = [];
     const started = Date.now();
-    const results = await forEachBounded(["ok1", "boom", "hang", "ok2"], 2, 300, async (item) => {
-      if (item === "boom") throw new Error("unreachable");
-      if (item === "hang") await new Promise(() => undefined);
-      done.push(item);
-    });
+    const items = ["ok1", "boom", "hang", "ok2"];
+    const results = await mapBounded(items, 2, (item) =>
+      withinDeadline(300, async () => {
+        if (item === "boom") throw new Error("unreachable");
+        if (item === "hang") await new Promise(() => undefined);
+        done.push(item);
+      }),
+    );
     expect(done.sort()).toEqual(["ok1", "ok2"]);
-    expect(results.filter((r) => r.error).map((r) => [r.item, String(r.error)])).toEqual([
+    const failures = results.flatMap((r, i) =>
+      r.status === "rejected" ? [[items[i], String(r.reason)]] : [],
+    );
+    expect(failures).toEqual([
       ["boom", "Error: unreachable"],
       ["hang", "Error: no answer within 300 ms"],
     ]);

@@ -1,13 +1,14 @@
 export * from "./embedded/bus.ts";
+export * from "./embedded/entryChecks.ts";
 export * from "./embedded/errors.ts";
 export * from "./embedded/hints.ts";
+export * from "./embedded/leaderLease.ts";
 export {
   type ContentFilterPattern,
   matchesPattern,
   type PatternValue,
   validatePattern,
 } from "./embedded/patternMatcher.ts";
-export * from "./embedded/putEvents.ts";
 export * from "./embedded/queueMetrics.ts";
 export * from "./embedded/rateLimiter.ts";
 export * from "./embedded/runtime.ts";
@@ -25,12 +26,17 @@ export type {
   ReconcileDeps,
   StatusDeps,
 } from "./ports.ts";
+export { silentLogger } from "./ports.ts";
 export * from "./workflows/forward/index.ts";
 export * from "./workflows/reconcile.ts";
 export * from "./workflows/reconcileErrors.ts";
 export { isApplyNoop } from "./workflows/reconcileNoop.ts";
 export * from "./workflows/reconcileRandom.ts";
+export * from "./workflows/scale.ts";
+export * from "./workflows/scaleBounds.ts";
+export * from "./workflows/scalePort.ts";
 export * from "./workflows/status.ts";
+export { mapBounded } from "./workflows/statusPool.ts";
 export {
   computeTransition,
   phaseOf,

@@ -87,14 +87,21 @@ export interface Random {
 }
 
 /** Structured fields of a log line. Never put Secret values, API keys or `config.data` here. */
-export type LogFields = Record<string, string | number | boolean | undefined>;
+export type LogFields = Record<string, unknown>;
 
-/** A structured logger (Powertools' Logger and the CLI's JSON logger both fit). */
+/**
+ * The one logger port of every workflow, the forwarder included (Powertools' Logger, the CLI's logger and
+ * `console` all fit). `debug` is optional: lines a logger without it would drop anyway.
+ */
 export interface Logger {
+  debug?(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
 }
+
+/** A logger that drops everything (the forwarder's default). */
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** What the reconcile workflow needs, for one cluster. */
 export interface ReconcileDeps {

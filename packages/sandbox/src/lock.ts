@@ -1,5 +1,6 @@
 /** A lock file shared by processes (test workers, CLI runs) that must not build or start the same thing twice. */
-import { readFile, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { isPidAlive } from "./processes.ts";
 
 /** Options for {@link withFileLock}. */
@@ -30,6 +31,8 @@ export async function withFileLock<T>(
   options: FileLockOptions = {},
 ): Promise<T> {
   let told = false;
+  // On a fresh machine the first lock is taken before anything created the state folder.
+  await mkdir(dirname(path), { recursive: true });
   for (;;) {
     try {
       await writeFile(path, String(process.pid), { flag: "wx" });

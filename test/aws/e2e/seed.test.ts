@@ -3,7 +3,8 @@
  * (PutEvents → rules → queues, FIFO groups, delays, DLQs); the forwarder, admit, reconcile, requeue and status
  * handlers run in-process on exactly what moto delivers; the sandbox is reached only as a registered cluster
  * (kubeconfig in Secrets Manager, a ServiceAccount bound by the shipped RBAC). A second registered cluster is dead,
- * and must not hold anything up. A ScaleRequest on the bus then scales the replicants through the scale function.
+ * and must not hold anything up. A ScaleRequest on the bus then scales the replicants through the scale function;
+ * one for cores 0 is refused without a retry.
  */
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { DetailType, EventSource } from "@emqx-reconciler/api";
@@ -131,6 +132,21 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
       (await printedStatus(world, ns)) === "Ready" &&
       (await readCr(world, ns))?.status?.replicantNodes?.length === 4;
     expect((await runLoop(scaled, 90_000)).done).toBe(true);
+  });
+
+  it("refuses a ScaleRequest for cores 0 from the bus: the CR is unchanged and nothing is retried", async () => {
+    const before = await readCr(world, ns);
+    const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role: "core", replicas: 0 };
+    const entry = {
+      EventBusName: BUS,
+      Source: EventSource.Scale,
+      DetailType: DetailType.ScaleRequest,
+      Detail: JSON.stringify(request),
+    };
+    await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
+    expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(0);
+    expect((await readCr(world, ns))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
   });
 
   it("drops a hint naming an unregistered cluster at admission, and leaves every DLQ empty", async () => {

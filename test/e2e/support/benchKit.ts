@@ -12,9 +12,7 @@ import {
 } from "@emqx-reconciler/adapters";
 import { CRD_NAME, type EmqxStatus, renderCrdYaml } from "@emqx-reconciler/api";
 import { type Sandbox, type StartSandboxOptions, startSandbox } from "@emqx-reconciler/sandbox";
-import { createLogger } from "emqx-reconciler/log";
-import { type RunningReconciler, startReconciler } from "emqx-reconciler/reconciler";
-import { StatusBoard } from "emqx-reconciler/statusBoard";
+import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
 import { SEED_EXAMPLE, sleep } from "./world.ts";
 
 export { sleep };

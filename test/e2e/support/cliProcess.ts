@@ -24,12 +24,21 @@ export interface RunProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `run` against the sandbox, limited to one namespace. */
-export function startRunProcess(world: E2eWorld, namespace: string, clusterId: string): RunProcess {
+/** Starts `run` against the sandbox, limited to one namespace, with `extraArgs` after the usual ones. */
+export function startRunProcess(
+  world: E2eWorld,
+  namespace: string,
+  clusterId: string,
+  extraArgs: readonly string[] = [],
+): RunProcess {
   const args = [MAIN, "run", "--kubeconfig", world.sandbox.kubeconfigPath, "--log-format", "json"];
-  const proc = spawn(process.execPath, [...args, "--namespace", namespace, "--cluster-id", clusterId], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...args, "--namespace", namespace, "--cluster-id", clusterId, ...extraArgs],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const lines: LogLine[] = [];
   const waiters = new Set<() => void>();
   let partial = "";

@@ -58,7 +58,11 @@ function shapeReached(s: Snapshot, want: Shape): boolean {
     s.pods.filter((p) => live(p) && p.metadata?.labels?.[LABEL_DB_ROLE] === role);
   return (
     s.printed === ConditionType.Ready &&
-    !(status?.conditions ?? []).some((c) => c.type === ConditionType.InvalidSpec && c.status === "True") &&
+    !(status?.conditions ?? []).some(
+      (c) =>
+        (c.type === ConditionType.InvalidSpec || c.type === ConditionType.ReconcileFailed) &&
+        c.status === "True",
+    ) &&
     status !== undefined &&
     (status.coreNodesStatus?.replicas ?? 0) === want.cores &&
     (status.coreNodesStatus?.readyReplicas ?? 0) === want.cores &&

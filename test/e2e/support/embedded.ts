@@ -5,9 +5,7 @@
  */
 
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
-import { createLogger } from "emqx-reconciler/log";
-import { type RunningReconciler, startReconciler } from "emqx-reconciler/reconciler";
-import { StatusBoard } from "emqx-reconciler/statusBoard";
+import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
 import type { E2eWorld } from "./world.ts";
 
 /** Cluster id of the in-process reconcilers: the first part of every hint key. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { KubeGateway, type KubeObject, loadKubeconfigFile, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { CRD_NAME, type EmqxStatus, renderCrdYaml } from "@emqx-reconciler/api";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
-import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 
 /** The repository's seed example, applied verbatim. */
 export const SEED_EXAMPLE = join(import.meta.dirname, "../../../examples/emqx-core-replicant.yaml");

@@ -1,4 +1,3 @@
-import { isRetryableAwsError } from "./errors.ts";
 import {
   PUT_EVENTS_MAX_BYTES,
   PUT_EVENTS_MAX_ENTRIES,
@@ -7,7 +6,8 @@ import {
   type PutEventsResultEntry,
   type PutEventsTarget,
   putEventsEntrySize,
-} from "./putEvents.ts";
+} from "@emqx-reconciler/api";
+import { isRetryableAwsError } from "./errors.ts";
 
 /** Per-entry codes a resend can fix (eb-putevents.html); every other code means the entry itself is refused. */
 const RETRYABLE_ENTRY_CODES = new Set(["InternalFailure", "ThrottlingException"]);

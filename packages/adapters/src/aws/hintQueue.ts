@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { type Hint, HintCause, HintSchema } from "@emqx-reconciler/api/bus";
-import { crKey } from "@emqx-reconciler/api/names";
+import { crKey, type Hint, HintCause, HintSchema } from "@emqx-reconciler/api";
 import { z } from "zod";
 import { toAwsError } from "./errors.ts";
 

@@ -20,6 +20,7 @@ import type {
 } from "./types.ts";
 import { type WatchEnd, type WatchEvent, type WatchHandle, type WatchOptions, watchKind } from "./watch.ts";
 import {
+  type ApplyOptions,
   applyObject,
   ContentType,
   type CreateResult,
@@ -140,8 +141,8 @@ export class KubeGateway {
   }
 
   /** Server-side apply (our field manager, `force`); see {@link applyObject}. */
-  apply<T extends KubeObjectInput>(obj: T): Promise<Stored<T>> {
-    return applyObject(this.http, obj);
+  apply<T extends KubeObjectInput>(obj: T, options?: ApplyOptions): Promise<Stored<T>> {
+    return applyObject(this.http, obj, options);
   }
 
   /** Creates `obj` unless it exists; AlreadyExists is success, reported as `existed`. */

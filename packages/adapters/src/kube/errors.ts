@@ -24,6 +24,12 @@ export interface KubeErrorDetails {
   reason?: string;
   /** Seconds the server asked us to wait (429/503 `Retry-After`, or `Status.details.retryAfterSeconds`). */
   retryAfterSeconds?: number;
+  /** The request that failed. */
+  request?: RequestLabel;
+  /** The answer without the request: `500 InternalError: …`, or the transport code. */
+  detail?: string;
+  /** Field paths the server named as the cause (`spec.replicas`, `spec.template.spec.containers[name="emqx"].env`). */
+  fields?: string[];
 }
 
 /** A failed Kubernetes API request, classified once (see {@link classifyStatus}). */
@@ -32,6 +38,9 @@ export class KubeError extends AdapterError {
   readonly status: number | undefined;
   readonly reason: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly request: RequestLabel | undefined;
+  readonly fields: readonly string[];
+  readonly detail: string;
 
   constructor(message: string, details: KubeErrorDetails, options?: ErrorOptions) {
     super(message, options);
@@ -40,6 +49,9 @@ export class KubeError extends AdapterError {
     this.status = details.status;
     this.reason = details.reason;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.request = details.request;
+    this.fields = details.fields ?? [];
+    this.detail = details.detail ?? message;
   }
 }
 
@@ -61,9 +73,19 @@ function isNamespaceTerminating(body: KubeStatusBody | undefined): boolean {
   );
 }
 
+/**
+ * True when a server-side apply failed before touching anything because the body we sent cannot be read as a
+ * typed object: `failed to create typed patch object (…): .spec…env: duplicate entries for key [name="…"]`. The
+ * apiserver answers 500, but the same body fails the same way every time: only a different body can succeed.
+ */
+export function isUnreadableApplyBody(status: number, body: KubeStatusBody | undefined): boolean {
+  return status === 500 && /failed to create typed patch object/.test(body?.message ?? "");
+}
+
 /** Maps an HTTP status and Kubernetes `Status` body to the action the caller should take. */
 export function classifyStatus(status: number, body: KubeStatusBody | undefined): KubeErrorKind {
   if (isNamespaceTerminating(body)) return KubeErrorKind.Terminal;
+  if (isUnreadableApplyBody(status, body)) return KubeErrorKind.Terminal;
   if (status === 404) return KubeErrorKind.NotFound;
   if (status === 409) return KubeErrorKind.Conflict;
   // 401/403: credentials may refresh or RBAC may be fixed; 410: a list/watch position expired, relist.
@@ -74,18 +96,27 @@ export function classifyStatus(status: number, body: KubeStatusBody | undefined)
   return KubeErrorKind.Terminal;
 }
 
-/** Parses a `Retry-After` header given in seconds (the only form kube-apiserver sends). */
-export function parseRetryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+/**
+ * Parses a `Retry-After` header: seconds (what kube-apiserver sends) or an HTTP date (what a proxy in front of
+ * it may send), the latter as whole seconds from `now` (0 when already past).
+ */
+export function parseRetryAfter(
+  header: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const at = /[a-z]{3}, \d{2} [a-z]{3} \d{4} /i.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** What the request was, for messages: `PATCH statefulsets ns/name`. */
 export interface RequestLabel {
   verb: string;
   resource: string;
+  /** The object's kind (`StatefulSet`), when the request names one object. */
+  kind?: string | undefined;
   namespace?: string | undefined;
   name?: string | undefined;
 }
@@ -93,6 +124,17 @@ export interface RequestLabel {
 function describe(label: RequestLabel): string {
   const target = [label.namespace, label.name].filter(Boolean).join("/");
   return `${label.verb} ${label.resource}${target ? ` ${target}` : ""}`;
+}
+
+/** A path the apply machinery names in its message: `…: .spec.template.spec.containers[name="emqx"].env: …`. */
+const APPLY_PATH = /: \.([^\s:]+): /;
+
+/** The field paths of a `Status` body: its causes' fields, else the path in a typed-patch message. */
+export function statusFields(body: KubeStatusBody | undefined): string[] {
+  const causes = (body?.details?.causes ?? []).map((c) => c.field).filter((f): f is string => !!f);
+  if (causes.length > 0) return [...new Set(causes)];
+  const path = APPLY_PATH.exec(body?.message ?? "")?.[1];
+  return path ? [path] : [];
 }
 
 /** Longest server message we copy into an error (server messages can echo parts of the object). */
@@ -118,8 +160,17 @@ export function errorFromResponse(
           .join(", ")
       : (body?.message ?? "").slice(0, MAX_MESSAGE);
   const reason = body?.reason;
-  const message = `${describe(label)}: ${status}${reason ? ` ${reason}` : ""}${serverText ? `: ${serverText}` : ""}`;
-  return new KubeError(message, { kind, status, reason, retryAfterSeconds });
+  const detail = `${status}${reason ? ` ${reason}` : ""}${serverText ? `: ${serverText}` : ""}`;
+  const fields = statusFields(body);
+  return new KubeError(`${describe(label)}: ${detail}`, {
+    kind,
+    status,
+    reason,
+    retryAfterSeconds,
+    request: label,
+    fields,
+    detail,
+  });
 }
 
 /** Builds the `KubeError` for a request that got no HTTP response (refused, reset, DNS, timeout). */
@@ -127,7 +178,7 @@ export function errorFromTransport(label: RequestLabel, cause: unknown): KubeErr
   const code = transportCode(cause);
   return new KubeError(
     `${describe(label)}: ${code}`,
-    { kind: KubeErrorKind.Retryable, reason: code },
+    { kind: KubeErrorKind.Retryable, reason: code, request: label, detail: code },
     { cause },
   );
 }

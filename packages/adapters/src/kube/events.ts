@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { EVENT_SOURCE } from "@emqx-reconciler/api";
+import { EVENT_SOURCE, isoSeconds } from "@emqx-reconciler/api";
 import { isKubeError, KubeErrorKind } from "./errors.ts";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { RESOURCES, resourcePath } from "./resources.ts";
@@ -17,11 +17,6 @@ export interface EventInput {
 const MAX_MESSAGE = 1024;
 /** Events remembered per process for count bumps without a read. */
 const CACHE_SIZE = 2048;
-
-/** Events that `kubectl describe` prints are second-precision RFC 3339 times. */
-function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 /**
  * Records core/v1 Events on CRs, deduplicated the way `kubectl describe` shows them ("x5 over 3m"): the Event
@@ -49,7 +44,7 @@ export class EventRecorder {
       .update(`${uid}\n${event.type}\n${event.reason}\n${message}`)
       .digest("hex");
     const name = `${crName.slice(0, 200)}.${digest.slice(0, 16)}`;
-    const now = timestamp(this.now());
+    const now = isoSeconds(this.now());
     const known = this.counts.get(name);
     if (known !== undefined && (await this.bump(namespace, name, known + 1, now))) return;
     const body = {

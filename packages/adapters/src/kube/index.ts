@@ -4,6 +4,7 @@ export * from "./events.ts";
 export * from "./KubeGateway.ts";
 export * from "./KubeHttp.ts";
 export * from "./kubeconfig/index.ts";
+export * from "./lease.ts";
 export * from "./podConditions.ts";
 export * from "./reads.ts";
 export * from "./resources.ts";

@@ -1,3 +1,4 @@
+import { isoSeconds } from "@emqx-reconciler/api";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { RESOURCES } from "./resources.ts";
@@ -43,7 +44,7 @@ export async function setPodCondition(
   const lastTransitionTime =
     current?.status === condition.status && current.lastTransitionTime
       ? current.lastTransitionTime
-      : now.toISOString().replace(/\.\d{3}Z$/, "Z");
+      : isoSeconds(now);
   await patchObject(http, {
     info: RESOURCES.Pod,
     namespace,

@@ -34,6 +34,7 @@ export const RESOURCES = {
     namespaced: true,
   },
   Event: { apiVersion: "v1", kind: "Event", plural: "events", namespaced: true },
+  Lease: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", plural: "leases", namespaced: true },
   Namespace: { apiVersion: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
   CustomResourceDefinition: {
     apiVersion: "apiextensions.k8s.io/v1",

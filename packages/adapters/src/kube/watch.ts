@@ -7,13 +7,9 @@ import {
 } from "./errors.ts";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { type KindName, RESOURCES, resourcePath } from "./resources.ts";
-import type { KubeObject } from "./types.ts";
+import { parseWatchLine, splitLines, type WatchEvent } from "./watchLines.ts";
 
-/** One watch notification. A `BOOKMARK` carries only `metadata.resourceVersion`: a position to resume from. */
-export interface WatchEvent {
-  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
-  object: KubeObject;
-}
+export type { WatchEvent } from "./watchLines.ts";
 
 /**
  * Why a watch ended, with the last resourceVersion seen (events and bookmarks included):
@@ -96,28 +92,32 @@ export function watchKind(
 
   /** Handles one JSON line; false once the watch is finished (an ERROR event, bad JSON or a throwing onEvent). */
   const handleLine = (line: string): boolean => {
-    if (line.trim() === "") return true;
-    let event: { type: string; object: KubeObject };
-    try {
-      event = JSON.parse(line) as { type: string; object: KubeObject };
-    } catch (err) {
-      finish({ reason: "error", resourceVersion, error: new Error("Malformed watch event", { cause: err }) });
-      return false;
-    }
-    if (event.type === "ERROR") {
-      const status = event.object as KubeStatusBody & { code?: number };
-      if (status.code === 410) finish({ reason: "gone", resourceVersion });
-      else
+    const parsed = parseWatchLine(line);
+    switch (parsed.kind) {
+      case "blank":
+        return true;
+      case "malformed":
+        finish({ reason: "error", resourceVersion, error: parsed.error });
+        return false;
+      case "gone":
+        finish({ reason: "gone", resourceVersion });
+        return false;
+      case "failed":
         finish({
           reason: "error",
           resourceVersion,
-          error: errorFromResponse(label, status.code ?? 500, status),
+          error: errorFromResponse(label, parsed.code, parsed.status),
         });
-      return false;
+        return false;
+      case "event":
+        return deliver(parsed.event);
     }
+  };
+  /** Passes an event on; false (and the watch finished) when `onEvent` throws. */
+  const deliver = (event: WatchEvent): boolean => {
     resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
     try {
-      onEvent(event as WatchEvent);
+      onEvent(event);
     } catch (err) {
       finish({
         reason: "error",
@@ -155,13 +155,9 @@ export function watchKind(
     let buffer = "";
     for await (const chunk of res.body) {
       resetIdle();
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let newline = buffer.indexOf("\n");
-      while (newline >= 0) {
-        if (!handleLine(buffer.slice(0, newline))) return;
-        buffer = buffer.slice(newline + 1);
-        newline = buffer.indexOf("\n");
-      }
+      const { lines, rest } = splitLines(buffer + decoder.decode(chunk as Uint8Array, { stream: true }));
+      buffer = rest;
+      for (const line of lines) if (!handleLine(line)) return;
     }
     finish({ reason: "closed", resourceVersion });
   };

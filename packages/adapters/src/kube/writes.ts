@@ -11,6 +11,12 @@ export const ContentType = {
   StrategicMergePatch: "application/strategic-merge-patch+json",
 } as const;
 
+/** Options of {@link applyObject}. */
+export interface ApplyOptions {
+  /** Server-side dry run (`dryRun=All`): nothing is stored. @default false */
+  dryRun?: boolean;
+}
+
 /** Outcome of a create-only write. */
 export interface CreateResult<T = KubeObject> {
   outcome: "created" | "existed";
@@ -31,14 +37,20 @@ function target(obj: KubeObjectInput): { info: ResourceInfo; namespace: string |
  * Server-side apply with our one field manager and `force`: we own every field we send, take it over from
  * others if they changed it, and leave fields we do not send alone. The object is sent as JSON exactly as given
  * (no typed re-serialization). Returns the object as stored: an unchanged `resourceVersion` means a no-op.
+ * With `dryRun`, the apiserver runs defaulting, admission and validation and returns what it would store, and
+ * stores nothing.
  */
-export async function applyObject<T extends KubeObjectInput>(http: KubeHttp, obj: T): Promise<Stored<T>> {
+export async function applyObject<T extends KubeObjectInput>(
+  http: KubeHttp,
+  obj: T,
+  options: ApplyOptions = {},
+): Promise<Stored<T>> {
   const { info, namespace, name } = target(obj);
   const res = await http.send<Stored<T>>({
     verb: "patch",
-    label: { verb: "APPLY", resource: info.plural, namespace, name },
+    label: { verb: "APPLY", resource: info.plural, kind: info.kind, namespace, name },
     path: resourcePath(info, { namespace, name }),
-    query: { fieldManager: FIELD_MANAGER, force: true },
+    query: { fieldManager: FIELD_MANAGER, force: true, ...(options.dryRun ? { dryRun: "All" } : {}) },
     body: obj,
     contentType: ContentType.Apply,
   });
@@ -54,7 +66,7 @@ export async function createIfAbsent<T extends KubeObjectInput>(
   try {
     const res = await http.send<Stored<T>>({
       verb: "create",
-      label: { verb: "CREATE", resource: info.plural, namespace, name },
+      label: { verb: "CREATE", resource: info.plural, kind: info.kind, namespace, name },
       path: resourcePath(info, { namespace }),
       query: { fieldManager: FIELD_MANAGER },
       body: obj,
@@ -77,7 +89,13 @@ export async function deleteObject(http: KubeHttp, ref: ObjectRef): Promise<"del
   try {
     await http.send({
       verb: "delete",
-      label: { verb: "DELETE", resource: info.plural, namespace: ref.namespace, name: ref.name },
+      label: {
+        verb: "DELETE",
+        resource: info.plural,
+        kind: info.kind,
+        namespace: ref.namespace,
+        name: ref.name,
+      },
       path: resourcePath(info, { namespace: ref.namespace, name: ref.name }),
       body: {
         apiVersion: "v1",
@@ -101,7 +119,7 @@ export async function replaceStatus<T extends KubeObjectInput>(http: KubeHttp, o
   }
   const res = await http.send<Stored<T>>({
     verb: "update",
-    label: { verb: "UPDATE", resource: `${info.plural}/status`, namespace, name },
+    label: { verb: "UPDATE", resource: `${info.plural}/status`, kind: info.kind, namespace, name },
     path: resourcePath(info, { namespace, name, subresource: "status" }),
     query: { fieldManager: FIELD_MANAGER },
     body: obj,
@@ -125,7 +143,7 @@ export async function patchObject<T extends KubeObject>(http: KubeHttp, input: P
   const resource = subresource ? `${info.plural}/${subresource}` : info.plural;
   const res = await http.send<T>({
     verb: "patch",
-    label: { verb: "PATCH", resource, namespace, name },
+    label: { verb: "PATCH", resource, kind: info.kind, namespace, name },
     path: resourcePath(info, { namespace, name, subresource }),
     query: { fieldManager: FIELD_MANAGER },
     body: input.patch,

@@ -1,13 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { PUT_EVENTS_MAX_BYTES, type PutEventsEntry } from "@emqx-reconciler/api";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  EventPublisher,
-  eventBridgeTarget,
-  PUT_EVENTS_MAX_BYTES,
-  type PutEventsEntry,
-  packBatches,
-} from "../../src/aws/index.ts";
+import { EventPublisher, eventBridgeTarget, packBatches } from "../../src/aws/index.ts";
 
 const eb = mockClient(EventBridgeClient);
 const client = new EventBridgeClient({ region: "eu-west-1" });

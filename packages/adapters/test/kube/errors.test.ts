@@ -7,6 +7,10 @@ import {
   parseRetryAfter,
 } from "../../src/index.ts";
 
+/** What kube-apiserver says when an applied body repeats a list-map key. */
+const DUPLICATE =
+  '.spec.template.spec.containers[name="emqx"].env: duplicate entries for key [name="EMQX_CLUSTER__DNS__RECORD_TYPE"]';
+
 describe("classifyStatus", () => {
   it.each([
     [400, undefined, "terminal"],
@@ -22,8 +26,46 @@ describe("classifyStatus", () => {
     [401, undefined, "retryable"],
     [403, { reason: "Forbidden" }, "retryable"],
     [403, { details: { causes: [{ type: "NamespaceTerminating" }] } }, "terminal"],
+    [500, { reason: "InternalError", message: "etcdserver: request timed out" }, "retryable"],
+    [
+      500,
+      { message: `failed to create typed patch object (apps/v1, Kind=StatefulSet): ${DUPLICATE}` },
+      "terminal",
+    ],
   ] as Array<[number, KubeStatusBody | undefined, string]>)("%i %j is %s", (status, body, kind) => {
     expect(classifyStatus(status, body)).toBe(kind);
+  });
+});
+
+describe("field paths and the failed request", () => {
+  const label = {
+    verb: "APPLY",
+    resource: "statefulsets",
+    kind: "StatefulSet",
+    namespace: "n",
+    name: "emqx-core",
+  };
+
+  it("come from the causes of a 422", () => {
+    const err = errorFromResponse(label, 422, {
+      reason: "Invalid",
+      details: {
+        causes: [{ field: "spec.replicas" }, { field: "spec.replicas" }, { field: "spec.selector" }],
+      },
+    });
+    expect(err.fields).toEqual(["spec.replicas", "spec.selector"]);
+    expect(err.request).toEqual(label);
+  });
+
+  it("come from the path of a typed-patch failure, which is terminal", () => {
+    const message = `failed to create typed patch object (apps/v1, Kind=StatefulSet): ${DUPLICATE}`;
+    const err = errorFromResponse(label, 500, { reason: "InternalError", message });
+    expect(err.fields).toEqual(['spec.template.spec.containers[name="emqx"].env']);
+    expect(err.kind).toBe("terminal");
+  });
+
+  it("are empty when the server names none", () => {
+    expect(errorFromResponse(label, 500, { message: "boom" }).fields).toEqual([]);
   });
 });
 
@@ -44,6 +86,13 @@ describe("error messages", () => {
     );
     expect(errorFromResponse(label, 429, { details: { retryAfterSeconds: 3 } }).retryAfterSeconds).toBe(3);
     expect(parseRetryAfter("soon")).toBeUndefined();
+    expect(parseRetryAfter("-1")).toBeUndefined();
+  });
+
+  it("read a Retry-After HTTP date as the seconds left until then", () => {
+    const now = Date.parse("2026-12-02T08:00:00Z");
+    expect(parseRetryAfter("Wed, 02 Dec 2026 08:00:07 GMT", now)).toBe(7);
+    expect(parseRetryAfter("Wed, 02 Dec 2026 07:59:00 GMT", now)).toBe(0);
   });
 
   it("name the transport code of a failed connection", () => {

@@ -77,6 +77,31 @@ describe("server-side apply", () => {
     expect([err.kind, err.status, err.reason]).toEqual(["terminal", 422, "Invalid"]);
     expect(err.message).toContain(`APPLY configmaps ${ns}/Bad_Name: 422 Invalid`);
   });
+
+  it("classifies the 500 of a body repeating a list-map key as terminal, naming the path", async () => {
+    const pod: KubeObject = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "dup-env", namespace: ns },
+      spec: {
+        containers: [
+          {
+            name: "c",
+            image: "busybox",
+            env: [
+              { name: "A", value: "1" },
+              { name: "A", value: "2" },
+            ],
+          },
+        ],
+      },
+    };
+    const err = (await rejection(gw.apply(pod))) as KubeError;
+    expect([err.kind, err.status]).toEqual(["terminal", 500]);
+    expect(err.fields).toEqual(['spec.containers[name="c"].env']);
+    expect(err.detail).toMatch(/duplicate entries for key \[name="A"\]/);
+    expect(err.request).toMatchObject({ verb: "APPLY", kind: "Pod", namespace: ns, name: "dup-env" });
+  });
 });
 
 describe("create-only", () => {

@@ -1,7 +1,8 @@
 /** `emqx-reconciler run`: the whole reconcile loop in this process, against one cluster, until Ctrl-C. */
 import { type KubeTarget, loadDefaultKubeconfig, loadKubeconfigFile } from "@emqx-reconciler/adapters";
-import type { EndpointMode } from "@emqx-reconciler/runtime";
+import type { EndpointMode, LeaderLeaseTimings } from "@emqx-reconciler/runtime";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
+import { openRunLease } from "../lease.ts";
 import type { LogFormat } from "../log.ts";
 import { startReconciler } from "../reconciler.ts";
 import { createRunOutput } from "../runOutput.ts";
@@ -20,6 +21,11 @@ export interface ServeOptions {
   verbose: boolean;
   /** Says what is being served, at the top of the live table. */
   title: string;
+  /**
+   * The Lease that keeps this process the only reconciler: `false` for none; by default `emqx-reconciler` in the
+   * served namespace, or in `default` when serving all.
+   */
+  lease?: false | { namespace?: string; timings?: Partial<LeaderLeaseTimings> };
   signals: StopSignals;
 }
 
@@ -35,6 +41,31 @@ export async function serve(options: ServeOptions): Promise<string> {
     verbose: options.verbose,
     stdout: process.stdout,
   });
+  const election =
+    options.lease === false
+      ? undefined
+      : openRunLease({
+          kubeConfig: options.kubeConfig,
+          namespace: options.lease?.namespace ?? options.namespace ?? "default",
+          logger: output.logger,
+          setStatus: (text) => output.setTitle(`${options.title} · ${text} · Ctrl-C to stop`),
+          ...(options.lease?.timings ? { timings: options.lease.timings } : {}),
+        });
+  if (election) {
+    output.setTitle(`${options.title} · taking the Lease · Ctrl-C to stop`);
+    try {
+      await election.lease.acquire(options.signals.stop);
+    } catch (error) {
+      await election.close();
+      output.close();
+      if (options.signals.stop.aborted) return "reconciler stopped while waiting for the Lease";
+      throw error;
+    }
+    output.logger.info("Holding the Lease; reconciling", {
+      lease: election.where,
+      identity: election.identity,
+    });
+  }
   output.setTitle(`${options.title} · Ctrl-C to stop`);
   let reconciler: Awaited<ReturnType<typeof startReconciler>>;
   try {
@@ -48,18 +79,27 @@ export async function serve(options: ServeOptions): Promise<string> {
       board: output.board,
     });
   } catch (error) {
+    await election?.close();
     output.close();
     throw error;
   }
-  await options.signals.stopped;
+  const lostTo = await Promise.race([
+    options.signals.stopped.then(() => undefined),
+    election?.lease.lost ?? new Promise<never>(() => undefined),
+  ]);
+  if (lostTo !== undefined)
+    output.logger.error("Lost the Lease; stopping", { lease: election?.where, holder: lostTo || undefined });
   output.setTitle(`${options.title} · stopping: finishing running reconciles (Ctrl-C again to stop now)`);
   output.logger.info("Stopping", { queued: reconciler.queueDepth() });
   const result = await reconciler.stop(options.signals.force);
+  await election?.close();
   output.logger.info("Stopped", {
     drained: result.completed,
     abandoned: result.abandonedKeys.join(",") || undefined,
   });
   output.close();
+  if (lostTo !== undefined)
+    throw new CliError(`reconciler stopped: another process (${lostTo || "unknown"}) took the Lease`);
   return result.completed
     ? "reconciler stopped: every running reconcile finished"
     : `reconciler stopped without waiting for ${result.abandonedKeys.join(", ")} (they converge on the next run)`;
@@ -117,14 +157,34 @@ function parseEndpoint(value: string | undefined): EndpointMode | undefined {
   });
 }
 
+/** `--no-lease`, `--lease-namespace`, `--lease-seconds` (5…300; renewals every third of it). */
+function parseLease(args: CommandArgs): ServeOptions["lease"] {
+  if (args.values["no-lease"] === true) return false;
+  const namespace = text(args.values["lease-namespace"]);
+  const seconds = text(args.values["lease-seconds"]);
+  if (seconds !== undefined && !(/^\d{1,3}$/.test(seconds) && Number(seconds) >= 5 && Number(seconds) <= 300))
+    throw new CliError(`run: --lease-seconds must be a whole number from 5 to 300, got '${seconds}'`, {
+      exitCode: 2,
+    });
+  const timings = seconds
+    ? { leaseDurationMs: Number(seconds) * 1000, renewIntervalMs: (Number(seconds) * 1000) / 3 }
+    : undefined;
+  return { ...(namespace ? { namespace } : {}), ...(timings ? { timings } : {}) };
+}
+
 const run: Command = {
   usage: `Usage: emqx-reconciler run [--kubeconfig path] [--context name] [--sandbox [name]] [--namespace ns]
                            [--log-format json|text] [--cluster-id id] [--workers n]
                            [--emqx-endpoint pod-ip|service|<url>]
+                           [--lease-namespace ns] [--lease-seconds n] [--no-lease]
 
 Watches EMQX objects (apps.emqx.io/v2beta1) and their children and reconciles them, all in this process: the
 forwarder's hints go through an in-process bus to a keyed work queue, with requeue timers, a periodic resync and
 the status refresher. The workflows are the ones the Lambda functions run.
+
+One process reconciles at a time: it holds the coordination.k8s.io Lease 'emqx-reconciler' (in the served
+namespace, or in 'default'), renewing it every third of its duration. A second process waits, says so, and takes
+over when the first stops (at once) or stops renewing (within the lease duration).
 
 On a terminal it shows a live table (CR, phase, cores and replicants ready/desired, last event, age); otherwise, or
 with --log-format json, it writes one JSON log line per event to stdout. Ctrl-C stops cleanly (running reconciles
@@ -142,6 +202,9 @@ Options:
   --emqx-endpoint <mode>  how the EMQX API is reached: pod-ip (default, as the operator: run where pod IPs are
                           routable), service (<name>-dashboard.<ns>.svc, in-cluster DNS), or a base URL such as
                           http://127.0.0.1:18083 (one CR, e.g. through kubectl port-forward)
+  --lease-namespace <ns>  where the Lease lives (default: --namespace, or default)
+  --lease-seconds <n>     how long a silent holder keeps the Lease, 5 to 300 (default 15)
+  --no-lease              reconcile without the Lease (only when nothing else can reconcile these CRs)
 
 Examples:
   emqx-reconciler run --sandbox
@@ -155,6 +218,9 @@ Examples:
     "cluster-id": { type: "string" },
     workers: { type: "string" },
     "emqx-endpoint": { type: "string" },
+    "lease-namespace": { type: "string" },
+    "lease-seconds": { type: "string" },
+    "no-lease": { type: "boolean" },
   },
   allowPositionals: true,
   async run(args) {
@@ -167,6 +233,7 @@ Examples:
         exitCode: 2,
       });
     const emqxEndpoint = parseEndpoint(text(args.values["emqx-endpoint"]));
+    const lease = parseLease(args);
     const target = await resolveKubeConfig(args);
     const signals = watchStopSignals();
     try {
@@ -179,6 +246,7 @@ Examples:
         format: format as LogFormat | undefined,
         verbose: args.debug,
         title: `emqx-reconciler run · ${target.title}`,
+        lease,
         signals,
       });
       console.error(summary);

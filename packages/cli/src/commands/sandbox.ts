@@ -12,7 +12,7 @@ import {
   startSandbox,
   stopSandbox,
 } from "@emqx-reconciler/sandbox";
-import { FAULT_USAGE, faultCommand } from "@emqx-reconciler/sandbox/emulator/index";
+import { FAULT_USAGE, faultCommand } from "@emqx-reconciler/sandbox/emulator";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
 
 const ACTIONS = ["up", "down", "status", "kubeconfig", "build", "kubectl", "fault"] as const;

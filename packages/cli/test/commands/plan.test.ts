@@ -102,6 +102,31 @@ describe("emqx-reconciler plan -f <seed example>", () => {
   });
 });
 
+describe("emqx-reconciler plan -f with a user env entry named like the operator's", () => {
+  it("prints one entry per name, the user's value at the operator's place: exactly what is applied", async () => {
+    const path = seedVariant("dup-env.yaml", (t) =>
+      t.replace(
+        "      replicas: 2\n",
+        "      replicas: 2\n      env:\n        - name: EMQX_CLUSTER__DNS__RECORD_TYPE\n          value: a\n",
+      ),
+    );
+    const { stdout, code } = await cli("-f", path, "-o", "json");
+    expect(code).toBe(0);
+    const core = (JSON.parse(stdout) as Array<Child & { spec?: { template?: unknown } }>).find(
+      (c) => c.kind === "StatefulSet",
+    );
+    const template = core?.spec?.template as {
+      spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> };
+    };
+    const env = template.spec.containers[0]?.env ?? [];
+    const named = env.filter((e) => e.name === "EMQX_CLUSTER__DNS__RECORD_TYPE");
+    expect(named).toEqual([{ name: "EMQX_CLUSTER__DNS__RECORD_TYPE", value: "a" }]);
+    expect(env.map((e) => e.name).indexOf("EMQX_CLUSTER__DNS__RECORD_TYPE")).toBe(
+      env.map((e) => e.name).indexOf("EMQX_CLUSTER__DISCOVERY_STRATEGY") + 1,
+    );
+  });
+});
+
 describe("emqx-reconciler plan with bad input", () => {
   it("exits 1 with one line per invalid field, naming the field and the rule", async () => {
     const path = seedVariant("invalid.yaml", (t) =>

@@ -20,9 +20,12 @@ describe("Function: renderRbac", () => {
     expect(out.map((d) => `${d.kind}/${d.metadata.namespace ?? ""}/${d.metadata.name}`)).toEqual([
       "ClusterRole//emqx-reconciler",
       "ClusterRole//emqx-reconciler-secrets",
+      "ClusterRole//emqx-reconciler-lease",
       "ClusterRoleBinding//emqx-reconciler",
       "RoleBinding/emqx/emqx-reconciler-secrets",
       "RoleBinding/edge/emqx-reconciler-secrets",
+      "RoleBinding/emqx/emqx-reconciler-lease",
+      "RoleBinding/edge/emqx-reconciler-lease",
     ]);
     for (const binding of out.filter((d) => d.kind.endsWith("Binding")))
       expect(binding.subjects).toEqual([expect.objectContaining({ kind: "Group", name: "reconcilers" })]);
@@ -38,5 +41,26 @@ describe("Function: renderRbac", () => {
     expect(verbsOf(role, "emqxes")).not.toContain("delete");
     expect(verbsOf(role, "persistentvolumeclaims")).not.toContain("create");
     expect(verbsOf(secretsRole, "secrets").sort()).toEqual(["create", "get", "list", "watch"]);
+  });
+
+  it("grants run's Lease per namespace: create, and get/update of the one named emqx-reconciler", () => {
+    const out = docs(renderRbac("g", ["emqx"], ["default", "emqx"]));
+    const leaseRole = out.find(
+      (d) => d.kind === "ClusterRole" && d.metadata.name === "emqx-reconciler-lease",
+    );
+    expect(leaseRole?.rules).toEqual([
+      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
+      {
+        apiGroups: ["coordination.k8s.io"],
+        resources: ["leases"],
+        resourceNames: ["emqx-reconciler"],
+        verbs: ["get", "update"],
+      },
+    ]);
+    expect(
+      out
+        .filter((d) => d.metadata.name === "emqx-reconciler-lease" && d.kind === "RoleBinding")
+        .map((d) => d.metadata.namespace),
+    ).toEqual(["emqx", "default"]);
   });
 });

@@ -2,6 +2,13 @@ export { type AllChildren, type AllChildrenInputs, buildAllChildren } from "./al
 export { buildConfigMap } from "./configMap.ts";
 export { buildCoreSet, type SetOptions } from "./coreSet.ts";
 export { ChildBuildError, MissingSecretRefError } from "./errors.ts";
+export {
+  mergeEnv,
+  mergeFirstWins,
+  mergeLastWins,
+  withUniqueContainerKeys,
+  withUniquePodKeys,
+} from "./keyedLists.ts";
 export { childMeta, crLabels, namespaceOf, ownerReference } from "./meta.ts";
 export { buildCorePdb, buildReplicantPdb, hasReplicants } from "./pdbs.ts";
 export { buildPodTemplate, podLabels, type RoleTemplate, roleTemplate } from "./podTemplate.ts";

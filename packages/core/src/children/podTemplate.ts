@@ -24,6 +24,7 @@ import type {
 } from "@kubernetes/client-node";
 import { dashboardServicePorts } from "../hocon/index.ts";
 import { specConfig } from "./config.ts";
+import { withUniquePodKeys } from "./keyedLists.ts";
 import { namespaceOf } from "./meta.ts";
 import { dashboardEnv, withDashboardPorts, withDashboardProbes } from "./podDashboard.ts";
 import { compact, wantsClaim } from "./util.ts";
@@ -141,7 +142,8 @@ function emqxContainer(emqx: Emqx, role: Role, template: RoleTemplate): V1Contai
 /**
  * The pod template of core or replicant pods (reference §2.6, §2.7, §10), without the hash label: readiness gate
  * `apps.emqx.io/on-serving`, the `emqx` container then `extraContainers`, operator volumes then `extraVolumes`,
- * `tolerations` then the legacy `toleRations`, and the role's own scheduling fields.
+ * `tolerations` then the legacy `toleRations`, and the role's own scheduling fields. Every list server-side apply
+ * keys holds one entry per key (see `withUniquePodKeys`: a user `env` entry named like ours wins, at our place).
  */
 export function buildPodTemplate(emqx: Emqx, role: Role, template: RoleTemplate): V1PodTemplateSpec {
   const spec = template.spec;
@@ -151,19 +153,21 @@ export function buildPodTemplate(emqx: Emqx, role: Role, template: RoleTemplate)
       labels: podLabels(emqx, role, template),
       annotations: template.metadata?.annotations,
     }),
-    spec: compact({
-      readinessGates: [{ conditionType: CONDITION_ON_SERVING }],
-      imagePullSecrets: emqx.spec.imagePullSecrets,
-      serviceAccountName: emqx.spec.serviceAccountName,
-      securityContext: spec.podSecurityContext,
-      affinity: spec.affinity,
-      tolerations,
-      topologySpreadConstraints: spec.topologySpreadConstraints,
-      nodeName: spec.nodeName,
-      nodeSelector: spec.nodeSelector,
-      initContainers: spec.initContainers,
-      containers: [emqxContainer(emqx, role, template), ...(spec.extraContainers ?? [])],
-      volumes: [...operatorVolumes(emqx, role, template), ...(spec.extraVolumes ?? [])],
-    }),
+    spec: withUniquePodKeys(
+      compact({
+        readinessGates: [{ conditionType: CONDITION_ON_SERVING }],
+        imagePullSecrets: emqx.spec.imagePullSecrets,
+        serviceAccountName: emqx.spec.serviceAccountName,
+        securityContext: spec.podSecurityContext,
+        affinity: spec.affinity,
+        tolerations,
+        topologySpreadConstraints: spec.topologySpreadConstraints,
+        nodeName: spec.nodeName,
+        nodeSelector: spec.nodeSelector,
+        initContainers: spec.initContainers,
+        containers: [emqxContainer(emqx, role, template), ...(spec.extraContainers ?? [])],
+        volumes: [...operatorVolumes(emqx, role, template), ...(spec.extraVolumes ?? [])],
+      }),
+    ),
   };
 }

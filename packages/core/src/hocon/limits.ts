@@ -3,7 +3,7 @@ import { HoconError, type Position } from "./errors.ts";
 /** Bounds on the work one parse may do, so hostile input fails fast with a clear error. */
 export interface HoconLimits {
   /**
-   * Longest accepted text, in characters. The api schema caps `config.data` at 512 KiB; the live config that
+   * Longest accepted text, in characters. The api's validation caps `config.data` just under 1 MiB; the live config that
    * `GET /api/v5/configs` returns is larger, so the reader's own cap leaves room for it.
    * @default 2097152 (2 MiB)
    */

@@ -11,6 +11,7 @@ import { findCondition } from "../status/conditions.ts";
 import { toMillis } from "../status/time.ts";
 import { planCleanup } from "./cleanup.ts";
 import { planConfig } from "./config.ts";
+import { planDrift } from "./drift.ts";
 import { planPodConditions } from "./podConditions.ts";
 import { apiRetry, emqxPoll, soonest } from "./requeue.ts";
 import { planScaleDown, type ScaleDownResult } from "./scaleDown.ts";
@@ -78,7 +79,12 @@ export function planConverge(
 ): Plan {
   const { observed, api } = input;
   const w = planWorkloads(emqx, observed, api, prior, now);
-  const { status, available, ready, coreNodesReady } = w.result;
+  const drifts = [w.core.drift, w.replicant.drift].filter(defined);
+  const drift = planDrift(w.result.status.conditions ?? [], drifts, now, emqx.metadata.generation);
+  const status = { ...w.result.status, conditions: drift.conditions };
+  const { available, ready, coreNodesReady } = w.result;
+  // While a role drifts, its sets are kept exactly as they are: no scale-down, no clean-up.
+  const frozen = drifts.length > 0;
   const apiOk = api.state === "ok";
   const replicantsExist = hasReplicants(emqx);
   const useReplicants = replicantsExist && (status.replicantNodesStatus?.readyReplicas ?? 0) > 0;
@@ -106,7 +112,7 @@ export function planConverge(
     findCondition(status.conditions ?? [], ConditionType.Available)?.lastTransitionTime,
   );
   const down: ScaleDownResult =
-    apiOk && available && availableSince !== undefined
+    apiOk && available && availableSince !== undefined && !frozen
       ? planScaleDown({
           emqx,
           observed,
@@ -119,16 +125,17 @@ export function planConverge(
         })
       : { events: [] };
 
-  const deletes = ready
-    ? planCleanup({
-        namespace: emqx.metadata.namespace ?? "default",
-        limit: emqx.spec.revisionHistoryLimit,
-        statefulSets: observed.statefulSets,
-        replicaSets: observed.replicaSets,
-        keep: uids(w.coreSets.update, w.coreSets.current, w.replicantSets.update, w.replicantSets.current),
-        claims: observed.persistentVolumeClaims,
-      })
-    : [];
+  const deletes =
+    ready && !frozen
+      ? planCleanup({
+          namespace: emqx.metadata.namespace ?? "default",
+          limit: emqx.spec.revisionHistoryLimit,
+          statefulSets: observed.statefulSets,
+          replicaSets: observed.replicaSets,
+          keep: uids(w.coreSets.update, w.coreSets.current, w.replicantSets.update, w.replicantSets.current),
+          claims: observed.persistentVolumeClaims,
+        })
+      : [];
   const deleteEvents: PlannedEvent[] = deletes
     .filter((d) => d.kind !== "PersistentVolumeClaim")
     .map((d) => ({
@@ -148,7 +155,7 @@ export function planConverge(
     updateUids,
     podConditions,
   });
-  const requeueAfterSeconds = soonest(down.waitSeconds, apiRetry(api), poll);
+  const requeueAfterSeconds = soonest(down.waitSeconds, apiRetry(api), poll, drift.requeueAfterSeconds);
   return {
     create,
     apply,
@@ -163,6 +170,7 @@ export function planConverge(
     statusChanged: statusDiffers(input.emqx.status, status),
     events: [
       ...setEvents(w),
+      ...drift.events,
       ...transitionEvents(prior, status),
       ...down.events,
       ...deleteEvents,

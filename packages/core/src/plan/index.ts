@@ -1,7 +1,20 @@
 export { computeApiCandidates, computeApiReads } from "./apiReads.ts";
+export { configDigest, configRecorded } from "./config.ts";
 export { type DashboardCaSource, dashboardCaSource, dashboardServerNames } from "./dashboardTrust.ts";
 export { plan } from "./plan.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
 export { SECRET_REF_RETRY_SECONDS, secretRefsToRead } from "./secrets.ts";
+export { statusDiffers } from "./statusDiff.ts";
 export type * from "./types.ts";
+export {
+  computeFailureMessage,
+  computeFailureReason,
+  FAILURE_BACKOFF_MAX_SECONDS,
+  FAILURE_BACKOFF_MIN_SECONDS,
+  isFailureReported,
+  planWriteFailure,
+  type WriteFailure,
+  type WriteFailureInput,
+  type WriteFailureReport,
+} from "./writeFailure.ts";

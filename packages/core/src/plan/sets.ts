@@ -1,8 +1,10 @@
 /**
  * The update-set decision of addCore / addRepl (reference §2.11, §3.3 steps 5–6): keep and resize the update set,
- * fall back to an existing set that already runs the desired template, or create a new hashed set.
+ * fall back to an existing set that already runs the desired template, or create a new hashed set — at most one
+ * per CR generation and role.
  */
 import {
+  ANNOTATION_CREATED_FOR_GENERATION,
   ConditionReason,
   type EmqxNodesStatus,
   EventReason,
@@ -12,6 +14,7 @@ import type { V1PodTemplateSpec, V1StatefulSet } from "@kubernetes/client-node";
 import type { RoleRevisions } from "../status/computeStatus.ts";
 import { findSet, setHash, type WorkloadSet } from "../status/revisions.ts";
 import { toMillis } from "../status/time.ts";
+import { templateDiffPaths } from "../template/templateDiffPaths.ts";
 import { templatesDiffer } from "../template/templatesDiffer.ts";
 import type { PlannedEvent } from "./types.ts";
 
@@ -27,6 +30,27 @@ export interface SetDecision<S extends WorkloadSet> {
   reason?: ConditionReason;
   /** The Normal event to record when the set is created, resized or switched to. */
   event?: PlannedEvent;
+  /** Set when the circuit breaker refused a second new set for this generation; nothing is applied then. */
+  drift?: TemplateDrift;
+}
+
+/**
+ * A set created for the current generation that no longer matches the desired template: the apiserver (or an
+ * admission webhook) changed something the template comparison does not understand, or the desired template is
+ * not a pure function of the spec. Either way, creating another set would not converge.
+ */
+export interface TemplateDrift {
+  kind: "StatefulSet" | "ReplicaSet";
+  /** The set created for this generation. */
+  set: string;
+  /** Where the desired and the live template differ, paths only (see `templateDiffPaths`). */
+  paths: string[];
+}
+
+/** The CR a set is planned for: its UID (owner references) and generation (the circuit breaker's key). */
+export interface SetOwner {
+  uid?: string;
+  generation?: number;
 }
 
 /** Reasons per role: core StatefulSet vs replicant ReplicaSet. */
@@ -68,7 +92,15 @@ export function retarget<S extends WorkloadSet>(desired: S, live: S): S {
     ...labels,
     [LABEL_POD_TEMPLATE_HASH]: hash,
   });
-  out.metadata = { ...out.metadata, name: live.metadata?.name, labels: relabel(out.metadata?.labels) };
+  const stamp = live.metadata?.annotations?.[ANNOTATION_CREATED_FOR_GENERATION];
+  const annotations = { ...out.metadata?.annotations };
+  if (stamp !== undefined) annotations[ANNOTATION_CREATED_FOR_GENERATION] = stamp;
+  out.metadata = {
+    ...out.metadata,
+    name: live.metadata?.name,
+    labels: relabel(out.metadata?.labels),
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
   if (out.spec) {
     out.spec.selector = structuredClone(live.spec?.selector ?? out.spec.selector);
     if (out.spec.template) {
@@ -87,6 +119,31 @@ export function retarget<S extends WorkloadSet>(desired: S, live: S): S {
   return out;
 }
 
+function ownedBy(set: WorkloadSet, uid: string | undefined): boolean {
+  const controller = set.metadata?.ownerReferences?.find((ref) => ref.controller);
+  return uid === undefined || controller === undefined || controller.uid === uid;
+}
+
+/** The live set we created for this generation of this CR, if any. */
+function createdFor<S extends WorkloadSet>(sets: readonly S[], owner: SetOwner): S | undefined {
+  if (owner.generation === undefined) return undefined;
+  const generation = String(owner.generation);
+  return sets.find(
+    (s) =>
+      s.metadata?.annotations?.[ANNOTATION_CREATED_FOR_GENERATION] === generation && ownedBy(s, owner.uid),
+  );
+}
+
+/** The desired set as created: stamped with the generation it was created for. */
+function stamped<S extends WorkloadSet>(set: S, owner: SetOwner): S {
+  if (owner.generation === undefined) return set;
+  const annotations = {
+    ...set.metadata?.annotations,
+    [ANNOTATION_CREATED_FOR_GENERATION]: String(owner.generation),
+  };
+  return { ...set, metadata: { ...set.metadata, annotations } };
+}
+
 function newestFirst<S extends WorkloadSet>(sets: readonly S[]): S[] {
   return [...sets].sort(
     (a, b) => (toMillis(b.metadata?.creationTimestamp) ?? 0) - (toMillis(a.metadata?.creationTimestamp) ?? 0),
@@ -96,14 +153,22 @@ function newestFirst<S extends WorkloadSet>(sets: readonly S[]): S[] {
 /**
  * Decides the role's update set.
  *
+ * A set runs the desired template when it carries the desired set's name and this CR owns it — its hash is the
+ * hash of this very template, so it was created from it, whatever the apiserver or an admission webhook added since — or when its
+ * live template compares equal (`templatesDiffer`), which adopts sets the Go operator hashed its own way.
+ *
  * 1. The update set (`updateRevision`) still runs the desired template → apply it in place; a replicas change is
  *    `UpdateStatefulSet` / `UpdateReplicaSet` (scaling never creates a set, §3.6).
  * 2. Another existing set runs the desired template → it becomes the update set: the current set is a rollback
  *    (`RevertStatefulSet`); any other is one we created in a pass whose status write was lost, or an older
  *    revision coming back. The operator reverts only before `Available` and otherwise bumps `collisionCount` into a
  *    brand-new set; reusing the set is what Deployments do and restarts fewer pods.
- * 3. Otherwise a new set `<name>-<role>-<hash>`; a taken name with a different template bumps `collisionCount`
- *    until a free one is found, all in this pass.
+ * 3. Otherwise a new set `<name>-<role>-<hash>`, stamped with the CR generation it is created for; a taken name
+ *    bumps `collisionCount` until a free one is found, all in this pass.
+ *
+ * Circuit breaker: a set stamped with the current generation that does not run the desired template means the
+ * comparison cannot converge, so step 3 creates nothing and returns `drift` instead: one new set per generation
+ * and role, never more, whatever the cause.
  *
  * @param build the desired set for a collision count (the children builders).
  */
@@ -112,6 +177,7 @@ export function planSet<S extends WorkloadSet>(
   build: (collisionCount: number | undefined) => S,
   sets: readonly S[],
   prior: EmqxNodesStatus | undefined,
+  owner: SetOwner = {},
 ): SetDecision<S> {
   const reasons = REASONS[kind];
   const revisions: RoleRevisions = {
@@ -122,8 +188,11 @@ export function planSet<S extends WorkloadSet>(
   const desired = build(prior?.collisionCount);
   const wanted = templateOf(desired);
   const live = sets.filter((s) => !isDeleting(s));
+  const runsWanted = (s: S) =>
+    (s.metadata?.name === desired.metadata?.name && ownedBy(s, owner.uid)) ||
+    !templatesDiffer(wanted, templateOf(s));
   const update = findSet(live, prior?.updateRevision);
-  if (update && !templatesDiffer(wanted, templateOf(update))) {
+  if (update && runsWanted(update)) {
     const from = update.spec?.replicas;
     const to = desired.spec?.replicas;
     if (from === to) return { revisions, apply: retarget(desired, update) };
@@ -135,7 +204,7 @@ export function planSet<S extends WorkloadSet>(
   }
   const current = findSet(live, prior?.currentRevision);
   const candidates = [...(current && current !== update ? [current] : []), ...newestFirst(live)];
-  const match = candidates.find((s) => s !== update && !templatesDiffer(wanted, templateOf(s)));
+  const match = candidates.find((s) => s !== update && runsWanted(s));
   if (match) {
     const hash = setHash(match);
     const reason = match === current ? reasons.revert : reasons.create;
@@ -150,6 +219,15 @@ export function planSet<S extends WorkloadSet>(
       event,
     };
   }
+  const ours = createdFor(live, owner);
+  if (ours) {
+    const drift = {
+      kind,
+      set: ours.metadata?.name ?? "",
+      paths: templateDiffPaths(wanted, templateOf(ours)),
+    };
+    return { revisions, drift };
+  }
   const start = prior?.collisionCount;
   for (let bump = 0; bump < MAX_COLLISIONS; bump++) {
     const count = start === undefined && bump === 0 ? undefined : (start ?? 0) + bump;
@@ -157,7 +235,7 @@ export function planSet<S extends WorkloadSet>(
     if (sets.some((s) => s.metadata?.name === candidate.metadata?.name)) continue;
     return {
       revisions: { ...revisions, updateRevision: setHash(candidate), collisionCount: count },
-      apply: candidate,
+      apply: stamped(candidate, owner),
       reason: reasons.create,
       event: normal(EventReason.Created, `Created ${kind} ${candidate.metadata?.name}`),
     };

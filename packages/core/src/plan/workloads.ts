@@ -8,7 +8,7 @@ import { buildCoreSet } from "../children/coreSet.ts";
 import { buildReplicantSet } from "../children/replicantSet.ts";
 import { computeStatus, type RoleRevisions, type StatusResult } from "../status/computeStatus.ts";
 import { findSet, isSetReady, promoteRevisions, type WorkloadSet } from "../status/revisions.ts";
-import { planSet, type SetDecision } from "./sets.ts";
+import { planSet, type SetDecision, type SetOwner } from "./sets.ts";
 import type { EmqxView, Observed } from "./types.ts";
 
 /** The update and current set of one role, as observed (either may not exist yet). */
@@ -52,11 +52,13 @@ export function planWorkloads(
   prior: EmqxStatus,
   now: string,
 ): Workloads {
+  const owner: SetOwner = { uid: emqx.metadata.uid, generation: emqx.metadata.generation };
   const core = planSet(
     "StatefulSet",
     (collisionCount) => buildCoreSet(emqx, { collisionCount }),
     observed.statefulSets,
     prior.coreNodesStatus,
+    owner,
   );
   const coreRevisions = promoted(observed.statefulSets, core);
   const coreReady = isSetReady(
@@ -71,6 +73,7 @@ export function planWorkloads(
           (collisionCount) => buildReplicantSet(emqx, { collisionCount }) ?? {},
           observed.replicaSets,
           priorReplicant,
+          owner,
         )
       : {
           revisions: {

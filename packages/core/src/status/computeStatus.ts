@@ -147,7 +147,11 @@ export function computeStatus(input: StatusInput): StatusResult {
     ...input.reasons,
   };
 
-  let conditions = removeConditions(prior.conditions ?? [], [ConditionType.InvalidSpec]);
+  // The plan's status is the one of a pass whose writes succeed: a failed write adds `ReconcileFailed` back.
+  let conditions = removeConditions(prior.conditions ?? [], [
+    ConditionType.InvalidSpec,
+    ConditionType.ReconcileFailed,
+  ]);
   conditions = applyLifecycle(conditions, facts, now, generation);
   const hasLastGood = coreNodes.length + replicantNodes.length > 0;
   conditions = sortConditions(applyStaleness(conditions, api, hasLastGood, now, generation));

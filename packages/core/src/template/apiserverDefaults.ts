@@ -1,7 +1,11 @@
 /**
- * The defaults kube-apiserver fills into a pod template of a StatefulSet or ReplicaSet (`SetObjectDefaults_*` of
- * `k8s.io/kubernetes/pkg/apis/core/v1`: PodSpec, Container, ContainerPort, ObjectFieldSelector, Probe,
- * HTTPGetAction, GRPCAction, ResourceList, Volume and its sources).
+ * The defaults kube-apiserver fills into a pod template of a StatefulSet or ReplicaSet: every field that
+ * `SetObjectDefaults_StatefulSet` / `SetObjectDefaults_ReplicaSet` (Kubernetes v1.36,
+ * `pkg/apis/apps/v1/zz_generated.defaults.go`) sets inside `spec.template` — PodSpec, Container, ContainerPort,
+ * ObjectFieldSelector, FileKeySelector, Probe, HTTPGetAction, GRPCAction, ResourceList, Volume and its sources —
+ * plus the `serviceAccount` alias that the v1 PodSpec conversion writes. `test/e2e/apiserverDefaults.test.ts` keeps
+ * this list honest: it reads that generated file from the sandbox's Go module cache and round-trips random
+ * templates through the sandbox's apiserver.
  *
  * Applying them to the desired template AND to the live one lets a plain comparison ignore what the apiserver
  * added, while still noticing a field the user removed. Pod-only defaults (`enableServiceLinks`, requests copied
@@ -9,6 +13,45 @@
  */
 
 type Obj = Record<string, unknown>;
+
+/**
+ * Everything the generated defaulting of a StatefulSet / ReplicaSet calls (`SetDefaults_*`) or sets directly
+ * (a field path below the defaulted struct) inside `spec.template`, as named in Kubernetes v1.36's
+ * `pkg/apis/apps/v1/zz_generated.defaults.go`. {@link applyPodTemplateDefaults} applies each one
+ * (`SetDefaults_EphemeralContainer` cannot occur in a template). A test reads the generated file of the
+ * Kubernetes version the sandbox pins and fails on any entry missing here, so an upgrade that adds a default is
+ * caught by a test, not by sets multiplying in a cluster.
+ */
+export const APISERVER_TEMPLATE_DEFAULTS: readonly string[] = [
+  "SetDefaults_PodSpec",
+  "SetDefaults_Container",
+  "SetDefaults_EphemeralContainer",
+  "SetDefaults_Probe",
+  "SetDefaults_HTTPGetAction",
+  "SetDefaults_ObjectFieldSelector",
+  "SetDefaults_ResourceList",
+  "SetDefaults_Volume",
+  "SetDefaults_HostPathVolumeSource",
+  "SetDefaults_SecretVolumeSource",
+  "SetDefaults_ConfigMapVolumeSource",
+  "SetDefaults_DownwardAPIVolumeSource",
+  "SetDefaults_ProjectedVolumeSource",
+  "SetDefaults_ServiceAccountTokenProjection",
+  "SetDefaults_PersistentVolumeClaimSpec",
+  "Protocol",
+  "ValueFrom.FileKeyRef.Optional",
+  "GRPC.Service",
+  "ISCSI.ISCSIInterface",
+  "RBD.RBDPool",
+  "RBD.RadosUser",
+  "RBD.Keyring",
+  "AzureDisk.CachingMode",
+  "AzureDisk.FSType",
+  "AzureDisk.ReadOnly",
+  "AzureDisk.Kind",
+  "ScaleIO.StorageMode",
+  "ScaleIO.FSType",
+];
 
 function isObj(value: unknown): value is Obj {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -87,6 +130,8 @@ const VOLUME_SOURCE_DEFAULTS: Record<string, Obj> = {
 function defaultVolume(volume: Obj): void {
   const sources = Object.keys(volume).filter((key) => key !== "name" && volume[key] != null);
   if (sources.length === 0) volume.emptyDir = {};
+  if (isObj(volume.image))
+    fill(volume.image, { pullPolicy: defaultPullPolicy(String(volume.image.reference ?? "")) });
   for (const [source, defaults] of Object.entries(VOLUME_SOURCE_DEFAULTS)) {
     const value = volume[source];
     if (isObj(value)) fill(value, defaults);
@@ -103,11 +148,24 @@ function defaultVolume(volume: Obj): void {
 }
 
 /**
+ * `serviceAccount` is the deprecated alias of `serviceAccountName`: the apiserver reads either (the name wins) and
+ * always returns both, equal (its v1 ↔ internal PodSpec conversion).
+ */
+function aliasServiceAccount(spec: Obj): void {
+  const name = spec.serviceAccountName || spec.serviceAccount;
+  if (name) {
+    spec.serviceAccountName = name;
+    spec.serviceAccount = name;
+  }
+}
+
+/**
  * Fills the apiserver's defaults into a JSON copy of a pod template, in place.
  */
 export function applyPodTemplateDefaults(template: Obj): void {
   const spec = isObj(template.spec) ? template.spec : {};
   template.spec = spec;
+  aliasServiceAccount(spec);
   fill(spec, {
     dnsPolicy: "ClusterFirst",
     restartPolicy: "Always",

@@ -1,5 +1,6 @@
 import { LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
-import type { V1PodTemplateSpec } from "@kubernetes/client-node";
+import type { V1PodSpec, V1PodTemplateSpec } from "@kubernetes/client-node";
+import { withUniquePodKeys } from "../children/keyedLists.ts";
 import { applyPodTemplateDefaults } from "./apiserverDefaults.ts";
 import { canonicalQuantity } from "./quantity.ts";
 
@@ -62,8 +63,8 @@ function prune(value: unknown, key: string, parentKey: string): unknown {
 }
 
 /**
- * The meaning of a pod template, independent of how it was spelled or who stored it: the hash label removed, the
- * apiserver's defaults filled in, quantities reduced to exact fractions, and empty values (`{}`, `[]`, `""`,
+ * The meaning of a pod template, independent of how it was spelled or who stored it: the hash label removed, one
+ * entry per key in keyed lists (as the kubelet reads duplicates), the apiserver's defaults filled in, quantities reduced to exact fractions, and empty values (`{}`, `[]`, `""`,
  * Go-omitted zeros, `null`) dropped. Only `metadata.labels` and `metadata.annotations` of the template count.
  *
  * Two templates with equal semantic forms run the same pods, so a set created by the Go operator (as the apiserver
@@ -75,6 +76,9 @@ export function semanticForm(template: V1PodTemplateSpec): unknown {
   const labels = { ...((metadata.labels ?? {}) as Record<string, string>) };
   delete labels[LABEL_POD_TEMPLATE_HASH];
   copy.metadata = { labels, annotations: metadata.annotations };
+  // A set the operator wrote may hold two entries of one key (its Update allows it); the pods run what the kubelet
+  // makes of them, which is the one entry per key our builders write.
+  if (copy.spec) copy.spec = withUniquePodKeys(copy.spec as V1PodSpec) as unknown as Record<string, unknown>;
   applyPodTemplateDefaults(copy);
   return prune(copy, "", "") ?? {};
 }

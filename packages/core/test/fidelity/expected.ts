@@ -42,6 +42,11 @@ export interface PodExpectation {
   dashboardEnv?: V1EnvVar[];
   /** User env, appended after the operator's (§1.3). */
   userEnv?: V1EnvVar[];
+  /**
+   * The whole env, for a deliberate difference: where the operator stores a repeated name twice, we store one
+   * entry per name with the value the kubelet would run with (server-side apply refuses duplicate keys).
+   */
+  env?: V1EnvVar[];
   /** Other `emqx` container fields; they replace the defaults (probes, security context, …). */
   container?: Partial<V1Container>;
   /** Other pod spec fields (scheduling, pull secrets, …), §2.6 pod spec. */
@@ -66,7 +71,7 @@ function container(role: "core" | "replicant", e: PodExpectation): V1Container {
     name: "emqx",
     image: IMAGE,
     ...(ports && ports.length > 0 ? { ports } : {}),
-    env: [
+    env: e.env ?? [
       ...(e.dashboardEnv ?? [HTTP_BIND(18083)]),
       ...operatorEnv(role, e.namespace, e.clusterDomain),
       ...(e.userEnv ?? []),

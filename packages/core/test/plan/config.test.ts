@@ -1,7 +1,13 @@
+import { createHash } from "node:crypto";
 import type { V1ConfigMap } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { mergedConfig } from "../../src/hocon/emqxConf.ts";
 import { makeCr, World } from "./world.ts";
+
+const LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
+
+/** What `sha256sum` prints for `text`, in the annotation's `sha256:<hex>` form. */
+const digestOf = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 function readyWorld(): World {
   const world = new World(makeCr({ config: { data: "log.console.level = info" } }));
@@ -15,7 +21,7 @@ describe("plan: config.data changes (syncConfig)", () => {
     const world = new World(makeCr({ config: { data: "log.console.level = info" } }));
     const p = world.plan();
     expect(p.configPush).toBeUndefined();
-    expect(p.crAnnotations).toEqual({ "apps.emqx.io/last-emqx-configuration": "log.console.level = info" });
+    expect(p.crAnnotations).toEqual({ [LAST_CONFIG]: digestOf("log.console.level = info") });
   });
 
   it("pushes a changed config to EMQX once the cores are ready, and rewrites the ConfigMap", () => {
@@ -32,7 +38,7 @@ describe("plan: config.data changes (syncConfig)", () => {
 
     // Assess
     expect(p.configPush).toEqual({ mode: "replace", body: mergedConfig("log.console.level = debug") });
-    expect(p.crAnnotations).toEqual({ "apps.emqx.io/last-emqx-configuration": "log.console.level = debug" });
+    expect(p.crAnnotations).toEqual({ [LAST_CONFIG]: digestOf("log.console.level = debug") });
     const configMap = p.apply.find((o) => o.kind === "ConfigMap") as V1ConfigMap;
     expect(configMap.data?.["emqx.conf"]).toBe(mergedConfig("log.console.level = debug"));
     expect(p.apply.filter((o) => o.kind === "StatefulSet").map((o) => o.metadata?.name)).toEqual(
@@ -55,6 +61,37 @@ describe("plan: config.data changes (syncConfig)", () => {
     expect(p.crAnnotations).toBeUndefined();
     const configMap = p.apply.find((o) => o.kind === "ConfigMap") as V1ConfigMap;
     expect(configMap.data?.["emqx.conf"]).toBe(mergedConfig("log.console.level = debug"));
+  });
+
+  it("records a 300 KiB config as a 71-character digest, never as a second copy of the text", () => {
+    const data = `${"# filler line of a large config, 47 bytes long\n".repeat(6600)}log.console.level = info\n`;
+    const p = new World(makeCr({ config: { data } })).plan();
+    expect(Buffer.byteLength(data)).toBeGreaterThan(300 * 1024);
+    expect(p.crAnnotations?.[LAST_CONFIG]).toHaveLength(71);
+    expect(p.crAnnotations?.[LAST_CONFIG]).toBe(digestOf(data));
+  });
+
+  it("takes over the operator's plain-text annotation: same config → digest, no push; other config → push", () => {
+    // Prepare: the operator recorded the text of what it pushed.
+    const world = readyWorld();
+    world.cr.metadata.annotations = { [LAST_CONFIG]: "log.console.level = info" };
+
+    // Act
+    const same = world.step();
+    const settled = world.plan();
+
+    // Assess: EMQX already runs this config; only the annotation changes form.
+    expect(same.configPush).toBeUndefined();
+    expect(same.crAnnotations).toEqual({ [LAST_CONFIG]: digestOf("log.console.level = info") });
+    expect(settled.crAnnotations).toBeUndefined();
+
+    // Act: an operator annotation for another config than the spec's.
+    world.cr.metadata.annotations = { [LAST_CONFIG]: "log.console.level = warning" };
+    const changed = world.plan();
+
+    // Assess
+    expect(changed.configPush).toEqual({ mode: "merge", body: mergedConfig("log.console.level = info") });
+    expect(changed.crAnnotations).toEqual({ [LAST_CONFIG]: digestOf("log.console.level = info") });
   });
 
   it("takes Service ports from the live config, falling back to the spec's when it cannot be parsed", () => {

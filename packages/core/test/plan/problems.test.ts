@@ -96,6 +96,43 @@ describe("plan: bad input is never half-applied", () => {
     expect(p.events[0]).toMatchObject({ type: "Warning", reason: "InvalidSpec" });
   });
 
+  it("zero cores on a running cluster scales nothing and warns once, unless the CR says the pause is deliberate", () => {
+    // Prepare
+    const world = readyWorld();
+    const coreSpec = (world.cr.spec as { coreTemplate: { spec: { replicas: number } } }).coreTemplate.spec;
+    coreSpec.replicas = 0;
+    world.cr.metadata.generation = 2;
+
+    // Act
+    const refused = world.step();
+    const again = world.plan();
+
+    // Assess: the cores keep running, kubectl still shows Ready, the condition and one event say why.
+    expectNoWrites(refused);
+    expect(world.setsOf("StatefulSet").map((s) => s.spec?.replicas)).toEqual([2]);
+    expect(world.state()).toBe("Ready");
+    expect(refused.status.conditions?.at(-1)).toMatchObject({ type: "InvalidSpec", reason: "InvalidSpec" });
+    expect(refused.events).toEqual([
+      {
+        type: "Warning",
+        reason: "InvalidSpec",
+        message: expect.stringContaining("apps.emqx.io/allow-zero-cores"),
+      },
+    ]);
+    expect(again.events).toEqual([]);
+
+    // Act: the annotation says the pause is deliberate.
+    world.cr.metadata.annotations = { "apps.emqx.io/allow-zero-cores": "true" };
+    const paused = world.step();
+
+    // Assess
+    const coreSets = paused.apply.filter((o) => o.kind === "StatefulSet") as Array<{
+      spec?: { replicas?: number };
+    }>;
+    expect(coreSets.map((s) => s.spec?.replicas)).toEqual([0]);
+    expect(paused.status.conditions?.some((c) => c.type === "InvalidSpec")).toBe(false);
+  });
+
   it("a missing bootstrap secretRef creates nothing, warns, and looks again later", () => {
     // Prepare
     const ref = { secretName: "api-keys", secretKey: "key" };

@@ -106,7 +106,18 @@ export class World {
     return { state: "ok", nodes, liveConfig: undefined };
   }
 
+  private lastSpec: string | undefined;
+
+  /** Bumps `metadata.generation` when the spec changed since the last read, as the apiserver does on write. */
+  private bumpGeneration(): void {
+    const spec = JSON.stringify(this.cr.spec);
+    if (this.lastSpec !== undefined && spec !== this.lastSpec)
+      this.cr.metadata.generation = (this.cr.metadata.generation ?? 0) + 1;
+    this.lastSpec = spec;
+  }
+
   input(overrides: Partial<PlanInput> = {}): PlanInput {
+    this.bumpGeneration();
     return {
       emqx: structuredClone(this.cr),
       observed: this.observed(),

@@ -1,5 +1,6 @@
 import type { V1Container, V1PodTemplateSpec } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { templateDiffPaths } from "../../src/template/templateDiffPaths.ts";
 import { templatesDiffer } from "../../src/template/templatesDiffer.ts";
 import { desiredCoreTemplate, liveCoreTemplate } from "./fixtures.ts";
 
@@ -120,5 +121,59 @@ describe("templatesDiffer", () => {
     emqxContainer(live).image = "emqx/emqx";
     emqxContainer(live).imagePullPolicy = "Always";
     expect(templatesDiffer(latest, live)).toBe(false);
+  });
+});
+
+describe("templatesDiffer: apiserver aliases", () => {
+  it("treats serviceAccountName and the serviceAccount alias the apiserver adds as one field", () => {
+    const desired = changed((t) => {
+      if (t.spec) t.spec.serviceAccountName = "emqx-sa";
+    });
+    const live = changed((t) => {
+      if (t.spec) Object.assign(t.spec, { serviceAccountName: "emqx-sa", serviceAccount: "emqx-sa" });
+    });
+    const other = changed((t) => {
+      if (t.spec) Object.assign(t.spec, { serviceAccountName: "other", serviceAccount: "other" });
+    });
+    expect(templatesDiffer(desired, live)).toBe(false);
+    expect(templatesDiffer(desired, other)).toBe(true);
+  });
+
+  it("fills an image volume's pull policy from its reference, as the kubelet's defaulting does", () => {
+    const volume = (pullPolicy?: string) =>
+      changed((t) => {
+        t.spec?.volumes?.push({ name: "models", image: { reference: "repo/models:v1", pullPolicy } });
+      });
+    expect(templatesDiffer(volume(), volume("IfNotPresent"))).toBe(false);
+    expect(templatesDiffer(volume(), volume("Always"))).toBe(true);
+  });
+});
+
+describe("templateDiffPaths", () => {
+  it("names where two templates differ, without values, and nothing for equal ones", () => {
+    const live = changed((t) => {
+      emqxContainer(t).image = "emqx/emqx:6.0.2";
+      if (t.spec) t.spec.hostname = "h";
+    });
+    expect(templateDiffPaths(desiredCoreTemplate(), liveCoreTemplate())).toEqual([]);
+    expect(templateDiffPaths(desiredCoreTemplate(), live)).toEqual([
+      "spec.containers[0].image",
+      "spec.hostname",
+    ]);
+  });
+});
+
+describe("templatesDiffer: sets the operator wrote with repeated keys", () => {
+  it("reads a repeated env name as the kubelet does, so the operator's set is adopted", () => {
+    const ours = changed((t) => {
+      const env = emqxContainer(t).env ?? [];
+      const at = env.findIndex((e) => e.name === "EMQX_CLUSTER__DISCOVERY_STRATEGY");
+      env[at] = { name: "EMQX_CLUSTER__DISCOVERY_STRATEGY", value: "static" };
+    });
+    const operators = changed((t) => {
+      emqxContainer(t).env?.push({ name: "EMQX_CLUSTER__DISCOVERY_STRATEGY", value: "static" });
+    });
+    expect(templatesDiffer(ours, operators)).toBe(false);
+    expect(templatesDiffer(desiredCoreTemplate(), operators)).toBe(true);
   });
 });

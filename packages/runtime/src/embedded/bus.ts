@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { NotRunningError, PutEventsValidationError } from "./errors.ts";
-import { matchesPattern, validatePattern } from "./patternMatcher.ts";
 import {
+  isoSeconds,
   PUT_EVENTS_MAX_BYTES,
   PUT_EVENTS_MAX_ENTRIES,
   type PutEventsEntry,
   type PutEventsResult,
   type PutEventsResultEntry,
-  parsePutEventsEntry,
   putEventsEntrySize,
-} from "./putEvents.ts";
+} from "@emqx-reconciler/api";
+import { parsePutEventsEntry } from "./entryChecks.ts";
+import { NotRunningError, PutEventsValidationError } from "./errors.ts";
+import { matchesPattern, validatePattern } from "./patternMatcher.ts";
 
 /** The envelope EventBridge delivers to targets (and matches patterns against), with `detail` parsed. */
 export interface BusEvent<Detail = unknown> {
@@ -146,7 +147,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions = {}): EmbeddedBus
       "detail-type": entry.DetailType,
       source: entry.Source,
       account,
-      time: (entry.Time ?? now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      time: isoSeconds(entry.Time ?? now()),
       region,
       resources: [...(entry.Resources ?? [])],
       detail,

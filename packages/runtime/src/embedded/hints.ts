@@ -1,6 +1,13 @@
-import { crKey, DetailType, type EventSource, type Hint, type HintCause } from "@emqx-reconciler/api";
+import {
+  crKey,
+  DetailType,
+  type EventSource,
+  type Hint,
+  type HintCause,
+  PUT_EVENTS_MAX_ENTRIES,
+  type PutEventsEntry,
+} from "@emqx-reconciler/api";
 import type { EmbeddedBus } from "./bus.ts";
-import { PUT_EVENTS_MAX_ENTRIES, type PutEventsEntry } from "./putEvents.ts";
 
 /** A CR's identity as a resync listing yields it: a hint without its cause. */
 export type HintTarget = Omit<Hint, "cause">;

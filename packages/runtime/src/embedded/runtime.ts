@@ -32,9 +32,17 @@ export const EMBEDDED_RUNTIME_DEFAULTS = {
 
 /** Options of {@link createEmbeddedRuntime}: the workflows as callbacks, plus timings. */
 export interface EmbeddedRuntimeOptions {
-  /** The reconcile workflow for one CR. The hint is advisory: the latest received before this run started. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: a workflow with nothing to ask returns nothing.
-  reconcile(key: string, hint: Hint, signal: AbortSignal): Promise<ReconcileOutcome | undefined | void>;
+  /**
+   * The reconcile workflow for one CR. The hint is advisory: the latest received before this run started.
+   * `previousFailures`: runs of this key that failed in a row just before this one (0 after a success).
+   */
+  reconcile(
+    key: string,
+    hint: Hint,
+    signal: AbortSignal,
+    previousFailures: number,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a workflow with nothing to ask returns nothing.
+  ): Promise<ReconcileOutcome | undefined | void>;
   /** The status workflow for one cluster. */
   refreshStatus(cluster: string, signal: AbortSignal): Promise<void>;
   /** Clusters the status refresher visits. */
@@ -87,7 +95,7 @@ export function createEmbeddedRuntime(options: EmbeddedRuntimeOptions): Embedded
     const hint =
       fresh ?? (previous ? { ...previous, cause: HintCause.Requeue } : hintFromKey(key, HintCause.Requeue));
     lastHints.set(key, hint);
-    const outcome = (await options.reconcile(key, hint, signal)) ?? undefined;
+    const outcome = (await options.reconcile(key, hint, signal, queue.numRequeues(key))) ?? undefined;
     if (hint.cause === HintCause.Deleted && outcome?.requeueAfterSeconds === undefined) lastHints.delete(key);
     const seconds = outcome?.requeueAfterSeconds;
     return seconds === undefined ? undefined : { requeueAfterMs: seconds * 1000 };

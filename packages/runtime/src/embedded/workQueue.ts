@@ -19,6 +19,11 @@ export interface WorkQueueOptions extends RateLimiterOptions {
   isTerminal?: (error: unknown) => boolean;
   /** Hears every failed run, with the retry delay chosen (`undefined` when not retried). */
   onError?: (key: string, error: unknown, retryInMs: number | undefined) => void;
+  /**
+   * How long the server asked us to wait before retrying (`Retry-After` on a 429), in milliseconds, when it said:
+   * the retry then waits at least that long, whatever the backoff says.
+   */
+  retryAfterMs?: (error: unknown) => number | undefined;
 }
 
 /** How {@link WorkQueue.shutdown} ends. */
@@ -58,8 +63,7 @@ export interface WorkQueue {
 }
 
 /**
- * Creates a running queue whose workers call `handler`. Semantics of client-go's `workqueue` (reliability
- * catalogue §1.2–1.3) and controller-runtime's reconcile handler: a key is never processed by two workers at once;
+ * Creates a running queue whose workers call `handler`. Semantics of client-go's `workqueue` and controller-runtime's reconcile handler: a key is never processed by two workers at once;
  * adds while queued collapse; adds while processing collapse into one follow-up run after the current one; a
  * failed run is retried with backoff, a successful one forgets its backoff and may ask for a delayed requeue.
  */
@@ -131,7 +135,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     counters.of(key).failures++;
     const retry = !shuttingDown && !(options.isTerminal?.(error) ?? false);
     if (!retry) limiter.forget(key);
-    const delay = retry ? limiter.when(key) : undefined;
+    const delay = retry ? Math.max(limiter.when(key), options.retryAfterMs?.(error) ?? 0) : undefined;
     options.onError?.(key, error, delay);
     if (delay !== undefined) {
       counters.of(key).retries++;

@@ -2,11 +2,12 @@
  * The reconcile workflow (DESIGN §2, STYLE 2.1 "The reconcile pass"): a key in, the world re-read, core's pure
  * `plan`, its writes carried out in the contract's order, the status written only when it changed.
  */
-import { isKubeError, type KubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
-import { ConditionType, childNames, EventReason, type Hint } from "@emqx-reconciler/api";
-import { type Observed, type Plan, plan } from "@emqx-reconciler/core";
+import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
+import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
+import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
 import { isStaleWorldError, retryableFailure, WorkflowError } from "./reconcileErrors.ts";
+import { reportWriteFailure, shouldReport, writeFailureOf } from "./reconcileFailure.ts";
 import {
   annotatePods,
   applyChildren,
@@ -22,7 +23,7 @@ import {
   startEvacuation,
 } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
-import { statusChanged, withRejection, writeStatus } from "./statusWrite.ts";
+import { writeStatus } from "./statusWrite.ts";
 import { readObserved } from "./world.ts";
 import { readEmqxView } from "./worldEmqx.ts";
 
@@ -33,8 +34,27 @@ export interface ReconcileKey {
   name: string;
 }
 
-/** How a pass ended. `converged`: Ready, and the pass had nothing to write. */
-export type ReconcileOutcomeKind = "absent" | "deleting" | "invalid" | "converged" | "progressing";
+/**
+ * How a pass ended. `converged`: Ready, and the pass had nothing to write. `failing`: a write failed for good or
+ * again; the `ReconcileFailed` condition says which, and the pass asks to run again after a capped backoff.
+ */
+export type ReconcileOutcomeKind =
+  | "absent"
+  | "deleting"
+  | "invalid"
+  | "failing"
+  | "converged"
+  | "progressing";
+
+/** What the caller knows of this key's earlier tries. */
+export interface ReconcileOptions {
+  /**
+   * Passes of this key that failed in a row just before this one (the work queue's requeue count, SQS's receive
+   * count minus one). A write that fails once is retried quietly; failing again, it is reported.
+   * @default 0
+   */
+  previousFailures?: number;
+}
 
 /** What a pass did and asks for. */
 export interface ReconcileResult {
@@ -71,9 +91,14 @@ async function performWrites(pass: Pass, p: Plan): Promise<void> {
 }
 
 /** Writes the status when it changed (409 → run again soon) and publishes the transition it made. */
-async function finishStatus(pass: Pass, key: ReconcileKey, status: Plan["status"]): Promise<void> {
+async function finishStatus(
+  pass: Pass,
+  key: ReconcileKey,
+  status: Plan["status"],
+  changed: boolean,
+): Promise<void> {
   const { deps, cr } = pass;
-  if (!statusChanged(cr.status, status)) return;
+  if (!changed) return;
   const stored = await writeStatus(deps.kube, cr, pass.resourceVersion, status);
   if (!stored) {
     requeueIn(pass, STALE_RETRY_SECONDS);
@@ -86,28 +111,36 @@ async function finishStatus(pass: Pass, key: ReconcileKey, status: Plan["status"
 }
 
 /**
- * The apiserver refused a child we built (422, namespace terminating): the pass stops, the status gets an
- * `InvalidSpec` condition and the CR a Warning event, and nothing is retried until a hint (a spec change) comes.
+ * Runs the writes and the status write; a write failure that is terminal or repeats is reported (condition, one
+ * Warning event) and turns into a backoff, anything else propagates to {@link reconcile}'s classification.
  */
-async function reportRejection(
+async function writeOrReport(
   pass: Pass,
   key: ReconcileKey,
   p: Plan,
-  error: KubeError,
-): Promise<ReconcileResult> {
-  const generation = pass.cr.metadata?.generation;
-  pass.deps.logger.warn("Reconcile stopped: the apiserver rejected a write", {
-    ...key,
-    error: error.message,
-  });
-  await finishStatus(pass, key, withRejection(p.status, error.message, pass.deps.clock.now(), generation));
-  await recordEvents(pass, [
-    { type: "Warning", reason: EventReason.ReconcilerFailed, message: error.message },
-  ]);
-  return { outcome: "invalid", writes: pass.writes };
+  previousFailures: number,
+): Promise<number | undefined> {
+  try {
+    await performWrites(pass, p);
+    await finishStatus(pass, key, p.status, p.statusChanged);
+    return undefined;
+  } catch (error) {
+    const failure = writeFailureOf(error);
+    if (!failure || isStaleWorldError(error) || !isKubeError(error)) throw error;
+    if (!shouldReport(error, previousFailures, pass.cr.status)) throw error;
+    const outcome = await reportWriteFailure(pass, p, failure, (status) =>
+      finishStatus(pass, key, status, statusDiffers(pass.cr.status, status)),
+    );
+    return outcome.requeueAfterSeconds;
+  }
 }
 
-async function runPass(pass: Pass, key: ReconcileKey, hint: Hint | undefined): Promise<ReconcileResult> {
+async function runPass(
+  pass: Pass,
+  key: ReconcileKey,
+  hint: Hint | undefined,
+  previousFailures: number,
+): Promise<ReconcileResult> {
   const { deps, cr } = pass;
   pass.observed = await readObserved(deps.kube, cr);
   const session = await readEmqxView(deps.emqxApi, cr, pass.observed, deps.logger);
@@ -120,13 +153,10 @@ async function runPass(pass: Pass, key: ReconcileKey, hint: Hint | undefined): P
     random: randomFor(deps, cr, pass.observed),
     ...(deps.limits ? { limits: deps.limits } : {}),
   });
-  try {
-    await performWrites(pass, p);
-  } catch (error) {
-    if (isKubeError(error, KubeErrorKind.Terminal)) return reportRejection(pass, key, p, error);
-    throw error;
+  const backoff = await writeOrReport(pass, key, p, previousFailures);
+  if (backoff !== undefined) {
+    return { outcome: "failing", writes: pass.writes, requeueAfterSeconds: backoff };
   }
-  await finishStatus(pass, key, p.status);
   await recordEvents(pass, p.events);
   if (p.requeueAfterSeconds !== undefined) requeueIn(pass, p.requeueAfterSeconds);
   const requeue = pass.requeueAfterSeconds;
@@ -153,8 +183,11 @@ async function runPass(pass: Pass, key: ReconcileKey, hint: Hint | undefined): P
  * stale hints change nothing.
  *
  * Failures: the world moving under a write (409, 404) → `progressing` with a requeue in 1 s; a write the apiserver
- * rejects → `InvalidSpec` condition + Warning event, outcome `invalid`, no retry; anything transient → a retryable
- * {@link WorkflowError} for the caller's backoff. The EMQX API failing is not a failure of the pass: the status
+ * refuses for good (422, a typed-patch 500), or any write failing again (`options.previousFailures` > 0, or a
+ * failure already on the CR) → `ReconcileFailed` condition naming the object and the field, one Warning event per
+ * distinct failure, outcome `failing` with a backoff doubling from 5 s to 5 min; the first pass whose writes all
+ * succeed clears the condition. A transient failure seen once → a retryable {@link WorkflowError} for the
+ * caller's quiet retry. The EMQX API failing is not a failure of the pass: the status
  * keeps the last good node lists and the plan asks for a later run.
  *
  * @example const r = await reconcile(deps, { cluster: "local", namespace: "default", name: "emqx" });
@@ -163,6 +196,7 @@ export async function reconcile(
   deps: ReconcileDeps,
   key: ReconcileKey,
   hint?: Hint,
+  options: ReconcileOptions = {},
 ): Promise<ReconcileResult> {
   let cr: KubeObject | undefined;
   try {
@@ -182,7 +216,7 @@ export async function reconcile(
     resourceVersion: cr.metadata?.resourceVersion,
   };
   try {
-    return await runPass(pass, key, hint);
+    return await runPass(pass, key, hint, options.previousFailures ?? 0);
   } catch (error) {
     if (isStaleWorldError(error)) {
       deps.logger.info("Requeued: the world changed during the pass", { ...key, writes: pass.writes });

@@ -31,6 +31,23 @@ export function isTerminalWorkflowError(error: unknown): boolean {
   return error instanceof WorkflowError && error.kind === "terminal";
 }
 
+/** Longest `Retry-After` honoured; a server asking for more is retried after this long. */
+const MAX_RETRY_AFTER_MS = 300_000;
+
+/**
+ * For the work queue's `retryAfterMs`: the wait the apiserver asked for (429/503 `Retry-After`, or the `Status`
+ * body's `retryAfterSeconds`), carried by a `WorkflowError` or a `KubeError`, capped at 5 minutes.
+ */
+export function workflowRetryAfterMs(error: unknown): number | undefined {
+  const seconds =
+    error instanceof WorkflowError
+      ? error.retryAfterSeconds
+      : isKubeError(error)
+        ? error.retryAfterSeconds
+        : undefined;
+  return seconds === undefined ? undefined : Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+}
+
 /** True for failures that mean "the world moved under us": re-read and run again soon, quietly. */
 export function isStaleWorldError(error: unknown): boolean {
   return isKubeError(error, KubeErrorKind.Conflict) || isKubeError(error, KubeErrorKind.NotFound);

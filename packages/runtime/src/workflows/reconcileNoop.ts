@@ -24,7 +24,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function scalarEqual(want: Json, have: unknown, quantity: boolean): boolean {
   if (want === have) return true;
-  if (want === null) return have === undefined;
+  // Go drops `null` and an empty plain string (`omitempty`) when it stores the object: `env[].value: ""` reads back
+  // as absent, and applying it again changes nothing.
+  if (want === null || want === "") return have === undefined;
   if (!quantity || (typeof want !== "string" && typeof want !== "number")) return false;
   if (typeof have !== "string" && typeof have !== "number") return false;
   try {
@@ -37,6 +39,8 @@ function scalarEqual(want: Json, have: unknown, quantity: boolean): boolean {
 /** True when every value in `want` is present and equal in `have`; lists must match element by element. */
 export function isSubset(want: Json, have: unknown, quantity = false): boolean {
   if (Array.isArray(want)) {
+    // An empty list is dropped when stored (`omitempty`), like an empty string.
+    if (want.length === 0 && have === undefined) return true;
     return (
       Array.isArray(have) &&
       have.length === want.length &&

@@ -21,13 +21,13 @@ import {
   MANAGED_BY,
   type StatusTransition,
 } from "@emqx-reconciler/api";
-import { computeApiCandidates, type Observed, plan } from "@emqx-reconciler/core";
+import { computeApiCandidates, type Observed, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { StatusDeps } from "../ports.ts";
 import { retryableFailure } from "./reconcileErrors.ts";
 import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
 import { mapBounded } from "./statusPool.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
-import { keepRejection, statusChanged, writeStatus } from "./statusWrite.ts";
+import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
 import { crRef } from "./world.ts";
 import { readEmqxView } from "./worldEmqx.ts";
 
@@ -103,8 +103,8 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     resourceVersion: cr.metadata?.resourceVersion,
   };
   await setPodGates(pass, p.podConditions);
-  const status = keepRejection(p.status, cr.status);
-  if (!statusChanged(cr.status, status)) return { patched: false };
+  const status = keepWriteFailure(p.status, cr.status);
+  if (!statusDiffers(cr.status, status)) return { patched: false };
   if (!(await writeStatus(deps.kube, cr, pass.resourceVersion, status))) return { patched: false };
   await recordEvents(
     pass,

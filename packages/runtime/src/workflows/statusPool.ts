@@ -1,6 +1,6 @@
 /**
- * Bounded concurrency for the status workflow: many CRs per cluster, but only a few requests in flight, so one
- * refresh never floods an apiserver or an EMQX cluster.
+ * Bounded concurrency, the one pool of the project: the status workflow's CRs of one cluster and the status
+ * function's clusters, only a few in flight, so one refresh never floods an apiserver or an EMQX cluster.
  */
 
 /**

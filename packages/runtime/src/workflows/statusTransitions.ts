@@ -10,10 +10,11 @@ import {
   EventSource,
   LIFECYCLE_CONDITIONS,
   type Phase,
+  PUT_EVENTS_MAX_ENTRIES,
+  type PutEventsEntry,
   type StatusTransition,
   StatusTransitionSchema,
 } from "@emqx-reconciler/api";
-import { PUT_EVENTS_MAX_ENTRIES, type PutEventsEntry } from "../embedded/putEvents.ts";
 import type { Logger, Publisher } from "../ports.ts";
 
 interface RoleView {

@@ -1,48 +1,22 @@
 /**
  * Writing `.status`, shared by the reconcile and status workflows: only when it changed, guarded by the CR's
- * resourceVersion, and with the one condition only the reconcile can clear (an apply the apiserver rejected).
+ * resourceVersion, and with the one condition only the reconcile can clear (`ReconcileFailed`: a write failing).
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
-import { type Condition, ConditionType, type EmqxStatus, EventReason } from "@emqx-reconciler/api";
-import { canonicalJson, setCondition, sortConditions } from "@emqx-reconciler/core";
+import { type Condition, ConditionType, type EmqxStatus } from "@emqx-reconciler/api";
+import { sortConditions } from "@emqx-reconciler/core";
 import type { KubePort } from "../ports.ts";
 import { isStaleWorldError } from "./reconcileErrors.ts";
 
-/** Reason of the `InvalidSpec` condition set when the apiserver refused a child we built (e.g. an admission rule). */
-export const REJECTED_REASON = EventReason.ReconcilerFailed;
-
-/** Whether `planned` differs from the status as read (JSON data, key order ignored). */
-export function statusChanged(raw: unknown, planned: EmqxStatus): boolean {
-  const asData = (value: unknown) => canonicalJson(JSON.parse(JSON.stringify(value ?? {})));
-  return asData(raw) !== asData(planned);
-}
-
-/** `status` plus `InvalidSpec` (reason {@link REJECTED_REASON}) saying what the apiserver refused. */
-export function withRejection(
-  status: EmqxStatus,
-  message: string,
-  now: Date,
-  generation?: number,
-): EmqxStatus {
-  const time = now.toISOString().replace(/\.\d{3}Z$/, "Z");
-  const input = { type: ConditionType.InvalidSpec, reason: REJECTED_REASON, message };
-  return {
-    ...status,
-    conditions: sortConditions(setCondition(status.conditions ?? [], input, time, generation)),
-  };
-}
-
 /**
- * Keeps a rejection condition of the prior status that `plan` (which never sees apply results) would drop: only a
- * reconcile whose applies succeed clears it, so the status workflow does not flap it.
+ * Keeps the `ReconcileFailed` condition of the prior status, which `plan` (it never sees write results) drops:
+ * only a reconcile whose writes succeed clears it, so the status workflow does not flap it.
  */
-export function keepRejection(planned: EmqxStatus, prior: unknown): EmqxStatus {
+export function keepWriteFailure(planned: EmqxStatus, prior: unknown): EmqxStatus {
   const conditions = ((prior as { conditions?: Condition[] } | undefined)?.conditions ?? []) as Condition[];
-  const rejected = conditions.find(
-    (c) => c.type === ConditionType.InvalidSpec && c.reason === REJECTED_REASON,
-  );
-  if (!rejected || planned.conditions?.some((c) => c.type === ConditionType.InvalidSpec)) return planned;
-  return { ...planned, conditions: sortConditions([...(planned.conditions ?? []), rejected]) };
+  const failed = conditions.find((c) => c.type === ConditionType.ReconcileFailed);
+  if (!failed || planned.conditions?.some((c) => c.type === ConditionType.ReconcileFailed)) return planned;
+  return { ...planned, conditions: sortConditions([...(planned.conditions ?? []), failed]) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { KubeGateway, type KubeObject, loadKubeconfigFile } from "@emqx-reconcil
 import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
 import { plan } from "@emqx-reconciler/core";
 import { startSandbox } from "@emqx-reconciler/sandbox";
-import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
 import { cryptoRandom, systemClock } from "../../src/workflows/reconcileRandom.ts";

@@ -1,4 +1,11 @@
-import { busPatterns, DetailType, EventSource, HintSchema } from "@emqx-reconciler/api";
+import {
+  busPatterns,
+  DetailType,
+  EventSource,
+  HintSchema,
+  PUT_EVENTS_MAX_BYTES,
+  putEventsEntrySize,
+} from "@emqx-reconciler/api";
 import { describe, expect, it } from "vitest";
 import { type BusEvent, createEmbeddedBus } from "../../src/embedded/bus.ts";
 import {
@@ -6,7 +13,6 @@ import {
   NotRunningError,
   PutEventsValidationError,
 } from "../../src/embedded/errors.ts";
-import { PUT_EVENTS_MAX_BYTES, putEventsEntrySize } from "../../src/embedded/putEvents.ts";
 
 const hint = { cluster: "local", namespace: "default", name: "emqx", cause: "modified" };
 const hintEntry = (source: string = EventSource.Forwarder, detail: object = hint) => ({

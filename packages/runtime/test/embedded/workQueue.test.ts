@@ -131,6 +131,31 @@ describe("createWorkQueue retries and requeues", () => {
     expect(queue.metrics().keys.k).toMatchObject({ runs: 5, failures: 4, retries: 4 });
   });
 
+  it("waits at least as long as the server's Retry-After before retrying", async () => {
+    vi.useFakeTimers();
+    const startedAt: number[] = [];
+    const retryDelays: Array<number | undefined> = [];
+    const throttled = Object.assign(new Error("429 TooManyRequests"), { retryAfterMs: 2_000 });
+    const queue = createWorkQueue({
+      handler: async () => {
+        startedAt.push(performance.now());
+        if (startedAt.length === 1) throw throttled;
+        if (startedAt.length === 2) throw new Error("503 without Retry-After");
+      },
+      onError: (_key, _error, retryInMs) => retryDelays.push(retryInMs),
+      retryAfterMs: (error) => (error as { retryAfterMs?: number }).retryAfterMs,
+    });
+    const t0 = performance.now();
+    queue.add("k");
+    await vi.advanceTimersByTimeAsync(1_999);
+    const beforeRetryAfter = startedAt.length;
+    await vi.advanceTimersByTimeAsync(1_000);
+
+    expect(beforeRetryAfter).toBe(1);
+    expect(retryDelays).toEqual([2_000, 10]);
+    expect(startedAt.map((t) => t - t0)).toEqual([0, 2_000, 2_010]);
+  });
+
   it("caps the per-key backoff", async () => {
     vi.useFakeTimers();
     const retryDelays: Array<number | undefined> = [];

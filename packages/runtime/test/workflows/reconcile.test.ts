@@ -33,6 +33,34 @@ beforeEach(() => {
   };
 });
 
+/** The 500 kube-apiserver answers when an applied list repeats a key. */
+function typedPatchFailure(): KubeError {
+  const detail =
+    '500 InternalError: failed to create typed patch object: .spec.template.spec.containers[name="emqx"].env: duplicate entries for key [name="X"]';
+  return new KubeError(`APPLY statefulsets ns/emqx-core-x: ${detail}`, {
+    kind: "terminal",
+    status: 500,
+    request: {
+      verb: "APPLY",
+      resource: "statefulsets",
+      kind: "StatefulSet",
+      namespace: "ns",
+      name: "emqx-core-x",
+    },
+    fields: ['spec.template.spec.containers[name="emqx"].env'],
+    detail,
+  });
+}
+
+function condition(
+  type: string,
+): { type: string; status: string; reason: string; message: string } | undefined {
+  const status = kube.get("EMQX", "ns", "emqx")?.status as
+    | { conditions?: Array<{ type: string; status: string; reason: string; message: string }> }
+    | undefined;
+  return status?.conditions?.find((c) => c.type === type);
+}
+
 async function converge(): Promise<number> {
   for (let pass = 1; pass <= 20; pass++) {
     const result = await reconcile(deps, KEY);
@@ -95,30 +123,78 @@ describe("reconcile (in memory)", () => {
     expect(kube.writes).toEqual([]);
   });
 
-  it("turns a rejected apply into InvalidSpec + a Warning event, without retrying", async () => {
-    const rejection = new KubeError(
-      "APPLY statefulsets ns/emqx-core: 422 Invalid: spec.replicas: must be >= 0",
-      {
-        kind: "terminal",
-        status: 422,
-        reason: "Invalid",
-      },
-    );
-    kube.failures.set("apply StatefulSet", rejection);
+  it("reports a refused apply at once: ReconcileFailed naming object and field, one Warning event, backoff", async () => {
+    kube.failures.set("apply StatefulSet", typedPatchFailure());
     const result = await reconcile(deps, KEY);
-    expect(result.outcome).toBe("invalid");
-    expect(result.requeueAfterSeconds).toBeUndefined();
-    const status = kube.get("EMQX", "ns", "emqx")?.status as {
-      conditions: Array<{ type: string; reason: string }>;
-    };
-    expect(status.conditions.find((c) => c.type === "InvalidSpec")?.reason).toBe("ReconcilerFailed");
-    expect(kube.writes).toContain("event ReconcilerFailed");
+    expect(result).toMatchObject({ outcome: "failing", requeueAfterSeconds: 5 });
+    const failed = condition("ReconcileFailed");
+    expect(failed?.reason).toBe("ApplyStatefulSetFailed");
+    expect(failed?.message).toMatch(
+      /^apply StatefulSet ns\/emqx-core-x failed: field spec\.template.*duplicate entries/,
+    );
+    expect(condition("CoreNodesProgressing")?.status).toBe("True");
+    expect(kube.writes.filter((w) => w === "event ReconcilerFailed")).toHaveLength(1);
     expect(kube.writes).not.toContain("apply PodDisruptionBudget/emqx-core");
 
-    kube.failures.set("apply StatefulSet", rejection);
-    const writesBefore = kube.writes.filter((w) => w.startsWith("status")).length;
-    expect((await reconcile(deps, KEY)).outcome).toBe("invalid");
-    expect(kube.writes.filter((w) => w.startsWith("status")).length).toBe(writesBefore);
+    kube.failures.set("apply StatefulSet", typedPatchFailure());
+    const statusWrites = kube.writes.filter((w) => w.startsWith("status")).length;
+    expect((await reconcile(deps, KEY)).outcome).toBe("failing");
+    expect(kube.writes.filter((w) => w.startsWith("status")).length).toBe(statusWrites);
+    expect(kube.writes.filter((w) => w === "event ReconcilerFailed")).toHaveLength(1);
+  });
+
+  it("clears ReconcileFailed on the first pass whose writes succeed", async () => {
+    kube.failures.set("apply StatefulSet", typedPatchFailure());
+    await reconcile(deps, KEY);
+    expect(condition("ReconcileFailed")).toBeDefined();
+    expect((await reconcile(deps, KEY)).outcome).toBe("progressing");
+    expect(condition("ReconcileFailed")).toBeUndefined();
+  });
+
+  it("reports a refused status write with the prior status plus ReconcileFailed", async () => {
+    const detail = "422 Invalid: status.coreNodes[0].node: Required value";
+    kube.failures.set(
+      "status EMQX",
+      new KubeError(`UPDATE emqxes/status ns/emqx: ${detail}`, {
+        kind: "terminal",
+        status: 422,
+        request: { verb: "UPDATE", resource: "emqxes/status", kind: "EMQX", namespace: "ns", name: "emqx" },
+        fields: ["status.coreNodes[0].node"],
+        detail,
+      }),
+    );
+    expect(await reconcile(deps, KEY)).toMatchObject({ outcome: "failing", requeueAfterSeconds: 5 });
+    const failed = condition("ReconcileFailed");
+    expect(failed?.reason).toBe("UpdateEMQXFailed");
+    expect(failed?.message).toBe(`update EMQX ns/emqx failed: field status.coreNodes[0].node: ${detail}`);
+    expect(condition("CoreNodesProgressing")).toBeUndefined();
+    expect(kube.writes.filter((w) => w === "event ReconcilerFailed")).toHaveLength(1);
+  });
+
+  it("retries a 5xx seen once quietly, and reports it when it fails again", async () => {
+    const failure = () =>
+      new KubeError("APPLY statefulsets ns/emqx-core-x: 500 InternalError: etcd timeout", {
+        kind: "retryable",
+        status: 500,
+        request: {
+          verb: "APPLY",
+          resource: "statefulsets",
+          kind: "StatefulSet",
+          namespace: "ns",
+          name: "emqx-core-x",
+        },
+        detail: "500 InternalError: etcd timeout",
+      });
+    kube.failures.set("apply StatefulSet", failure());
+    const once = await reconcile(deps, KEY).catch((e: unknown) => e);
+    expect(once).toMatchObject({ kind: "retryable" });
+    expect(kube.get("EMQX", "ns", "emqx")?.status).toBeUndefined();
+    expect(kube.writes).not.toContain("event ReconcilerFailed");
+
+    kube.failures.set("apply StatefulSet", failure());
+    const again = await reconcile(deps, KEY, undefined, { previousFailures: 1 });
+    expect(again).toMatchObject({ outcome: "failing", requeueAfterSeconds: 5 });
+    expect(condition("ReconcileFailed")?.message).toContain("etcd timeout");
   });
 
   it("asks to run again in 1 s when the status write loses a race", async () => {

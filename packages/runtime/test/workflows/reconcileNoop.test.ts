@@ -63,6 +63,15 @@ describe("isApplyNoop", () => {
     expect(isSubset({ replicas: 1 }, { replicas: "1" })).toBe(false);
     expect(isSubset({ port: "8080" }, { port: 8080 })).toBe(false);
   });
+
+  it("counts an empty string or an empty list as stored when the apiserver dropped it (Go omitempty)", () => {
+    expect(isSubset({ env: [{ name: "EMPTY", value: "" }] }, { env: [{ name: "EMPTY" }] })).toBe(true);
+    expect(isSubset({ name: "c", env: [] }, { name: "c" })).toBe(true);
+    expect(isSubset({ env: [{ name: "SET", value: "" }] }, { env: [{ name: "SET", value: "x" }] })).toBe(
+      false,
+    );
+    expect(isSubset({ env: [] }, { env: [{ name: "A" }] })).toBe(false);
+  });
 });
 
 describe("field paths", () => {

@@ -1,5 +1,5 @@
 /** Recording implementations of the `Logger` and `Publisher` ports, for tests. */
-import type { PutEventsEntry } from "../../src/embedded/putEvents.ts";
+import type { PutEventsEntry } from "@emqx-reconciler/api";
 import type { LogFields, Logger, Publisher } from "../../src/ports.ts";
 
 /** Every log line, to assert on (and to prove no secret is ever logged). */

@@ -2,12 +2,23 @@ import type { ScaleRequest } from "@emqx-reconciler/api";
 import { describe, expect, it } from "vitest";
 import { runScale, type ScalePort } from "../../src/workflows/scale.ts";
 
-type Cr = { metadata: { resourceVersion: string }; spec: Record<string, unknown> };
+type Cr = {
+  metadata: { resourceVersion: string; annotations?: Record<string, string> };
+  spec: Record<string, unknown>;
+};
+type RecordedEvent = { type: string; reason: string; message: string };
 
 /** An in-memory CR store at the port boundary, with the apiserver's resourceVersion precondition. */
 function store(cr: Cr | undefined) {
-  const state = { cr, patches: [] as Array<{ patch: object; subresource?: string }> };
+  const state = {
+    cr,
+    patches: [] as Array<{ patch: object; subresource?: string }>,
+    events: [] as RecordedEvent[],
+  };
   const kube: ScalePort = {
+    async recordEvent(_cr, event) {
+      state.events.push(event);
+    },
     async getEmqx() {
       return state.cr && structuredClone(state.cr);
     },
@@ -82,7 +93,84 @@ describe("Function: runScale", () => {
     );
     expect(await runScale({ kube, logger }, request("replicant", 2))).toBe("rejected");
     expect(state.patches).toEqual([]);
-    expect(logs).toContain("Rejected scale request: the CR has no replicantTemplate");
+    expect(logs).toContain("Rejected scale request");
+    expect(state.events).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/the CR has no replicantTemplate$/) }),
+    ]);
+  });
+
+  it("records who asked and what changed as a Normal Event on the CR", async () => {
+    const { state, kube } = store(seed());
+    const origin = { source: "emqx-reconciler.scale", account: "123456789012", eventId: "e-1" };
+    const asked = { ...request("replicant", 5), requestedBy: "hpa-bridge" };
+    expect(await runScale({ kube, logger }, asked, origin)).toBe("scaled");
+    expect(state.events).toEqual([
+      {
+        type: "Normal",
+        reason: "ScaleRequested",
+        message:
+          'Scale request from emqx-reconciler.scale, account 123456789012, requested by "hpa-bridge", event e-1: replicants 3 → 5',
+      },
+    ]);
+  });
+
+  it("refuses cores below 1 even when the caller skipped the schema, writing nothing", async () => {
+    const { state, kube } = store(seed());
+    expect(await runScale({ kube, logger }, request("core", 0))).toBe("rejected");
+    expect(state.patches).toEqual([]);
+    expect(state.cr?.spec).toEqual(seed().spec);
+  });
+
+  it("keeps requests inside the CR's scale-min/max annotations, and refuses all on a bad annotation", async () => {
+    // Prepare
+    const cr = seed();
+    cr.metadata.annotations = {
+      "apps.emqx.io/scale-min-replicants": "2",
+      "apps.emqx.io/scale-max-replicants": "6",
+      "apps.emqx.io/scale-min-cores": "0",
+      "apps.emqx.io/scale-max-cores": "3",
+    };
+    const { state, kube } = store(cr);
+
+    // Act
+    const outcomes = [
+      await runScale({ kube, logger }, request("replicant", 1)),
+      await runScale({ kube, logger }, request("replicant", 7)),
+      await runScale({ kube, logger }, request("core", 4)),
+      await runScale({ kube, logger }, request("replicant", 6)),
+      await runScale({ kube, logger }, request("core", 1)),
+    ];
+
+    // Assess: scale-min-cores 0 still means at least 1 core.
+    expect(outcomes).toEqual(["rejected", "rejected", "rejected", "scaled", "scaled"]);
+    expect(state.events.map((e) => `${e.type} ${e.reason}`)).toEqual([
+      "Warning ScaleRequestRefused",
+      "Warning ScaleRequestRefused",
+      "Warning ScaleRequestRefused",
+      "Normal ScaleRequested",
+      "Normal ScaleRequested",
+    ]);
+    expect(state.events[0]?.message).toBe(
+      "Refused a scale request from unknown: replicants → 1: outside the CR's bounds for replicants (2…6)",
+    );
+
+    // Act: a typo in an annotation refuses every request of that role.
+    (state.cr as Cr).metadata.annotations = { "apps.emqx.io/scale-max-replicants": "six" };
+    const typo = await runScale({ kube, logger }, request("replicant", 4));
+
+    // Assess
+    expect(typo).toBe("rejected");
+    expect(state.events.at(-1)?.message).toMatch(
+      /annotation apps\.emqx\.io\/scale-max-replicants is not a whole number$/,
+    );
+  });
+
+  it("still scales when the Event cannot be recorded", async () => {
+    const { state, kube } = store(seed());
+    const failing: ScalePort = { ...kube, recordEvent: async () => Promise.reject(new Error("403")) };
+    expect(await runScale({ kube: failing, logger }, request("replicant", 4))).toBe("scaled");
+    expect(state.patches).toHaveLength(1);
+    expect(logs).toContain("Failed to record Event");
   });
 
   it("turns a failed write into a retryable workflow error naming the CR", async () => {

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, type StatusTransition } from "@emqx-reconciler/api";
-import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator/index";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { refreshStatus } from "../../src/workflows/status.ts";
 import {

@@ -1,5 +1,5 @@
 /**
- * Every fixture of `emqx-api-fixtures.json` replayed against the emulator: the fixture's request (node names
+ * Every fixture of `fixtures/emqx-api-responses.json` (what EMQX 6.0.1 answers) replayed against the emulator: the fixture's request (node names
  * mapped onto the emulated cluster) goes to the answering node, and the response must have the fixture's status,
  * the headers it lists, and a body of the same shape (keys and JSON types, recursively); error codes and texts
  * must match exactly.
@@ -14,13 +14,13 @@ interface Fixture {
   request: { method: string; path: string; auth?: string; body?: unknown; headers?: Record<string, string> };
   response: { status: number; headers: Record<string, string>; body: unknown };
 }
-const FILE = new URL("../../../../../shared/reference/emqx-api-fixtures.json", import.meta.url);
+const FILE = new URL("fixtures/emqx-api-responses.json", import.meta.url);
 const fixtures = (JSON.parse(readFileSync(FILE, "utf8")) as { fixtures: Record<string, Fixture> }).fixtures;
 
 const FIXTURE_CORES = [0, 1].map(
-  (i) => `emqx@emqx-core-adcdef012-${i}.emqx-headless.default.svc.cluster.local`,
+  (i) => `emqx@emqx-core-6b8f4d7c5-${i}.emqx-headless.default.svc.cluster.local`,
 );
-const FIXTURE_REPLICANTS = ["emqx@10.244.4.56", "emqx@10.244.4.57", "emqx@10.244.4.58"];
+const FIXTURE_REPLICANTS = ["emqx@10.244.3.21", "emqx@10.244.3.22", "emqx@10.244.3.23"];
 
 interface Scenario {
   /** Index of the pod that answers (0 = core-0, the fixtures' answering node). */

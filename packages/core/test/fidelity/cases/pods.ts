@@ -3,7 +3,7 @@
  * §2.6, §2.7, §10). Each expectation is written out by hand.
  */
 import type { FidelityCase } from "../fidelityCase.ts";
-import { DEFAULT_LIVENESS, DEFAULT_READINESS, HTTP_BIND, HTTPS_BIND } from "../operator.ts";
+import { DEFAULT_LIVENESS, DEFAULT_READINESS, HTTP_BIND, HTTPS_BIND, operatorEnv } from "../operator.ts";
 import { RESOURCES_CASES } from "./podSettings.ts";
 
 const dashboardPort = (port = 18083) => ({ name: "dashboard", containerPort: port, protocol: "TCP" });
@@ -152,7 +152,10 @@ export const POD_CASES: FidelityCase[] = [
     replicantPdb: {},
   },
   {
-    name: "user env after the operator's, duplicates kept so the user's EMQX_NODE__COOKIE/EMQX_HOST win (§1.3)",
+    // Deliberate difference: the operator stores both entries of a repeated name (with Update) and the kubelet
+    // runs the last, the user's; server-side apply refuses duplicate keys (HTTP 500), so we store one entry per
+    // name, the user's value at the operator's place: the env the pod runs with is the same.
+    name: "user env after the operator's; a repeated name keeps the user's value at the operator's place (§1.3)",
     spec: {
       coreTemplate: {
         spec: {
@@ -176,9 +179,15 @@ export const POD_CASES: FidelityCase[] = [
     },
     core: {
       replicas: 1,
-      userEnv: [
-        { name: "EMQX_NODE__COOKIE", value: "override" },
-        { name: "EMQX_HOST", value: "fixed.example" },
+      env: [
+        HTTP_BIND(18083),
+        ...operatorEnv("core").map((e) =>
+          e.name === "EMQX_NODE__COOKIE"
+            ? { name: e.name, value: "override" }
+            : e.name === "EMQX_HOST"
+              ? { name: e.name, value: "fixed.example" }
+              : e,
+        ),
         { name: "EMQX_LOG__CONSOLE__LEVEL", valueFrom: { configMapKeyRef: { name: "log", key: "level" } } },
       ],
       container: {

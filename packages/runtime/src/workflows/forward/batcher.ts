@@ -1,9 +1,10 @@
 import { EventSource, type Hint } from "@emqx-reconciler/api";
 import { hintKey } from "../../embedded/hints.ts";
+import { type Logger, silentLogger } from "../../ports.ts";
 import { type BackoffOptions, computeBackoffMs, sleep } from "./backoff.ts";
 import { type Outgoing, settlesBefore, takeBatches } from "./batches.ts";
 import { mergeHints } from "./hintMerge.ts";
-import { type ForwarderLogger, type Publisher, silentLogger } from "./types.ts";
+import type { Publisher } from "./types.ts";
 
 /** Per-entry error codes that a resend cannot fix (the entry itself is wrong); such hints are dropped. */
 const PERMANENT_ERROR_CODES = new Set(["InvalidArgument", "MalformedDetail"]);
@@ -19,7 +20,7 @@ export interface HintBatcherOptions {
   maxInFlight?: number;
   /** Backoff between resends of failed entries. @default { baseMs: 200, maxMs: 30_000 } */
   retry?: BackoffOptions;
-  logger?: ForwarderLogger;
+  logger?: Logger;
 }
 
 /** Counters of a batcher. */

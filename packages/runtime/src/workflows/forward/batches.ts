@@ -1,10 +1,12 @@
-import { DetailType, type EventSource, type Hint } from "@emqx-reconciler/api";
 import {
+  DetailType,
+  type EventSource,
+  type Hint,
   PUT_EVENTS_MAX_BYTES,
   PUT_EVENTS_MAX_ENTRIES,
   type PutEventsEntry,
   putEventsEntrySize,
-} from "../../embedded/putEvents.ts";
+} from "@emqx-reconciler/api";
 
 /** A hint with its PutEvents entry, built once. */
 export interface Outgoing {

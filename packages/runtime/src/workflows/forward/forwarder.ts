@@ -1,5 +1,6 @@
 import { OWNED_KINDS } from "@emqx-reconciler/adapters";
 import type { Hint } from "@emqx-reconciler/api";
+import { type Logger, silentLogger } from "../../ports.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import {
   createHintBatcher,
@@ -11,7 +12,7 @@ import { ForwarderError, ForwarderStoppedError } from "./errors.ts";
 import { type Informer, type InformerStats, startInformer, type WatchTimings } from "./informer.ts";
 import { CHILD_SELECTOR } from "./keyMapper.ts";
 import { ObjectTracker, type Scope, scopeId, type TrackerStats } from "./ObjectTracker.ts";
-import { type ForwarderKube, type ForwarderLogger, type Publisher, silentLogger } from "./types.ts";
+import type { ForwarderKube, Publisher } from "./types.ts";
 
 /** Options of {@link startForwarder}. */
 export interface ForwarderOptions {
@@ -31,7 +32,7 @@ export interface ForwarderOptions {
   watch?: Partial<WatchTimings>;
   /** Backoff of failed lists and watches. @default { baseMs: 500, maxMs: 30_000 } */
   backoff?: BackoffOptions;
-  logger?: ForwarderLogger;
+  logger?: Logger;
   /** Aborting it stops the forwarder, like `stop()`. */
   signal?: AbortSignal;
   /** How long `stop()` keeps resending unsent hints of an owned batcher. @default 5_000 */
@@ -173,7 +174,7 @@ export function computeScopes(namespaces: readonly string[] | undefined): Scope[
   return spaces.flatMap((namespace) => kinds.map((kind) => ({ kind, namespace })));
 }
 
-function ownedBatcher(options: ForwarderOptions, logger: ForwarderLogger): HintBatcher {
+function ownedBatcher(options: ForwarderOptions, logger: Logger): HintBatcher {
   if (!options.publisher) throw new ForwarderError("publisher or batcher: one of them is required");
   return createHintBatcher({ ...options.batching, publisher: options.publisher, logger });
 }

@@ -1,7 +1,8 @@
 import { isKubeError, type KubeObject, type WatchEnd, type WatchEvent } from "@emqx-reconciler/adapters";
+import type { Logger } from "../../ports.ts";
 import { type BackoffOptions, computeBackoffMs, sleep } from "./backoff.ts";
 import type { Scope } from "./ObjectTracker.ts";
-import type { ForwarderKube, ForwarderLogger } from "./types.ts";
+import type { ForwarderKube } from "./types.ts";
 
 /** Watch timings. */
 export interface WatchTimings {
@@ -28,7 +29,7 @@ export interface InformerOptions {
   timings: WatchTimings;
   backoff: BackoffOptions;
   signal: AbortSignal;
-  logger: ForwarderLogger;
+  logger: Logger;
   /** Fields added to every log line (the cluster). */
   logFields: Record<string, unknown>;
   onList(items: readonly KubeObject[], mode: "initial" | "relist"): void;

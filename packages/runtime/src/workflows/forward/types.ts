@@ -14,13 +14,3 @@ export type Publisher = PutEventsTarget;
  * tests can wrap the real gateway to hold or redirect a watch at its boundary.
  */
 export type ForwarderKube = Pick<KubeGateway, "list" | "watchKind">;
-
-/** Structured log lines; Powertools' Logger and `console` both fit. Nothing logged carries a Secret value. */
-export interface ForwarderLogger {
-  debug?(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
-
-/** A logger that drops everything (the default). */
-export const silentLogger: ForwarderLogger = { info: () => undefined, warn: () => undefined };

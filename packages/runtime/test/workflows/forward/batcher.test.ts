@@ -1,7 +1,7 @@
+import type { PutEventsEntry, PutEventsResult } from "@emqx-reconciler/api";
 import { busPatterns, type Hint, HintCause } from "@emqx-reconciler/api";
 import { afterEach, describe, expect, it } from "vitest";
 import { type BusEvent, createEmbeddedBus, type EmbeddedBus } from "../../../src/embedded/bus.ts";
-import type { PutEventsEntry, PutEventsResult } from "../../../src/embedded/putEvents.ts";
 import { createHintBatcher } from "../../../src/workflows/forward/batcher.ts";
 import type { Publisher } from "../../../src/workflows/forward/types.ts";
 

@@ -7,6 +7,7 @@ import {
   type WatchOptions,
 } from "@emqx-reconciler/adapters";
 import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../../src/ports.ts";
 import { type InformerOptions, startInformer } from "../../../src/workflows/forward/informer.ts";
 import type { ForwarderKube } from "../../../src/workflows/forward/types.ts";
 import { emqx } from "./fixtures.ts";
@@ -62,7 +63,7 @@ function start(kube: ForwarderKube, seen: string[] = []) {
     timings: { timeoutSeconds: 1, idleTimeoutMs: 1000 },
     backoff: { baseMs: 10, maxMs: 50, random: () => 0.5 },
     signal,
-    logger: { info: () => undefined, warn: () => undefined },
+    logger: silentLogger,
     logFields: {},
     onList: (items, mode) => seen.push(`${mode}:${items.length}`),
     onEvent: (event) => seen.push(`${event.type}:${event.object.metadata?.resourceVersion}`),

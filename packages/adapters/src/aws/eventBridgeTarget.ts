@@ -1,17 +1,10 @@
-/** PutEvents on a real EventBridge bus; the contract (entry shape, limits) is the api's, shared with the embedded bus. */
+/**
+ * PutEvents on a real EventBridge bus. The contract (entry shape, limits) is the api's `putEvents.ts`, shared
+ * with the embedded bus.
+ */
 import { type EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { PutEventsTarget } from "@emqx-reconciler/api";
 import { toAwsError } from "./errors.ts";
-
-export {
-  PUT_EVENTS_MAX_BYTES,
-  PUT_EVENTS_MAX_ENTRIES,
-  type PutEventsEntry,
-  type PutEventsResult,
-  type PutEventsResultEntry,
-  type PutEventsTarget,
-  putEventsEntrySize,
-} from "@emqx-reconciler/api";
 
 /**
  * One PutEvents request to an EventBridge bus: the raw target for callers that batch and resend themselves (the

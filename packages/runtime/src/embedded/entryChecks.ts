@@ -1,14 +1,8 @@
-/** The embedded bus's side of PutEvents: the per-entry checks EventBridge makes. The contract lives in the api. */
+/**
+ * The embedded bus's side of PutEvents: the per-entry checks EventBridge makes. The contract (entry shape,
+ * limits) is the api's `putEvents.ts`.
+ */
 import type { PutEventsEntry } from "@emqx-reconciler/api";
-
-export {
-  PUT_EVENTS_MAX_BYTES,
-  PUT_EVENTS_MAX_ENTRIES,
-  type PutEventsEntry,
-  type PutEventsResult,
-  type PutEventsResultEntry,
-  putEventsEntrySize,
-} from "@emqx-reconciler/api";
 
 /** A parsed entry's detail, or the per-entry error EventBridge would answer. */
 export type ParsedPutEventsEntry = { detail: unknown } | { ErrorCode: string; ErrorMessage: string };
