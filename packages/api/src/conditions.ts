@@ -58,6 +58,8 @@ export const ConditionReason = {
   InvalidSpec: "InvalidSpec",
   ApiUnauthorized: "ApiUnauthorized",
   ApiUnavailable: "ApiUnavailable",
+  /** Ours: the https dashboard's certificate did not verify against the CA the CR trusts (or no CA was given). */
+  ApiCertificateUntrusted: "ApiCertificateUntrusted",
   TemplateDrift: "TemplateDrift",
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];

@@ -47,6 +47,15 @@ export const ANNOTATION_CREATED_FOR_GENERATION = "apps.emqx.io/created-for-gener
 /** Checksum of `config.data` we stamp on the ConfigMap so a changed config is recognised without reading it. */
 export const ANNOTATION_CONFIG_HASH = "apps.emqx.io/config-hash";
 
+/**
+ * Ours, on the EMQX CR: `<secret>[/<key>]`, the Secret (in the CR's namespace) and key (default `ca.crt`) holding
+ * the PEM CA bundle the reconciler trusts for this cluster's https-only dashboard. Without it, `ca.crt` of the
+ * Secret the dashboard certificate is mounted from is trusted when that Secret has one.
+ */
+export const ANNOTATION_DASHBOARD_CA_SECRET = "apps.emqx.io/dashboard-ca-secret";
+/** Key of a CA bundle in a Secret when {@link ANNOTATION_DASHBOARD_CA_SECRET} names none (cert-manager's key). */
+export const DASHBOARD_CA_DEFAULT_KEY = "ca.crt";
+
 /** `{instance, managed-by}`: the labels of every child. */
 export function defaultLabels(name: string): Record<string, string> {
   return { [LABEL_INSTANCE]: name, [LABEL_MANAGED_BY]: MANAGED_BY };

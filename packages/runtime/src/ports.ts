@@ -44,6 +44,15 @@ export interface EmqxApiTarget {
   /** Ready core pods, oldest first (core's `computeApiCandidates`); never empty. */
   cores: ReadonlyArray<{ podName: string; podIP: string }>;
   /**
+   * For an https dashboard: where the CA bundle to trust is read from (none: the platform's default roots) and the
+   * dashboard Service names the certificate may carry instead of the pod IP (core's `dashboardCaSource`,
+   * `dashboardServerNames`).
+   */
+  tls?: {
+    caSource?: { secretName: string; key: string; origin: "annotation" | "certificate-mount" };
+    serverNames: readonly string[];
+  };
+  /**
    * `resourceVersion` of `<name>-bootstrap-api-key` when the caller listed it, so a factory can keep the
    * credential until the Secret changes. Absent: the factory decides how long a credential is trusted.
    */

@@ -6,6 +6,7 @@ export {
   ensureBinaries,
   KUBERNETES_VERSION,
 } from "./build.ts";
+export { generateCa, generateServingCertificate, type PemPair } from "./certs.ts";
 export { sandboxKubeConfig } from "./clientNode.ts";
 export { SandboxError } from "./errors.ts";
 export { type StartSandboxOptions, startSandbox } from "./launcher.ts";

@@ -7,6 +7,9 @@ import { AdapterError } from "../errors.ts";
  * - `timeout`: no complete answer within the per-request timeout (treat as unknown, not down).
  * - `bad-response`: the body failed parsing or its schema, was too large, or was cut off.
  * - `rejected`: another 4xx; EMQX refused the request itself (e.g. an invalid config on PUT /configs).
+ * - `untrusted-certificate`: the https dashboard's certificate failed verification (unknown CA, a name that is
+ *   neither the address called nor the dashboard Service, expired), or its CA bundle could not be read. Not failed
+ *   over: every node serves the same certificate.
  */
 export const EmqxApiErrorKind = {
   Unauthorized: "unauthorized",
@@ -14,6 +17,7 @@ export const EmqxApiErrorKind = {
   Timeout: "timeout",
   BadResponse: "bad-response",
   Rejected: "rejected",
+  UntrustedCertificate: "untrusted-certificate",
 } as const;
 export type EmqxApiErrorKind = (typeof EmqxApiErrorKind)[keyof typeof EmqxApiErrorKind];
 

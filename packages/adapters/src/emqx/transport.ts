@@ -58,7 +58,41 @@ async function readBounded(
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Turns a thrown transport error into an `EmqxApiError`: `timeout` when our deadline fired, else `unavailable`. */
+/** OpenSSL / Node codes of a certificate that did not verify (chain, name or validity). */
+const CERTIFICATE_ERRORS: ReadonlySet<string> = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_NOT_YET_VALID",
+  "CERT_HAS_EXPIRED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function describeCertificateError(code: string, err: unknown): string {
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "HOSTNAME_MISMATCH") {
+    const detail = err instanceof Error ? messageWithCode(err, code) : undefined;
+    return `certificate names none of the accepted hosts (${code}${detail ? `: ${detail}` : ""})`;
+  }
+  return `certificate did not verify against the trusted CA (${code})`;
+}
+
+function messageWithCode(err: Error, code: string): string | undefined {
+  if ((err as { code?: unknown }).code === code) return err.message.slice(0, 300);
+  return err.cause instanceof Error ? messageWithCode(err.cause, code) : undefined;
+}
+
+/**
+ * Turns a thrown transport error into an `EmqxApiError`: `timeout` when our deadline fired, `untrusted-certificate`
+ * when the server's certificate did not verify, else `unavailable` (or `bad-response` once the body was being read).
+ */
 export function transportError(
   where: string,
   err: unknown,
@@ -69,6 +103,14 @@ export function transportError(
   if (signal.aborted)
     return new EmqxApiError(EmqxApiErrorKind.Timeout, `${where}: timed out`, {}, { cause: err });
   const code = codeOf(err);
+  if (CERTIFICATE_ERRORS.has(code)) {
+    return new EmqxApiError(
+      EmqxApiErrorKind.UntrustedCertificate,
+      `${where}: ${describeCertificateError(code, err)}`,
+      {},
+      { cause: err },
+    );
+  }
   if (reading) {
     return new EmqxApiError(
       EmqxApiErrorKind.BadResponse,

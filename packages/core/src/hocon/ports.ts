@@ -70,13 +70,18 @@ export function dashboardServicePorts(input: ConfigInput): V1ServicePort[] {
 }
 
 /**
- * How the reconciler reaches a pod's EMQX API (reference §4.1): plain http on the dashboard port when that listener
- * exists, otherwise https; undefined when the config disables both.
+ * How the reconciler reaches a pod's EMQX API: plain http on the dashboard port when that listener exists,
+ * otherwise https; undefined when the config disables both. Unlike the operator's port map, a listener with
+ * `enable = false` counts as absent here: EMQX does not serve it, so the operator called a closed http port.
  */
 export function dashboardScheme(input: ConfigInput): { scheme: "http" | "https"; port: number } | undefined {
-  const ports = dashboardPortMap(input);
-  if (ports.dashboard !== undefined) return { scheme: "http", port: ports.dashboard };
-  if (ports["dashboard-https"] !== undefined) return { scheme: "https", port: ports["dashboard-https"] };
+  const conf = toConf(input);
+  const ports = dashboardPortMap(conf);
+  const enabled = (scheme: "http" | "https") =>
+    !isFalse(getPath(conf, ["dashboard", "listeners", scheme, "enable"]));
+  if (ports.dashboard !== undefined && enabled("http")) return { scheme: "http", port: ports.dashboard };
+  if (ports["dashboard-https"] !== undefined && enabled("https"))
+    return { scheme: "https", port: ports["dashboard-https"] };
   return undefined;
 }
 

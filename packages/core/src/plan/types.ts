@@ -108,8 +108,16 @@ export interface ApiNode {
 /** Result of `GET /api/v5/load_rebalance/availability_check` on one pod's own IP. */
 export type Availability = "ok" | "unavailable" | "unknown";
 
-/** Why the EMQX API could not be read. `unauthorized` is credential drift (#1268), not worth a fast retry. */
-export type ApiErrorKind = "unauthorized" | "unavailable" | "timeout" | "bad-response";
+/**
+ * Why the EMQX API could not be read. `unauthorized` is credential drift (#1268), not worth a fast retry;
+ * `untrusted-certificate` is an https dashboard whose certificate did not verify (CA, host name or validity).
+ */
+export type ApiErrorKind =
+  | "unauthorized"
+  | "unavailable"
+  | "timeout"
+  | "bad-response"
+  | "untrusted-certificate";
 
 /** What the EMQX API said for this CR, or why it could not say anything. */
 export type EmqxView =

@@ -4,9 +4,22 @@
  * The operator blanked the node lists on an API failure, which flipped every pod's readiness gate and took a whole
  * cluster out of its Services (emqx-operator #1025). We keep the lists and say why they may be old instead.
  */
-import { type Condition, ConditionReason, ConditionType } from "@emqx-reconciler/api";
+import {
+  ANNOTATION_DASHBOARD_CA_SECRET,
+  type Condition,
+  ConditionReason,
+  ConditionType,
+  DASHBOARD_CA_DEFAULT_KEY,
+} from "@emqx-reconciler/api";
 import type { EmqxView } from "../plan/types.ts";
 import { removeConditions, setCondition } from "./conditions.ts";
+
+/** How a user makes the https dashboard trusted, for the condition and its Warning event. */
+const UNTRUSTED_FIX =
+  `to fix: put the PEM CA that signed it in a Secret and annotate the EMQX with ${ANNOTATION_DASHBOARD_CA_SECRET}: ` +
+  `<secret>[/<key>] (key ${DASHBOARD_CA_DEFAULT_KEY} by default), or add ${DASHBOARD_CA_DEFAULT_KEY} to the Secret ` +
+  "the certificate is mounted from; the certificate must name the dashboard Service (<name>-dashboard.<namespace>.svc) " +
+  "or the pod IP";
 
 /** The condition to show for a failed read, or undefined when the lists are fresh (or there is nothing stale). */
 export function staleness(
@@ -26,6 +39,12 @@ export function staleness(
     return {
       reason: ConditionReason.ApiUnauthorized,
       message: `The EMQX API rejected the emqx-operator-controller key (${api.message}); ${kept}`,
+    };
+  }
+  if (api.kind === "untrusted-certificate") {
+    return {
+      reason: ConditionReason.ApiCertificateUntrusted,
+      message: `The EMQX dashboard certificate is not trusted (${api.message}); ${UNTRUSTED_FIX}; ${kept}`,
     };
   }
   return {

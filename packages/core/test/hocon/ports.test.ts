@@ -80,6 +80,18 @@ describe("Function: dashboardScheme", () => {
       dashboardScheme("dashboard.listeners.http.bind = 0\ndashboard.listeners.https.bind = 0"),
     ).toBeUndefined();
   });
+  it("skips a listener with enable = false, which EMQX does not serve", () => {
+    const https = "dashboard.listeners.https.bind = 18084";
+    expect(dashboardScheme(`dashboard.listeners.http.enable = false\n${https}`)).toEqual({
+      scheme: "https",
+      port: 18084,
+    });
+    expect(
+      dashboardScheme(
+        `dashboard.listeners.http.enable = false\n${https}\ndashboard.listeners.https.enable = false`,
+      ),
+    ).toBeUndefined();
+  });
 });
 
 describe("Function: listenerServicePorts (operator GetListenersServicePorts)", () => {

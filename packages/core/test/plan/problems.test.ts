@@ -236,6 +236,36 @@ describe("plan: EMQX API failures", () => {
     expect(p.status.conditions?.at(-1)?.reason).toBe("ApiUnavailable");
   });
 
+  it("an untrusted dashboard certificate says so and how to fix it, with one Warning event, until it verifies", () => {
+    // Prepare: cores ready, the https dashboard's certificate fails verification.
+    const world = new World(makeCr({ replicantTemplate: undefined }));
+    world.step();
+    world.step();
+    const api = {
+      state: "error",
+      kind: "untrusted-certificate",
+      message: "GET https://10.0.0.1:18084/api/v5/nodes: certificate did not verify against the trusted CA",
+    } as const;
+
+    // Act
+    const p = world.step({ api });
+    const again = world.plan({ api });
+
+    // Assess
+    const stale = p.status.conditions?.at(-1);
+    expect(stale).toMatchObject({ type: "NodeStatusStale", reason: "ApiCertificateUntrusted" });
+    expect(stale?.message).toContain(
+      "The EMQX dashboard certificate is not trusted (GET https://10.0.0.1:18084",
+    );
+    expect(stale?.message).toContain("apps.emqx.io/dashboard-ca-secret: <secret>[/<key>]");
+    expect(p.events).toEqual([
+      { type: "Warning", reason: "FailedToGetNodeStatuses", message: stale?.message },
+    ]);
+    expect(again.events).toEqual([]);
+    expect(p.requeueAfterSeconds).toBe(5);
+    expect(world.state()).not.toBe("Ready");
+  });
+
   it("no ready core on a fresh cluster is not reported as stale", () => {
     // Prepare
     const world = new World();

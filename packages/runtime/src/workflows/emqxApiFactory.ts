@@ -1,7 +1,8 @@
 /**
  * The real `EmqxApiFactory`: an `EmqxApiClient` per CR with the controller's bootstrap key, in the cluster's
  * endpoint mode. Credentials are cached per CR (a warm Lambda or the embedded process reads the Secret once), keyed
- * by the Secret's resourceVersion when the caller knows it, and forgotten after a 401.
+ * by the Secret's resourceVersion when the caller knows it, and forgotten after a 401. An https dashboard is reached
+ * through a per-CR pool that verifies its certificate against the CA the CR trusts (`dashboardTrustPools.ts`).
  */
 import {
   type BasicCredential,
@@ -10,6 +11,7 @@ import {
   type EmqxEndpoint,
 } from "@emqx-reconciler/adapters";
 import type { EmqxApiFactory, EmqxApiTarget, KubePort } from "../ports.ts";
+import { createDashboardTrustPools } from "./dashboardTrustPools.ts";
 
 /**
  * How this cluster's EMQX APIs are reached (DESIGN §2): straight to the ready core pods' IPs (the operator's way,
@@ -19,12 +21,13 @@ export type EndpointMode = "pod-ip" | "service" | { url: (target: EmqxApiTarget)
 
 /** Options of {@link createEmqxApiFactory}. */
 export interface EmqxApiFactoryOptions {
-  kube: Pick<KubePort, "readBootstrapCredential">;
+  /** `getSecret` reads the CA bundle of https dashboards. */
+  kube: Pick<KubePort, "readBootstrapCredential" | "getSecret">;
   /** @default "pod-ip" */
   mode?: EndpointMode;
   /** Deadline of one EMQX request. @default 10_000 (the operator 2.3's) */
   timeoutMs?: number;
-  /** Connection pool. @default undici's global dispatcher */
+  /** Connection pool of plain-http dashboards. @default undici's global dispatcher (https ones get their own) */
   dispatcher?: EmqxApiClientOptions["dispatcher"];
   /** Credentials remembered at most (oldest dropped first). @default 4096 */
   cacheSize?: number;
@@ -47,6 +50,7 @@ export function createEmqxApiFactory(options: EmqxApiFactoryOptions): EmqxApiFac
   const limit = options.cacheSize ?? 4096;
   const mode = options.mode ?? "pod-ip";
   let rotation = 0;
+  const trustPools = createDashboardTrustPools(options.kube, limit);
 
   async function credentialOf(target: EmqxApiTarget): Promise<BasicCredential | undefined> {
     const key = `${target.namespace}/${target.name}`;
@@ -67,11 +71,14 @@ export function createEmqxApiFactory(options: EmqxApiFactoryOptions): EmqxApiFac
       const credential = await credentialOf(target);
       if (!credential) return undefined;
       rotation = (rotation + 1) % 1_000_000;
+      const endpoint = endpointFor(mode, target, rotation);
+      const https = endpoint.mode === "url" ? endpoint.url.startsWith("https:") : endpoint.scheme === "https";
+      const dispatcher = https ? await trustPools.agentFor(target) : options.dispatcher;
       return new EmqxApiClient({
-        endpoint: endpointFor(mode, target, rotation),
+        endpoint,
         credential,
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
       });
     },
     forget(namespace, name) {

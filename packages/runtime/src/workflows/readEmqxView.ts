@@ -12,12 +12,14 @@ import {
   type Availability,
   computeApiCandidates,
   computeApiReads,
+  dashboardCaSource,
   dashboardScheme,
+  dashboardServerNames,
   type EmqxView,
   HoconError,
   type Observed,
 } from "@emqx-reconciler/core";
-import type { EmqxApi, EmqxApiFactory, Logger } from "../ports.ts";
+import type { EmqxApi, EmqxApiFactory, EmqxApiTarget, Logger } from "../ports.ts";
 import { asEmqxObject, crRef } from "./readObserved.ts";
 
 /** The view, and the client that produced it (the plan's EMQX writes go through the same one). */
@@ -81,10 +83,20 @@ async function optionalReads(
   };
 }
 
+/** What an https dashboard's certificate is verified with, or why the CR's annotation cannot say. */
+function trustOf(cr: KubeObject): NonNullable<EmqxApiTarget["tls"]> | { invalid: string } {
+  const emqx = asEmqxObject(cr);
+  const caSource = dashboardCaSource(emqx);
+  if (caSource && "invalid" in caSource) return caSource;
+  return { ...(caSource ? { caSource } : {}), serverNames: dashboardServerNames(emqx) };
+}
+
 /**
  * Asks the EMQX API of `cr` what `plan` needs. No ready core pod → `unreachable-no-ready-core` (nothing is
  * called). The credential is the `emqx-operator-controller` line of `<name>-bootstrap-api-key`; scheme and port
- * come from the CR's own `config.data`. Transport, auth and schema failures become an `error` view; anything else
+ * come from the CR's own `config.data`; an https-only dashboard is verified with the CA the CR trusts (annotation
+ * `apps.emqx.io/dashboard-ca-secret`, else `ca.crt` of the certificate's Secret). Transport, auth, certificate and
+ * schema failures become an `error` view; anything else
  * (a Kubernetes failure reading the credential) is thrown for the caller to classify.
  */
 export async function readEmqxView(
@@ -108,11 +120,22 @@ export async function readEmqxView(
   const credentialVersion = observed.secrets.find(
     (s) => s.name === childNames(name).bootstrapApiKey,
   )?.resourceVersion;
-  const target = { namespace, name, listener, cores, ...(credentialVersion ? { credentialVersion } : {}) };
+  const tls = listener.scheme === "https" ? trustOf(cr) : undefined;
+  if (tls && "invalid" in tls) return failed("untrusted-certificate", `no trusted CA: ${tls.invalid}`);
+  const target: EmqxApiTarget = {
+    namespace,
+    name,
+    listener,
+    cores,
+    ...(tls ? { tls } : {}),
+    ...(credentialVersion ? { credentialVersion } : {}),
+  };
   let api: EmqxApi | undefined;
   try {
     api = await factory.open(target);
   } catch (error) {
+    // The CA bundle the CR names cannot be read: nothing would verify, so nothing is asked.
+    if (error instanceof EmqxApiError) return failed(apiErrorKind(error), error.message);
     // A bootstrap Secret without the controller's line: the operator's "does not contain the bootstrap_api_key".
     if (!isKubeError(error, KubeErrorKind.Terminal)) throw error;
     return failed("unauthorized", error.message);

@@ -1,4 +1,6 @@
+import type { EmqxApiError } from "@emqx-reconciler/adapters";
 import { describe, expect, it } from "vitest";
+import { createDashboardTrustPools } from "../../src/workflows/dashboardTrustPools.ts";
 import { createEmqxApiFactory } from "../../src/workflows/emqxApiFactory.ts";
 
 function countingKube(exists = true) {
@@ -9,6 +11,9 @@ function countingKube(exists = true) {
       async readBootstrapCredential(namespace: string, name: string) {
         calls.push(`${namespace}/${name}`);
         return exists ? { username: "emqx-operator-controller", password: "pw" } : undefined;
+      },
+      async getSecret() {
+        return undefined;
       },
     },
   };
@@ -42,5 +47,65 @@ describe("createEmqxApiFactory", () => {
     expect(await factory.open(target)).toBeUndefined();
     expect(await factory.open(target)).toBeUndefined();
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe("https dashboards: the CA the CR trusts", () => {
+  const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const https = { ...target, listener: { scheme: "https" as const, port: 18084 } };
+  const serverNames = ["emqx-dashboard.ns.svc"];
+  const named = (secretName: string, key = "ca.crt") => ({
+    ...https,
+    tls: { caSource: { secretName, key, origin: "annotation" as const }, serverNames },
+  });
+
+  function kubeWith(secrets: Record<string, Record<string, string>>) {
+    return {
+      async readBootstrapCredential() {
+        return { username: "emqx-operator-controller", password: "pw" };
+      },
+      async getSecret(_namespace: string, name: string) {
+        return secrets[name];
+      },
+    };
+  }
+
+  it("refuses to open when the annotation names a missing Secret, key or a non-PEM value", async () => {
+    const factory = createEmqxApiFactory({ kube: kubeWith({ corp: { "ca.crt": "not a cert" } }) });
+    const kindOf = (t: typeof https) =>
+      factory.open(t).then(
+        () => "opened",
+        (e: EmqxApiError) => `${e.kind}: ${e.message}`,
+      );
+    expect(await kindOf(named("absent"))).toBe(
+      "untrusted-certificate: no trusted CA: Secret ns/absent (named by annotation apps.emqx.io/dashboard-ca-secret) does not exist",
+    );
+    expect(await kindOf(named("corp", "bundle.pem"))).toContain("has no key bundle.pem");
+    expect(await kindOf(named("corp"))).toContain("key ca.crt of Secret ns/corp");
+  });
+
+  it("opens with the platform roots when the default Secret has no ca.crt, and with the CA when it has", async () => {
+    const factory = createEmqxApiFactory({
+      kube: kubeWith({ cert: { "tls.crt": PEM }, withCa: { "ca.crt": PEM } }),
+    });
+    const mounted = (secretName: string) => ({
+      ...https,
+      tls: { caSource: { secretName, key: "ca.crt", origin: "certificate-mount" as const }, serverNames },
+    });
+    expect(await factory.open(mounted("cert"))).toBeDefined();
+    expect(await factory.open(mounted("missing"))).toBeDefined();
+    expect(await factory.open(mounted("withCa"))).toBeDefined();
+  });
+
+  it("keeps one pool per CR while its CA stays the same, and a new one when it changes", async () => {
+    const secrets: Record<string, Record<string, string>> = { corp: { "ca.crt": PEM } };
+    const pools = createDashboardTrustPools(kubeWith(secrets), 10);
+    const first = await pools.agentFor(named("corp"));
+    expect(await pools.agentFor(named("corp"))).toBe(first);
+    secrets.corp = { "ca.crt": `${PEM}${PEM}` };
+    const second = await pools.agentFor(named("corp"));
+    expect(second).not.toBe(first);
+    expect(first.closed).toBe(true);
+    await second.close();
   });
 });

@@ -103,14 +103,14 @@ export class Emulator {
     await this.sync();
   }
 
-  /** Served addresses (`ip:port`) by pod. */
+  /** Served addresses by pod: `ip:port` for http, `https://ip:port` for TLS (both, comma-separated, when both run). */
   addresses(): Record<string, string> {
     return this.#listeners.addresses();
   }
 
   /** Converges listeners on the model; calls are serialized. */
   sync(): Promise<void> {
-    this.#syncing = this.#syncing.then(() => this.#listeners.sync(this.world.listRunningPods()));
+    this.#syncing = this.#syncing.then(() => this.#listeners.sync(this.world.listDashboardListeners()));
     return this.#syncing;
   }
 

@@ -6,6 +6,11 @@
 import { type ApiKey, parseBootstrapKeys } from "./apiKeys.ts";
 import { computeInitialConfig } from "./clusterConfig.ts";
 import type { ConfigTree } from "./configTree.ts";
+import {
+  computeDashboardListeners,
+  type DashboardListenerSpec,
+  type DashboardTls,
+} from "./dashboardListeners.ts";
 import type { Evacuation } from "./evacuation.ts";
 import type { NodeRole, PodFacts } from "./podFacts.ts";
 import { isAtLeast } from "./versions.ts";
@@ -18,6 +23,8 @@ export interface EmulatedNode {
   facts: PodFacts | undefined;
   /** Sessions/connections held on this node, set through the admin API (the sandbox has no MQTT clients). */
   connections: number;
+  /** The https dashboard certificate the node read at start, when its config names one it could read. */
+  dashboardTls?: DashboardTls;
 }
 
 /** A dashboard bearer token from `POST /login`. */
@@ -47,6 +54,8 @@ export interface NodeBootstrap {
   readonly bootstrapKeys?: string | undefined;
   /** `emqx.conf` of `<name>-configs`, when the ConfigMap exists. */
   readonly configText?: string | undefined;
+  /** The https dashboard listener's certificate and key (from the Secret the pod mounts them from). */
+  readonly dashboardTls?: DashboardTls | undefined;
 }
 
 /** All emulated clusters, keyed `namespace/name`. */
@@ -89,6 +98,7 @@ export class EmulatedWorld {
       role: facts.role,
       facts,
       connections: previous?.connections ?? 0,
+      ...(boot.dashboardTls ? { dashboardTls: boot.dashboardTls } : {}),
     });
     cluster.departed.delete(facts.nodeName);
     this.#pods.set(facts.podKey, { clusterKey: facts.clusterKey, nodeName: facts.nodeName, uid: facts.uid });
@@ -120,10 +130,12 @@ export class EmulatedWorld {
     return cluster && node ? { cluster, node } : undefined;
   }
 
-  /** Facts of every running pod, for the listener manager. */
-  listRunningPods(): PodFacts[] {
+  /** The dashboard listeners of every running node (http and/or https, as each cluster's config says). */
+  listDashboardListeners(): DashboardListenerSpec[] {
     return [...this.clusters.values()].flatMap((c) =>
-      [...c.nodes.values()].flatMap((n) => (n.facts ? [n.facts] : [])),
+      [...c.nodes.values()].flatMap((n) =>
+        n.facts ? computeDashboardListeners(c.config, n.facts, n.dashboardTls) : [],
+      ),
     );
   }
 

@@ -2,10 +2,19 @@
  * Follows EMQX pods (label `apps.emqx.io/instance`) in every namespace with a client-node informer (list + watch,
  * relist on 410, reconnect on idle timeout, restarted after errors) and feeds the model. A starting pod's
  * bootstrap keys and config are read through the Kubernetes API from the Secret and ConfigMap its volumes
- * mount — what the real EMQX reads from the mounted files.
+ * mount — what the real EMQX reads from the mounted files — and, when its config enables the https dashboard, the
+ * certificate and key from the Secret its `ssl_options` files are mounted from.
  */
 import { CoreV1Api, type KubeConfig, makeInformer, type V1Pod } from "@kubernetes/client-node";
 import type { EmulatedWorld, NodeBootstrap } from "./cluster.ts";
+import { computeInitialConfig } from "./clusterConfig.ts";
+import {
+  type DashboardTls,
+  dashboardCertFiles,
+  httpsDashboardPort,
+  type SecretFileRef,
+  secretFileOf,
+} from "./dashboardListeners.ts";
 import type { Logger } from "./listeners.ts";
 import { computePodFacts, INSTANCE_LABEL, type PodFacts } from "./podFacts.ts";
 
@@ -109,10 +118,39 @@ async function readBootstrap(core: CoreV1Api, pod: V1Pod, facts: PodFacts): Prom
     ignoreNotFound(core.readNamespacedConfigMap({ name: configName, namespace: facts.namespace })),
   ]);
   const encoded = secret?.data?.bootstrap_api_key;
+  const configText = configMap?.data?.["emqx.conf"];
   return {
     bootstrapKeys: encoded === undefined ? undefined : Buffer.from(encoded, "base64").toString("utf8"),
-    configText: configMap?.data?.["emqx.conf"],
+    configText,
+    dashboardTls: await readDashboardTls(core, pod, facts, configText),
   };
+}
+
+/**
+ * The https dashboard certificate and key as EMQX would read them from its files: each file's Secret (through the
+ * pod's mounts), when the config enables https and both files come from a Secret that has them.
+ */
+async function readDashboardTls(
+  core: CoreV1Api,
+  pod: V1Pod,
+  facts: PodFacts,
+  configText: string | undefined,
+): Promise<DashboardTls | undefined> {
+  const { config } = computeInitialConfig(configText, facts.env);
+  if (httpsDashboardPort(config) === undefined) return undefined;
+  const { certfile, keyfile } = dashboardCertFiles(config);
+  const refs = [certfile, keyfile].map((f) => (f ? secretFileOf(pod, f) : undefined));
+  const [certRef, keyRef] = refs;
+  if (!certRef || !keyRef) return undefined;
+  const read = async (ref: SecretFileRef) => {
+    const s = await ignoreNotFound(
+      core.readNamespacedSecret({ name: ref.secretName, namespace: facts.namespace }),
+    );
+    const data = s?.data?.[ref.key];
+    return data === undefined ? undefined : Buffer.from(data, "base64").toString("utf8");
+  };
+  const [cert, key] = await Promise.all([read(certRef), read(keyRef)]);
+  return cert && key ? { cert, key } : undefined;
 }
 
 async function ignoreNotFound<T>(request: Promise<T>): Promise<T | undefined> {

@@ -1,0 +1,85 @@
+/**
+ * The TLS side of reaching a CR's https-only EMQX API: the CA bundle the CR trusts, read from its Secret on every
+ * open (so a Secret that appears or changes is used at the next pass), and one verifying connection pool per CR,
+ * kept while the bundle and names stay the same. CA data never reaches a log or an error message.
+ */
+import { createHash } from "node:crypto";
+import {
+  createDashboardAgent,
+  type DashboardTrust,
+  EmqxApiError,
+  EmqxApiErrorKind,
+} from "@emqx-reconciler/adapters";
+import { ANNOTATION_DASHBOARD_CA_SECRET } from "@emqx-reconciler/api";
+import type { Agent } from "undici";
+import type { EmqxApiTarget, KubePort } from "../ports.ts";
+
+/** Hands out the verifying pool of one CR's https dashboard. */
+export interface DashboardTrustPools {
+  /** The pool for `target`; throws an `untrusted-certificate` `EmqxApiError` when a named CA cannot be read. */
+  agentFor(target: EmqxApiTarget): Promise<Agent>;
+}
+
+function untrusted(message: string): EmqxApiError {
+  return new EmqxApiError(EmqxApiErrorKind.UntrustedCertificate, message);
+}
+
+/**
+ * The CA bundle of `target`: the named Secret's key. A Secret or key named by the annotation must exist and hold
+ * PEM certificates; the default (`ca.crt` of the certificate's own Secret) is simply skipped when absent, leaving
+ * the platform's default roots.
+ */
+async function readCa(kube: Pick<KubePort, "getSecret">, target: EmqxApiTarget): Promise<string | undefined> {
+  const source = target.tls?.caSource;
+  if (!source) return undefined;
+  const where = `Secret ${target.namespace}/${source.secretName}`;
+  const named = source.origin === "annotation";
+  const why = named ? ` (named by annotation ${ANNOTATION_DASHBOARD_CA_SECRET})` : "";
+  const data = await kube.getSecret(target.namespace, source.secretName);
+  if (!data) {
+    if (named) throw untrusted(`no trusted CA: ${where}${why} does not exist`);
+    return undefined;
+  }
+  const ca = data[source.key];
+  if (!ca?.trim()) {
+    if (named) throw untrusted(`no trusted CA: ${where}${why} has no key ${source.key}`);
+    return undefined;
+  }
+  if (!ca.includes("-----BEGIN CERTIFICATE-----"))
+    throw untrusted(`no trusted CA: key ${source.key} of ${where}${why} is not a PEM certificate bundle`);
+  return ca;
+}
+
+/** Verifying pools per CR, at most `limit` of them (the oldest closed first). */
+export function createDashboardTrustPools(
+  kube: Pick<KubePort, "getSecret">,
+  limit: number,
+): DashboardTrustPools {
+  const pools = new Map<string, { fingerprint: string; agent: Agent }>();
+  const retire = (agent: Agent) => void agent.close().catch(() => undefined);
+  return {
+    async agentFor(target) {
+      const ca = await readCa(kube, target);
+      const trust: DashboardTrust = {
+        ...(ca !== undefined ? { ca } : {}),
+        serverNames: target.tls?.serverNames ?? [],
+      };
+      const fingerprint = createHash("sha256")
+        .update(`${ca ?? ""}\n${trust.serverNames.join(",")}`)
+        .digest("hex");
+      const key = `${target.namespace}/${target.name}`;
+      const hit = pools.get(key);
+      if (hit?.fingerprint === fingerprint) return hit.agent;
+      if (hit) retire(hit.agent);
+      pools.delete(key);
+      const agent = createDashboardAgent(trust);
+      pools.set(key, { fingerprint, agent });
+      if (pools.size > limit) {
+        const [oldest, entry] = pools.entries().next().value as [string, { agent: Agent }];
+        pools.delete(oldest);
+        retire(entry.agent);
+      }
+      return agent;
+    },
+  };
+}
