@@ -55,7 +55,9 @@ describe("emqx-reconciler sandbox", () => {
     expect((await sandbox.kubectl(["get", "--raw", "/readyz"])).stdout).toBe("ok");
   });
 
-  it("fault sets, lists and clears the emulator's switches, and rejects an unknown fault", async () => {
+  it("fault sets, lists and clears the emulator's switches, and rejects an unknown fault", {
+    timeout: 90_000,
+  }, async () => {
     const target = `cli-fault-${process.pid}/emqx`;
     const set = await cli("fault", "--name", sandbox.name, target, "slow", "--delay-ms", "1500");
     expect(set.code).toBe(0);
