@@ -76,6 +76,13 @@ export async function applySeed(world: SandboxWorld, namespace: string): Promise
   if (applied.code !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
 }
 
+/** `kubectl patch emqx <name> --type=merge`, as a user would; fails with kubectl's stderr. */
+export async function patchEmqx(world: SandboxWorld, namespace: string, patch: object, name = "emqx") {
+  const args = ["patch", "emqx", name, "-n", namespace, "--type=merge", "-p", JSON.stringify(patch)];
+  const patched = await world.sandbox.kubectl(args);
+  if (patched.code !== 0) throw new Error(`kubectl patch failed: ${patched.stderr}`);
+}
+
 /**
  * Calls `reconcile` in a loop, as the queue would (sleeping the asked requeue, else a short pause for the
  * controllers and kwok to move), until the outcome is `converged` or the deadline passes.
