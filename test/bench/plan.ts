@@ -64,6 +64,4 @@ console.log(
 time("first reconcile (empty world)", fresh);
 time("converged (Ready, nothing to do)", converged);
 console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (includes the ${2 * COUNT} prepared worlds)`);
-console.log(
-  "operator 2.2.30 (reference §10): ≈ 0.27 s per reconcile pass (I/O included, single worker); not comparable 1:1",
-);
+console.log("operator 2.2.30: ≈ 0.27 s per reconcile pass (I/O included, single worker); not comparable 1:1");

@@ -1,5 +1,5 @@
 /**
- * Blue-green update (reference §3.5, §2.10) under the embedded reconciler of `run`: the seed example (EMQX 6.0.1,
+ * Blue-green update under the embedded reconciler of `run`: the seed example (EMQX 6.0.1,
  * Enterprise in the emulator) goes to `emqx/emqx:6.0.2`. Watches record every version of the sets, pods, CR and
  * Services, so the sequence is checked step by step: new core StatefulSet, then new ReplicaSet; `updateRevision`
  * moves while `currentRevision` stays; old pods gated off once `Available`; old ReplicaSet, then old StatefulSet,

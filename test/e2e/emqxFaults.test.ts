@@ -1,5 +1,5 @@
 /**
- * The EMQX API failing under the embedded reconciler of `run` (reliability catalogue §5 items 28–29; operator bug
+ * The EMQX API failing under the embedded reconciler of `run` (operator bug
  * #1025): with 401, 500 or hanging answers the status keeps the last good node lists and the pods stay in service,
  * `NodeStatusStale` says why, the loop keeps working, and lifting the fault brings the CR back to Ready.
  */

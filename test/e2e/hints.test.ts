@@ -1,5 +1,5 @@
 /**
- * Hints are hints (DESIGN §2; reliability catalogue §5 items 1–3, 8, 11): duplicates, reordered and stale hints,
+ * Hints are hints: duplicates, reordered and stale hints,
  * and a `deleted` hint for a live CR, delivered on purpose into the embedded bus of `run`'s reconciler, change
  * nothing; hints for a key that is being reconciled collapse into one follow-up run, never a second run at once.
  */

@@ -1,7 +1,7 @@
 /**
  * Deleting the CR under the embedded reconciler of `run` lets the garbage collector remove every child; applying
- * it again under the same name (a new uid) converges with nothing of the old CR left (reliability catalogue §5,
- * items 3 and 4).
+ * it again under the same name (a new uid) converges with nothing of the old CR
+ * left.
  */
 import { type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 /**
- * Scaling without a template change (reference §3.6), under the embedded reconciler of `run`: replicants
+ * Scaling without a template change, under the embedded reconciler of `run`: replicants
  * 3 → 5 → 0 → 2 and cores 2 → 3 each converge on the same sets (same revisions, no new set), and the listeners
- * Service selects replicant pods while replicants are ready, core pods when there are none (reference §2.8).
+ * Service selects replicant pods while replicants are ready, core pods when there are none.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenersRole, type Shape, type Snapshot, waitForShape } from "./support/converge.ts";

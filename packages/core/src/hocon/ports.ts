@@ -8,7 +8,7 @@ export interface DashboardPortMap {
   "dashboard-https"?: number;
 }
 
-/** The operator's listeners when a config yields none (reference §2.8 step 3). */
+/** The operator's listeners when a config yields none. */
 const DEFAULT_LISTENER_PORTS: readonly V1ServicePort[] = [
   { name: "tcp-default", protocol: "TCP", port: 1883, targetPort: 1883 },
   { name: "ssl-default", protocol: "TCP", port: 8883, targetPort: 8883 },
@@ -70,7 +70,7 @@ export function dashboardServicePorts(input: ConfigInput): V1ServicePort[] {
 }
 
 /**
- * How the reconciler reaches a pod's EMQX API (reference §4.1): plain http on the dashboard port when that listener
+ * How the reconciler reaches a pod's EMQX API: plain http on the dashboard port when that listener
  * exists, otherwise https; undefined when the config disables both.
  */
 export function dashboardScheme(input: ConfigInput): { scheme: "http" | "https"; port: number } | undefined {

@@ -1,5 +1,5 @@
 /**
- * One pass over a valid CR, the operator's sub-reconcilers (reference §3.3) expressed as one declarative result.
+ * One pass over a valid CR, the operator's sub-reconcilers expressed as one declarative result.
  */
 import { ConditionType, type Emqx, type EmqxStatus, EventReason } from "@emqx-reconciler/api";
 import type { KubernetesObject, V1Service } from "@kubernetes/client-node";

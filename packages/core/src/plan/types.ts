@@ -214,11 +214,12 @@ export interface Plan {
   create: KubernetesObject[];
   /**
    * Desired children for server-side apply with `FIELD_MANAGER` and `force`, in apply order: headless Service and
-   * ConfigMap before the StatefulSet (so the first pods find both; fixes operator quirk §8.8), then the
+   * ConfigMap before the StatefulSet (so the first pods find both; the operator created the ConfigMap after the StatefulSet and its first pods
+   * waited on the mount), then the
    * ReplicaSet, PDBs, dashboard and listeners Services. A converged CR yields objects equal to the live ones,
    * which SSA turns into no-ops. An object missing from this list is never a reason to delete it: the replicant
    * set and the dashboard / listeners Services are simply not touched in a pass that cannot judge them (cores not
-   * ready, EMQX API down), and a disabled Service template leaves the Service in place as the operator does (§8.10).
+   * ready, EMQX API down), and a disabled Service template leaves the Service in place as the operator does.
    */
   apply: KubernetesObject[];
   /** Old 0-replica sets beyond `revisionHistoryLimit` and the PVCs of those StatefulSets. */
@@ -233,7 +234,7 @@ export interface Plan {
   configPush?: ConfigPush;
   /**
    * Annotations to merge-patch onto the CR's metadata (`apps.emqx.io/last-emqx-configuration`). Patch metadata
-   * only: rewriting the spec would bump `generation` (operator quirk, reference §10).
+   * only: rewriting the spec would bump `generation` (operator quirk).
    */
   crAnnotations?: Record<string, string>;
   /** The full desired `.status`; write it (resourceVersion-guarded) only when `statusChanged`. */

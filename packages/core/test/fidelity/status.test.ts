@@ -1,6 +1,5 @@
 /**
- * The CR status compared with what the operator 2.2.30 writes for the 2-core / 3-replicant example (reference
- * §1.7, §3.4, §10), on the plan tests' simulated cluster. Our deliberate additions are named where they appear.
+ * The CR status compared with what the operator 2.2.30 writes for the 2-core / 3-replicant example, on the plan tests' simulated cluster. Our deliberate additions are named where they appear.
  */
 import { describe, expect, it } from "vitest";
 import { expectOperatorOrder, runToReady } from "../plan/toReady.ts";
@@ -16,7 +15,7 @@ interface Status {
 }
 
 describe("fidelity: status of the 2-core / 3-replicant example", () => {
-  it("first pass: CoreNodesProgressing (CreateNewStatefulSet) only, and no node lists yet (§1.7 omitempty, §10)", () => {
+  it("first pass: CoreNodesProgressing (CreateNewStatefulSet) only, and no node lists yet (omitempty)", () => {
     const world = new World();
     world.step();
     const status = world.cr.status as Status;
@@ -27,14 +26,14 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
     expect(status).not.toHaveProperty("replicantNodes");
   });
 
-  it("reaches Ready through §10's states; Initialized never appears", () => {
+  it("reaches Ready through the operator's states; Initialized never appears", () => {
     const world = new World();
     const seen = runToReady(world);
     expectOperatorOrder(seen);
     expect(seen).not.toContain("Initialized");
   });
 
-  it("converged: conditions newest first, all True, the operator's reasons and messages (§1.7, §10)", () => {
+  it("converged: conditions newest first, all True, the operator's reasons and messages", () => {
     const world = new World();
     runToReady(world);
     const status = world.cr.status as Status;
@@ -59,7 +58,7 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
     }
   });
 
-  it("converged: counts equal the spec, revisions set and equal per role (§1.7, §5 e2e)", () => {
+  it("converged: counts equal the spec, revisions set and equal per role", () => {
     const world = new World();
     runToReady(world);
     const status = world.cr.status as Status;
@@ -83,7 +82,7 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
     });
   });
 
-  it("converged: node entries carry the operator's fields, 0 counts left out (§1.7, §10)", () => {
+  it("converged: node entries carry the operator's fields, 0 counts left out", () => {
     const world = new World(makeCr());
     runToReady(world);
     const status = world.cr.status as Status;
@@ -111,7 +110,7 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
 });
 
 /**
- * The operator's `EMQXNode` entries for the world's running pods, in the API's order (§1.7, §3.3 f, §10): every
+ * The operator's `EMQXNode` entries for the world's running pods, in the API's order: every
  * field `omitempty`, so the fake nodes' 0 session counts are absent.
  */
 function operatorNodes(world: World, role: "core" | "replicant"): Array<Record<string, unknown>> {
@@ -145,7 +144,7 @@ function operatorRoleStatus(set: { metadata?: { labels?: Record<string, string> 
   };
 }
 
-/** A True condition as the operator writes it (§1.7); its time is whenever the step ran. */
+/** A True condition as the operator writes it; its time is whenever the step ran. */
 function operatorCondition(type: string, reason: string, message: string) {
   return { type, status: "True", lastTransitionTime: expect.any(String), reason, message };
 }
@@ -171,7 +170,7 @@ function withOurAdditions(operator: {
   };
 }
 
-describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it (§1.7 omitempty, §10)", () => {
+describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it (omitempty)", () => {
   it("core + replicants: the operator's status, field by field", () => {
     const world = new World();
     runToReady(world);
@@ -222,7 +221,7 @@ describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it 
     const status = world.cr.status as Status;
     const hash = world.setsOf("ReplicaSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
     expect(world.state()).toBe("Ready");
-    // §1.7: replicas, readyReplicas, currentReplicas and updateReplicas are 0, so omitted; the revisions stay.
+    // omitempty: replicas, readyReplicas, currentReplicas and updateReplicas are 0, so omitted; the revisions stay.
     expect(status.replicantNodesStatus).toStrictEqual({ currentRevision: hash, updateRevision: hash });
     expect(status).not.toHaveProperty("replicantNodes");
   });

@@ -100,7 +100,7 @@ describe("plan: a new cluster from nothing to Ready", () => {
     // Act
     const seen = runToReady(world);
 
-    // Assess: a watcher sees an in-order subsequence of §10's sequence; the conditions list holds every stage.
+    // Assess: a watcher sees an in-order subsequence of the operator's sequence; the conditions list holds every stage.
     expectOperatorOrder(seen);
     expect(seen).toContain("ReplicantNodesProgressing");
     expect(conditionTypes(world)).toEqual([...OPERATOR_STATES].reverse());

@@ -1,8 +1,8 @@
-/** Driving a {@link World} to Ready, and checking the states a watcher saw on the way against §10's order. */
+/** Driving a {@link World} to Ready, and checking the states a watcher saw on the way against the operator's order. */
 import { expect } from "vitest";
 import type { World } from "./world.ts";
 
-/** The states the operator 2.2.30 passes through from a fresh CR to Ready (reference §10). */
+/** The states the operator 2.2.30 passes through from a fresh CR to Ready. */
 export const OPERATOR_STATES = [
   "CoreNodesProgressing",
   "CoreNodesReady",

@@ -104,7 +104,7 @@ describe("plan: updates", () => {
     expect(tooSoon.requeueAfterSeconds).toBeLessThanOrEqual(20);
   });
 
-  it("never decrements an old set twice before its controller acted (fix of quirk §8.14)", () => {
+  it("never decrements an old set twice before its controller acted", () => {
     // Prepare: run the update until the first scale-down step is planned.
     const world = readyWorld();
     changeSpec(world, (spec) => {

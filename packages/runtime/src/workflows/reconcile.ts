@@ -1,5 +1,5 @@
 /**
- * The reconcile workflow (DESIGN §2, STYLE 2.1 "The reconcile pass"): a key in, the world re-read, core's pure
+ * The reconcile workflow: a key in, the world re-read, core's pure
  * `plan`, its writes carried out in the contract's order, the status written only when it changed.
  */
 import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";

@@ -1,5 +1,5 @@
 /**
- * The status workflow (DESIGN §2 "Status function"): for every EMQX CR of one cluster, what the EMQX API says now,
+ * The status workflow: for every EMQX CR of one cluster, what the EMQX API says now,
  * turned into `.status` by the same pure code the reconcile uses, written only when it changed.
  *
  * Decisions:

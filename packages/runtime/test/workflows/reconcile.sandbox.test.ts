@@ -178,7 +178,7 @@ describe("reconcile on the sandbox", () => {
       const s = (await readCr()).status ?? {};
       return s.replicantNodes === undefined && s.conditions?.[0]?.type === "Ready" ? s : undefined;
     });
-    // The operator's omitempty shape (reference §1.7): 0 counts are absent, the revisions stay.
+    // The operator's omitempty shape: 0 counts are absent, the revisions stay.
     expect(Object.keys(status.replicantNodesStatus ?? {}).sort()).toEqual([
       "currentRevision",
       "updateRevision",

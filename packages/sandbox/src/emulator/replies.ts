@@ -1,6 +1,5 @@
 /**
- * The request/reply types the emulated endpoints share, and the EMQX error shapes (`{"code","message"}`,
- * `emqx-http-api.md` §6.1).
+ * The request/reply types the emulated endpoints share, and the EMQX error shapes (`{"code","message"}`).
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { EmulatedCluster, EmulatedNode, EmulatedWorld } from "./cluster.ts";
