@@ -1,7 +1,7 @@
 /**
  * The contract between the pure `plan` and the reconcile workflow that feeds it and carries out its result.
  *
- * The workflow reads the world (Kubernetes objects owned by one EMQX CR, and what the EMQX API says), calls
+ * The workflow reads the observed state (Kubernetes objects owned by one EMQX CR, and what the EMQX API says), calls
  * `plan(input)` and performs the returned writes in this order: `create` → `apply` (in list order) → `delete` →
  * `podAnnotations` → `scale` → `podConditions` → `evacuation` → `configPush` → `crAnnotations` (only after the
  * push succeeded) → status (only when `statusChanged`) → `events`. Every write is idempotent or guarded (SSA with
@@ -129,7 +129,7 @@ export type EmqxView =
       availability?: Record<string, Availability>;
     };
 
-/** Input of {@link Plan}: one CR, its world, and the clock and randomness `plan` may not fetch itself. */
+/** Input of {@link Plan}: one CR, its observed state, and the clock and randomness `plan` may not fetch itself. */
 export interface PlanInput {
   /** The CR as read (not yet validated). */
   emqx: EmqxObject;

@@ -1,6 +1,6 @@
-/** Driving a {@link World} to Ready, and checking the states a watcher saw on the way against the operator's order. */
+/** Driving a {@link SimulatedCluster} to Ready, and checking the states a watcher saw on the way against the operator's order. */
 import { expect } from "vitest";
-import type { World } from "./world.ts";
+import type { SimulatedCluster } from "./simulatedCluster.ts";
 
 /** The states the operator 2.2.30 passes through from a fresh CR to Ready. */
 export const OPERATOR_STATES = [
@@ -13,11 +13,11 @@ export const OPERATOR_STATES = [
 ] as const;
 
 /** Runs passes until `kubectl get emqx` shows Ready (or gives up), recording every state a watcher could see. */
-export function runToReady(world: World, maxPasses = 20): string[] {
+export function runToReady(sim: SimulatedCluster, maxPasses = 20): string[] {
   const seen: string[] = [];
-  for (let i = 0; i < maxPasses && world.state() !== "Ready"; i++) {
-    world.step();
-    const state = world.state();
+  for (let i = 0; i < maxPasses && sim.state() !== "Ready"; i++) {
+    sim.step();
+    const state = sim.state();
     if (state && seen.at(-1) !== state) seen.push(state);
   }
   return seen;

@@ -1,5 +1,5 @@
 /**
- * The reconcile workflow: a key in, the world re-read, core's pure
+ * The reconcile workflow: a key in, its observed state re-read, core's pure
  * `plan`, its writes carried out in the contract's order, the status written only when it changed.
  */
 import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
@@ -25,7 +25,7 @@ import {
 } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { writeStatus } from "./statusWrite.ts";
-import { isStaleWorldError, retryableFailure, WorkflowError } from "./workflowErrors.ts";
+import { isStaleReadError, retryableFailure, WorkflowError } from "./workflowErrors.ts";
 
 /** Names one CR. `cluster` says which cluster the deps reach (they serve exactly one). */
 export interface ReconcileKey {
@@ -126,7 +126,7 @@ async function writeOrReport(
     return undefined;
   } catch (error) {
     const failure = writeFailureOf(error);
-    if (!failure || isStaleWorldError(error) || !isKubeError(error)) throw error;
+    if (!failure || isStaleReadError(error) || !isKubeError(error)) throw error;
     if (!shouldReport(error, previousFailures, pass.cr.status)) throw error;
     const outcome = await reportWriteFailure(pass, p, failure, (status) =>
       finishStatus(pass, key, status, statusDiffers(pass.cr.status, status)),
@@ -182,7 +182,7 @@ async function runPass(
  * full pass. The hint is advisory (logged only): the pass reads everything itself, so duplicate, reordered and
  * stale hints change nothing.
  *
- * Failures: the world moving under a write (409, 404) → `progressing` with a requeue in 1 s; a write the apiserver
+ * Failures: the observed state moving under a write (409, 404) → `progressing` with a requeue in 1 s; a write the apiserver
  * refuses for good (422, a typed-patch 500), or any write failing again (`options.previousFailures` > 0, or a
  * failure already on the CR) → `ReconcileFailed` condition naming the object and the field, one Warning event per
  * distinct failure, outcome `failing` with a backoff doubling from 5 s to 5 min; the first pass whose writes all
@@ -218,8 +218,8 @@ export async function reconcile(
   try {
     return await runPass(pass, key, hint, options.previousFailures ?? 0);
   } catch (error) {
-    if (isStaleWorldError(error)) {
-      deps.logger.info("Requeued: the world changed during the pass", { ...key, writes: pass.writes });
+    if (isStaleReadError(error)) {
+      deps.logger.info("Requeued: the cluster changed during the pass", { ...key, writes: pass.writes });
       return { outcome: "progressing", writes: pass.writes, requeueAfterSeconds: STALE_RETRY_SECONDS };
     }
     if (isKubeError(error, KubeErrorKind.Terminal)) {

@@ -1,6 +1,6 @@
 /**
  * Carrying out a plan's writes, each step in the order of core's plan contract, counting only writes that changed
- * something. A step that finds the world moved (a UID or resourceVersion precondition failed, the object vanished)
+ * something. A step that finds what was read has moved (a UID or resourceVersion precondition failed, the object vanished)
  * is dropped and the pass asks to run again soon; it never forces its way.
  */
 import { EmqxApiError, isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
@@ -18,9 +18,9 @@ import type {
 import type { EmqxApi, ReconcileDeps } from "../ports.ts";
 import { isApplyNoop } from "./applyNoop.ts";
 import { crRef } from "./readObserved.ts";
-import { isStaleWorldError } from "./workflowErrors.ts";
+import { isStaleReadError } from "./workflowErrors.ts";
 
-/** Re-run soon after the world moved under a step (the operator's 1 s for "common" errors). */
+/** Re-run soon after what was read moved under a step (the operator's 1 s for "common" errors). */
 export const STALE_RETRY_SECONDS = 1;
 /** Re-run after an EMQX write failed on the way (timeout, 5xx). */
 export const EMQX_WRITE_RETRY_SECONDS = 5;
@@ -117,7 +117,7 @@ export async function scaleSets(pass: Pass, steps: readonly ScaleStep[]): Promis
       pass.writes++;
       pass.deps.logger.info(`Scaled ${step.kind}`, { namespace, child: step.name, replicas: step.replicas });
     } catch (error) {
-      if (!isStaleWorldError(error)) throw error;
+      if (!isStaleReadError(error)) throw error;
       pass.skippedEvents.add(EventReason.Scaled);
       requeueIn(pass, STALE_RETRY_SECONDS);
     }
@@ -137,7 +137,7 @@ export async function setPodGates(pass: Pass, changes: readonly PodConditionChan
           condition,
         );
       } catch (error) {
-        if (!isStaleWorldError(error)) throw error;
+        if (!isStaleReadError(error)) throw error;
         return false;
       }
     }),

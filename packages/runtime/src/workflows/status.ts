@@ -3,8 +3,8 @@
  * turned into `.status` by the same pure code the reconcile uses, written only when it changed.
  *
  * Decisions:
- * - It calls core's `plan` on a smaller world (sets and pods, no Services, PDBs or Secret lists) and uses only
- *   what depends on that world: `status` and `podConditions`. The readiness gates are kept right here too: a node
+ * - It calls core's `plan` on a smaller observed state (sets and pods, no Services, PDBs or Secret lists) and uses only
+ *   what depends on it: `status` and `podConditions`. The readiness gates are kept right here too: a node
  *   that leaves the EMQX cluster must leave the Service endpoints now, not at the next reconcile, and a node that
  *   joins must not wait for one either. Everything else (applies, scaling, config) stays the reconcile's.
  * - A CR with no ready core pod has no API to ask and is skipped; so is one whose bootstrap Secret does not exist
@@ -130,12 +130,12 @@ export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<
   const limit = deps.concurrency ?? 8;
   const namespaces = [...new Set(crs.map((cr) => crRef(cr).namespace))];
   const listed = await mapBounded(namespaces, limit, (ns) => listNamespace(deps, ns));
-  const worlds = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
+  const listings = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
   const results = await mapBounded(crs, limit, async (cr) => {
-    const world = worlds.get(crRef(cr).namespace);
-    if (!world || world.status === "rejected") throw world?.reason;
+    const listing = listings.get(crRef(cr).namespace);
+    if (!listing || listing.status === "rejected") throw listing?.reason;
     const empty: Children = { statefulSets: [], replicaSets: [], pods: [] };
-    return refreshOne(deps, cluster, cr, world.value.get(crRef(cr).name) ?? empty);
+    return refreshOne(deps, cluster, cr, listing.value.get(crRef(cr).name) ?? empty);
   });
   const transitions: StatusTransition[] = [];
   let patched = 0;

@@ -7,8 +7,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
 import { WorkflowError } from "../../src/workflows/workflowErrors.ts";
+import { FakeEmqx, runControllers, seedCr } from "./fakeControllers.ts";
 import { FakeKube } from "./fakeKube.ts";
-import { FakeEmqx, runControllers, seedCr } from "./fakeWorld.ts";
 import { RecordingLogger, RecordingPublisher } from "./recorders.ts";
 
 const KEY = { cluster: "test", namespace: "ns", name: "emqx" };
@@ -90,7 +90,7 @@ describe("reconcile (in memory)", () => {
     expect(result.writes).toBe(kube.writes.length);
   });
 
-  it("writes nothing on a second pass over an unchanged world", async () => {
+  it("writes nothing on a second pass over an unchanged ports", async () => {
     await reconcile(deps, KEY);
     const before = kube.writes.length;
     const again = await reconcile(deps, KEY);
