@@ -144,11 +144,11 @@ async function runPass(
   const { deps, cr } = pass;
   pass.observed = await readObserved(deps.kube, cr);
   const session = await readEmqxView(deps.emqxApi, cr, pass.observed, deps.logger);
-  pass.api = session.api;
+  pass.emqxClient = session.emqxClient;
   const p = plan({
     emqx: cr as Parameters<typeof plan>[0]["emqx"],
     observed: pass.observed,
-    api: session.view,
+    api: session.emqxView,
     now: deps.clock.now(),
     random: randomFor(deps, cr, pass.observed),
     ...(deps.limits ? { limits: deps.limits } : {}),
@@ -210,7 +210,7 @@ export async function reconcile(
     deps,
     cr,
     observed: undefined as unknown as Observed,
-    api: undefined,
+    emqxClient: undefined,
     writes: 0,
     skippedEvents: new Set(),
     resourceVersion: cr.metadata?.resourceVersion,

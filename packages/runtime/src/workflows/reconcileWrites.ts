@@ -30,7 +30,7 @@ export interface Pass {
   deps: ReconcileDeps;
   cr: KubeObject;
   observed: Observed;
-  api: EmqxApi | undefined;
+  emqxClient: EmqxApi | undefined;
   writes: number;
   requeueAfterSeconds?: number;
   /** Reasons of planned events whose step did not happen (their event would be untrue). */
@@ -154,10 +154,10 @@ function emqxWriteFailed(pass: Pass, what: string, error: unknown, eventReason: 
 
 /** Starts evacuating the next victim (Enterprise); "already started" counts as started. */
 export async function startEvacuation(pass: Pass, evacuation: EvacuationStart | undefined): Promise<void> {
-  if (!evacuation || !pass.api) return;
+  if (!evacuation || !pass.emqxClient) return;
   const { node, ...body } = evacuation;
   try {
-    await pass.api.startEvacuation(node, body);
+    await pass.emqxClient.startEvacuation(node, body);
     pass.writes++;
   } catch (error) {
     emqxWriteFailed(pass, "start a node evacuation", error, EventReason.NodeEvacuation);
@@ -175,9 +175,9 @@ export async function pushConfig(
   annotations: Record<string, string> | undefined,
 ): Promise<void> {
   if (push) {
-    if (!pass.api) return;
+    if (!pass.emqxClient) return;
     try {
-      await pass.api.putConfigs(push.body, push.mode);
+      await pass.emqxClient.putConfigs(push.body, push.mode);
       pass.writes++;
     } catch (error) {
       emqxWriteFailed(pass, "update the EMQX config", error, EventReason.ConfigUpdated);

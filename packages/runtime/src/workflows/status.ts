@@ -88,7 +88,7 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
   const p = plan({
     emqx: cr as Parameters<typeof plan>[0]["emqx"],
     observed,
-    api: session.view,
+    api: session.emqxView,
     now,
     random: { password: "", cookie: "" },
     ...(deps.limits ? { limits: deps.limits } : {}),
@@ -97,7 +97,7 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     deps: { ...deps, random: { password: () => "", cookie: () => "" } },
     cr,
     observed,
-    api: session.api,
+    emqxClient: session.emqxClient,
     writes: 0,
     skippedEvents: new Set(),
     resourceVersion: cr.metadata?.resourceVersion,

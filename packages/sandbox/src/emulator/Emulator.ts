@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
-import { startAdminServer } from "./admin.ts";
+import { startAdminServer } from "./adminServer.ts";
 import { EmulatedEmqx, type NodeBootstrap } from "./cluster.ts";
 import { FaultRegistry } from "./faults.ts";
 import { createPodRequestListener } from "./http.ts";

@@ -1,4 +1,4 @@
-export type { ClusterDump, NodeDump } from "./admin.ts";
+export type { ClusterDump, NodeDump } from "./adminServer.ts";
 export type { EmulatedCluster, EmulatedNode, NodeBootstrap } from "./cluster.ts";
 export { EmulatedEmqx } from "./cluster.ts";
 export { Emulator, type EmulatorOptions, logJson } from "./Emulator.ts";
