@@ -14,7 +14,9 @@ import {
   applyChildren,
   createSecrets,
   deleteChildren,
+  freshPassState,
   type Pass,
+  type PassState,
   pushConfig,
   recordEvents,
   requeueIn,
@@ -99,13 +101,13 @@ async function finishStatus(
 ): Promise<void> {
   const { deps, cr } = pass;
   if (!changed) return;
-  const stored = await writeStatus(deps.kube, cr, pass.resourceVersion, status);
+  const stored = await writeStatus(deps.kube, cr, pass.state.resourceVersion, status);
   if (!stored) {
     requeueIn(pass, STALE_RETRY_SECONDS);
     return;
   }
-  pass.writes++;
-  pass.resourceVersion = stored.metadata?.resourceVersion;
+  pass.state.writes++;
+  pass.state.resourceVersion = stored.metadata?.resourceVersion;
   const transition = computeTransition(key.cluster, cr, cr.status, status, deps.clock.now());
   if (transition && deps.publisher) await publishTransitions(deps.publisher, deps.logger, [transition]);
 }
@@ -135,46 +137,52 @@ async function writeOrReport(
   }
 }
 
+/** Reads what `plan` needs (children, then the EMQX API), plans, writes, and says what to do next. */
 async function runPass(
-  pass: Pass,
+  deps: ReconcileDeps,
+  cr: KubeObject,
+  state: PassState,
   key: ReconcileKey,
   hint: Hint | undefined,
   previousFailures: number,
 ): Promise<ReconcileResult> {
-  const { deps, cr } = pass;
-  pass.observed = await readObserved(deps.kube, cr);
-  const session = await readEmqxView(deps.emqxApi, cr, pass.observed, deps.logger);
-  pass.emqxClient = session.emqxClient;
+  const observed = await readObserved(deps.kube, cr);
+  const session = await readEmqxView(deps.emqxApi, cr, observed, deps.logger);
+  const pass: Pass = { deps, cr, observed, emqxClient: session.emqxClient, state };
   const p = plan({
     emqx: cr as Parameters<typeof plan>[0]["emqx"],
-    observed: pass.observed,
+    observed,
     api: session.emqxView,
     now: deps.clock.now(),
-    random: randomFor(deps, cr, pass.observed),
+    random: randomFor(deps, cr, observed),
     ...(deps.limits ? { limits: deps.limits } : {}),
   });
   const backoff = await writeOrReport(pass, key, p, previousFailures);
   if (backoff !== undefined) {
-    return { outcome: "failing", writes: pass.writes, requeueAfterSeconds: backoff };
+    return { outcome: "failing", writes: state.writes, requeueAfterSeconds: backoff };
   }
   await recordEvents(pass, p.events);
   if (p.requeueAfterSeconds !== undefined) requeueIn(pass, p.requeueAfterSeconds);
-  const requeue = pass.requeueAfterSeconds;
+  const requeue = state.requeueAfterSeconds;
   const outcome = isTrue(p, ConditionType.InvalidSpec)
     ? "invalid"
-    : isTrue(p, ConditionType.Ready) && pass.writes === 0 && requeue === undefined
+    : isTrue(p, ConditionType.Ready) && state.writes === 0 && requeue === undefined
       ? "converged"
       : "progressing";
-  if (pass.writes > 0 || outcome === "invalid") {
+  if (state.writes > 0 || outcome === "invalid") {
     deps.logger.info("Reconciled EMQX", {
       ...key,
       outcome,
-      writes: pass.writes,
+      writes: state.writes,
       cause: hint?.cause,
       requeue,
     });
   }
-  return { outcome, writes: pass.writes, ...(requeue !== undefined ? { requeueAfterSeconds: requeue } : {}) };
+  return {
+    outcome,
+    writes: state.writes,
+    ...(requeue !== undefined ? { requeueAfterSeconds: requeue } : {}),
+  };
 }
 
 /**
@@ -206,21 +214,13 @@ export async function reconcile(
   }
   if (!cr) return { outcome: "absent", writes: 0 };
   if (cr.metadata?.deletionTimestamp) return { outcome: "deleting", writes: 0 };
-  const pass: Pass = {
-    deps,
-    cr,
-    observed: undefined as unknown as Observed,
-    emqxClient: undefined,
-    writes: 0,
-    skippedEvents: new Set(),
-    resourceVersion: cr.metadata?.resourceVersion,
-  };
+  const state = freshPassState(cr);
   try {
-    return await runPass(pass, key, hint, options.previousFailures ?? 0);
+    return await runPass(deps, cr, state, key, hint, options.previousFailures ?? 0);
   } catch (error) {
     if (isStaleReadError(error)) {
-      deps.logger.info("Requeued: the cluster changed during the pass", { ...key, writes: pass.writes });
-      return { outcome: "progressing", writes: pass.writes, requeueAfterSeconds: STALE_RETRY_SECONDS };
+      deps.logger.info("Requeued: the cluster changed during the pass", { ...key, writes: state.writes });
+      return { outcome: "progressing", writes: state.writes, requeueAfterSeconds: STALE_RETRY_SECONDS };
     }
     if (isKubeError(error, KubeErrorKind.Terminal)) {
       throw new WorkflowError(

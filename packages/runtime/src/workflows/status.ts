@@ -26,7 +26,7 @@ import type { StatusDeps } from "../ports.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
-import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
+import { freshPassState, type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
 import { retryableFailure } from "./workflowErrors.ts";
@@ -98,14 +98,12 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     cr,
     observed,
     emqxClient: session.emqxClient,
-    writes: 0,
-    skippedEvents: new Set(),
-    resourceVersion: cr.metadata?.resourceVersion,
+    state: freshPassState(cr),
   };
   await setPodGates(pass, p.podConditions);
   const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
-  if (!(await writeStatus(deps.kube, cr, pass.resourceVersion, status))) return { patched: false };
+  if (!(await writeStatus(deps.kube, cr, pass.state.resourceVersion, status))) return { patched: false };
   await recordEvents(
     pass,
     p.events.filter((e) => STATUS_EVENT_REASONS.has(e.reason)),
