@@ -50,6 +50,18 @@ afterAll(async () => {
   await closeTestbed(testbed, ns);
 });
 
+/** Puts a `ScaleRequest` for the seed CR on the bus, as an autoscaler would. */
+async function sendScaleRequest(role: "core" | "replicant", replicas: number): Promise<void> {
+  const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role, replicas };
+  const entry = {
+    EventBusName: BUS,
+    Source: EventSource.Scale,
+    DetailType: DetailType.ScaleRequest,
+    Detail: JSON.stringify(request),
+  };
+  await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+}
+
 /** The schedules and event sources of the deployment, sped up: windows every 15 s, status every 5 s. */
 async function runLoop(until: () => Promise<boolean>, timeoutMs: number) {
   const windows: Array<Promise<unknown>> = [];
@@ -114,14 +126,7 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
   it("scales replicants 3 → 4 from a ScaleRequest on the bus, through the scale subresource", {
     timeout: 120_000,
   }, async () => {
-    const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role: "replicant", replicas: 4 };
-    const entry = {
-      EventBusName: BUS,
-      Source: EventSource.Scale,
-      DetailType: DetailType.ScaleRequest,
-      Detail: JSON.stringify(request),
-    };
-    await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    await sendScaleRequest("replicant", 4);
     expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
     const cr = await readCr(testbed, ns);
     expect(
@@ -136,14 +141,7 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
 
   it("refuses a ScaleRequest for cores 0 from the bus: the CR is unchanged and nothing is retried", async () => {
     const before = await readCr(testbed, ns);
-    const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role: "core", replicas: 0 };
-    const entry = {
-      EventBusName: BUS,
-      Source: EventSource.Scale,
-      DetailType: DetailType.ScaleRequest,
-      Detail: JSON.stringify(request),
-    };
-    await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    await sendScaleRequest("core", 0);
     expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
     expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(0);
     expect((await readCr(testbed, ns))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);

@@ -10,6 +10,7 @@ import { reconcile } from "../../src/workflows/reconcile.ts";
 import {
   applySeed,
   openSandboxPorts,
+  patchSpec,
   reconcileUntilConverged,
   type SandboxPorts,
   waitFor,
@@ -198,18 +199,7 @@ describe("reconcile on the sandbox", () => {
 
   it("leaves every child as it was and reports InvalidConfig for an invalid config.data", async () => {
     const before = await childVersions();
-    const patch = JSON.stringify({ spec: { config: { data: 'license {\n  key = "evaluation"\n' } } });
-    const patched = await ports.sandbox.kubectl([
-      "patch",
-      "emqx",
-      "emqx",
-      "-n",
-      NS,
-      "--type=merge",
-      "-p",
-      patch,
-    ]);
-    expect(patched.code).toBe(0);
+    await patchSpec(ports, NS, { config: { data: 'license {\n  key = "evaluation"\n' } });
 
     const first = await reconcile(ports.reconcileDeps, KEY);
     expect(first.outcome).toBe("invalid");

@@ -76,6 +76,27 @@ export async function applySeed(ports: SandboxPorts, namespace: string): Promise
   if (applied.code !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
 }
 
+/** Merge-patches the spec of EMQX `name` with the sandbox's kubectl, as a user would; fails on a refusal. */
+export async function patchSpec(
+  ports: SandboxPorts,
+  namespace: string,
+  spec: Record<string, unknown>,
+  name = "emqx",
+): Promise<void> {
+  const patch = JSON.stringify({ spec });
+  const patched = await ports.sandbox.kubectl([
+    "patch",
+    "emqx",
+    name,
+    "-n",
+    namespace,
+    "--type=merge",
+    "-p",
+    patch,
+  ]);
+  if (patched.code !== 0) throw new Error(`kubectl patch failed: ${patched.stderr}`);
+}
+
 /**
  * Calls `reconcile` in a loop, as the queue would (sleeping the asked requeue, else a short pause for the
  * controllers and kwok to move), until the outcome is `converged` or the deadline passes.

@@ -11,7 +11,7 @@ import { type Condition, ConditionType, EventReason } from "@emqx-reconciler/api
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { type ReconcileResult, reconcile } from "../../src/workflows/reconcile.ts";
-import { applySeed, openSandboxPorts, type SandboxPorts, sleep } from "./sandboxPorts.ts";
+import { applySeed, openSandboxPorts, patchSpec, type SandboxPorts, sleep } from "./sandboxPorts.ts";
 
 const NS = "wf-template-drift";
 const KEY = { cluster: "sandbox", namespace: NS, name: "emqx" };
@@ -85,17 +85,7 @@ describe("the new-set circuit breaker on a live apiserver", () => {
   it("a spec change (a new generation) may create one set again, and the condition clears", {
     timeout: 60_000,
   }, async () => {
-    const patched = await ports.sandbox.kubectl([
-      "patch",
-      "emqx",
-      "emqx",
-      "-n",
-      NS,
-      "--type=merge",
-      "-p",
-      JSON.stringify({ spec: { image: "emqx/emqx:6.0.2" } }),
-    ]);
-    expect(patched.code, patched.stderr).toBe(0);
+    await patchSpec(ports, NS, { image: "emqx/emqx:6.0.2" });
 
     await passes(ports.reconcileDeps, 3);
 
