@@ -3,6 +3,7 @@ import type { V1ConfigMap } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { mergedConfig } from "../../src/hocon/emqxConf.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
+import { driveToReady } from "./toReady.ts";
 
 const LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
 
@@ -10,10 +11,7 @@ const LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
 const digestOf = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 function readyCluster(): SimulatedCluster {
-  const sim = new SimulatedCluster(makeCr({ config: { data: "log.console.level = info" } }));
-  for (let i = 0; i < 20 && sim.state() !== "Ready"; i++) sim.step();
-  expect(sim.state()).toBe("Ready");
-  return sim;
+  return driveToReady(new SimulatedCluster(makeCr({ config: { data: "log.console.level = info" } })));
 }
 
 describe("plan: config.data changes (syncConfig)", () => {

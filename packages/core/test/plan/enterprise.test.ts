@@ -2,15 +2,14 @@ import { describe, expect, it } from "vitest";
 import { computeApiReads } from "../../src/plan/apiReads.ts";
 import type { EmqxView } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
+import { driveToReady } from "./toReady.ts";
 
 function readyCluster(): SimulatedCluster {
   const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }), {
     edition: "Enterprise",
     connections: 5,
   });
-  for (let i = 0; i < 20 && sim.state() !== "Ready"; i++) sim.step();
-  expect(sim.state()).toBe("Ready");
-  return sim;
+  return driveToReady(sim);
 }
 
 function startUpdate(sim: SimulatedCluster): void {

@@ -2,12 +2,10 @@ import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.ts";
 import type { Plan } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
+import { driveToReady } from "./toReady.ts";
 
 function readyCluster(): SimulatedCluster {
-  const sim = new SimulatedCluster();
-  for (let i = 0; i < 20 && sim.state() !== "Ready"; i++) sim.step();
-  expect(sim.state()).toBe("Ready");
-  return sim;
+  return driveToReady(new SimulatedCluster());
 }
 
 function expectNoWrites(p: Plan): void {

@@ -23,6 +23,13 @@ export function runToReady(sim: SimulatedCluster, maxPasses = 20): string[] {
   return seen;
 }
 
+/** Runs passes until Ready and asserts it got there; returns `sim` for chaining. */
+export function driveToReady(sim: SimulatedCluster, maxPasses = 20): SimulatedCluster {
+  runToReady(sim, maxPasses);
+  expect(sim.state()).toBe("Ready");
+  return sim;
+}
+
 /** Asserts that `seen` ends at Ready and is an in-order subsequence of {@link OPERATOR_STATES}. */
 export function expectOperatorOrder(seen: readonly string[]): void {
   const order: readonly string[] = OPERATOR_STATES;

@@ -2,12 +2,10 @@ import type { V1StatefulSet } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
+import { driveToReady } from "./toReady.ts";
 
 function readyCluster(spec: Record<string, unknown> = {}): SimulatedCluster {
-  const sim = new SimulatedCluster(makeCr(spec));
-  for (let i = 0; i < 20 && sim.state() !== "Ready"; i++) sim.step();
-  expect(sim.state()).toBe("Ready");
-  return sim;
+  return driveToReady(new SimulatedCluster(makeCr(spec)));
 }
 
 function changeSpec(sim: SimulatedCluster, patch: (spec: Record<string, unknown>) => void): void {
