@@ -1,5 +1,5 @@
 /// <reference path="./.sst/platform/config.d.ts" />
-/** The serverless reconciler on AWS (DESIGN §2); every resource lives in infra/*, see docs/deploy.md. */
+/** The serverless reconciler on AWS; every resource lives in infra/*, see docs/deploy.md. */
 export default $config({
   app(input) {
     return {

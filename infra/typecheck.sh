@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Type-checks sst.config.ts and infra/ offline (platform-notes §1.9). `sst install` extracts SST's platform types and
+# Type-checks sst.config.ts and infra/ offline. `sst install` extracts SST's platform types and
 # installs its Pulumi packages from the npm registry only; the result is cached outside the repo per SST version
 # and linked into .sst/platform, so only the first run on a machine pays for it (~1 min, ~300 MB).
 set -euo pipefail

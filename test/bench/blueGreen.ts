@@ -1,7 +1,7 @@
 /**
  * Blue-green update time: the seed example, Ready on EMQX 6.0.1, gets `spec.image: emqx/emqx:6.0.2`; time until
  * it is Ready again on the new revisions of both roles, under the reconciler of `emqx-reconciler run`, on a fresh
- * sandbox whose pods start at once (like for like with the operator's 52.6 s, reference §10). Three cases:
+ * sandbox whose pods start at once (like for like with the operator's 52.6 s). Three cases:
  * the default updateStrategy (initialDelaySeconds 10, waitTakeover 10), the short one the e2e test uses (1 / 1),
  * and the default with sessions on one old replicant (Enterprise evacuation; EMQX waits its default
  * wait_health_check of 60 s before evicting).
@@ -108,9 +108,7 @@ async function measure(bench: BenchSandbox, emulator: EmulatorAdmin, index: numb
   }
 }
 
-console.log(
-  "seed example, image 6.0.1 → 6.0.2 → Ready on the new revisions; operator 2.2.30 (reference §10):",
-);
+console.log("seed example, image 6.0.1 → 6.0.2 → Ready on the new revisions; operator 2.2.30:");
 console.log("  52.6 s with the default updateStrategy, old StatefulSet and ReplicaSet kept at 0 replicas");
 const bench = await openBenchSandbox("bench-bluegreen", { podStartDelayMs: 0 });
 try {

@@ -4,7 +4,7 @@
  * 1. ONE reconcile pass (the workflow the queue and the Lambda call): Kubernetes API requests split into reads and
  *    writes, per verb and resource (goal: no writes, at most one read per owned kind), EMQX API calls, latency;
  * 2. the steady state of the running loop over 30 s (status refresher every 10 s, no hint arrives), beside the
- *    operator's ≈ 20 Kubernetes requests per CR per 30 s (reference §10).
+ *    operator's ≈ 20 Kubernetes requests per CR per 30 s.
  * Run: `node test/bench/converged.ts`. Prints numbers; asserts nothing.
  */
 import { KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";

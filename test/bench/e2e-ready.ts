@@ -1,7 +1,7 @@
 /**
  * Seed example, `kubectl apply` → `Ready`, under the reconciler of `emqx-reconciler run` (forwarder, bus, queue,
  * workflows) on a fresh sandbox: with the default pod start delays (1–3 s per pod, like a kubelet with a cached
- * image) and with pods that start at once (like for like with the operator's measurement, reference §10).
+ * image) and with pods that start at once (like for like with the operator's measurement).
  * Prints the time to Ready and the Kubernetes API requests the reconciler made in that window (its gateway's
  * counts: reads, writes, per verb and resource; `kubectl apply` itself not counted), and EMQX API calls.
  * Run: `node test/bench/e2e-ready.ts [--trials 3]`. Prints numbers; asserts nothing.
@@ -48,7 +48,7 @@ async function measure(label: string, podStartDelayMs: number): Promise<void> {
   }
 }
 
-console.log("seed example (2 cores, 3 replicants), kubectl apply → Ready; operator 2.2.30 (reference §10):");
+console.log("seed example (2 cores, 3 replicants), kubectl apply → Ready; operator 2.2.30:");
 console.log("  3.0–3.9 s with pods Ready at once, 59–70 Kubernetes API requests");
 await measure("ours, default pod start delays (1–3 s per pod):", 1_000);
 await measure("ours, pods start at once (like for like):", 0);

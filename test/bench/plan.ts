@@ -1,11 +1,11 @@
 /**
- * Plan benchmark: milliseconds per `plan()` for 1,000 different CRs, first pass (empty world) and converged
- * (a world driven to Ready by the fake controllers of the core plan tests), with peak memory.
+ * Plan benchmark: milliseconds per `plan()` for 1,000 different CRs, first pass (no children yet) and converged
+ * (a simulated cluster driven to Ready by the fake controllers of the core plan tests), with peak memory.
  * Run with `node test/bench/plan.ts`. Prints numbers; asserts nothing.
  */
 import { plan } from "../../packages/core/src/plan/plan.ts";
 import type { PlanInput } from "../../packages/core/src/plan/types.ts";
-import { makeCr, World } from "../../packages/core/test/plan/world.ts";
+import { makeCr, SimulatedCluster } from "../../packages/core/test/plan/simulatedCluster.ts";
 
 const COUNT = 1_000;
 const IMAGES = ["emqx/emqx:6.0.1", "emqx/emqx:5.8.6", "emqx/emqx-enterprise:5.8.6", "emqx/emqx:6.0.0"];
@@ -50,20 +50,18 @@ const fresh: PlanInput[] = [];
 const converged: PlanInput[] = [];
 let ready = 0;
 for (let i = 0; i < COUNT; i++) {
-  const world = new World(makeCr(crSpec(i), `emqx-${i}`));
-  fresh.push(world.input());
-  for (let pass = 0; pass < 40 && world.state() !== "Ready"; pass++) world.step();
-  if (world.state() === "Ready") ready += 1;
-  converged.push(world.input());
+  const sim = new SimulatedCluster(makeCr(crSpec(i), `emqx-${i}`));
+  fresh.push(sim.input());
+  for (let pass = 0; pass < 40 && sim.state() !== "Ready"; pass++) sim.step();
+  if (sim.state() === "Ready") ready += 1;
+  converged.push(sim.input());
 }
 sampleRss();
 
 console.log(
-  `plan() on ${COUNT} different CRs (node ${process.version}); ${ready} driven to Ready by the fake world`,
+  `plan() on ${COUNT} different CRs (node ${process.version}); ${ready} driven to Ready by the simulated cluster`,
 );
-time("first reconcile (empty world)", fresh);
+time("first reconcile (no children yet)", fresh);
 time("converged (Ready, nothing to do)", converged);
-console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (includes the ${2 * COUNT} prepared worlds)`);
-console.log(
-  "operator 2.2.30 (reference §10): ≈ 0.27 s per reconcile pass (I/O included, single worker); not comparable 1:1",
-);
+console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (includes the ${2 * COUNT} prepared inputs)`);
+console.log("operator 2.2.30: ≈ 0.27 s per reconcile pass (I/O included, single worker); not comparable 1:1");

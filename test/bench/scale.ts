@@ -1,6 +1,6 @@
 /**
  * Scale, on one fresh sandbox (15 kwok nodes, pods start at once, the seed's EMQX 6.0.1 emulated):
- * 1. after one warm-up CR, the operator's scale curve (reference §10): N = 1 / 10 / 50 copies of the seed example
+ * 1. after one warm-up CR, the operator's scale curve: N = 1 / 10 / 50 copies of the seed example
  *    applied at once under the reconciler of `emqx-reconciler run` — time until all are Ready (max, median, p90),
  *    the reconciler's Kubernetes API requests in that window, CPU time and peak RSS of this process (reconciler
  *    plus benchmark harness); then the same for N = 200;
@@ -127,9 +127,7 @@ try {
   console.log(
     `  outcomes ${JSON.stringify(Object.fromEntries(result.outcomes))}, writes ${result.writes}, Kubernetes requests per reconcile ${((stats.reads + stats.writes) / result.count).toFixed(1)} (${stats.writes} writes in all)`,
   );
-  console.log(
-    "  operator: one worker, ≈ 4 reconciles of ≈ 0.27 s per CR; 20 requests/s client limit (reference §10)",
-  );
+  console.log("  operator: one worker, ≈ 4 reconciles of ≈ 0.27 s per CR; 20 requests/s client limit");
 } finally {
   await gateway.close();
   await bench.close();

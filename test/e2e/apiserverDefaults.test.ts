@@ -22,7 +22,7 @@ import {
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Rand, randomCr, supportObjects } from "./support/randomCr.ts";
-import { closeWorld, type E2eWorld, freshNamespace, kubectl, openWorld } from "./support/world.ts";
+import { closeTestbed, freshNamespace, kubectl, openTestbed, type Testbed } from "./support/testbed.ts";
 
 const GO_MOD = join(import.meta.dirname, "../../packages/sandbox/go/go.mod");
 /** Random CRs sent as dry runs; each yields a StatefulSet and usually a ReplicaSet. */
@@ -57,16 +57,16 @@ function defaultsIn(body: string): string[] {
   return [...new Set([...calls, ...fields])].sort();
 }
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let gateway: KubeGateway;
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-defaults");
-  gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(world.sandbox.kubeconfigPath) });
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-defaults");
+  gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(testbed.sandbox.kubeconfigPath) });
   await kubectl(
-    world,
+    testbed,
     ["apply", "-f", "-"],
     JSON.stringify({ apiVersion: "v1", kind: "List", items: supportObjects(ns) }),
   );
@@ -74,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("the apiserver's defaulting of pod templates", () => {

@@ -1,5 +1,5 @@
 /**
- * Blue-green update (reference §3.5, §2.10) under the embedded reconciler of `run`: the seed example (EMQX 6.0.1,
+ * Blue-green update under the embedded reconciler of `run`: the seed example (EMQX 6.0.1,
  * Enterprise in the emulator) goes to `emqx/emqx:6.0.2`. Watches record every version of the sets, pods, CR and
  * Services, so the sequence is checked step by step: new core StatefulSet, then new ReplicaSet; `updateRevision`
  * moves while `currentRevision` stays; old pods gated off once `Available`; old ReplicaSet, then old StatefulSet,
@@ -9,20 +9,20 @@ import { CONDITION_ON_SERVING, ConditionType, LABEL_POD_TEMPLATE_HASH } from "@e
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convergeSeed, type Snapshot, snapshot } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
-import { type Change, recordHistory, type WatchHistory } from "./support/watchHistory.ts";
 import {
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   type EmqxObject,
   freshNamespace,
   hasCondition,
-  openWorld,
+  openTestbed,
   patchCr,
   SEED_NAME,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
+import { type Change, recordHistory, type WatchHistory } from "./support/watchHistory.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler | undefined;
 let history: WatchHistory | undefined;
@@ -93,16 +93,16 @@ function revisionsReached(cr: EmqxObject | undefined, oldCore?: string, oldRepl?
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-bluegreen");
-  embedded = await startEmbedded(world, ns);
-  before = await convergeSeed(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-bluegreen");
+  embedded = await startEmbedded(testbed, ns);
+  before = await convergeSeed(testbed, ns);
   serviceUids = Object.fromEntries(
     await Promise.all(
-      SERVICES.map(async (n) => [n, (await world.gateway.get("Service", ns, n))?.metadata?.uid] as const),
+      SERVICES.map(async (n) => [n, (await testbed.gateway.get("Service", ns, n))?.metadata?.uid] as const),
     ),
   );
-  history = await recordHistory(world, ns, ["EMQX", "StatefulSet", "ReplicaSet", "Pod", "Service"]);
+  history = await recordHistory(testbed, ns, ["EMQX", "StatefulSet", "ReplicaSet", "Pod", "Service"]);
   const oldCore = before.cr?.status?.coreNodesStatus?.currentRevision;
   const oldRepl = before.cr?.status?.replicantNodesStatus?.currentRevision;
   // Sessions on the replicant retired first, so that Enterprise evacuation runs before it is removed.
@@ -111,11 +111,11 @@ beforeAll(async () => {
     .filter((n) => n.startsWith(`${nameOf(before.replicaSets[0])}-`))
     .sort()
     .at(-1);
-  await world.emulator.setConnections(`${ns}/${evacuee}`, 20);
+  await testbed.emulator.setConnections(`${ns}/${evacuee}`, 20);
   const started = Date.now();
   // Short waits keep the test fast: the defaults (initialDelaySeconds 10, waitTakeover 10) make it ~1 minute;
   // test/bench/blueGreen.ts measures those.
-  await patchCr(world, ns, {
+  await patchCr(testbed, ns, {
     spec: {
       image: "emqx/emqx:6.0.2",
       updateStrategy: { initialDelaySeconds: 1, evacuationStrategy: { waitTakeover: 1 } },
@@ -123,28 +123,28 @@ beforeAll(async () => {
   });
   await waitFor(
     "Ready on the new revisions",
-    async () => (revisionsReached((await snapshot(world, ns)).cr, oldCore, oldRepl) ? true : undefined),
+    async () => (revisionsReached((await snapshot(testbed, ns)).cr, oldCore, oldRepl) ? true : undefined),
     150_000,
-    async () => (await snapshot(world, ns)).cr?.status,
+    async () => (await snapshot(testbed, ns)).cr?.status,
   );
   console.log(
     `blue-green 6.0.1 → 6.0.2 (initialDelaySeconds 1, waitTakeover 1, one replicant evacuated: EMQX waits wait_health_check 60 s): Ready after ${((Date.now() - started) / 1000).toFixed(1)} s (operator, defaults: 52.6 s)`,
   );
   // Let the set controllers finish the last scale-down before reading the final state.
   await waitFor("old sets at 0 pods", async () => {
-    const s = await snapshot(world, ns);
+    const s = await snapshot(testbed, ns);
     const old: SetCounts[] = [...s.statefulSets, ...s.replicaSets].filter(
       (x) => hashOf(x) === oldCore || hashOf(x) === oldRepl,
     );
     return old.every((x) => (x.status?.replicas ?? 0) === 0 && x.spec?.replicas === 0) ? s : undefined;
   });
-  after = await snapshot(world, ns);
+  after = await snapshot(testbed, ns);
 }, 240_000);
 
 afterAll(async () => {
   history?.stop();
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("blue-green update of the seed example to 6.0.2", () => {
@@ -205,7 +205,7 @@ describe("blue-green update of the seed example to 6.0.2", () => {
   });
 
   it("evacuates the old replicant holding sessions before removing it", async () => {
-    const events = await world.gateway.listEvents(ns, SEED_NAME, "NodeEvacuation");
+    const events = await testbed.gateway.listEvents(ns, SEED_NAME, "NodeEvacuation");
     expect(events.length).toBeGreaterThan(0);
     const pod = history?.of("Pod", evacuee ?? "") ?? [];
     const ip = (pod[0]?.object.status as { podIP?: string } | undefined)?.podIP;
@@ -251,6 +251,6 @@ describe("blue-green update of the seed example to 6.0.2", () => {
   it("never deleted the listeners, dashboard or headless Services", async () => {
     expect(history?.changes.filter((c) => c.kind === "Service" && c.type === "DELETED")).toEqual([]);
     for (const name of SERVICES)
-      expect((await world.gateway.get("Service", ns, name))?.metadata?.uid).toBe(serviceUids[name]);
+      expect((await testbed.gateway.get("Service", ns, name))?.metadata?.uid).toBe(serviceUids[name]);
   });
 });

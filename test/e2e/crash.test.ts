@@ -7,21 +7,21 @@ import { type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunProcess, startRunProcess } from "./support/cliProcess.ts";
 import { waitForShape } from "./support/converge.ts";
-import { applySeed, closeWorld, type E2eWorld, freshNamespace, openWorld } from "./support/world.ts";
+import { applySeed, closeTestbed, freshNamespace, openTestbed, type Testbed } from "./support/testbed.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 const started: RunProcess[] = [];
 
 /** Every labelled child, tagged with its kind. */
 async function children(): Promise<KubeObject[]> {
-  const all = await world.gateway.listChildren(ns, "emqx");
+  const all = await testbed.gateway.listChildren(ns, "emqx");
   return OWNED_KINDS.flatMap((kind) => (all[kind] as KubeObject[]).map((obj) => ({ ...obj, kind })));
 }
 
 async function startRun(): Promise<RunProcess> {
   // A killed process keeps its Lease until it expires: the shortest Lease keeps the restarts quick.
-  const run = startRunProcess(world, ns, "crash", ["--lease-seconds", "5"]);
+  const run = startRunProcess(testbed, ns, "crash", ["--lease-seconds", "5"]);
   started.push(run);
   await run.waitForLine(
     "the forwarder's first lists",
@@ -37,22 +37,22 @@ async function killAfter(run: RunProcess, what: string, match: (msg: string) => 
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-crash");
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-crash");
 });
 
 afterAll(async () => {
   for (const run of started)
     if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill("SIGKILL");
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("kill -9 mid-reconcile, then restart", () => {
   it("converges with no duplicate, orphan or extra object", { timeout: 180_000 }, async () => {
     const first = await startRun();
-    await applySeed(world, ns);
+    await applySeed(testbed, ns);
     await killAfter(first, "the first write", (msg) => /^(Created|Applied) /.test(msg));
-    const secretsAfterKill = (await world.gateway.listOwned("Secret", ns, "emqx")).map(
+    const secretsAfterKill = (await testbed.gateway.listOwned("Secret", ns, "emqx")).map(
       (s) => s.metadata?.uid,
     );
     expect(secretsAfterKill.length).toBeGreaterThanOrEqual(1);
@@ -61,7 +61,7 @@ describe("kill -9 mid-reconcile, then restart", () => {
     await killAfter(second, "the replicant ReplicaSet applied", (msg) => msg === "Applied ReplicaSet");
 
     const third = await startRun();
-    await waitForShape(world, ns, { cores: 2, replicants: 3 });
+    await waitForShape(testbed, ns, { cores: 2, replicants: 3 });
     third.proc.kill("SIGINT");
     expect(await third.exited).toBe(0);
 
@@ -78,9 +78,9 @@ describe("kill -9 mid-reconcile, then restart", () => {
       const controllers = (child.metadata?.ownerReferences ?? []).filter((o) => o.controller);
       expect(controllers, `${child.kind}/${child.metadata?.name}`).toHaveLength(1);
     }
-    const secretsNow = (await world.gateway.listOwned("Secret", ns, "emqx")).map((s) => s.metadata?.uid);
+    const secretsNow = (await testbed.gateway.listOwned("Secret", ns, "emqx")).map((s) => s.metadata?.uid);
     expect(secretsNow).toEqual(expect.arrayContaining(secretsAfterKill));
-    const pods = await world.gateway.list("Pod", { namespace: ns });
+    const pods = await testbed.gateway.list("Pod", { namespace: ns });
     expect(pods.items).toHaveLength(5);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The EMQX API failing under the embedded reconciler of `run` (reliability catalogue §5 items 28–29; operator bug
+ * The EMQX API failing under the embedded reconciler of `run` (operator bug
  * #1025): with 401, 500 or hanging answers the status keeps the last good node lists and the pods stay in service,
  * `NodeStatusStale` says why, the loop keeps working, and lifting the fault brings the CR back to Ready.
  */
@@ -10,16 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convergeSeed, SEED_SHAPE, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   type EmqxObject,
   freshNamespace,
-  openWorld,
+  openTestbed,
   readCr,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 
@@ -27,23 +27,23 @@ const staleOf = (cr: EmqxObject | undefined) =>
   cr?.status?.conditions?.find((c) => c.type === ConditionType.NodeStatusStale && c.status === "True");
 
 async function gates(): Promise<string[]> {
-  const pods = (await world.gateway.listOwned("Pod", ns, "emqx")) as Array<
+  const pods = (await testbed.gateway.listOwned("Pod", ns, "emqx")) as Array<
     KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }
   >;
   return pods.map((p) => p.status?.conditions?.find((c) => c.type === CONDITION_ON_SERVING)?.status ?? "");
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-faults");
-  embedded = await startEmbedded(world, ns);
-  await convergeSeed(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-faults");
+  embedded = await startEmbedded(testbed, ns);
+  await convergeSeed(testbed, ns);
 }, 150_000);
 
 afterAll(async () => {
-  await world?.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
+  await testbed?.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("EMQX API faults", () => {
@@ -56,17 +56,17 @@ describe("EMQX API faults", () => {
     { timeout: 120_000 },
     async (c) => {
       const { runtime } = embedded.reconciler;
-      const good = (await readCr(world, ns))?.status;
-      await world.emulator.setFault({ namespace: ns, name: "emqx" }, c.fault as FaultKind);
+      const good = (await readCr(testbed, ns))?.status;
+      await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, c.fault as FaultKind);
       void runtime.refreshStatusNow();
       const cr = await waitFor(
         `NodeStatusStale (${c.reason})`,
         async () => {
-          const now = await readCr(world, ns);
+          const now = await readCr(testbed, ns);
           return staleOf(now)?.reason === c.reason ? now : undefined;
         },
         60_000,
-        async () => (await readCr(world, ns))?.status?.conditions,
+        async () => (await readCr(testbed, ns))?.status?.conditions,
       );
       expect(staleOf(cr)?.message).toMatch(c.message);
       expect(cr.status?.coreNodes).toEqual(good?.coreNodes);
@@ -74,12 +74,12 @@ describe("EMQX API faults", () => {
       expect(await gates()).toEqual(["True", "True", "True", "True", "True"]);
       expect(embedded.logs.filter((l) => l.level === "error")).toEqual([]);
 
-      await world.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
+      await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
       void runtime.refreshStatusNow();
       await waitFor("NodeStatusStale to be removed", async () =>
-        staleOf(await readCr(world, ns)) ? undefined : true,
+        staleOf(await readCr(testbed, ns)) ? undefined : true,
       );
-      const back = await waitForShape(world, ns, SEED_SHAPE);
+      const back = await waitForShape(testbed, ns, SEED_SHAPE);
       expect(back.cr?.status?.coreNodes?.map((n) => n.node)).toEqual(good?.coreNodes?.map((n) => n.node));
     },
   );

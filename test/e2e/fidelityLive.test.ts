@@ -14,7 +14,14 @@ import type { FidelityCase } from "../../packages/core/test/fidelity/fidelityCas
 import { IMAGE } from "../../packages/core/test/fidelity/operator.ts";
 import { applyList, census, waitAllReady, writesOverThreeRounds } from "./support/census.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
-import { closeWorld, type E2eWorld, freshNamespace, kubectl, openWorld, waitFor } from "./support/world.ts";
+import {
+  closeTestbed,
+  freshNamespace,
+  kubectl,
+  openTestbed,
+  type Testbed,
+  waitFor,
+} from "./support/testbed.ts";
 
 const CASES: FidelityCase[] = [...POD_CASES, ...PDB_AND_SERVICE_CASES];
 
@@ -51,7 +58,7 @@ function readyExpected(c: FidelityCase): boolean {
   );
 }
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler | undefined;
 
@@ -83,15 +90,15 @@ function referencedSecrets(): object[] {
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-fidelity");
-  await applyList(world, referencedSecrets());
-  embedded = await startEmbedded(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-fidelity");
+  await applyList(testbed, referencedSecrets());
+  embedded = await startEmbedded(testbed, ns);
 }, 60_000);
 
 afterAll(async () => {
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("the fidelity matrix on a live apiserver", () => {
@@ -100,15 +107,15 @@ describe("the fidelity matrix on a live apiserver", () => {
   }, async () => {
     const crs = CASES.map(caseCr);
     await applyList(
-      world,
+      testbed,
       crs.map((c) => c.object),
     );
     const ready = crs.filter((_, i) => readyExpected(CASES[i] as FidelityCase)).map((c) => c.name);
     const stuck = crs.filter((c) => !ready.includes(c.name)).map((c) => c.name);
 
-    await waitAllReady(world, ns, ready, 240_000);
+    await waitAllReady(testbed, ns, ready, 240_000);
     await waitFor("the cases that cannot be Ready here to get a status", async () => {
-      const { notReady } = await census(world, ns);
+      const { notReady } = await census(testbed, ns);
       return stuck.every((n) => notReady.some((r) => r.name === n && r.state !== undefined))
         ? true
         : undefined;
@@ -116,13 +123,13 @@ describe("the fidelity matrix on a live apiserver", () => {
     for (const [i, c] of crs.entries()) {
       const field = refusedField(CASES[i] as FidelityCase);
       if (field === undefined) continue;
-      const failed = (await world.gateway.getEmqx(ns, c.name))?.status as EmqxStatus | undefined;
+      const failed = (await testbed.gateway.getEmqx(ns, c.name))?.status as EmqxStatus | undefined;
       const condition = failed?.conditions?.find((x) => x.type === ConditionType.ReconcileFailed);
       expect(condition?.message, c.name).toContain(field);
-      await kubectl(world, ["delete", "emqx", c.name, "-n", ns, "--wait=true"]);
+      await kubectl(testbed, ["delete", "emqx", c.name, "-n", ns, "--wait=true"]);
     }
     const quiet = await writesOverThreeRounds(embedded as EmbeddedReconciler);
-    const after = await census(world, ns);
+    const after = await census(testbed, ns);
 
     expect(after.multiplied).toEqual([]);
     expect(after.drift).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * Hints are hints (DESIGN §2; reliability catalogue §5 items 1–3, 8, 11): duplicates, reordered and stale hints,
+ * Hints are hints: duplicates, reordered and stale hints,
  * and a `deleted` hint for a live CR, delivered on purpose into the embedded bus of `run`'s reconciler, change
  * nothing; hints for a key that is being reconciled collapse into one follow-up run, never a second run at once.
  */
@@ -10,15 +10,15 @@ import { convergeSeed } from "./support/converge.ts";
 import { E2E_CLUSTER, type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
   childVersions,
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   freshNamespace,
-  openWorld,
+  openTestbed,
   readCr,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 let key: string;
@@ -42,27 +42,27 @@ function runsOf(): Pick<KeyMetrics, "runs" | "running" | "maxConcurrentRuns" | "
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-hints");
-  embedded = await startEmbedded(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-hints");
+  embedded = await startEmbedded(testbed, ns);
   key = embedded.keyOf("emqx");
-  await convergeSeed(world, ns);
+  await convergeSeed(testbed, ns);
   await embedded.settle();
 }, 150_000);
 
 afterAll(async () => {
-  await world?.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
+  await testbed?.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("hints delivered on purpose", { timeout: 60_000 }, () => {
   it("change nothing: stale, reordered, deleted-while-live and 50 duplicates", async () => {
     const { runtime, gateway } = embedded.reconciler;
-    const cr = await readCr(world, ns);
+    const cr = await readCr(testbed, ns);
     const uid = cr?.metadata?.uid ?? "";
     const rv = Number(cr?.metadata?.resourceVersion);
-    const children = await childVersions(world, ns);
+    const children = await childVersions(testbed, ns);
     const runsBefore = runsOf().runs;
     gateway.resetStats();
 
@@ -76,8 +76,8 @@ describe("hints delivered on purpose", { timeout: 60_000 }, () => {
     await runtime.bus.idle();
     await runtime.queue.idle();
 
-    expect(await childVersions(world, ns)).toEqual(children);
-    expect((await readCr(world, ns))?.metadata?.resourceVersion).toBe(String(rv));
+    expect(await childVersions(testbed, ns)).toEqual(children);
+    expect((await readCr(testbed, ns))?.metadata?.resourceVersion).toBe(String(rv));
     const stats = gateway.stats();
     expect(stats.writes, JSON.stringify(stats.byRequest)).toBe(0);
     const runs = runsOf().runs - runsBefore;
@@ -89,7 +89,7 @@ describe("hints delivered on purpose", { timeout: 60_000 }, () => {
   it("runs a key once at a time: hints during a run collapse into exactly one follow-up", async () => {
     const { runtime } = embedded.reconciler;
     // A slow EMQX API keeps each pass busy for a while, so the second batch surely lands during the first run.
-    await world.emulator.setFault({ namespace: ns, name: "emqx" }, "slow", 1_500);
+    await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, "slow", 1_500);
     await runtime.queue.idle();
     await waitFor("no parked requeue", async () =>
       runtime.queue.metrics().waiting === 0 ? true : undefined,
@@ -104,7 +104,7 @@ describe("hints delivered on purpose", { timeout: 60_000 }, () => {
     await runtime.bus.idle();
     expect(runsOf().running).toBe(1);
     await runtime.queue.idle();
-    await world.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
+    await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
 
     const metrics = runtime.queue.metrics();
     expect(runsOf().runs - before).toBe(2);

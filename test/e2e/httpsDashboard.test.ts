@@ -17,16 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Shape, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   type EmqxObject,
   freshNamespace,
   kubectl,
-  openWorld,
+  openTestbed,
   readCr,
   sleep,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
 
 const SHAPE: Shape = { cores: 2, replicants: 2 };
 const HTTPS_ONLY = `license { key = "evaluation" }
@@ -40,7 +40,7 @@ dashboard.listeners.https {
 }
 `;
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 let dir: string;
@@ -86,7 +86,7 @@ async function certSecret(name: string, cr: string, withCa: boolean): Promise<ob
 
 async function apply(...objects: object[]): Promise<void> {
   await kubectl(
-    world,
+    testbed,
     ["apply", "-f", "-"],
     JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }),
   );
@@ -101,21 +101,21 @@ const staleOf = (cr: EmqxObject | undefined) =>
  * probe on `dashboard-https` closes that window), so the first call can be refused.
  */
 async function untrustedWarnings(name: string) {
-  const events = await world.gateway.listEvents(ns, name);
+  const events = await testbed.gateway.listEvents(ns, name);
   return events.filter((e) => e.type === "Warning" && e.message?.includes("certificate is not trusted"));
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "e2e-https-"));
   ca = await generateCa(dir, "user-ca", "e2e-user-ca");
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-https");
-  embedded = await startEmbedded(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-https");
+  embedded = await startEmbedded(testbed, ns);
 }, 150_000);
 
 afterAll(async () => {
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -124,7 +124,7 @@ describe("https-only dashboard", () => {
     timeout: 120_000,
   }, async () => {
     await apply(await certSecret("emqx-tls-cert", "emqx-tls", true), httpsCr("emqx-tls", "emqx-tls-cert"));
-    const reached = await waitForShape(world, ns, SHAPE, "emqx-tls");
+    const reached = await waitForShape(testbed, ns, SHAPE, "emqx-tls");
     const status = reached.cr?.status;
     expect(status?.coreNodes?.map((n) => n.node_status)).toEqual(["running", "running"]);
     expect(status?.replicantNodes?.map((n) => n.role)).toEqual(["replicant", "replicant"]);
@@ -151,11 +151,11 @@ describe("https-only dashboard", () => {
     const untrusted = await waitFor(
       "ApiCertificateUntrusted on emqx-untrusted",
       async () => {
-        const cr = await readCr(world, ns, "emqx-untrusted");
+        const cr = await readCr(testbed, ns, "emqx-untrusted");
         return staleOf(cr)?.reason === ConditionReason.ApiCertificateUntrusted ? cr : undefined;
       },
       90_000,
-      async () => (await readCr(world, ns, "emqx-untrusted"))?.status?.conditions,
+      async () => (await readCr(testbed, ns, "emqx-untrusted"))?.status?.conditions,
     );
     const message = staleOf(untrusted)?.message ?? "";
     expect(message).toMatch(
@@ -166,7 +166,7 @@ describe("https-only dashboard", () => {
     expect(untrusted.status?.coreNodes ?? []).toEqual([]);
 
     // The user names a CA Secret that does not exist yet: still untrusted, still one event.
-    await kubectl(world, [
+    await kubectl(testbed, [
       "annotate",
       "emqx",
       "emqx-untrusted",
@@ -175,7 +175,7 @@ describe("https-only dashboard", () => {
       `${ANNOTATION_DASHBOARD_CA_SECRET}=corp-ca`,
     ]);
     await waitFor("the condition to name the missing Secret", async () =>
-      staleOf(await readCr(world, ns, "emqx-untrusted"))?.message.includes(`Secret ${ns}/corp-ca`)
+      staleOf(await readCr(testbed, ns, "emqx-untrusted"))?.message.includes(`Secret ${ns}/corp-ca`)
         ? true
         : undefined,
     );
@@ -196,7 +196,7 @@ describe("https-only dashboard", () => {
       metadata: { name: "corp-ca", namespace: ns },
       stringData: { "ca.crt": ca.cert },
     });
-    const ready = await waitForShape(world, ns, SHAPE, "emqx-untrusted");
+    const ready = await waitForShape(testbed, ns, SHAPE, "emqx-untrusted");
     expect(ready.cr?.status?.coreNodes).toHaveLength(SHAPE.cores);
     expect(ready.cr?.status?.replicantNodes).toHaveLength(SHAPE.replicants);
     expect(staleOf(ready.cr)).toBeUndefined();

@@ -15,17 +15,17 @@ import { SEED_SHAPE, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
   childVersions,
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   freshNamespace,
   hasCondition,
   kubectl,
-  openWorld,
+  openTestbed,
   patchCr,
   readCr,
   SEED_EXAMPLE,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
 
 const LAST_CONFIG = "apps.emqx.io/last-emqx-configuration";
 const KIB_300 = 300 * 1024;
@@ -37,19 +37,19 @@ function largeConfig(marker: string): string {
   return head + line.repeat(Math.ceil(KIB_300 / line.length));
 }
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-inputs");
-  embedded = await startEmbedded(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-inputs");
+  embedded = await startEmbedded(testbed, ns);
 }, 60_000);
 
 afterAll(async () => {
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 const failures = () => embedded.logs.filter((l) => l.msg === "Reconcile failed");
@@ -63,13 +63,13 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
     expect(Buffer.byteLength(cr.spec.config.data)).toBeGreaterThan(KIB_300);
 
     // Act
-    await kubectl(world, ["create", "-n", ns, "-f", "-"], JSON.stringify(cr));
-    const ready = await waitForShape(world, ns, SEED_SHAPE);
+    await kubectl(testbed, ["create", "-n", ns, "-f", "-"], JSON.stringify(cr));
+    const ready = await waitForShape(testbed, ns, SEED_SHAPE);
 
     // Assess
     const annotation = ready.cr?.metadata?.annotations?.[LAST_CONFIG];
     expect(annotation).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const configMap = await world.gateway.get("ConfigMap", ns, "emqx-configs");
+    const configMap = await testbed.gateway.get("ConfigMap", ns, "emqx-configs");
     const stored = (configMap?.data as Record<string, string> | undefined)?.["emqx.conf"];
     expect(stored?.endsWith(cr.spec.config.data)).toBe(true);
     expect(failures()).toEqual([]);
@@ -77,35 +77,37 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
 
   it("a changed 300 KiB config reaches EMQX and the annotation follows, without a 422 loop", async () => {
     // Prepare
-    const before = (await readCr(world, ns))?.metadata?.annotations?.[LAST_CONFIG];
+    const before = (await readCr(testbed, ns))?.metadata?.annotations?.[LAST_CONFIG];
 
     // Act
     const patchFile = join(mkdtempSync(join(tmpdir(), "e2e-inputs-")), "patch.json");
     writeFileSync(patchFile, JSON.stringify({ spec: { config: { data: largeConfig("debug") } } }));
-    await kubectl(world, ["patch", "emqx", "emqx", "-n", ns, "--type=merge", "--patch-file", patchFile]);
+    await kubectl(testbed, ["patch", "emqx", "emqx", "-n", ns, "--type=merge", "--patch-file", patchFile]);
     await waitFor(
       "the emulated cluster to run the new config",
       async () => {
-        const cluster = (await world.emulator.clusters()).find((c) => c.key === `${ns}/emqx`);
+        const cluster = (await testbed.emulator.clusters()).find((c) => c.key === `${ns}/emqx`);
         return /level\s*=\s*"?debug/.test(cluster?.config ?? "") ? true : undefined;
       },
       90_000,
       async () => ({
         logs: embedded.logs.filter((l) => l.level !== "debug").slice(-8),
-        config: (await world.emulator.clusters()).find((c) => c.key === `${ns}/emqx`)?.config?.slice(0, 400),
+        config: (await testbed.emulator.clusters())
+          .find((c) => c.key === `${ns}/emqx`)
+          ?.config?.slice(0, 400),
       }),
     );
     const after = await waitFor("the annotation to record the new config", async () => {
-      const now = (await readCr(world, ns))?.metadata?.annotations?.[LAST_CONFIG];
+      const now = (await readCr(testbed, ns))?.metadata?.annotations?.[LAST_CONFIG];
       return now !== before ? now : undefined;
     });
     await embedded.settle();
-    const settled = await readCr(world, ns);
+    const settled = await readCr(testbed, ns);
     await embedded.settle();
 
     // Assess: one annotation write, then a converged CR that no pass writes again.
     expect(after).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect((await readCr(world, ns))?.metadata?.resourceVersion).toBe(settled?.metadata?.resourceVersion);
+    expect((await readCr(testbed, ns))?.metadata?.resourceVersion).toBe(settled?.metadata?.resourceVersion);
     expect(failures()).toEqual([]);
   });
 
@@ -122,18 +124,18 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
     expect(Buffer.byteLength(fits.spec.config.data)).toBe(MAX_CONFIG_BYTES);
 
     // Act
-    for (const cr of [fits, over]) await kubectl(world, ["create", "-f", "-"], JSON.stringify(cr));
+    for (const cr of [fits, over]) await kubectl(testbed, ["create", "-f", "-"], JSON.stringify(cr));
     await waitFor("the at-limit CR Ready with its core", async () => {
-      const cr = await readCr(world, ns, "at-limit");
+      const cr = await readCr(testbed, ns, "at-limit");
       return hasCondition(cr, "Ready") && cr?.status?.coreNodes?.length === 1 ? true : undefined;
     });
     const refused = await waitFor("the over-limit CR refused", async () => {
-      const now = await readCr(world, ns, "over-limit");
+      const now = await readCr(testbed, ns, "over-limit");
       return hasCondition(now, "InvalidSpec", "InvalidSpec") ? now : undefined;
     });
 
     // Assess
-    const configMap = await world.gateway.get("ConfigMap", ns, "at-limit-configs");
+    const configMap = await testbed.gateway.get("ConfigMap", ns, "at-limit-configs");
     const stored = Object.entries((configMap?.data as Record<string, string> | undefined) ?? {});
     const bytes = stored.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     console.log(`ConfigMap of a config.data at the limit: ${bytes} of 1048576 bytes`);
@@ -141,27 +143,27 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
     expect(refused.status?.conditions?.find((c) => c.type === "InvalidSpec")?.message).toBe(
       `spec.config.data: config.data has ${MAX_CONFIG_BYTES + 1} bytes, more than the limit of ${MAX_CONFIG_BYTES} bytes (it is stored in a ConfigMap, which holds at most 1 MiB)`,
     );
-    expect(await world.gateway.listOwned("StatefulSet", ns, "over-limit")).toEqual([]);
+    expect(await testbed.gateway.listOwned("StatefulSet", ns, "over-limit")).toEqual([]);
     expect(failures()).toEqual([]);
-    await kubectl(world, ["delete", "emqx", "at-limit", "over-limit", "-n", ns, "--wait=false"]);
+    await kubectl(testbed, ["delete", "emqx", "at-limit", "over-limit", "-n", ns, "--wait=false"]);
   });
 
   it("refuses zero cores with InvalidSpec and one Warning event, touching no child", async () => {
     // Prepare
     await embedded.settle();
-    const before = await childVersions(world, ns);
+    const before = await childVersions(testbed, ns);
 
     // Act
-    await patchCr(world, ns, { spec: { coreTemplate: { spec: { replicas: 0 } } } });
+    await patchCr(testbed, ns, { spec: { coreTemplate: { spec: { replicas: 0 } } } });
     const refused = await waitFor("the InvalidSpec condition", async () => {
-      const now = await readCr(world, ns);
+      const now = await readCr(testbed, ns);
       return hasCondition(now, "InvalidSpec", "InvalidSpec") ? now : undefined;
     });
     await embedded.settle();
 
     // Assess
-    expect(await childVersions(world, ns)).toEqual(before);
-    const events = await world.gateway.listEvents(ns, "emqx", "InvalidSpec");
+    expect(await childVersions(testbed, ns)).toEqual(before);
+    const events = await testbed.gateway.listEvents(ns, "emqx", "InvalidSpec");
     expect(events.filter((e) => e.involvedObject?.uid === refused.metadata?.uid)).toMatchObject([
       { type: "Warning", count: 1, message: expect.stringContaining("apps.emqx.io/allow-zero-cores") },
     ]);
@@ -169,13 +171,13 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
 
   it("stops every core when the CR says the pause is deliberate", async () => {
     // Act
-    await patchCr(world, ns, { metadata: { annotations: { "apps.emqx.io/allow-zero-cores": "true" } } });
+    await patchCr(testbed, ns, { metadata: { annotations: { "apps.emqx.io/allow-zero-cores": "true" } } });
 
     // Assess
     await waitFor("the core StatefulSet at 0 replicas", async () => {
-      const sets = await world.gateway.listOwned("StatefulSet", ns, "emqx");
+      const sets = await testbed.gateway.listOwned("StatefulSet", ns, "emqx");
       return sets.length === 1 && (sets[0]?.spec as { replicas?: number })?.replicas === 0 ? true : undefined;
     });
-    expect(hasCondition(await readCr(world, ns), "InvalidSpec")).toBe(false);
+    expect(hasCondition(await readCr(testbed, ns), "InvalidSpec")).toBe(false);
   });
 });

@@ -7,9 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LogLine, type RunProcess, startRunProcess } from "./support/cliProcess.ts";
 import { SEED_SHAPE, waitForShape } from "./support/converge.ts";
-import { applySeed, closeWorld, type E2eWorld, freshNamespace, openWorld, patchCr } from "./support/world.ts";
+import {
+  applySeed,
+  closeTestbed,
+  freshNamespace,
+  openTestbed,
+  patchCr,
+  type Testbed,
+} from "./support/testbed.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 const started: RunProcess[] = [];
 
@@ -17,7 +24,7 @@ const LEASE_MS = 15_000;
 const RETRY_MS = 1_000;
 
 function start(): RunProcess {
-  const run = startRunProcess(world, ns, "lease");
+  const run = startRunProcess(testbed, ns, "lease");
   started.push(run);
   return run;
 }
@@ -29,19 +36,19 @@ const reconciling = (run: RunProcess) =>
   run.lines.filter((l) => /^(Reconciled EMQX|Applied |Created |Listed every EMQX)/.test(l.msg ?? ""));
 
 async function leaseSpec(): Promise<{ holderIdentity?: string; leaseTransitions?: number } | undefined> {
-  const lease = await world.gateway.get("Lease", ns, "emqx-reconciler");
+  const lease = await testbed.gateway.get("Lease", ns, "emqx-reconciler");
   return lease?.spec as { holderIdentity?: string; leaseTransitions?: number } | undefined;
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-lease");
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-lease");
 }, 60_000);
 
 afterAll(async () => {
   for (const run of started)
     if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill("SIGKILL");
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("two run processes against one sandbox", { timeout: 150_000 }, () => {
@@ -54,8 +61,8 @@ describe("two run processes against one sandbox", { timeout: 150_000 }, () => {
     const took = await first.waitForLine("the first process holding the Lease", holding);
     second = start();
     const waits = await second.waitForLine("the second process waiting", waiting);
-    await applySeed(world, ns);
-    await waitForShape(world, ns, SEED_SHAPE);
+    await applySeed(testbed, ns);
+    await waitForShape(testbed, ns, SEED_SHAPE);
 
     // Assess
     expect(waits.holder).toBe(took.identity);
@@ -73,8 +80,8 @@ describe("two run processes against one sandbox", { timeout: 150_000 }, () => {
     const took = await second.waitForLine("the second process holding the Lease", holding, 60_000);
     const seconds = (Date.now() - killedAt) / 1000;
     console.log(`Lease takeover after kill -9: ${seconds.toFixed(1)} s (Lease ${LEASE_MS / 1000} s)`);
-    await patchCr(world, ns, { spec: { replicantTemplate: { spec: { replicas: 4 } } } });
-    await waitForShape(world, ns, { cores: 2, replicants: 4 });
+    await patchCr(testbed, ns, { spec: { replicantTemplate: { spec: { replicas: 4 } } } });
+    await waitForShape(testbed, ns, { cores: 2, replicants: 4 });
 
     // Assess
     expect(seconds * 1000).toBeLessThanOrEqual(LEASE_MS + 2 * RETRY_MS);

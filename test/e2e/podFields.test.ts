@@ -11,42 +11,42 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyList, census, waitAllReady, writesOverThreeRounds } from "./support/census.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import { Rand, randomCr, supportObjects } from "./support/randomCr.ts";
-import { closeWorld, type E2eWorld, freshNamespace, openWorld } from "./support/world.ts";
+import { closeTestbed, freshNamespace, openTestbed, type Testbed } from "./support/testbed.ts";
 
 /** Random CRs applied at once (the issue asks for at least 50 per run). */
 const RANDOM_CRS = 50;
 const SEED = Number(process.env.E2E_SEED ?? 7_2026);
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler | undefined;
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-podfields");
-  await applyList(world, supportObjects(ns));
-  embedded = await startEmbedded(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-podfields");
+  await applyList(testbed, supportObjects(ns));
+  embedded = await startEmbedded(testbed, ns);
 }, 60_000);
 
 afterAll(async () => {
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("operator-shaped CRs on a live apiserver", () => {
   it("a CR using every pod-level field at once reaches Ready with one set per role and then writes nothing", {
     timeout: 180_000,
   }, async () => {
-    await applyList(world, [randomCr(new Rand(SEED), "everything", ns, { everything: true })]);
+    await applyList(testbed, [randomCr(new Rand(SEED), "everything", ns, { everything: true })]);
 
-    const seen = await waitAllReady(world, ns, ["everything"], 150_000);
+    const seen = await waitAllReady(testbed, ns, ["everything"], 150_000);
     const quiet = await writesOverThreeRounds(embedded as EmbeddedReconciler);
-    const after = await census(world, ns);
+    const after = await census(testbed, ns);
 
     expect(seen.drift).toEqual([]);
     expect(quiet).toEqual({ writes: 0, byRequest: {} });
     expect(after.multiplied).toEqual([]);
-    const sets = await world.gateway.listChildren(ns, "everything");
+    const sets = await testbed.gateway.listChildren(ns, "everything");
     expect(sets.StatefulSet).toHaveLength(1);
     expect(sets.ReplicaSet).toHaveLength(1);
   });
@@ -59,11 +59,11 @@ describe("operator-shaped CRs on a live apiserver", () => {
       randomCr(rand, `random-${String(i).padStart(3, "0")}`, ns),
     );
     const names = crs.map((cr) => (cr.metadata as { name: string }).name);
-    await applyList(world, crs);
+    await applyList(testbed, crs);
 
-    const seen = await waitAllReady(world, ns, names, 540_000);
+    const seen = await waitAllReady(testbed, ns, names, 540_000);
     const quiet = await writesOverThreeRounds(embedded as EmbeddedReconciler);
-    const after = await census(world, ns);
+    const after = await census(testbed, ns);
 
     expect(seen.drift).toEqual([]);
     expect(quiet).toEqual({ writes: 0, byRequest: {} });

@@ -1,50 +1,50 @@
 /**
  * Deleting the CR under the embedded reconciler of `run` lets the garbage collector remove every child; applying
- * it again under the same name (a new uid) converges with nothing of the old CR left (reliability catalogue §5,
- * items 3 and 4).
+ * it again under the same name (a new uid) converges with nothing of the old CR
+ * left.
  */
 import { type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convergeSeed } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   freshNamespace,
   kubectl,
-  openWorld,
+  openTestbed,
   readCr,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 let oldUid: string;
 
 /** Every child of the CR found by its labels, each tagged with its kind (list items carry none). */
 async function children(): Promise<KubeObject[]> {
-  const all = await world.gateway.listChildren(ns, "emqx");
+  const all = await testbed.gateway.listChildren(ns, "emqx");
   return OWNED_KINDS.flatMap((kind) => (all[kind] as KubeObject[]).map((obj) => ({ ...obj, kind })));
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-recreate");
-  embedded = await startEmbedded(world, ns);
-  await convergeSeed(world, ns);
-  oldUid = (await readCr(world, ns))?.metadata?.uid ?? "";
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-recreate");
+  embedded = await startEmbedded(testbed, ns);
+  await convergeSeed(testbed, ns);
+  oldUid = (await readCr(testbed, ns))?.metadata?.uid ?? "";
 }, 150_000);
 
 afterAll(async () => {
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("delete and recreate", { timeout: 100_000 }, () => {
   it("lets garbage collection remove every child of a deleted CR", async () => {
     expect((await children()).length).toBeGreaterThanOrEqual(12);
-    await kubectl(world, ["delete", "emqx", "emqx", "-n", ns]);
+    await kubectl(testbed, ["delete", "emqx", "emqx", "-n", ns]);
     await waitFor(
       "every child to be gone",
       async () => ((await children()).length === 0 ? true : undefined),
@@ -54,11 +54,11 @@ describe("delete and recreate", { timeout: 100_000 }, () => {
       async () => (await children()).map((c) => `${c.kind}/${c.metadata?.name}`),
     );
     await embedded.reconciler.runtime.queue.idle();
-    expect(await readCr(world, ns)).toBeUndefined();
+    expect(await readCr(testbed, ns)).toBeUndefined();
   });
 
   it("converges a CR recreated under the same name, with nothing left of the old one", async () => {
-    const reached = await convergeSeed(world, ns);
+    const reached = await convergeSeed(testbed, ns);
     const uid = reached.cr?.metadata?.uid;
     expect(uid).toBeTruthy();
     expect(uid).not.toBe(oldUid);

@@ -1,14 +1,21 @@
 /**
- * Scaling without a template change (reference §3.6), under the embedded reconciler of `run`: replicants
+ * Scaling without a template change, under the embedded reconciler of `run`: replicants
  * 3 → 5 → 0 → 2 and cores 2 → 3 each converge on the same sets (same revisions, no new set), and the listeners
- * Service selects replicant pods while replicants are ready, core pods when there are none (reference §2.8).
+ * Service selects replicant pods while replicants are ready, core pods when there are none.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenersRole, type Shape, type Snapshot, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
-import { applySeed, closeWorld, type E2eWorld, freshNamespace, openWorld, patchCr } from "./support/world.ts";
+import {
+  applySeed,
+  closeTestbed,
+  freshNamespace,
+  openTestbed,
+  patchCr,
+  type Testbed,
+} from "./support/testbed.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler | undefined;
 let first: Snapshot;
@@ -23,31 +30,31 @@ const sets = (s: Snapshot) => ({
 });
 
 async function scaleTo(shape: Shape): Promise<Snapshot> {
-  await patchCr(world, ns, {
+  await patchCr(testbed, ns, {
     spec: {
       coreTemplate: { spec: { replicas: shape.cores } },
       replicantTemplate: { spec: { replicas: shape.replicants } },
     },
   });
-  return waitForShape(world, ns, shape);
+  return waitForShape(testbed, ns, shape);
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-scale");
-  embedded = await startEmbedded(world, ns);
-  await applySeed(world, ns);
-  first = await waitForShape(world, ns, { cores: 2, replicants: 3 });
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-scale");
+  embedded = await startEmbedded(testbed, ns);
+  await applySeed(testbed, ns);
+  first = await waitForShape(testbed, ns, { cores: 2, replicants: 3 });
 }, 150_000);
 
 afterAll(async () => {
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("scaling the seed example", { timeout: 120_000 }, () => {
   it("starts with the listeners Service on the replicants", async () => {
-    expect(await listenersRole(world, ns)).toBe("replicant");
+    expect(await listenersRole(testbed, ns)).toBe("replicant");
   });
 
   it.each([
@@ -60,7 +67,7 @@ describe("scaling the seed example", { timeout: 120_000 }, () => {
     async (step) => {
       const reached = await scaleTo(step);
       expect(sets(reached)).toEqual(sets(first));
-      expect(await listenersRole(world, ns)).toBe(step.listeners);
+      expect(await listenersRole(testbed, ns)).toBe(step.listeners);
       const nodes = reached.cr?.status?.coreNodes ?? [];
       expect(nodes.every((n) => n.node_status === "running")).toBe(true);
     },

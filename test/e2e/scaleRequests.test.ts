@@ -11,16 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convergeSeed, waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   freshNamespace,
-  openWorld,
+  openTestbed,
   patchCr,
   readCr,
   SEED_NAME,
-} from "./support/world.ts";
+  type Testbed,
+} from "./support/testbed.ts";
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 let http: KubeHttp;
@@ -41,40 +41,40 @@ async function sendScale(detail: Record<string, unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-scalereq");
-  embedded = await startEmbedded(world, ns);
-  http = new KubeHttp({ kubeConfig: loadKubeconfigFile(world.sandbox.kubeconfigPath) });
-  await convergeSeed(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-scalereq");
+  embedded = await startEmbedded(testbed, ns);
+  http = new KubeHttp({ kubeConfig: loadKubeconfigFile(testbed.sandbox.kubeconfigPath) });
+  await convergeSeed(testbed, ns);
 }, 150_000);
 
 afterAll(async () => {
   await http?.close();
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("scale requests", { timeout: 120_000 }, () => {
   it("refuses cores to 0 and leaves the CR unchanged", async () => {
-    const before = await readCr(world, ns);
+    const before = await readCr(testbed, ns);
     expect(await sendScale({ role: "core", replicas: 0 })).toBe("refused by the schema");
     const bypass = { cluster: "e2e", namespace: ns, name: SEED_NAME, role: "core", replicas: 0 } as const;
     expect(await runScale({ kube: kubeScalePort(http), logger }, bypass, origin)).toBe("rejected");
-    expect((await readCr(world, ns))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
+    expect((await readCr(testbed, ns))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
   });
 
   it("refuses a request outside the CR's bounds with a Warning Event, and scales inside them", async () => {
     // Prepare
-    await patchCr(world, ns, { metadata: { annotations: { "apps.emqx.io/scale-max-replicants": "4" } } });
-    const bounded = await readCr(world, ns);
+    await patchCr(testbed, ns, { metadata: { annotations: { "apps.emqx.io/scale-max-replicants": "4" } } });
+    const bounded = await readCr(testbed, ns);
 
     // Act
     const over = await sendScale({ role: "replicant", replicas: 5, requestedBy: "e2e-autoscaler" });
 
     // Assess
     expect(over).toBe("rejected");
-    expect((await readCr(world, ns))?.metadata?.resourceVersion).toBe(bounded?.metadata?.resourceVersion);
-    expect(await world.gateway.listEvents(ns, SEED_NAME, "ScaleRequestRefused")).toMatchObject([
+    expect((await readCr(testbed, ns))?.metadata?.resourceVersion).toBe(bounded?.metadata?.resourceVersion);
+    expect(await testbed.gateway.listEvents(ns, SEED_NAME, "ScaleRequestRefused")).toMatchObject([
       {
         type: "Warning",
         message:
@@ -87,8 +87,8 @@ describe("scale requests", { timeout: 120_000 }, () => {
 
     // Assess
     expect(within).toBe("scaled");
-    await waitForShape(world, ns, { cores: 2, replicants: 4 });
-    expect(await world.gateway.listEvents(ns, SEED_NAME, "ScaleRequested")).toMatchObject([
+    await waitForShape(testbed, ns, { cores: 2, replicants: 4 });
+    expect(await testbed.gateway.listEvents(ns, SEED_NAME, "ScaleRequested")).toMatchObject([
       {
         type: "Normal",
         message:

@@ -9,46 +9,46 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
   applySeed,
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   freshNamespace,
-  openWorld,
+  openTestbed,
   printedStatus,
   readCr,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
 
 interface GatedPod extends KubeObject {
   spec: { readinessGates?: Array<{ conditionType: string }> };
   status: { podIP?: string; conditions?: Array<{ type: string; status: string }> };
 }
 
-let world: E2eWorld;
+let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler | undefined;
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-seed");
-  embedded = await startEmbedded(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-seed");
+  embedded = await startEmbedded(testbed, ns);
 });
 
 afterAll(async () => {
   await embedded?.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
 
 describe("the seed example on the sandbox", () => {
   it("reaches STATUS Ready in kubectl get emqx", { timeout: 120_000 }, async () => {
-    await applySeed(world, ns);
+    await applySeed(testbed, ns);
     await waitFor("kubectl get emqx to print Ready", async () =>
-      (await printedStatus(world, ns)) === "Ready" ? true : undefined,
+      (await printedStatus(testbed, ns)) === "Ready" ? true : undefined,
     );
   });
 
   it("lists 2 core and 3 replicant nodes as the operator writes them", async () => {
-    const status = (await readCr(world, ns))?.status ?? {};
-    const pods = (await world.gateway.listOwned("Pod", ns, "emqx")) as unknown as GatedPod[];
+    const status = (await readCr(testbed, ns))?.status ?? {};
+    const pods = (await testbed.gateway.listOwned("Pod", ns, "emqx")) as unknown as GatedPod[];
     const podsOf = (role: string) => pods.filter((p) => p.metadata?.labels?.[LABEL_DB_ROLE] === role);
     const cores = status.coreNodes ?? [];
     const replicants = status.replicantNodes ?? [];
@@ -76,7 +76,7 @@ describe("the seed example on the sandbox", () => {
   });
 
   it("counts nodes and records one revision per role", async () => {
-    const status = (await readCr(world, ns))?.status ?? {};
+    const status = (await readCr(testbed, ns))?.status ?? {};
     for (const [nodes, replicas] of [
       [status.coreNodesStatus, 2],
       [status.replicantNodesStatus, 3],
@@ -85,14 +85,14 @@ describe("the seed example on the sandbox", () => {
       expect(nodes?.updateRevision).toMatch(/^[a-z0-9]+$/);
       expect(nodes?.currentRevision).toBe(nodes?.updateRevision);
     }
-    const [sts] = await world.gateway.listOwned("StatefulSet", ns, "emqx");
+    const [sts] = await testbed.gateway.listOwned("StatefulSet", ns, "emqx");
     expect(sts?.metadata?.name).toBe(`emqx-core-${status.coreNodesStatus?.updateRevision}`);
-    const [rs] = await world.gateway.listOwned("ReplicaSet", ns, "emqx");
+    const [rs] = await testbed.gateway.listOwned("ReplicaSet", ns, "emqx");
     expect(rs?.metadata?.name).toBe(`emqx-replicant-${status.replicantNodesStatus?.updateRevision}`);
   });
 
   it("made every pod Ready through the on-serving gate that only the reconciler writes", async () => {
-    const pods = (await world.gateway.listOwned("Pod", ns, "emqx")) as unknown as GatedPod[];
+    const pods = (await testbed.gateway.listOwned("Pod", ns, "emqx")) as unknown as GatedPod[];
     expect(pods).toHaveLength(5);
     for (const pod of pods) {
       expect(pod.spec.readinessGates).toEqual([{ conditionType: CONDITION_ON_SERVING }]);

@@ -13,15 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForShape } from "./support/converge.ts";
 import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
 import {
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   freshNamespace,
   hasCondition,
   kubectl,
-  openWorld,
+  openTestbed,
   readCr,
+  type Testbed,
   waitFor,
-} from "./support/world.ts";
+} from "./support/testbed.ts";
 
 const SHAPE = { cores: 2, replicants: 1 };
 
@@ -100,13 +100,13 @@ function podSpecOf(sets: readonly KubeObject[]): V1PodSpec {
   );
 }
 
-async function applyCr(world: E2eWorld, namespace: string): Promise<void> {
-  await kubectl(world, ["apply", "-n", namespace, "-f", "-"], JSON.stringify(REPEATED_KEYS_CR));
+async function applyCr(testbed: Testbed, namespace: string): Promise<void> {
+  await kubectl(testbed, ["apply", "-n", namespace, "-f", "-"], JSON.stringify(REPEATED_KEYS_CR));
 }
 
 /** The Warning events of the CR with the reconciler's failure reason. */
-async function failureEvents(world: E2eWorld, namespace: string): Promise<EventObject[]> {
-  const out = await kubectl(world, ["get", "events", "-n", namespace, "-o", "json"]);
+async function failureEvents(testbed: Testbed, namespace: string): Promise<EventObject[]> {
+  const out = await kubectl(testbed, ["get", "events", "-n", namespace, "-o", "json"]);
   return ((JSON.parse(out) as { items: EventObject[] }).items ?? []).filter(
     (e) =>
       e.type === "Warning" && e.reason === EventReason.ReconcilerFailed && e.involvedObject?.name === "emqx",
@@ -114,27 +114,27 @@ async function failureEvents(world: E2eWorld, namespace: string): Promise<EventO
 }
 
 describe("repeated keys in server-side-applied lists", () => {
-  let world: E2eWorld;
+  let testbed: Testbed;
   let ns: string;
   let embedded: EmbeddedReconciler | undefined;
 
   beforeAll(async () => {
-    world = await openWorld();
-    ns = await freshNamespace(world, "e2e-dupkeys");
-    embedded = await startEmbedded(world, ns);
+    testbed = await openTestbed();
+    ns = await freshNamespace(testbed, "e2e-dupkeys");
+    embedded = await startEmbedded(testbed, ns);
   });
 
   afterAll(async () => {
     await embedded?.stop();
-    await closeWorld(world, ns);
+    await closeTestbed(testbed, ns);
   });
 
   it("reach Ready with one entry per key in the live sets, the user's value winning", {
     timeout: 150_000,
   }, async () => {
-    await applyCr(world, ns);
-    const seen = await waitForShape(world, ns, SHAPE, "emqx", 120_000);
-    expect(await failureEvents(world, ns)).toEqual([]);
+    await applyCr(testbed, ns);
+    const seen = await waitForShape(testbed, ns, SHAPE, "emqx", 120_000);
+    expect(await failureEvents(testbed, ns)).toEqual([]);
     const pod = podSpecOf(seen.statefulSets);
     const emqx = pod.containers.find((c) => c.name === "emqx") as V1Container;
     const exporter = pod.containers.find((c) => c.name === "exporter") as V1Container;
@@ -162,7 +162,7 @@ describe("repeated keys in server-side-applied lists", () => {
 });
 
 describe("a child write the apiserver keeps refusing", () => {
-  let world: E2eWorld;
+  let testbed: Testbed;
   let ns: string;
   let embedded: EmbeddedReconciler | undefined;
   const quota = {
@@ -173,23 +173,23 @@ describe("a child write the apiserver keeps refusing", () => {
   };
 
   beforeAll(async () => {
-    world = await openWorld();
-    ns = await freshNamespace(world, "e2e-refused");
-    await kubectl(world, ["apply", "-n", ns, "-f", "-"], JSON.stringify(quota));
-    embedded = await startEmbedded(world, ns);
+    testbed = await openTestbed();
+    ns = await freshNamespace(testbed, "e2e-refused");
+    await kubectl(testbed, ["apply", "-n", ns, "-f", "-"], JSON.stringify(quota));
+    embedded = await startEmbedded(testbed, ns);
   });
 
   afterAll(async () => {
     await embedded?.stop();
-    await closeWorld(world, ns);
+    await closeTestbed(testbed, ns);
   });
 
   it("sets ReconcileFailed naming the StatefulSet, with one Warning event over several passes", {
     timeout: 90_000,
   }, async () => {
-    await applyCr(world, ns);
+    await applyCr(testbed, ns);
     const cr = await waitFor("ReconcileFailed on the CR", async () => {
-      const read = await readCr(world, ns, "emqx");
+      const read = await readCr(testbed, ns, "emqx");
       return hasCondition(read, ConditionType.ReconcileFailed) ? read : undefined;
     });
     const failed = cr.status?.conditions?.find((c) => c.type === ConditionType.ReconcileFailed);
@@ -209,38 +209,38 @@ describe("a child write the apiserver keeps refusing", () => {
     const waits = failingLogs(embedded).map((l) => l.retryInSeconds as number);
     expect(waits[0]).toBe(5);
     expect(waits.every((w, i) => w >= (waits[i - 1] ?? 0) && w <= 300)).toBe(true);
-    const events = await failureEvents(world, ns);
+    const events = await failureEvents(testbed, ns);
     expect(events).toHaveLength(1);
     expect(events[0]?.count ?? 1).toBe(1);
     expect(events[0]?.message).toBe(failed?.message);
-    const sets = await world.gateway.listOwned("StatefulSet", ns, "emqx");
+    const sets = await testbed.gateway.listOwned("StatefulSet", ns, "emqx");
     expect(sets as KubeObject[]).toEqual([]);
   });
 
   it("clears the condition once the quota is gone, and reaches Ready", { timeout: 150_000 }, async () => {
-    await kubectl(world, ["delete", "resourcequota", "no-statefulsets", "-n", ns]);
+    await kubectl(testbed, ["delete", "resourcequota", "no-statefulsets", "-n", ns]);
     await embedded?.settle();
-    await waitForShape(world, ns, SHAPE, "emqx", 120_000);
-    expect(hasCondition(await readCr(world, ns, "emqx"), ConditionType.ReconcileFailed)).toBe(false);
-    expect(await failureEvents(world, ns)).toHaveLength(1);
+    await waitForShape(testbed, ns, SHAPE, "emqx", 120_000);
+    expect(hasCondition(await readCr(testbed, ns, "emqx"), ConditionType.ReconcileFailed)).toBe(false);
+    expect(await failureEvents(testbed, ns)).toHaveLength(1);
   });
 });
 
 describe("a child the apiserver refuses as invalid", () => {
-  let world: E2eWorld;
+  let testbed: Testbed;
   let ns: string;
   let embedded: EmbeddedReconciler | undefined;
   const badMount = { name: "missing", mountPath: "/opt/missing" };
 
   beforeAll(async () => {
-    world = await openWorld();
-    ns = await freshNamespace(world, "e2e-invalid");
-    embedded = await startEmbedded(world, ns);
+    testbed = await openTestbed();
+    ns = await freshNamespace(testbed, "e2e-invalid");
+    embedded = await startEmbedded(testbed, ns);
   });
 
   afterAll(async () => {
     await embedded?.stop();
-    await closeWorld(world, ns);
+    await closeTestbed(testbed, ns);
   });
 
   it("reports the 422 at once, naming the field, and clears it when the spec is fixed", {
@@ -248,9 +248,9 @@ describe("a child the apiserver refuses as invalid", () => {
   }, async () => {
     const cr = structuredClone(REPEATED_KEYS_CR);
     (cr.spec.coreTemplate.spec as { extraVolumeMounts: object[] }).extraVolumeMounts.push(badMount);
-    await kubectl(world, ["apply", "-n", ns, "-f", "-"], JSON.stringify(cr));
+    await kubectl(testbed, ["apply", "-n", ns, "-f", "-"], JSON.stringify(cr));
     const failed = await waitFor("ReconcileFailed on the CR", async () => {
-      const read = await readCr(world, ns, "emqx");
+      const read = await readCr(testbed, ns, "emqx");
       return read?.status?.conditions?.find((c) => c.type === ConditionType.ReconcileFailed);
     });
     expect(failed.reason).toBe("ApplyStatefulSetFailed");
@@ -259,11 +259,11 @@ describe("a child the apiserver refuses as invalid", () => {
     );
     expect(failed.message).toContain("missing");
     await embedded?.settle();
-    expect(await failureEvents(world, ns)).toHaveLength(1);
+    expect(await failureEvents(testbed, ns)).toHaveLength(1);
 
-    await applyCr(world, ns);
-    await waitForShape(world, ns, SHAPE, "emqx", 120_000);
-    expect(hasCondition(await readCr(world, ns, "emqx"), ConditionType.ReconcileFailed)).toBe(false);
+    await applyCr(testbed, ns);
+    await waitForShape(testbed, ns, SHAPE, "emqx", 120_000);
+    expect(hasCondition(await readCr(testbed, ns, "emqx"), ConditionType.ReconcileFailed)).toBe(false);
   });
 });
 

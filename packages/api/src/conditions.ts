@@ -1,6 +1,6 @@
 /**
- * Condition types, reasons and messages of `.status.conditions`, exact strings of the EMQX Operator 2.2
- * (reference §1.7), plus the reconciler's own conditions that report problems without a state change.
+ * Condition types, reasons and messages of `.status.conditions`, exact strings of the EMQX Operator 2.2,
+ * plus the reconciler's own conditions that report problems without a state change.
  */
 
 export const ConditionType = {

@@ -1,7 +1,7 @@
 /**
  * Every name the reconciler derives from an EMQX custom resource, in one place.
  *
- * The names equal the EMQX Operator 2.2's (reference §2.1), so clusters created by either can be served by both.
+ * The names equal the EMQX Operator 2.2's, so clusters created by either can be served by both.
  */
 
 /** API group, version and kind of the custom resource. */
@@ -48,7 +48,7 @@ export const POD_TEMPLATE_HASH_LENGTH = 10;
 /** The two EMQX node roles, as `EMQX_NODE__ROLE`, the `db-role` label and the API's `role`. */
 export type Role = "core" | "replicant";
 
-/** Names of every child object of the CR named `name` (reference §2.1). */
+/** Names of every child object of the CR named `name`. */
 export interface ChildNames {
   coreSet(hash: string): string;
   replicantSet(hash: string): string;

@@ -43,7 +43,7 @@ describe("createLogger (json)", () => {
       secret: "s3cr3t-value",
       credential: { username: "emqx-operator-controller", password: "nested-password" },
     };
-    logger.warn("Read the world", { ...secrets, nested: { deeper: { password: "deep-password" } } });
+    logger.warn("Read the cluster", { ...secrets, nested: { deeper: { password: "deep-password" } } });
     const line = lines[0] ?? "";
     for (const value of [
       "hunter2-password",

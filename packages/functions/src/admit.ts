@@ -3,10 +3,10 @@ import { EventBridgeEnvelope } from "@aws-lambda-powertools/parser/envelopes/eve
 import { parser } from "@aws-lambda-powertools/parser/middleware";
 import type { ParsedResult } from "@aws-lambda-powertools/parser/types";
 import { crKey, type Hint, HintSchema } from "@emqx-reconciler/api";
-import { admitHint } from "./admission.ts";
-import { count, logger, observed } from "./observability.ts";
+import { admitHint } from "./admitHint.ts";
+import { count, logger, withObservability } from "./observability.ts";
 
-export const handler = observed()
+export const handler = withObservability()
   .use(parser({ schema: HintSchema, envelope: EventBridgeEnvelope, safeParse: true }))
   .handler(async (parsed: ParsedResult<unknown, Hint>) => {
     if (!parsed.success) {

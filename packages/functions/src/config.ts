@@ -1,5 +1,5 @@
 /**
- * Environment of the functions, read in one place (STYLE 2.2). The infra sets these per function; a missing or bad
+ * Environment of the functions, read in one place. The infra sets these per function; a missing or bad
  * one fails the first invocation with a message naming the variable and the rule.
  */
 import { parseRegistrySource, type RegistrySource } from "@emqx-reconciler/adapters/aws";

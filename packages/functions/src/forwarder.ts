@@ -4,14 +4,14 @@ import { createHintBatcher, runWatchWindow } from "@emqx-reconciler/runtime";
 import { z } from "zod";
 import { clusterGateways } from "./clusters.ts";
 import { numberEnv } from "./config.ts";
-import { clusterMetric, count, logger, observed, portLogger } from "./observability.ts";
+import { clusterMetric, count, logger, portLogger, withObservability } from "./observability.ts";
 import { busTarget, shared } from "./shared.ts";
 
 /** The constant input of the shard's schedule (`sst.aws.Cron` `event`). */
 const ShardSchema = z.object({ shard: z.int().min(0).default(0), shards: z.int().min(1).default(1) });
 const FLUSH_MARGIN_MS = 15_000;
 
-export const handler = observed<unknown>().handler(async (event, context) => {
+export const handler = withObservability<unknown>().handler(async (event, context) => {
   const { shard, shards } = ShardSchema.parse(event ?? {});
   const clusters = shardClusters(await shared().registry.list(), shard, shards);
   const windowMs = Math.min(

@@ -47,7 +47,7 @@ export function clusterMetric(cluster: string, name: string, value: number): voi
  * A middy handler with the Lambda context on every log line (temporary keys reset per invocation) and metrics
  * flushed at its end. `timeoutEarlyInMillis` leaves time to flush before Lambda's own timeout.
  */
-export function observed<TEvent = unknown, TResult = unknown>() {
+export function withObservability<TEvent = unknown, TResult = unknown>() {
   return middy<TEvent, TResult>({ timeoutEarlyInMillis: 2000 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));

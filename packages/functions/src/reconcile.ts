@@ -6,7 +6,7 @@ import { crKey, HintSchema } from "@emqx-reconciler/api";
 import { isTerminalWorkflowError, reconcile } from "@emqx-reconciler/runtime";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { clusterDeps } from "./clusters.ts";
-import { count, observed } from "./observability.ts";
+import { count, withObservability } from "./observability.ts";
 import { supersededRecords } from "./records.ts";
 import { hintQueue, shared } from "./shared.ts";
 
@@ -33,7 +33,7 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
   }
 }
 
-export const handler = observed<SQSEvent>().handler(async (event: SQSEvent, context) => {
+export const handler = withObservability<SQSEvent>().handler(async (event: SQSEvent, context) => {
   const skip = supersededRecords(event.Records);
   const options = { context, skipGroupOnError: true };
   return processPartialResponse(event, (r: SQSRecord) => reconcileRecord(r, skip), processor, options);

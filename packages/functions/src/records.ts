@@ -2,7 +2,7 @@ import type { SQSRecord } from "aws-lambda";
 
 /**
  * The records of a FIFO batch that a later record of the same group makes redundant: a reconcile re-reads the
- * world, so only the last hint of a CR in one batch needs a pass (client-go's coalescing, within a batch).
+ * cluster, so only the last hint of a CR in one batch needs a pass (client-go's coalescing, within a batch).
  */
 export function supersededRecords(records: readonly SQSRecord[]): Set<string> {
   const last = new Map<string, string>();

@@ -4,8 +4,8 @@ import { parser } from "@aws-lambda-powertools/batch/parser";
 import { DelayedHintSchema } from "@emqx-reconciler/adapters/aws";
 import type { SQSEvent } from "aws-lambda";
 import type { z } from "zod";
-import { admitHint } from "./admission.ts";
-import { count, observed } from "./observability.ts";
+import { admitHint } from "./admitHint.ts";
+import { count, withObservability } from "./observability.ts";
 import { hintQueue } from "./shared.ts";
 
 const processor = new BatchProcessor(EventType.SQS, {
@@ -19,6 +19,6 @@ async function forwardRecord(record: { body: z.output<typeof DelayedHintSchema> 
   count(outcome === "delayed" ? "RequeuesDelayedAgain" : "RequeuesDue");
 }
 
-export const handler = observed<SQSEvent>().handler((event: SQSEvent, context) =>
+export const handler = withObservability<SQSEvent>().handler((event: SQSEvent, context) =>
   processPartialResponse(event, forwardRecord as never, processor, { context }),
 );

@@ -9,7 +9,7 @@ import { clusterConnection } from "@emqx-reconciler/adapters/aws";
 import { crKey, ScaleRequestSchema } from "@emqx-reconciler/api";
 import { kubeScalePort, runScale, type ScaleOrigin, type ScaleOutcome } from "@emqx-reconciler/runtime";
 import { allowedEntry } from "./allowList.ts";
-import { count, logger, observed, portLogger } from "./observability.ts";
+import { count, logger, portLogger, withObservability } from "./observability.ts";
 import { shared } from "./shared.ts";
 
 /** The parts of the EventBridge envelope we read; `source` and `account` are set by EventBridge, not the sender. */
@@ -29,30 +29,32 @@ function refused(why: string, fields: Record<string, unknown>): { outcome: Scale
   return { outcome: "dropped" };
 }
 
-export const handler = observed<ScaleEvent, { outcome: ScaleHandlerOutcome }>().handler(async (event) => {
-  const origin: ScaleOrigin = {
-    source: event.source ?? "unknown",
-    ...(event.account ? { account: event.account } : {}),
-    ...(event.id ? { eventId: event.id } : {}),
-  };
-  const parsed = ScaleRequestSchema.safeParse(event.detail);
-  if (!parsed.success)
-    return refused("not a valid scale request", { ...origin, error: parsed.error.message.slice(0, 500) });
-  const request = parsed.data;
-  const key = crKey(request.cluster, request.namespace, request.name);
-  logger.appendKeys({ key });
-  const entry = await allowedEntry(request.cluster, request.namespace);
-  if (!entry) return refused("unregistered cluster or namespace", { ...origin, key });
-  const http = new KubeHttp(await clusterConnection(entry, shared().clients));
-  const outcome = await runScale(
-    {
-      kube: kubeScalePort(http),
-      logger: portLogger({ key }),
-    },
-    request,
-    origin,
-  ).finally(() => http.close());
-  count(`Scale_${outcome}`);
-  if (outcome === "rejected") count("ScaleRequestsRefused");
-  return { outcome };
-});
+export const handler = withObservability<ScaleEvent, { outcome: ScaleHandlerOutcome }>().handler(
+  async (event) => {
+    const origin: ScaleOrigin = {
+      source: event.source ?? "unknown",
+      ...(event.account ? { account: event.account } : {}),
+      ...(event.id ? { eventId: event.id } : {}),
+    };
+    const parsed = ScaleRequestSchema.safeParse(event.detail);
+    if (!parsed.success)
+      return refused("not a valid scale request", { ...origin, error: parsed.error.message.slice(0, 500) });
+    const request = parsed.data;
+    const key = crKey(request.cluster, request.namespace, request.name);
+    logger.appendKeys({ key });
+    const entry = await allowedEntry(request.cluster, request.namespace);
+    if (!entry) return refused("unregistered cluster or namespace", { ...origin, key });
+    const http = new KubeHttp(await clusterConnection(entry, shared().clients));
+    const outcome = await runScale(
+      {
+        kube: kubeScalePort(http),
+        logger: portLogger({ key }),
+      },
+      request,
+      origin,
+    ).finally(() => http.close());
+    count(`Scale_${outcome}`);
+    if (outcome === "rejected") count("ScaleRequestsRefused");
+    return { outcome };
+  },
+);

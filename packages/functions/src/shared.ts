@@ -1,5 +1,5 @@
 /**
- * The light half of the module-scope wiring (STYLE 2.3.7), built once per warm function: AWS clients, the cluster
+ * The light half of the module-scope wiring, built once per warm function: AWS clients, the cluster
  * registry, the hint queues and the bus. Imports only what admit and requeue need, so their bundles stay small.
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";

@@ -2,10 +2,10 @@
 import { mapBounded, refreshStatus } from "@emqx-reconciler/runtime";
 import { clusterDeps } from "./clusters.ts";
 import { withinDeadline } from "./deadline.ts";
-import { clusterMetric, count, logger, observed } from "./observability.ts";
+import { clusterMetric, count, logger, withObservability } from "./observability.ts";
 import { shared } from "./shared.ts";
 
-export const handler = observed().handler(async () => {
+export const handler = withObservability().handler(async () => {
   const { registry, config } = shared();
   const clusters = await registry.list();
   const results = await mapBounded(clusters, config.clusterConcurrency, (entry) =>

@@ -39,7 +39,7 @@ export interface EmqxApiTarget {
   namespace: string;
   /** The CR's name (`<name>-bootstrap-api-key`, `<name>-dashboard`). */
   name: string;
-  /** Scheme and port of the dashboard listener, from the CR's `config.data` (reference §4.1). */
+  /** Scheme and port of the dashboard listener, from the CR's `config.data`. */
   listener: DashboardListener;
   /** Ready core pods, oldest first (core's `computeApiCandidates`); never empty. */
   cores: ReadonlyArray<{ podName: string; podIP: string }>;

@@ -11,27 +11,27 @@ import { DetailType, EventSource } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lambdaContext } from "../../../packages/functions/test/context.ts";
 import {
-  closeWorld,
-  type E2eWorld,
+  closeTestbed,
   freshNamespace,
-  openWorld,
+  openTestbed,
   printedStatus,
   readCr,
   sleep,
-} from "../../e2e/support/world.ts";
+  type Testbed,
+} from "../../e2e/support/testbed.ts";
 import { receiveAll } from "../support/resources.ts";
-import { type AwsWorld, BUS, CLUSTER, openAwsWorld } from "./support/awsWorld.ts";
+import { type AwsTestbed, BUS, CLUSTER, openAwsTestbed } from "./support/awsTestbed.ts";
 import { type Handler, pollQueue, pollRuleTarget } from "./support/lambda.ts";
 
-let world: E2eWorld;
-let aws: AwsWorld;
+let testbed: Testbed;
+let aws: AwsTestbed;
 let ns: string;
 let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder" | "scale", Handler>;
 
 beforeAll(async () => {
-  world = await openWorld();
-  ns = await freshNamespace(world, "e2e-aws");
-  aws = await openAwsWorld(world, ns);
+  testbed = await openTestbed();
+  ns = await freshNamespace(testbed, "e2e-aws");
+  aws = await openAwsTestbed(testbed, ns);
   process.env.FORWARDER_WINDOW_SECONDS = "20";
   const load = async (name: string) =>
     ((await import(`../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
@@ -47,8 +47,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await aws?.moto.stop();
-  await closeWorld(world, ns);
+  await closeTestbed(testbed, ns);
 });
+
+/** Puts a `ScaleRequest` for the seed CR on the bus, as an autoscaler would. */
+async function sendScaleRequest(role: "core" | "replicant", replicas: number): Promise<void> {
+  const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role, replicas };
+  const entry = {
+    EventBusName: BUS,
+    Source: EventSource.Scale,
+    DetailType: DetailType.ScaleRequest,
+    Detail: JSON.stringify(request),
+  };
+  await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+}
 
 /** The schedules and event sources of the deployment, sped up: windows every 15 s, status every 5 s. */
 async function runLoop(until: () => Promise<boolean>, timeoutMs: number) {
@@ -91,15 +103,15 @@ async function runLoop(until: () => Promise<boolean>, timeoutMs: number) {
 describe("the seed example through the AWS path (moto + sandbox)", () => {
   it("reaches STATUS Ready, with the dead cluster failing on its own", { timeout: 240_000 }, async () => {
     const started = Date.now();
-    await world.sandbox.kubectl(["apply", "-n", ns, "-f", "examples/emqx-core-replicant.yaml"]);
-    const ready = async () => (await printedStatus(world, ns)) === "Ready";
+    await testbed.sandbox.kubectl(["apply", "-n", ns, "-f", "examples/emqx-core-replicant.yaml"]);
+    const ready = async () => (await printedStatus(testbed, ns)) === "Ready";
     const { done, doneAt, statusRuns } = await runLoop(ready, 180_000);
     const seconds = (doneAt - started) / 1000;
     console.log(
       `AWS path: kubectl apply → Ready in ${seconds.toFixed(1)} s (${statusRuns.length} status runs)`,
     );
     expect(done).toBe(true);
-    const status = (await readCr(world, ns))?.status;
+    const status = (await readCr(testbed, ns))?.status;
     expect(status?.coreNodes).toHaveLength(2);
     expect(status?.replicantNodes).toHaveLength(3);
     // A scheduled status run: the sandbox refreshed, the dead cluster failed alone, within its deadline.
@@ -114,39 +126,25 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
   it("scales replicants 3 → 4 from a ScaleRequest on the bus, through the scale subresource", {
     timeout: 120_000,
   }, async () => {
-    const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role: "replicant", replicas: 4 };
-    const entry = {
-      EventBusName: BUS,
-      Source: EventSource.Scale,
-      DetailType: DetailType.ScaleRequest,
-      Detail: JSON.stringify(request),
-    };
-    await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    await sendScaleRequest("replicant", 4);
     expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
-    const cr = await readCr(world, ns);
+    const cr = await readCr(testbed, ns);
     expect(
       (cr?.spec as { replicantTemplate?: { spec?: { replicas?: number } } })?.replicantTemplate?.spec
         ?.replicas,
     ).toBe(4);
     const scaled = async () =>
-      (await printedStatus(world, ns)) === "Ready" &&
-      (await readCr(world, ns))?.status?.replicantNodes?.length === 4;
+      (await printedStatus(testbed, ns)) === "Ready" &&
+      (await readCr(testbed, ns))?.status?.replicantNodes?.length === 4;
     expect((await runLoop(scaled, 90_000)).done).toBe(true);
   });
 
   it("refuses a ScaleRequest for cores 0 from the bus: the CR is unchanged and nothing is retried", async () => {
-    const before = await readCr(world, ns);
-    const request = { cluster: CLUSTER, namespace: ns, name: "emqx", role: "core", replicas: 0 };
-    const entry = {
-      EventBusName: BUS,
-      Source: EventSource.Scale,
-      DetailType: DetailType.ScaleRequest,
-      Detail: JSON.stringify(request),
-    };
-    await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    const before = await readCr(testbed, ns);
+    await sendScaleRequest("core", 0);
     expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
     expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(0);
-    expect((await readCr(world, ns))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
+    expect((await readCr(testbed, ns))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
   });
 
   it("drops a hint naming an unregistered cluster at admission, and leaves every DLQ empty", async () => {

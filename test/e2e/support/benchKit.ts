@@ -13,7 +13,7 @@ import {
 import { CRD_NAME, type EmqxStatus, renderCrdYaml } from "@emqx-reconciler/api";
 import { type Sandbox, type StartSandboxOptions, startSandbox } from "@emqx-reconciler/sandbox";
 import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
-import { SEED_EXAMPLE, sleep } from "./world.ts";
+import { SEED_EXAMPLE, sleep } from "./testbed.ts";
 
 export { sleep };
 

@@ -6,7 +6,7 @@
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import { ConditionType, type EmqxStatus } from "@emqx-reconciler/api";
 import type { EmbeddedReconciler } from "./embedded.ts";
-import { type E2eWorld, kubectl, waitFor } from "./world.ts";
+import { kubectl, type Testbed, waitFor } from "./testbed.ts";
 
 /** One reading of every CR of a namespace. */
 export interface Census {
@@ -22,11 +22,11 @@ function isReady(status: EmqxStatus | undefined): boolean {
 }
 
 /** Reads every CR and set of the namespace at once. */
-export async function census(world: E2eWorld, namespace: string): Promise<Census> {
+export async function census(testbed: Testbed, namespace: string): Promise<Census> {
   const [crs, statefulSets, replicaSets] = await Promise.all([
-    world.gateway.listEmqx(namespace),
-    world.gateway.list("StatefulSet", { namespace }),
-    world.gateway.list("ReplicaSet", { namespace }),
+    testbed.gateway.listEmqx(namespace),
+    testbed.gateway.list("StatefulSet", { namespace }),
+    testbed.gateway.list("ReplicaSet", { namespace }),
   ]);
   const owned = (sets: readonly KubeObject[], uid: string | undefined) =>
     sets.filter((s) => s.metadata?.ownerReferences?.some((o) => o.uid === uid)).length;
@@ -45,13 +45,13 @@ export async function census(world: E2eWorld, namespace: string): Promise<Census
 }
 
 /** `kubectl apply` of many objects in one call. */
-export async function applyList(world: E2eWorld, items: readonly object[]): Promise<void> {
-  await kubectl(world, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+export async function applyList(testbed: Testbed, items: readonly object[]): Promise<void> {
+  await kubectl(testbed, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
 }
 
 /** Waits until every named CR is Ready; fails at once if any CR ever has more than one set per role. */
 export async function waitAllReady(
-  world: E2eWorld,
+  testbed: Testbed,
   namespace: string,
   names: readonly string[],
   timeoutMs: number,
@@ -60,7 +60,7 @@ export async function waitAllReady(
   return waitFor(
     `${names.length} CRs Ready`,
     async () => {
-      last = await census(world, namespace);
+      last = await census(testbed, namespace);
       if (last.multiplied.length > 0) throw new Error(`sets multiplied: ${JSON.stringify(last.multiplied)}`);
       return names.every((n) => last?.ready.includes(n)) ? last : undefined;
     },

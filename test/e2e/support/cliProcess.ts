@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import type { E2eWorld } from "./world.ts";
+import type { Testbed } from "./testbed.ts";
 
 const MAIN = join(import.meta.dirname, "..", "..", "..", "packages", "cli", "src", "main.ts");
 
@@ -26,12 +26,12 @@ export interface RunProcess {
 
 /** Starts `run` against the sandbox, limited to one namespace, with `extraArgs` after the usual ones. */
 export function startRunProcess(
-  world: E2eWorld,
+  testbed: Testbed,
   namespace: string,
   clusterId: string,
   extraArgs: readonly string[] = [],
 ): RunProcess {
-  const args = [MAIN, "run", "--kubeconfig", world.sandbox.kubeconfigPath, "--log-format", "json"];
+  const args = [MAIN, "run", "--kubeconfig", testbed.sandbox.kubeconfigPath, "--log-format", "json"];
   const proc = spawn(
     process.execPath,
     [...args, "--namespace", namespace, "--cluster-id", clusterId, ...extraArgs],

@@ -6,13 +6,13 @@ import type { KubeObject } from "@emqx-reconciler/adapters";
 import { ConditionType, LABEL_DB_ROLE, roleLabels } from "@emqx-reconciler/api";
 import {
   applySeed,
-  type E2eWorld,
   type EmqxObject,
   printedStatus,
   readCr,
   SEED_NAME,
+  type Testbed,
   waitFor,
-} from "./world.ts";
+} from "./testbed.ts";
 
 /** Desired node counts of the seed-shaped CR. */
 export interface Shape {
@@ -38,13 +38,13 @@ export interface Snapshot {
 }
 
 /** Reads everything {@link waitForShape} decides on, at once. */
-export async function snapshot(world: E2eWorld, namespace: string, name = SEED_NAME): Promise<Snapshot> {
+export async function snapshot(testbed: Testbed, namespace: string, name = SEED_NAME): Promise<Snapshot> {
   const [printed, cr, statefulSets, replicaSets, pods] = await Promise.all([
-    printedStatus(world, namespace, name),
-    readCr(world, namespace, name),
-    world.gateway.listOwned("StatefulSet", namespace, name),
-    world.gateway.listOwned("ReplicaSet", namespace, name),
-    world.gateway.listOwned("Pod", namespace, name),
+    printedStatus(testbed, namespace, name),
+    readCr(testbed, namespace, name),
+    testbed.gateway.listOwned("StatefulSet", namespace, name),
+    testbed.gateway.listOwned("ReplicaSet", namespace, name),
+    testbed.gateway.listOwned("Pod", namespace, name),
   ]);
   return { printed, cr, statefulSets, replicaSets, pods };
 }
@@ -83,7 +83,7 @@ function shapeReached(s: Snapshot, want: Shape): boolean {
 
 /** Waits until the CR is Ready at exactly this shape; returns what it saw then. */
 export async function waitForShape(
-  world: E2eWorld,
+  testbed: Testbed,
   namespace: string,
   want: Shape,
   name = SEED_NAME,
@@ -93,7 +93,7 @@ export async function waitForShape(
   return waitFor(
     `${namespace}/${name} Ready with ${want.cores} cores and ${want.replicants} replicants`,
     async () => {
-      last = await snapshot(world, namespace, name);
+      last = await snapshot(testbed, namespace, name);
       return shapeReached(last, want) ? last : undefined;
     },
     timeoutMs,
@@ -111,8 +111,8 @@ export async function waitForShape(
 }
 
 /** The role whose pods the listeners Service selects, or undefined when the selector is not the operator's. */
-export async function listenersRole(world: E2eWorld, namespace: string, name = SEED_NAME) {
-  const service = await world.gateway.get("Service", namespace, `${name}-listeners`);
+export async function listenersRole(testbed: Testbed, namespace: string, name = SEED_NAME) {
+  const service = await testbed.gateway.get("Service", namespace, `${name}-listeners`);
   const sorted = (labels: object) => JSON.stringify(Object.entries(labels).sort());
   const selector = sorted((service?.spec as { selector?: object } | undefined)?.selector ?? {});
   for (const role of ["core", "replicant"] as const)
@@ -121,7 +121,7 @@ export async function listenersRole(world: E2eWorld, namespace: string, name = S
 }
 
 /** Applies the seed example to `namespace` and waits until it is Ready at {@link SEED_SHAPE}. */
-export async function convergeSeed(world: E2eWorld, namespace: string): Promise<Snapshot> {
-  await applySeed(world, namespace);
-  return waitForShape(world, namespace, SEED_SHAPE);
+export async function convergeSeed(testbed: Testbed, namespace: string): Promise<Snapshot> {
+  await applySeed(testbed, namespace);
+  return waitForShape(testbed, namespace, SEED_SHAPE);
 }

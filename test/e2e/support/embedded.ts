@@ -6,7 +6,7 @@
 
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
-import type { E2eWorld } from "./world.ts";
+import type { Testbed } from "./testbed.ts";
 
 /** Cluster id of the in-process reconcilers: the first part of every hint key. */
 export const E2E_CLUSTER = "e2e";
@@ -28,7 +28,7 @@ export interface EmbeddedReconciler {
 }
 
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
-export async function startEmbedded(world: E2eWorld, namespace: string): Promise<EmbeddedReconciler> {
+export async function startEmbedded(testbed: Testbed, namespace: string): Promise<EmbeddedReconciler> {
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({
     format: "json",
@@ -36,7 +36,7 @@ export async function startEmbedded(world: E2eWorld, namespace: string): Promise
     write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
   const reconciler = await startReconciler({
-    kubeConfig: loadKubeconfigFile(world.sandbox.kubeconfigPath),
+    kubeConfig: loadKubeconfigFile(testbed.sandbox.kubeconfigPath),
     cluster: E2E_CLUSTER,
     namespace,
     logger,

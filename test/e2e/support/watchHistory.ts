@@ -3,7 +3,7 @@
  * row look like one), a watch cannot.
  */
 import type { KindName, KubeObject, WatchHandle } from "@emqx-reconciler/adapters";
-import type { E2eWorld } from "./world.ts";
+import type { Testbed } from "./testbed.ts";
 
 /** One observed change. */
 export interface Change {
@@ -24,16 +24,16 @@ export interface WatchHistory {
 
 /** Lists, then watches, `kinds` in `namespace` from the list's position, keeping every change. */
 export async function recordHistory(
-  world: E2eWorld,
+  testbed: Testbed,
   namespace: string,
   kinds: readonly KindName[],
 ): Promise<WatchHistory> {
   const changes: Change[] = [];
   const handles: WatchHandle[] = [];
   for (const kind of kinds) {
-    const list = await world.gateway.list(kind, { namespace });
+    const list = await testbed.gateway.list(kind, { namespace });
     handles.push(
-      world.gateway.watchKind(kind, { namespace, resourceVersion: list.resourceVersion }, (event) => {
+      testbed.gateway.watchKind(kind, { namespace, resourceVersion: list.resourceVersion }, (event) => {
         if (event.type === "BOOKMARK") return;
         const rv = BigInt(event.object.metadata?.resourceVersion ?? "0");
         changes.push({ kind, type: event.type, object: event.object, rv });

@@ -38,7 +38,7 @@ const TOKEN_LIFETIME_MS = 15 * 60_000;
 const TOKEN_PREFIX = "k8s-aws-v1.";
 
 /**
- * EKS bearer tokens (platform-notes §4): `k8s-aws-v1.` + base64url of a SigV4-presigned
+ * EKS bearer tokens: `k8s-aws-v1.` + base64url of a SigV4-presigned
  * `GET https://sts.<region>.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15` with the cluster name in
  * the signed `x-k8s-aws-id` header. Signing is local, so a token costs no call; it is cached until shortly before
  * it (or the credentials that signed it) expires, and minted anew once when the API server rejects it.

@@ -1,6 +1,6 @@
 /**
  * The cluster registry: which clusters the functions serve and how to reach each. It lives in the reconciler's own
- * account (SSM Parameter Store or Secrets Manager) and is never taken from an event (reliability-catalogue §4.2).
+ * account (SSM Parameter Store or Secrets Manager) and is never taken from an event.
  */
 import { z } from "zod";
 import { AwsError, AwsErrorKind } from "./errors.ts";
@@ -41,7 +41,7 @@ export const KubeconfigAuthSchema = z.object({
   context: z.string().min(1).optional(),
 });
 
-/** How the functions reach each CR's EMQX API (DESIGN §2); `url` needs the base URL. */
+/** How the functions reach each CR's EMQX API; `url` needs the base URL. */
 export const EmqxAccessSchema = z
   .object({
     endpointMode: z.enum(["pod-ip", "service", "apiserver-proxy", "url"]).default("pod-ip"),

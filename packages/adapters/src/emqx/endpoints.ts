@@ -10,7 +10,7 @@ export interface DashboardListener {
 }
 
 /**
- * How to reach a cluster's EMQX API (DESIGN §2):
+ * How to reach a cluster's EMQX API:
  * - `pod-ip`: straight to the ready core pods' IPs, like the operator (needs pod-network reachability). Every
  *   call starts at candidate `start` (rotate it, or pass a seeded random value) and fails over to the next, so no
  *   single pod is pinned.

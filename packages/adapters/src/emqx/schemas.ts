@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * One node of `GET /api/v5/nodes`. A running node has all the fields, a stopped core only `node`,
- * `node_status` and `role` (emqx-http-api §2.1); unknown keys are kept, statuses are lower-cased (5.0.0 sent
+ * `node_status` and `role`; unknown keys are kept, statuses are lower-cased (5.0.0 sent
  * `Running`).
  */
 export const EmqxNodeInfoSchema = z.looseObject({

@@ -63,7 +63,7 @@ interface Session {
  * material and credentials.
  *
  * Why not client-node's generated clients: they serialize built-in kinds through typed models that drop
- * wire-format keys (platform-notes §3.6), deserialize every read into model classes, and build a new undici
+ * wire-format keys, deserialize every read into model classes, and build a new undici
  * Agent (a new TLS connection) per request. Here every body is sent and returned as the apiserver's JSON.
  */
 export class KubeHttp {

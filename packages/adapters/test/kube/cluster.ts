@@ -43,8 +43,8 @@ export async function installCrd(gateway: KubeGateway): Promise<void> {
   throw new Error(`CRD ${CRD_NAME} not established after 10 s`);
 }
 
-/** A gateway on the shared sandbox with our CRD served, and a fresh namespace: one test file's world. */
-export async function crdWorld(prefix: string): Promise<{ gw: KubeGateway; ns: string }> {
+/** A gateway on the shared sandbox with our CRD served, and a fresh namespace for one test file. */
+export async function openCrdNamespace(prefix: string): Promise<{ gw: KubeGateway; ns: string }> {
   const gw = await sandboxGateway();
   await installCrd(gw);
   return { gw, ns: await freshNamespace(gw, prefix) };

@@ -1,13 +1,13 @@
 import { defaultLabels } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KubeError, KubeGateway, loadKubeconfigFile, OWNED_KINDS } from "../../src/index.ts";
-import { crdWorld, emqxCr, freshNamespace, rejection, sandboxKubeconfigPath } from "./cluster.ts";
+import { emqxCr, freshNamespace, openCrdNamespace, rejection, sandboxKubeconfigPath } from "./cluster.ts";
 
 let gw: KubeGateway;
 let ns: string;
 
 beforeAll(async () => {
-  ({ gw, ns } = await crdWorld("reads"));
+  ({ gw, ns } = await openCrdNamespace("reads"));
 });
 afterAll(() => gw?.close());
 

@@ -8,13 +8,13 @@ import {
   type KubeObject,
   loadKubeconfigFile,
 } from "../../src/index.ts";
-import { crdWorld, emqxCr, freshNamespace, rejection, sandboxKubeconfigPath } from "./cluster.ts";
+import { emqxCr, freshNamespace, openCrdNamespace, rejection, sandboxKubeconfigPath } from "./cluster.ts";
 
 let gw: KubeGateway;
 let ns: string;
 
 beforeAll(async () => {
-  ({ gw, ns } = await crdWorld("writes"));
+  ({ gw, ns } = await openCrdNamespace("writes"));
 });
 afterAll(() => gw?.close());
 

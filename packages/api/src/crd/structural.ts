@@ -1,5 +1,5 @@
 /**
- * Turns zod 4's OpenAPI-3.0 JSON Schema into a Kubernetes structural schema (platform-notes §7.6): `$ref`s inlined,
+ * Turns zod 4's OpenAPI-3.0 JSON Schema into a Kubernetes structural schema: `$ref`s inlined,
  * `additionalProperties: false` dropped, loose objects preserving unknown fields, int-or-string unions collapsed to
  * `x-kubernetes-int-or-string`, JavaScript's safe-integer bounds dropped and int32 marked as such.
  */

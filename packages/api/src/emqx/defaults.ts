@@ -1,5 +1,5 @@
 /**
- * The defaults of the operator's CRD (reference §1.2–1.5), as values. The schemas apply them the way the API
+ * The defaults of the operator's CRD, as values. The schemas apply them the way the API
  * server's structural defaulting does, and the generated CRD declares them, so an object read from the cluster and
  * one parsed from a file look the same to the reconciler.
  *
@@ -22,7 +22,7 @@ export const DEFAULT_UPDATE_STRATEGY_TYPE = "Recreate";
 /** Field-level defaults of `evacuationStrategy.connEvictRate` / `sessEvictRate`. */
 export const DEFAULT_EVICT_RATE = 1000;
 
-/** The whole `updateStrategy` default, used only when `updateStrategy` is absent (reference §1.5). */
+/** The whole `updateStrategy` default, used only when `updateStrategy` is absent. */
 export function defaultUpdateStrategy() {
   return {
     type: DEFAULT_UPDATE_STRATEGY_TYPE,

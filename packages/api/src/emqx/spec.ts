@@ -1,5 +1,5 @@
 /**
- * `spec` of `apps.emqx.io/v2beta1` `EMQX` (reference §1.2–1.4), with the JSON names of the operator.
+ * `spec` of `apps.emqx.io/v2beta1` `EMQX`, with the JSON names of the operator.
  *
  * `EmqxSpec` is the type after the CRD's defaults are applied, so `replicas`, probes, security contexts,
  * `clusterDomain`, `revisionHistoryLimit` and `updateStrategy` are always there.

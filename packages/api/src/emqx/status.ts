@@ -1,5 +1,5 @@
 /**
- * `status` of `apps.emqx.io/v2beta1` `EMQX` (reference §1.7), JSON names exact, so status written by the operator
+ * `status` of `apps.emqx.io/v2beta1` `EMQX`, JSON names exact, so status written by the operator
  * reads back unchanged and ours reads the same to its users; plus `replicantSelector` for the scale subresource.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * The core and replicant templates (reference §1.3): the pod-level fields of EMQX pods, plus `volumeClaimTemplates`
+ * The core and replicant templates: the pod-level fields of EMQX pods, plus `volumeClaimTemplates`
  * for cores.
  */
 import type {

@@ -33,7 +33,7 @@ function parse(spec: Record<string, unknown>) {
   return EmqxSpecSchema.parse({ image: IMAGE, ...spec });
 }
 
-describe("EmqxSpecSchema defaults (reference §1.5)", () => {
+describe("EmqxSpecSchema defaults", () => {
   it.each([
     ["coreTemplate absent → 1 replica with nested defaults", {}, { spec: { replicas: 1, ...NESTED } }],
     [
@@ -120,7 +120,7 @@ describe("EmqxSpecSchema defaults (reference §1.5)", () => {
   });
 });
 
-describe("EmqxSpecSchema fields (reference §1.2–1.4)", () => {
+describe("EmqxSpecSchema fields", () => {
   const podFields = {
     nodeSelector: { disk: "ssd" },
     nodeName: "node-1",

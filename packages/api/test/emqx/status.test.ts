@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EmqxNodeSchema, EmqxStatusSchema } from "../../src/emqx/status.ts";
 
-/** A status as emqx-operator 2.2.30 wrote it (reference §10): node entries carry `node`, not `name`. */
+/** A status as emqx-operator 2.2.30 wrote it: node entries carry `node`, not `name`. */
 const operatorStatus = {
   conditions: [
     {
@@ -70,7 +70,7 @@ describe("EmqxStatusSchema", () => {
     expect(status.conditions).toEqual(operatorStatus.conditions);
   });
 
-  it("keeps the operator's omitted 0 counts absent, so a status reads back as written (§1.7 omitempty)", () => {
+  it("keeps the operator's omitted 0 counts absent, so a status reads back as written (omitempty)", () => {
     const status = EmqxStatusSchema.parse({ coreNodesStatus: { replicas: 1 }, replicantNodesStatus: {} });
     expect(status.coreNodesStatus).toEqual({ replicas: 1 });
     expect(status.replicantNodesStatus).toEqual({});

@@ -3,7 +3,7 @@ import { type HoconObject, mergedConfig, parseHocon } from "../hocon/index.ts";
 
 /**
  * `spec.config.data`, parsed safely. Container ports and the dashboard variables derive from it, as in the
- * operator (reference §2.8).
+ * operator.
  *
  * @throws HoconError when the text is not valid HOCON (the plan turns it into `InvalidConfig`).
  */

@@ -5,7 +5,7 @@ import { childMeta, crLabels } from "./meta.ts";
 
 /**
  * `<name>-configs` with the one key `emqx.conf`: the operator's default listeners header, a newline, then
- * `config.data` (reference §2.4), byte for byte, mounted over the image's `emqx.conf`.
+ * `config.data`, byte for byte, mounted over the image's `emqx.conf`.
  */
 export function buildConfigMap(emqx: Emqx): V1ConfigMap {
   const name = childNames(emqx.metadata.name).configs;

@@ -13,7 +13,7 @@ export interface SetOptions {
 
 /**
  * The `<name>-core-data` claim template: core labels + template labels (no hash), the CR's claim spec with
- * `volumeMode: Filesystem` when unset (reference §2.6). Absent when the CR's claim spec is Go-zero (`wantsClaim`).
+ * `volumeMode: Filesystem` when unset. Absent when the CR's claim spec is Go-zero (`wantsClaim`).
  */
 function coreDataClaims(emqx: Emqx, template: RoleTemplate): V1PersistentVolumeClaim[] | undefined {
   const claim = template.spec.volumeClaimTemplates;
@@ -31,7 +31,7 @@ function coreDataClaims(emqx: Emqx, template: RoleTemplate): V1PersistentVolumeC
 }
 
 /**
- * The core StatefulSet `<name>-core-<hash>` (reference §2.6, §10): `serviceName: <name>-headless`,
+ * The core StatefulSet `<name>-core-<hash>`: `serviceName: <name>-headless`,
  * `podManagementPolicy: Parallel`, replicas from `coreTemplate.spec.replicas`, the hash label on the set, its
  * selector and its pods, annotations from `coreTemplate.metadata.annotations`. `revisionHistoryLimit` is not
  * copied (the operator leaves Kubernetes' default). Name and hash are deterministic, so retries are safe.

@@ -18,7 +18,7 @@ function buildPdb(emqx: Emqx, role: Role, name: string, template: RoleTemplate):
 }
 
 /**
- * `<name>-core` (reference §2.9): selects core pods by role + template labels and no hash, so it covers old and new
+ * `<name>-core`: selects core pods by role + template labels and no hash, so it covers old and new
  * sets during a blue-green update; `minAvailable` / `maxUnavailable` as given (either may be unset).
  *
  * Always `policy/v1`: the operator fell back to `policy/v1beta1` below Kubernetes 1.21, a version long out of
@@ -34,7 +34,7 @@ export function hasReplicants(emqx: Emqx): boolean {
 }
 
 /**
- * `<name>-replicant`, only while replicants exist. The operator never deletes it when they go away (§8.10); the
+ * `<name>-replicant`, only while replicants exist. The operator never deletes it when they go away; the
  * plan decides what to do with an existing one.
  */
 export function buildReplicantPdb(emqx: Emqx): V1PodDisruptionBudget | undefined {

@@ -10,9 +10,9 @@ const BIND_ENV: Record<string, string> = {
 
 /**
  * Container ports: the user's, then the dashboard ports derived from `config.data`, de-duplicated by name and
- * number (reference §2.6).
+ * number.
  *
- * Operator 2.2 quirk §8.6: a user port named `dashboard`/`dashboard-https`, or reusing a dashboard port number,
+ * Operator 2.2 bug: a user port named `dashboard`/`dashboard-https`, or reusing a dashboard port number,
  * won over the config and the bind variable followed it, so EMQX silently listened where `config.data` did not
  * say. We drop such user ports instead: the dashboard listeners, their variables and the probes always follow the
  * config.
@@ -31,7 +31,7 @@ export function withDashboardPorts(
 
 /**
  * The dashboard bind variables, prepended in container-port order as the operator does, so with both listeners
- * the HTTPS variable comes first (reference §2.6).
+ * the HTTPS variable comes first.
  */
 export function dashboardEnv(ports: readonly V1ContainerPort[]): V1EnvVar[] {
   const env: V1EnvVar[] = [];
@@ -48,7 +48,7 @@ function retarget(probe: V1Probe | undefined): V1Probe | undefined {
 }
 
 /**
- * Operator 2.2 quirk §8.5: the default probes name the port `dashboard`, which does not exist when only the HTTPS
+ * Operator 2.2 bug: the default probes name the port `dashboard`, which does not exist when only the HTTPS
  * dashboard listener is enabled, so the pods never became Ready. We point such probes at `dashboard-https` with
  * scheme HTTPS (the kubelet does not verify probe certificates, so EMQX's self-signed one works). With no
  * dashboard listener at all nothing is changed: EMQX then has no HTTP API either, and the reconciler cannot manage

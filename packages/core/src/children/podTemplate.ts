@@ -52,7 +52,7 @@ export function podLabels(emqx: Emqx, role: Role, template: RoleTemplate): Recor
   return mergeKeepFirst(roleLabels(emqx.metadata.name, role), template.metadata?.labels);
 }
 
-/** The operator's environment, in its order (reference §2.6), before the user's `env`. */
+/** The operator's environment, in its order, before the user's `env`. */
 function operatorEnv(emqx: Emqx, role: Role): V1EnvVar[] {
   const name = emqx.metadata.name;
   const dnsName = headlessDnsName(name, namespaceOf(emqx), emqx.spec.clusterDomain);
@@ -100,7 +100,7 @@ function operatorMounts(emqx: Emqx, role: Role): V1VolumeMount[] {
 }
 
 /**
- * Operator volumes, in the operator's order, which differs by role (reference §10): core `data, bootstrap-api-key,
+ * Operator volumes, in the operator's order, which differs by role: core `data, bootstrap-api-key,
  * bootstrap-config, log` (data only as an emptyDir when there is no PVC template); replicant `bootstrap-api-key,
  * bootstrap-config, log, data`.
  */
@@ -140,7 +140,7 @@ function emqxContainer(emqx: Emqx, role: Role, template: RoleTemplate): V1Contai
 }
 
 /**
- * The pod template of core or replicant pods (reference §2.6, §2.7, §10), without the hash label: readiness gate
+ * The pod template of core or replicant pods, without the hash label: readiness gate
  * `apps.emqx.io/on-serving`, the `emqx` container then `extraContainers`, operator volumes then `extraVolumes`,
  * `tolerations` then the legacy `toleRations`, and the role's own scheduling fields. Every list server-side apply
  * keys holds one entry per key (see `withUniquePodKeys`: a user `env` entry named like ours wins, at our place).

@@ -3,7 +3,7 @@ import type { V1ContainerPort, V1ServicePort } from "@kubernetes/client-node";
 /**
  * Joins port lists the operator's way (`MergeServicePorts` / `MergeContainerPorts`): in order, keeping a port only
  * when neither its name nor its number was seen before, so the first list wins both ways. A missing name counts as
- * the name "", exactly as in the operator, so only the first unnamed port is kept (reference §2.6, §2.8).
+ * the name "", exactly as in the operator, so only the first unnamed port is kept.
  */
 function mergeUnique<T>(
   lists: ReadonlyArray<readonly T[]>,
@@ -26,10 +26,10 @@ function mergeUnique<T>(
 
 /**
  * Service ports of a Service template followed by the derived ones, de-duplicated by name and by port number,
- * first wins (reference §2.8).
+ * first wins.
  *
  * Each port gets `protocol: TCP` and `targetPort = port` when it has none: the apiserver fills the same values, and
- * setting them ourselves keeps the desired object equal to the live one. Operator 2.2 quirk §10: it left a template
+ * setting them ourselves keeps the desired object equal to the live one. Operator 2.2 bug: it left a template
  * port's `targetPort` out and rewrote the Service on every pass forever; we default it instead.
  *
  * @example mergeServicePorts(template.spec?.ports, derivedPorts)

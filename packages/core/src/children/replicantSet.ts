@@ -6,9 +6,9 @@ import { childMeta } from "./meta.ts";
 import { roleTemplate } from "./podTemplate.ts";
 
 /**
- * The replicant ReplicaSet `<name>-replicant-<hash>` (reference §2.7, §10): like the core set but with replicant
+ * The replicant ReplicaSet `<name>-replicant-<hash>`: like the core set but with replicant
  * labels, no `POD_NAME`, `EMQX_HOST` from `status.podIP`, emptyDir data and log volumes, and its own
- * `topologySpreadConstraints` (operator 2.3-dev quirk §8.15 copied the core's; we, like 2.2, do not).
+ * `topologySpreadConstraints` (operator 2.3-dev copied the core's; we, like 2.2, do not).
  *
  * Undefined when the CR declares no `replicantTemplate` (no replicants, as with the operator's nil template). A
  * declared template with `replicas: 0` yields a 0-replica set: the operator creates one for an explicit 0, and an

@@ -51,10 +51,10 @@ function keyLine(entry: BootstrapApiKey, index: number, values: SecretRefValues)
 }
 
 /**
- * The text of `<name>-bootstrap-api-key` (reference §2.3): one `key:secret` line per `bootstrapAPIKeys` entry in
+ * The text of `<name>-bootstrap-api-key`: one `key:secret` line per `bootstrapAPIKeys` entry in
  * spec order, literal or read through `secretRef`, then `emqx-operator-controller:<password>` with no trailing
- * newline. Spec order is what every operator version does (one loop over the entries); §10's "plain keys, then
- * the referenced ones" describes a CR that listed its literal keys first.
+ * newline. Spec order is what every operator version does (one loop over the entries); the operator 2.2.30 output seen as "plain keys, then
+ * the referenced ones" came from a CR that listed its literal keys first.
  *
  * @throws MissingSecretRefError when a referenced Secret or key is not in `refValues`.
  */

@@ -13,7 +13,7 @@ import { childMeta, crLabels } from "./meta.ts";
 import { mergeServicePorts } from "./ports.ts";
 
 /**
- * `<name>-headless` (reference §2.5): the DNS SRV records core nodes discover each other through; it selects core
+ * `<name>-headless`: the DNS SRV records core nodes discover each other through; it selects core
  * pods (no hash, so every core set), including unready ones.
  */
 export function buildHeadlessService(emqx: Emqx): V1Service {
@@ -49,7 +49,7 @@ export interface ExposedServiceOptions {
 /**
  * Template spec copied, ports merged (template first), selector forced. Undefined when the template is disabled
  * or the config derives no port at all: the operator checks the derived ports, not the merged ones, so a
- * template's own ports never keep the Service alive (reference §2.8 step 5).
+ * template's own ports never keep the Service alive.
  */
 function buildExposedService(
   emqx: Emqx,
@@ -71,10 +71,10 @@ function buildExposedService(
 }
 
 /**
- * `<name>-dashboard` (reference §2.8): the dashboard listener ports (`dashboard`, `dashboard-https`) of the config,
- * selecting core pods. Labels are the default labels plus the template's (not the CR's, as observed in §10).
+ * `<name>-dashboard`: the dashboard listener ports (`dashboard`, `dashboard-https`) of the config,
+ * selecting core pods. Labels are the default labels plus the template's (not the CR's, as operator 2.2.30 does).
  * Undefined when `dashboardServiceTemplate.enabled` is false or the config enables no dashboard listener; the
- * operator then leaves an existing Service in place (§8.10), a decision for the plan.
+ * operator then leaves an existing Service in place, a decision for the plan.
  */
 export function buildDashboardService(
   emqx: Emqx,
@@ -100,7 +100,7 @@ export interface ListenersServiceOptions extends ExposedServiceOptions {
 }
 
 /**
- * `<name>-listeners` (reference §2.8): one port per enabled MQTT listener and gateway listener of the config
+ * `<name>-listeners`: one port per enabled MQTT listener and gateway listener of the config
  * (`quic`, and gateway `udp`/`dtls`, are UDP), falling back to the four default listeners when none is enabled.
  */
 export function buildListenersService(

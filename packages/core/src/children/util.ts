@@ -27,8 +27,8 @@ function present(value: unknown): boolean {
 }
 
 /**
- * Whether the CR asks for a core-data claim: the operator's `!reflect.ValueOf(volumeClaimTemplates).IsZero()`
- * (reference §2.6). In Go a pointer, slice or map field is non-zero as soon as it is present, even as `""`, `[]` or
+ * Whether the CR asks for a core-data claim: the operator's `!reflect.ValueOf(volumeClaimTemplates).IsZero()`.
+ * In Go a pointer, slice or map field is non-zero as soon as it is present, even as `""`, `[]` or
  * `{}`; `volumeName` is a plain string (non-zero unless `""`); `resources` is a struct, non-zero when one of its
  * maps or its claims list is present. So the operator's own write-back `volumeClaimTemplates: {resources: {}}`
  * still means "no claim", while `{storageClassName: ""}` (static provisioning) means one.

@@ -12,7 +12,7 @@ export function nodeCookie(input: ConfigInput): string | undefined {
 
 /**
  * The `node_cookie` value of the `<name>-node-cookie` Secret for a cookie taken from the config: the cookie as a
- * HOCON quoted string. The operator always stored it in double quotes (reference §10, for quoted and unquoted
+ * HOCON quoted string. The operator always stored it in double quotes (for quoted and unquoted
  * config values alike), and that is also what makes it correct: the Secret reaches EMQX as `EMQX_NODE__COOKIE`,
  * and EMQX parses environment overrides as HOCON values, so `"sekrit-cookie"` gives EMQX exactly the cookie that
  * `config.data` holds, while an unquoted cookie that starts with a digit or holds a `#` would be read differently.

@@ -1,6 +1,6 @@
 /**
- * The four default listeners the operator puts in front of `spec.config.data` in the `<name>-configs` ConfigMap
- * (reference §2.4), verbatim, including the two spaces in the `ws` line. HOCON lets later keys win, so the user's
+ * The four default listeners the operator puts in front of `spec.config.data` in the `<name>-configs` ConfigMap,
+ * verbatim, including the two spaces in the `ws` line. HOCON lets later keys win, so the user's
  * own listener settings override these.
  */
 export const DEFAULT_LISTENERS_HEADER = [

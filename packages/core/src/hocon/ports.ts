@@ -8,7 +8,7 @@ export interface DashboardPortMap {
   "dashboard-https"?: number;
 }
 
-/** The operator's listeners when a config yields none (reference §2.8 step 3). */
+/** The operator's listeners when a config yields none. */
 const DEFAULT_LISTENER_PORTS: readonly V1ServicePort[] = [
   { name: "tcp-default", protocol: "TCP", port: 1883, targetPort: 1883 },
   { name: "ssl-default", protocol: "TCP", port: 8883, targetPort: 8883 },

@@ -1,6 +1,6 @@
 /**
  * Which optional EMQX API reads the next `plan` needs, so the workflow asks `/api/v5/nodes` first and the rest
- * only when it matters (reference §10: the operator made ≈ 15 API calls per cluster per 30 s).
+ * only when it matters (the operator made ≈ 15 API calls per cluster per 30 s).
  */
 import { LABEL_DB_ROLE } from "@emqx-reconciler/api";
 import { controllerUid, matchNodes } from "../status/nodes.ts";
@@ -14,7 +14,7 @@ import type { ApiNode, ApiReads, EmqxObject, Observed } from "./types.ts";
  * - `liveConfig` once a core set has ready pods (the dashboard and listeners Services are built from it);
  * - `evacuations` when one of this CR's nodes is EMQX Enterprise (every 5.9+ build): the operator asked only
  *   then, and an open-source build answers 404 (#1202);
- * - `availabilityChecks` for ready update-set pods whose node is Enterprise ≥ 5.0.3 (reference §2.10).
+ * - `availabilityChecks` for ready update-set pods whose node is Enterprise ≥ 5.0.3.
  *
  * @example const reads = computeApiReads(cr, observed, await emqx.nodes());
  */
@@ -44,7 +44,7 @@ export function computeApiReads(emqx: EmqxObject, observed: Observed, nodes: rea
 }
 
 /**
- * Core pods that can answer the EMQX API, oldest first (reference §4.1): not terminating, with an IP, containers
+ * Core pods that can answer the EMQX API, oldest first: not terminating, with an IP, containers
  * ready. The workflow may try them in turn (fail over) rather than pinning one pod (#1025); none means the view is
  * `unreachable-no-ready-core`.
  */

@@ -1,5 +1,5 @@
 /**
- * Pruning of old revisions (reference §3.3 step 13, syncSets): once `Ready`, retired 0-replica sets beyond
+ * Pruning of old revisions (the operator's syncSets): once `Ready`, retired 0-replica sets beyond
  * `revisionHistoryLimit` are deleted, oldest first, with the PVCs of deleted StatefulSets.
  */
 import type { V1PersistentVolumeClaim, V1ReplicaSet, V1StatefulSet } from "@kubernetes/client-node";

@@ -6,7 +6,7 @@ import { ChildBuildError } from "../children/errors.ts";
 import { HoconError } from "../hocon/errors.ts";
 import { readConfig } from "../hocon/parse.ts";
 import { parsePriorStatus } from "../status/prior.ts";
-import { formatTime } from "../status/time.ts";
+import { formatTime, millisOf } from "../status/time.ts";
 import { planConverge } from "./converge.ts";
 import { noWrites, planProblem } from "./problem.ts";
 import { planSecrets } from "./secrets.ts";
@@ -67,7 +67,15 @@ export function plan(input: PlanInput): Plan {
   const secrets = planSecrets(emqx, input.observed, input.random);
   if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
   try {
-    return planConverge(input, emqx, prior, secrets.create, now);
+    return planConverge({
+      emqx,
+      observed: input.observed,
+      api: input.api,
+      storedStatus: raw.status,
+      prior,
+      create: secrets.create,
+      nowMs: millisOf(input.now),
+    });
   } catch (error) {
     if (!(error instanceof ChildBuildError || error instanceof HoconError)) throw error;
     const problem = {

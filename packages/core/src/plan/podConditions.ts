@@ -1,5 +1,5 @@
 /**
- * The `apps.emqx.io/on-serving` readiness gate of every pod (reference §2.10): pods are Ready, and so in Service
+ * The `apps.emqx.io/on-serving` readiness gate of every pod: pods are Ready, and so in Service
  * endpoints, only when we say the EMQX node serves.
  */
 import { CONDITION_ON_SERVING, type EmqxNode, type EmqxStatus, LABEL_INSTANCE } from "@emqx-reconciler/api";

@@ -1,5 +1,5 @@
 /**
- * Blue-green scale-down of the retiring sets, one pod per pass (reference §3.5 step 5, syncPods): ReplicaSets
+ * Blue-green scale-down of the retiring sets, one pod per pass (the operator's syncPods): ReplicaSets
  * first, then StatefulSets, each after `initialDelaySeconds` of `Available`, with Enterprise evacuation and the
  * `waitTakeover` pause between deletions.
  */
@@ -129,12 +129,12 @@ function evacuationGate(status: EmqxStatus): { blocked: boolean; done?: string }
   return first.state === "prohibiting" ? { blocked: false, done: first.node } : { blocked: true };
 }
 
-/** One victim of the retiring ReplicaSet (reference §3.5 step 5, ReplicaSets). */
+/** One victim of the retiring ReplicaSet. */
 function stepReplicaSet(input: ScaleDownInput, old: V1ReplicaSet, update: V1ReplicaSet): ScaleDownResult {
   const pods = podsOf(input.observed, old);
   const live = pods.filter((p) => !isTerminating(p));
   // A previous step is still in flight (a pod terminating, or the decrement not yet acted on): never decrement
-  // twice for one pod (the operator did, quirk §8.14).
+  // twice for one pod (the operator did).
   if (live.length === 0 || live.length < pods.length || (old.spec?.replicas ?? 0) < live.length) return WAIT;
   const gate = evacuationGate(input.status);
   if (gate.blocked) return { events: [], waitSeconds: EVACUATION_POLL_SECONDS };
@@ -154,14 +154,14 @@ function stepReplicaSet(input: ScaleDownInput, old: V1ReplicaSet, update: V1Repl
   return remove(input, "ReplicaSet", old, victim, false);
 }
 
-/** One victim of the retiring StatefulSet: its highest ordinal (reference §3.5 step 5, StatefulSets). */
+/** One victim of the retiring StatefulSet: its highest ordinal. */
 function stepStatefulSet(input: ScaleDownInput, old: V1StatefulSet): ScaleDownResult {
   const gate = evacuationGate(input.status);
   if (gate.blocked) return { events: [], waitSeconds: EVACUATION_POLL_SECONDS };
   const specReplicas = old.spec?.replicas ?? 0;
   const podCount = old.status?.replicas ?? 0;
   const seen = (old.status?.observedGeneration ?? 0) >= (old.metadata?.generation ?? 0);
-  // No pods left (#1130: never go below 0), or the last decrement not yet acted on (never twice, §8.14).
+  // No pods left (#1130: never go below 0), or the last decrement not yet acted on (never twice).
   if (podCount === 0 || specReplicas === 0 || !seen || podCount > specReplicas) return WAIT;
   const victimName = `${old.metadata?.name}-${specReplicas - 1}`;
   const victim = podsOf(input.observed, old).find((p) => p.metadata?.name === victimName);

@@ -1,5 +1,5 @@
 /**
- * The two create-only Secrets (reference §2.3): generated once, never updated or regenerated while they exist
+ * The two create-only Secrets: generated once, never updated or regenerated while they exist
  * (regenerating the API key locks the reconciler out of every running pod, #1268).
  */
 import { ConditionReason, childNames, type Emqx, EventReason, validateEmqx } from "@emqx-reconciler/api";

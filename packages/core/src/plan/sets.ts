@@ -1,5 +1,5 @@
 /**
- * The update-set decision of addCore / addRepl (reference §2.11, §3.3 steps 5–6): keep and resize the update set,
+ * The update-set decision of addCore / addRepl: keep and resize the update set,
  * fall back to an existing set that already runs the desired template, or create a new hashed set — at most one
  * per CR generation and role.
  */
@@ -82,8 +82,7 @@ function isDeleting(set: WorkloadSet): boolean {
 /**
  * The desired set re-labelled to an existing set's name and hash (so a set the Go operator hashed its own way is
  * kept as it is), with the live selector and, for a StatefulSet, the live claim templates: both are immutable, and
- * an apply that changed them would be rejected forever (volume claim changes take effect with the next new set,
- * reference §1.6).
+ * an apply that changed them would be rejected forever (volume claim changes take effect with the next new set).
  */
 export function retarget<S extends WorkloadSet>(desired: S, live: S): S {
   const hash = setHash(live) ?? "";
@@ -158,7 +157,7 @@ function newestFirst<S extends WorkloadSet>(sets: readonly S[]): S[] {
  * live template compares equal (`templatesDiffer`), which adopts sets the Go operator hashed its own way.
  *
  * 1. The update set (`updateRevision`) still runs the desired template → apply it in place; a replicas change is
- *    `UpdateStatefulSet` / `UpdateReplicaSet` (scaling never creates a set, §3.6).
+ *    `UpdateStatefulSet` / `UpdateReplicaSet` (scaling never creates a set).
  * 2. Another existing set runs the desired template → it becomes the update set: the current set is a rollback
  *    (`RevertStatefulSet`); any other is one we created in a pass whose status write was lost, or an older
  *    revision coming back. The operator reverts only before `Available` and otherwise bumps `collisionCount` into a

@@ -1,7 +1,7 @@
 /**
  * The contract between the pure `plan` and the reconcile workflow that feeds it and carries out its result.
  *
- * The workflow reads the world (Kubernetes objects owned by one EMQX CR, and what the EMQX API says), calls
+ * The workflow reads the observed state (Kubernetes objects owned by one EMQX CR, and what the EMQX API says), calls
  * `plan(input)` and performs the returned writes in this order: `create` → `apply` (in list order) → `delete` →
  * `podAnnotations` → `scale` → `podConditions` → `evacuation` → `configPush` → `crAnnotations` (only after the
  * push succeeded) → status (only when `statusChanged`) → `events`. Every write is idempotent or guarded (SSA with
@@ -137,7 +137,7 @@ export type EmqxView =
       availability?: Record<string, Availability>;
     };
 
-/** Input of {@link Plan}: one CR, its world, and the clock and randomness `plan` may not fetch itself. */
+/** Input of {@link Plan}: one CR, its observed state, and the clock and randomness `plan` may not fetch itself. */
 export interface PlanInput {
   /** The CR as read (not yet validated). */
   emqx: EmqxObject;
@@ -222,11 +222,12 @@ export interface Plan {
   create: KubernetesObject[];
   /**
    * Desired children for server-side apply with `FIELD_MANAGER` and `force`, in apply order: headless Service and
-   * ConfigMap before the StatefulSet (so the first pods find both; fixes operator quirk §8.8), then the
+   * ConfigMap before the StatefulSet (so the first pods find both; the operator created the ConfigMap after the StatefulSet and its first pods
+   * waited on the mount), then the
    * ReplicaSet, PDBs, dashboard and listeners Services. A converged CR yields objects equal to the live ones,
    * which SSA turns into no-ops. An object missing from this list is never a reason to delete it: the replicant
    * set and the dashboard / listeners Services are simply not touched in a pass that cannot judge them (cores not
-   * ready, EMQX API down), and a disabled Service template leaves the Service in place as the operator does (§8.10).
+   * ready, EMQX API down), and a disabled Service template leaves the Service in place as the operator does.
    */
   apply: KubernetesObject[];
   /** Old 0-replica sets beyond `revisionHistoryLimit` and the PVCs of those StatefulSets. */
@@ -241,7 +242,7 @@ export interface Plan {
   configPush?: ConfigPush;
   /**
    * Annotations to merge-patch onto the CR's metadata (`apps.emqx.io/last-emqx-configuration`). Patch metadata
-   * only: rewriting the spec would bump `generation` (operator quirk, reference §10).
+   * only: rewriting the spec would bump `generation` (operator quirk).
    */
   crAnnotations?: Record<string, string>;
   /** The full desired `.status`; write it (resourceVersion-guarded) only when `statusChanged`. */

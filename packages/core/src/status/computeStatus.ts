@@ -55,7 +55,7 @@ function desiredReplicas(emqx: Emqx, role: Role): number {
 }
 
 /**
- * One role's `…NodesStatus` (reference §1.7, §3.3 a and g): replicas copied from the template (for replicants only
+ * One role's `…NodesStatus`: replicas copied from the template (for replicants only
  * while one is declared, else the prior value stays, as in the operator), counts from the fresh API nodes or else
  * the last good ones, the revisions, all in the operator's `omitempty` shape. A core-only CR thus gets
  * `replicantNodesStatus: {}`.
@@ -97,7 +97,7 @@ function roleConverged(s: EmqxNodesStatus): boolean {
 }
 
 /**
- * Computes `.status` (reference §1.7, §3.3 step 3, §3.4, §4.3) from the observed sets and pods, the EMQX API view
+ * Computes `.status` from the observed sets and pods, the EMQX API view
  * and the prior status.
  *
  * When the API could not be read, the last good node lists and counts are kept and `NodeStatusStale` says why.
@@ -158,7 +158,7 @@ export function computeStatus(input: StatusInput): StatusResult {
 
   const evacuations = api.state === "ok" && api.evacuations ? api.evacuations : prior.nodeEvacuationsStatus;
   // The operator's node lists are `omitempty`: no key at all while no node is known; its two nodes-status
-  // structs are values, which `omitempty` never drops, so both are always there, `{}` at the least (§1.7).
+  // structs are values, which `omitempty` never drops, so both are always there, `{}` at the least.
   const status: EmqxStatus = {
     conditions,
     ...(coreNodes.length > 0 ? { coreNodes } : {}),

@@ -6,7 +6,7 @@
  * rewrites a converged status and makes `initialDelaySeconds` restart whenever `Available` is set again; we do not
  * copy that quirk.
  *
- * Ordering: `kubectl get emqx` shows the first True condition (reference §1.1), so the lifecycle conditions come
+ * Ordering: `kubectl get emqx` shows the first True condition, so the lifecycle conditions come
  * first, furthest stage first (`Ready, Available, ReplicantNodesReady, …, CoreNodesProgressing`); then our own
  * problem reports (`InvalidSpec`, `ReconcileFailed`, `NodeStatusStale`), which therefore never hide the lifecycle state and show only
  * when there is none (an invalid CR that never got a child); then conditions other writers added, untouched.
@@ -65,7 +65,7 @@ export function setCondition(
   return conditions.map((c) => (c === existing ? next : c));
 }
 
-/** Removes the conditions of the given types (progress backwards is expressed by removal, reference §1.7). */
+/** Removes the conditions of the given types (progress backwards is expressed by removal). */
 export function removeConditions(conditions: readonly Condition[], types: readonly string[]): Condition[] {
   return conditions.filter((c) => !types.includes(c.type));
 }

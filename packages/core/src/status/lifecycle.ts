@@ -1,12 +1,12 @@
 /**
- * The operator's status state machine (reference §3.4), computed level-triggered: every pass derives the furthest
+ * The operator's status state machine, computed level-triggered: every pass derives the furthest
  * stage whose facts hold now, instead of making at most one transition per pass.
  *
  * Why: the stages are cumulative facts (cores ready ⇒ replicants progressing ⇒ replicants ready ⇒ available ⇒
  * ready), so the furthest true stage is exactly where one-step-per-pass would arrive after a few more passes with
  * nothing else changed. We are event-driven, not polling every second like the operator, so each extra pass would
  * cost a status write plus a full round trip of hints for no information. Watchers still see the operator's states
- * in the operator's order (§10: CoreNodesProgressing → CoreNodesReady → ReplicantNodesProgressing →
+ * in the operator's order (CoreNodesProgressing → CoreNodesReady → ReplicantNodesProgressing →
  * ReplicantNodesReady → Available → Ready); a pass may skip ahead when several facts became true together, and the
  * skipped stages still appear in `.status.conditions`, in order, with the time they were reached. The facts gate
  * real actions: the replicant set only exists after CoreNodesReady and the replicant set cannot be ready in the

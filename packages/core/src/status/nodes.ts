@@ -1,5 +1,5 @@
 /**
- * Matching the EMQX API's nodes to this CR's pods (reference §3.3 f), and the node counts of `…NodesStatus`.
+ * Matching the EMQX API's nodes to this CR's pods, and the node counts of `…NodesStatus`.
  */
 import { type EmqxNode, LABEL_DB_ROLE, type Role } from "@emqx-reconciler/api";
 import type { V1Pod } from "@kubernetes/client-node";
@@ -30,8 +30,8 @@ export function controllerUid(pod: V1Pod): string | undefined {
  * The pod an API node runs in, or undefined when it is not one of ours.
  *
  * A core node's host is `<pod>.<name>-headless.<ns>.svc.<domain>`; we match the pod name followed by a dot. The
- * operator tested a bare prefix, so with 11 or more cores `…-1` also claimed `…-10`'s node (quirk §8.2), and we
- * never rebuild the domain part, so `clusterDomain` cannot be mistaken (§8.3). A replicant's host is its pod IP.
+ * operator tested a bare prefix, so with 11 or more cores `…-1` also claimed `…-10`'s node, and we
+ * never rebuild the domain part, so `clusterDomain` cannot be mistaken. A replicant's host is its pod IP.
  */
 export function podOfNode(node: ApiNode, pods: readonly V1Pod[]): V1Pod | undefined {
   const host = nodeHost(node.node);
@@ -62,7 +62,7 @@ function toEntry(node: ApiNode, pod: V1Pod, controller: string): EmqxNode {
 
 /**
  * The `coreNodes` / `replicantNodes` entries: API nodes whose pod is ours and has a controller, with `name` and
- * `node` both set, in the API's order, as the operator lists them (reference §3.3 f, §8.13: its sort by uptime is a
+ * `node` both set, in the API's order, as the operator lists them (its sort by uptime is a
  * no-op).
  *
  * @example matchNodes(api.nodes, observed.pods).core.map((n) => n.name)

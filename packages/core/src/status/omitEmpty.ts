@@ -1,5 +1,5 @@
 /**
- * Go's `omitempty`, for the status structs we write in the operator's JSON shape (reference §1.7).
+ * Go's `omitempty`, for the status structs we write in the operator's JSON shape.
  */
 
 /**

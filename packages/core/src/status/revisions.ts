@@ -1,5 +1,5 @@
 /**
- * Which StatefulSet / ReplicaSet is the "update" one and which the "current" one (reference §2.11, §3.3 c).
+ * Which StatefulSet / ReplicaSet is the "update" one and which the "current" one.
  *
  * The operator's only memory of this is `status.<role>NodesStatus.{updateRevision,currentRevision}` matched
  * against each set's `apps.emqx.io/pod-template-hash` label; we keep that contract so clusters move freely between
@@ -42,12 +42,12 @@ function livePods(set: WorkloadSet): number {
 }
 
 /**
- * Moves `currentRevision` forward once the current set has no pods left (reference §3.3 b–c), applied until
+ * Moves `currentRevision` forward once the current set has no pods left, applied until
  * stable so one pass reaches the final answer:
  * - an update revision without a current one becomes current too (a fresh cluster);
  * - when the current set is gone or down to 0 pods, the oldest other set that still has pods becomes current,
  *   else the update set;
- * - when current equals update but another set still runs pods (a rollback abandoned a newer set, quirk §8.9,
+ * - when current equals update but another set still runs pods (a rollback abandoned a newer set,
  *   which the operator never scaled down), that set becomes current, so the blue-green scale-down retires it.
  *
  * @example promoteRevisions(sets, { updateRevision: "new", currentRevision: "old" }) // old set at 0 → current "new"
@@ -69,7 +69,7 @@ export function promoteRevisions(sets: readonly WorkloadSet[], revisions: Revisi
 }
 
 /**
- * The operator's "set is ready" test (§3.4): `readyReplicas` is non-zero and equals the desired replicas. We also
+ * The operator's "set is ready" test: `readyReplicas` is non-zero and equals the desired replicas. We also
  * require the set controller to have seen the latest spec, so a set scaled a moment ago is not judged on its
  * previous size.
  */

@@ -8,9 +8,14 @@ export function toMillis(at: Timestamp | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** {@link isoSeconds} of a client-node `Date` or an RFC 3339 string; throws on anything else. */
-export function formatTime(at: Timestamp): string {
+/** Milliseconds since the epoch of a client-node `Date` or an RFC 3339 string; throws on anything else. */
+export function millisOf(at: Timestamp): number {
   const ms = toMillis(at);
   if (ms === undefined) throw new RangeError(`not a timestamp: ${String(at)}`);
-  return isoSeconds(new Date(ms));
+  return ms;
+}
+
+/** {@link isoSeconds} of a client-node `Date` or an RFC 3339 string; throws on anything else. */
+export function formatTime(at: Timestamp): string {
+  return isoSeconds(new Date(millisOf(at)));
 }

@@ -16,7 +16,7 @@ const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
  * collisionCount`; each of the first 10 digest bytes picks `ALPHABET[byte % 27]`. `node:crypto`'s `createHash` is
  * a deterministic pure function (no I/O, no randomness), so core stays pure.
  *
- * Differences from the operator, on purpose (reference §2.11, §9 "Hash compatibility"):
+ * Differences from the operator, on purpose:
  * - the Go hash (FNV-32a over `spew` output) cannot be reproduced outside Go; the hash only *names* new sets,
  *   while "is a new set needed" is decided by `templatesDiffer`, so operator-made sets are adopted as they are;
  * - we hash the finished template, dashboard ports and environment included (the operator hashes it before adding

@@ -6,7 +6,7 @@ import { semanticForm } from "./semanticForm.ts";
  * Decides "a new StatefulSet/ReplicaSet is needed": true when the desired pod template would run different pods
  * than the live set's template.
  *
- * Like the operator (reference §2.11), the decision is a comparison of templates, never of hash labels: the hash
+ * Like the operator, the decision is a comparison of templates, never of hash labels: the hash
  * label is ignored, as are the fields the apiserver defaults when the desired template leaves them out
  * (`terminationMessagePath`, `dnsPolicy`, probe timings, `protocol: TCP`, `defaultMode: 420`, …), and quantities
  * compare by amount (`"1Gi"` = `"1024Mi"`). Sets created by the Go operator are therefore adopted without a

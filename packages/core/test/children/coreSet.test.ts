@@ -115,7 +115,7 @@ describe("buildCoreSet: the emqx container", () => {
     expect(envNames(container)).not.toContain("EMQX_DASHBOARD__LISTENERS__HTTPS__BIND");
   });
 
-  it("adds https only, and points the default probes at it with scheme HTTPS (quirk §8.5 fixed)", () => {
+  it("adds https only, and points the default probes at it with scheme HTTPS (an operator 2.2 bug, fixed)", () => {
     const emqx = makeEmqx({
       config: { data: "dashboard.listeners.http.bind = 0\ndashboard.listeners.https.bind = 18084" },
     });
@@ -151,7 +151,7 @@ describe("buildCoreSet: the emqx container", () => {
     expect(container.readinessProbe?.httpGet?.port).toBe("dashboard");
   });
 
-  it("lets the config, not a user port named dashboard, decide the dashboard port (quirk §8.6 fixed)", () => {
+  it("lets the config, not a user port named dashboard, decide the dashboard port (an operator 2.2 bug, fixed)", () => {
     const emqx = makeEmqx({
       coreTemplate: {
         spec: {

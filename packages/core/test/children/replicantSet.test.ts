@@ -74,7 +74,7 @@ describe("buildReplicantSet", () => {
     ]);
   });
 
-  it("uses its own topologySpreadConstraints, not the core's (quirk §8.15)", () => {
+  it("uses its own topologySpreadConstraints, not the core's", () => {
     const emqx = makeEmqx({
       coreTemplate: {
         spec: {

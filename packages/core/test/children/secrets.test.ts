@@ -24,7 +24,7 @@ describe("buildBootstrapSecret", () => {
     expect(secret.stringData).toEqual({ bootstrap_api_key: `emqx-operator-controller:${PASSWORD}` });
   });
 
-  it("writes one line per entry in spec order, literal or referenced, then the reconciler's (§2.3)", () => {
+  it("writes one line per entry in spec order, literal or referenced, then the reconciler's", () => {
     const emqx = makeEmqx({
       bootstrapAPIKeys: [
         refEntry("ref-a", "ref-a"),

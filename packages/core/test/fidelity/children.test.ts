@@ -35,21 +35,21 @@ describe("fidelity with the EMQX Operator 2.2.30", () => {
     const r = render(cr(c.spec, metadata), c.options);
     const ns = c.namespace ?? NAMESPACE;
 
-    it("core StatefulSet: name, labels, selector, pod template, claims (§2.2, §2.6, §1.3, §10)", () => {
-      expect(r.core.metadata.labels["apps.emqx.io/pod-template-hash"], "§2.1 <name>-core-<hash>").toMatch(
+    it("core StatefulSet: name, labels, selector, pod template, claims", () => {
+      expect(r.core.metadata.labels["apps.emqx.io/pod-template-hash"], "<name>-core-<hash>").toMatch(
         /^[a-z0-9]{10}$/,
       );
       expect(r.core).toEqual(expectedWorkload("core", hashOf(r.core), { namespace: ns, ...c.core }));
     });
 
-    it("replicant ReplicaSet, only with a replicantTemplate (§2.7, §10)", () => {
-      if (!c.replicant) return expect(r.replicant, "§1.2 nil template: no replicants").toBeUndefined();
+    it("replicant ReplicaSet, only with a replicantTemplate", () => {
+      if (!c.replicant) return expect(r.replicant, "nil template: no replicants").toBeUndefined();
       expect(r.replicant).toEqual(
         expectedWorkload("replicant", hashOf(r.replicant), { namespace: ns, ...c.replicant }),
       );
     });
 
-    it("Secrets: cookie quoted from node.cookie or random, API keys in spec order (§2.3, §10)", () => {
+    it("Secrets: cookie quoted from node.cookie or random, API keys in spec order", () => {
       expect(r.cookie).toEqual({
         apiVersion: "v1",
         kind: "Secret",
@@ -65,7 +65,7 @@ describe("fidelity with the EMQX Operator 2.2.30", () => {
       });
     });
 
-    it("ConfigMap: the listeners header, a newline, config.data byte for byte (§2.4)", () => {
+    it("ConfigMap: the listeners header, a newline, config.data byte for byte", () => {
       expect(r.configMap).toEqual({
         apiVersion: "v1",
         kind: "ConfigMap",
@@ -74,7 +74,7 @@ describe("fidelity with the EMQX Operator 2.2.30", () => {
       });
     });
 
-    it("headless Service (§2.5)", () => {
+    it("headless Service", () => {
       expect(r.headless).toEqual({
         apiVersion: "v1",
         kind: "Service",
@@ -94,7 +94,7 @@ describe("fidelity with the EMQX Operator 2.2.30", () => {
       });
     });
 
-    it("PDBs: selector without hash, budgets as given, replicant one only while replicants exist (§2.9)", () => {
+    it("PDBs: selector without hash, budgets as given, replicant one only while replicants exist", () => {
       const { minAvailable, maxUnavailable, extraLabels } = c.corePdb ?? {};
       const budget = (p: { minAvailable?: number | string; maxUnavailable?: number | string }) => ({
         ...(p.minAvailable !== undefined ? { minAvailable: p.minAvailable } : {}),
@@ -107,7 +107,7 @@ describe("fidelity with the EMQX Operator 2.2.30", () => {
           namespace: ns,
         }),
       );
-      if (!c.replicantPdb) return expect(r.replicantPdb, "§2.9 IsExistReplicant false").toBeUndefined();
+      if (!c.replicantPdb) return expect(r.replicantPdb, "no replicants: no replicant PDB").toBeUndefined();
       expect(r.replicantPdb).toEqual(
         expectedPdb("replicant", budget(c.replicantPdb), {
           extraLabels: c.replicantPdb.extraLabels ?? c.replicant?.extraLabels,
@@ -117,13 +117,13 @@ describe("fidelity with the EMQX Operator 2.2.30", () => {
       );
     });
 
-    it("dashboard Service (§2.8, §1.4, §10)", () => {
+    it("dashboard Service", () => {
       const want = c.dashboard === undefined ? { ports: [servicePort("dashboard", 18083)] } : c.dashboard;
       if (want === null) return expect(r.dashboard).toBeUndefined();
       expect(r.dashboard).toEqual(expectedExposed("dashboard", { ...want, namespace: ns }));
     });
 
-    it("listeners Service (§2.8, §1.4, §10)", () => {
+    it("listeners Service", () => {
       const want = c.listeners === undefined ? { ports: DEFAULT_LISTENER_PORTS } : c.listeners;
       if (want === null) return expect(r.listeners).toBeUndefined();
       expect(r.listeners).toEqual(expectedExposed("listeners", { ...want, namespace: ns }));

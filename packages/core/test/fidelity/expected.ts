@@ -33,14 +33,14 @@ import {
 /** What one role's pods look like in a case, relative to the operator's defaults. */
 export interface PodExpectation {
   replicas: number;
-  /** Labels after the role labels (keep-first already applied by hand), §2.2. */
+  /** Labels after the role labels (keep-first already applied by hand). */
   extraLabels?: Record<string, string>;
   annotations?: Record<string, string>;
-  /** Container ports; default `[dashboard 18083/TCP]` (§2.6, §2.8). */
+  /** Container ports; default `[dashboard 18083/TCP]`. */
   ports?: V1ContainerPort[] | null;
-  /** The prepended dashboard variables; default `[HTTP_BIND 18083]` (§2.6 row 0). */
+  /** The prepended dashboard variables; default `[HTTP_BIND 18083]`. */
   dashboardEnv?: V1EnvVar[];
-  /** User env, appended after the operator's (§1.3). */
+  /** User env, appended after the operator's. */
   userEnv?: V1EnvVar[];
   /**
    * The whole env, for a deliberate difference: where the operator stores a repeated name twice, we store one
@@ -49,12 +49,12 @@ export interface PodExpectation {
   env?: V1EnvVar[];
   /** Other `emqx` container fields; they replace the defaults (probes, security context, …). */
   container?: Partial<V1Container>;
-  /** Other pod spec fields (scheduling, pull secrets, …), §2.6 pod spec. */
+  /** Other pod spec fields (scheduling, pull secrets, …). */
   pod?: Partial<V1PodSpec>;
   extraMounts?: V1VolumeMount[];
   extraVolumes?: V1Volume[];
   extraContainers?: V1Container[];
-  /** Core only: the claim template spec (§2.6), which also drops the emptyDir data volume. */
+  /** Core only: the claim template spec, which also drops the emptyDir data volume. */
   claimSpec?: V1PersistentVolumeClaim["spec"];
   namespace?: string;
   clusterDomain?: string;
@@ -84,7 +84,7 @@ function container(role: "core" | "replicant", e: PodExpectation): V1Container {
   };
 }
 
-/** The core StatefulSet (§2.6) or replicant ReplicaSet (§2.7), with the set's own hash (not derivable, §2.11). */
+/** The core StatefulSet or replicant ReplicaSet, with the set's own hash (not derivable). */
 export function expectedWorkload(role: "core" | "replicant", hash: string, e: PodExpectation) {
   const labels = { ...podLabels(role, e), [HASH_LABEL]: hash };
   const annotations = e.annotations ? { annotations: e.annotations } : {};
@@ -130,12 +130,12 @@ export function expectedWorkload(role: "core" | "replicant", hash: string, e: Po
   };
 }
 
-/** Metadata of Secrets, ConfigMap, headless Service and PDBs: default labels + the CR's labels (§2.2). */
+/** Metadata of Secrets, ConfigMap, headless Service and PDBs: default labels + the CR's labels. */
 export function crChildMeta(name: string, crLabels: Record<string, string> = {}, namespace = NAMESPACE) {
   return { name, namespace, labels: { ...DEFAULT_LABELS, ...crLabels }, ownerReferences: OWNER_REFS };
 }
 
-/** A PDB (§2.9): selector = role labels + template labels, no hash; budgets as given. */
+/** A PDB: selector = role labels + template labels, no hash; budgets as given. */
 export function expectedPdb(
   role: "core" | "replicant",
   budget: { minAvailable?: number | string; maxUnavailable?: number | string },
@@ -152,7 +152,7 @@ export function expectedPdb(
   };
 }
 
-/** Dashboard / listeners Service (§2.8): default + template labels (never the CR's, §10), template spec kept. */
+/** Dashboard / listeners Service: default + template labels (never the CR's), template spec kept. */
 export function expectedExposed(
   kind: "dashboard" | "listeners",
   o: {

@@ -11,11 +11,11 @@ export interface ServiceExpectation {
   selectorRole?: "core" | "replicant";
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  /** Template spec fields copied as they are (§1.4, §2.8). */
+  /** Template spec fields copied as they are. */
   spec?: Record<string, unknown>;
 }
 
-/** A PDB of a case (§2.9). */
+/** A PDB of a case. */
 export interface PdbExpectation {
   minAvailable?: number | string;
   maxUnavailable?: number | string;
@@ -30,22 +30,22 @@ export interface FidelityCase {
   options?: RenderOptions;
   /** Namespace of the CR when not the default test one. */
   namespace?: string;
-  /** §2.6 */
+  /** The core StatefulSet's pod template. */
   core: PodExpectation;
-  /** §2.7; absent = no ReplicaSet (no `replicantTemplate`). */
+  /** The replicant ReplicaSet's pod template; absent = no ReplicaSet (no `replicantTemplate`). */
   replicant?: PodExpectation;
-  /** The CR's own labels as they land on Secrets, ConfigMap, headless Service and PDBs (§2.2). */
+  /** The CR's own labels as they land on Secrets, ConfigMap, headless Service and PDBs. */
   crLabels?: Record<string, string>;
-  /** §2.9; default: no budgets, core template labels in the selector. */
+  /** The core PDB; default: no budgets, core template labels in the selector. */
   corePdb?: PdbExpectation;
-  /** §2.9; `null` (the default) = no replicant PDB. */
+  /** The replicant PDB; `null` (the default) = no replicant PDB. */
   replicantPdb?: PdbExpectation | null;
-  /** §2.8; default: `dashboard 18083` selecting cores. */
+  /** The dashboard Service; default: `dashboard 18083` selecting cores. */
   dashboard?: ServiceExpectation | null;
-  /** §2.8; default: the four header listeners selecting cores. */
+  /** The listeners Service; default: the four header listeners selecting cores. */
   listeners?: ServiceExpectation | null;
-  /** §2.3 / §10 `node_cookie`; default: the random cookie. */
+  /** The `node_cookie` Secret value; default: the random cookie. */
   cookie?: string;
-  /** §2.3 `bootstrap_api_key` lines before the controller's. */
+  /** The `bootstrap_api_key` lines before the controller's. */
   bootstrapLines?: string[];
 }

@@ -11,7 +11,7 @@ export const NAMESPACE = "iot";
 export const UID = "5a1b2c3d-0000-4e5f-8a9b-0c1d2e3f4a5b";
 export const IMAGE = "emqx/emqx:5.8.6";
 
-/** §2.2: a controller owner reference on every created object. */
+/** A controller owner reference on every created object. */
 export const OWNER_REFS = [
   {
     apiVersion: "apps.emqx.io/v2beta1",
@@ -23,13 +23,13 @@ export const OWNER_REFS = [
   },
 ];
 
-/** §2.2 label sets. */
+/** The operator's label sets. */
 export const DEFAULT_LABELS = { "apps.emqx.io/instance": NAME, "apps.emqx.io/managed-by": "emqx-operator" };
 export const CORE_LABELS = { ...DEFAULT_LABELS, "apps.emqx.io/db-role": "core" };
 export const REPLICANT_LABELS = { ...DEFAULT_LABELS, "apps.emqx.io/db-role": "replicant" };
 export const HASH_LABEL = "apps.emqx.io/pod-template-hash";
 
-/** §1.3 defaults of the CRD. */
+/** The defaults of the CRD. */
 export const DEFAULT_POD_SECURITY_CONTEXT = {
   runAsUser: 1000,
   runAsGroup: 1000,
@@ -51,7 +51,7 @@ export const DEFAULT_READINESS: V1Probe = {
   httpGet: { path: "/status", port: "dashboard" },
 };
 
-/** §2.6 env table rows 1–9 (the dashboard variables, row 0, are prepended by each case). */
+/** The operator's env, after the dashboard variables (which are prepended by each case). */
 export function operatorEnv(
   role: "core" | "replicant",
   namespace = NAMESPACE,
@@ -85,7 +85,7 @@ export const HTTPS_BIND = (port: number): V1EnvVar => ({
   value: String(port),
 });
 
-/** §2.6 volume mounts, in order. */
+/** The operator's volume mounts, in order. */
 export function operatorMounts(role: "core" | "replicant"): V1VolumeMount[] {
   return [
     {
@@ -106,7 +106,7 @@ const API_KEY_VOLUME: V1Volume = {
 };
 const CONFIG_VOLUME: V1Volume = { name: "bootstrap-config", configMap: { name: `${NAME}-configs` } };
 
-/** §2.6 / §2.7 / §10: core `data, api-key, config, log` (no data with a claim); replicant `api-key, config, log, data`. */
+/** Volume order by role: core `data, api-key, config, log` (no data with a claim); replicant `api-key, config, log, data`. */
 export function operatorVolumes(role: "core" | "replicant", claim = false): V1Volume[] {
   const log: V1Volume = { name: `${NAME}-${role}-log`, emptyDir: {} };
   const data: V1Volume = { name: `${NAME}-${role}-data`, emptyDir: {} };
@@ -114,22 +114,22 @@ export function operatorVolumes(role: "core" | "replicant", claim = false): V1Vo
   return claim ? [API_KEY_VOLUME, CONFIG_VOLUME, log] : [data, API_KEY_VOLUME, CONFIG_VOLUME, log];
 }
 
-/** §2.4: the ConfigMap header, verbatim (two spaces in the ws line). */
+/** The ConfigMap header, verbatim (two spaces in the ws line). */
 export const CONFIG_HEADER =
   "listeners.tcp.default.bind = 1883\nlisteners.ssl.default.bind = 8883\nlisteners.ws.default.bind  = 8083\nlisteners.wss.default.bind = 8084\n";
 
-/** §2.5: the headless Service ports. */
+/** The headless Service ports. */
 export const HEADLESS_PORTS = [
   { name: "erlang-dist", port: 4370, protocol: "TCP", targetPort: 4370 },
   { name: "gen-rpc", port: 5369, protocol: "TCP", targetPort: 5369 },
 ];
 
-/** §2.8 step 4: a derived Service port. */
+/** A derived Service port. */
 export function servicePort(name: string, port: number, protocol = "TCP") {
   return { name, protocol, port, targetPort: port };
 }
 
-/** §2.8 step 3: the four default listeners, sorted by name (what the ConfigMap header derives). */
+/** The four default listeners, sorted by name (what the ConfigMap header derives). */
 export const DEFAULT_LISTENER_PORTS = [
   servicePort("ssl-default", 8883),
   servicePort("tcp-default", 1883),

@@ -46,7 +46,7 @@ export function render(emqx: Emqx, o: RenderOptions = {}): Rendered {
   return json(buildAllChildren(emqx, { ...o, password: PASSWORD, cookie: RANDOM_COOKIE })) as Rendered;
 }
 
-/** The hash a set was named with (§2.11: not reproducible outside Go, so taken from the set itself). */
+/** The hash a set was named with (not reproducible outside Go, so taken from the set itself). */
 export function hashOf(set: { metadata: { labels: Record<string, string> } } | undefined): string {
   return set?.metadata.labels["apps.emqx.io/pod-template-hash"] ?? "";
 }

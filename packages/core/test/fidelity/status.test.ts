@@ -1,10 +1,9 @@
 /**
- * The CR status compared with what the operator 2.2.30 writes for the 2-core / 3-replicant example (reference
- * §1.7, §3.4, §10), on the plan tests' simulated cluster. Our deliberate additions are named where they appear.
+ * The CR status compared with what the operator 2.2.30 writes for the 2-core / 3-replicant example, on the plan tests' simulated cluster. Our deliberate additions are named where they appear.
  */
 import { describe, expect, it } from "vitest";
+import { makeCr, SimulatedCluster } from "../plan/simulatedCluster.ts";
 import { expectOperatorOrder, runToReady } from "../plan/toReady.ts";
-import { makeCr, World } from "../plan/world.ts";
 
 interface Status {
   conditions: Array<Record<string, unknown>>;
@@ -16,10 +15,10 @@ interface Status {
 }
 
 describe("fidelity: status of the 2-core / 3-replicant example", () => {
-  it("first pass: CoreNodesProgressing (CreateNewStatefulSet) only, and no node lists yet (§1.7 omitempty, §10)", () => {
-    const world = new World();
-    world.step();
-    const status = world.cr.status as Status;
+  it("first pass: CoreNodesProgressing (CreateNewStatefulSet) only, and no node lists yet (omitempty)", () => {
+    const sim = new SimulatedCluster();
+    sim.step();
+    const status = sim.cr.status as Status;
     expect(status.conditions.map((c) => [c.type, c.status, c.reason, c.message])).toEqual([
       ["CoreNodesProgressing", "True", "CreateNewStatefulSet", "Create new statefulSet"],
     ]);
@@ -27,17 +26,17 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
     expect(status).not.toHaveProperty("replicantNodes");
   });
 
-  it("reaches Ready through §10's states; Initialized never appears", () => {
-    const world = new World();
-    const seen = runToReady(world);
+  it("reaches Ready through the operator's states; Initialized never appears", () => {
+    const sim = new SimulatedCluster();
+    const seen = runToReady(sim);
     expectOperatorOrder(seen);
     expect(seen).not.toContain("Initialized");
   });
 
-  it("converged: conditions newest first, all True, the operator's reasons and messages (§1.7, §10)", () => {
-    const world = new World();
-    runToReady(world);
-    const status = world.cr.status as Status;
+  it("converged: conditions newest first, all True, the operator's reasons and messages", () => {
+    const sim = new SimulatedCluster();
+    runToReady(sim);
+    const status = sim.cr.status as Status;
     expect(status.conditions.map((c) => [c.type, c.status, c.reason, c.message])).toEqual([
       ["Ready", "True", "Ready", "Cluster is ready"],
       ["Available", "True", "Available", "Cluster is available"],
@@ -59,12 +58,12 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
     }
   });
 
-  it("converged: counts equal the spec, revisions set and equal per role (§1.7, §5 e2e)", () => {
-    const world = new World();
-    runToReady(world);
-    const status = world.cr.status as Status;
-    const core = world.setsOf("StatefulSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
-    const repl = world.setsOf("ReplicaSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
+  it("converged: counts equal the spec, revisions set and equal per role", () => {
+    const sim = new SimulatedCluster();
+    runToReady(sim);
+    const status = sim.cr.status as Status;
+    const core = sim.setsOf("StatefulSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
+    const repl = sim.setsOf("ReplicaSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
     expect(status.coreNodesStatus).toEqual({
       replicas: 2,
       readyReplicas: 2,
@@ -83,13 +82,13 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
     });
   });
 
-  it("converged: node entries carry the operator's fields, 0 counts left out (§1.7, §10)", () => {
-    const world = new World(makeCr());
-    runToReady(world);
-    const status = world.cr.status as Status;
+  it("converged: node entries carry the operator's fields, 0 counts left out", () => {
+    const sim = new SimulatedCluster(makeCr());
+    runToReady(sim);
+    const status = sim.cr.status as Status;
     const core = status.coreNodes?.[0] ?? {};
-    const sts = world.setsOf("StatefulSet")[0];
-    const pod = world.pods.find((p) => p.metadata?.name === `${sts?.metadata?.name}-0`);
+    const sts = sim.setsOf("StatefulSet")[0];
+    const pod = sim.pods.find((p) => p.metadata?.name === `${sts?.metadata?.name}-0`);
     expect(core).toEqual({
       // `name` is ours (README table: "status node entries"), always equal to `node`.
       name: `emqx@${sts?.metadata?.name}-0.emqx-headless.ns.svc.cluster.local`,
@@ -103,7 +102,7 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
       podUID: pod?.metadata?.uid,
     });
     expect(status.replicantNodes?.map((n) => n.node)).toEqual(
-      world.pods
+      sim.pods
         .filter((p) => p.metadata?.labels?.["apps.emqx.io/db-role"] === "replicant")
         .map((p) => `emqx@${p.status?.podIP}`),
     );
@@ -111,11 +110,11 @@ describe("fidelity: status of the 2-core / 3-replicant example", () => {
 });
 
 /**
- * The operator's `EMQXNode` entries for the world's running pods, in the API's order (§1.7, §3.3 f, §10): every
+ * The operator's `EMQXNode` entries for the simulated cluster's running pods, in the API's order: every
  * field `omitempty`, so the fake nodes' 0 session counts are absent.
  */
-function operatorNodes(world: World, role: "core" | "replicant"): Array<Record<string, unknown>> {
-  return world.pods
+function operatorNodes(sim: SimulatedCluster, role: "core" | "replicant"): Array<Record<string, unknown>> {
+  return sim.pods
     .filter((p) => p.metadata?.labels?.["apps.emqx.io/db-role"] === role)
     .map((p) => ({
       node:
@@ -145,7 +144,7 @@ function operatorRoleStatus(set: { metadata?: { labels?: Record<string, string> 
   };
 }
 
-/** A True condition as the operator writes it (§1.7); its time is whenever the step ran. */
+/** A True condition as the operator writes it; its time is whenever the step ran. */
 function operatorCondition(type: string, reason: string, message: string) {
   return { type, status: "True", lastTransitionTime: expect.any(String), reason, message };
 }
@@ -171,10 +170,10 @@ function withOurAdditions(operator: {
   };
 }
 
-describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it (§1.7 omitempty, §10)", () => {
+describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it (omitempty)", () => {
   it("core + replicants: the operator's status, field by field", () => {
-    const world = new World();
-    runToReady(world);
+    const sim = new SimulatedCluster();
+    runToReady(sim);
     const operator = {
       conditions: [
         operatorCondition("Ready", "Ready", "Cluster is ready"),
@@ -184,19 +183,19 @@ describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it 
         operatorCondition("CoreNodesReady", "CoreNodesReady", "Core nodes is ready"),
         operatorCondition("CoreNodesProgressing", "CreateNewStatefulSet", "Create new statefulSet"),
       ],
-      coreNodes: operatorNodes(world, "core"),
-      coreNodesStatus: operatorRoleStatus(world.setsOf("StatefulSet")[0], 2),
-      replicantNodes: operatorNodes(world, "replicant"),
-      replicantNodesStatus: operatorRoleStatus(world.setsOf("ReplicaSet")[0], 3),
+      coreNodes: operatorNodes(sim, "core"),
+      coreNodesStatus: operatorRoleStatus(sim.setsOf("StatefulSet")[0], 2),
+      replicantNodes: operatorNodes(sim, "replicant"),
+      replicantNodesStatus: operatorRoleStatus(sim.setsOf("ReplicaSet")[0], 3),
     };
-    expect(world.cr.status).toStrictEqual(withOurAdditions(operator));
+    expect(sim.cr.status).toStrictEqual(withOurAdditions(operator));
   });
 
   it("core only: `replicantNodesStatus: {}`, a Go struct value that omitempty never drops", () => {
     const cr = makeCr();
     delete (cr.spec as { replicantTemplate?: unknown }).replicantTemplate;
-    const world = new World(cr);
-    runToReady(world);
+    const sim = new SimulatedCluster(cr);
+    runToReady(sim);
     const operator = {
       conditions: [
         operatorCondition("Ready", "Ready", "Cluster is ready"),
@@ -204,25 +203,25 @@ describe("fidelity: the converged status as `kubectl get emqx -o yaml` shows it 
         operatorCondition("CoreNodesReady", "CoreNodesReady", "Core nodes is ready"),
         operatorCondition("CoreNodesProgressing", "CreateNewStatefulSet", "Create new statefulSet"),
       ],
-      coreNodes: operatorNodes(world, "core"),
-      coreNodesStatus: operatorRoleStatus(world.setsOf("StatefulSet")[0], 2),
+      coreNodes: operatorNodes(sim, "core"),
+      coreNodesStatus: operatorRoleStatus(sim.setsOf("StatefulSet")[0], 2),
       replicantNodesStatus: {},
     };
-    expect(world.cr.status).toStrictEqual(withOurAdditions(operator));
-    expect(world.step().statusChanged).toBe(false);
+    expect(sim.cr.status).toStrictEqual(withOurAdditions(operator));
+    expect(sim.step().statusChanged).toBe(false);
   });
 
   it("0 counts and empty revisions are absent, not 0 (replicants scaled to 0, the CR Ready again)", () => {
-    const world = new World();
-    runToReady(world);
-    const spec = world.cr.spec as { replicantTemplate: { spec: { replicas: number } } };
+    const sim = new SimulatedCluster();
+    runToReady(sim);
+    const spec = sim.cr.spec as { replicantTemplate: { spec: { replicas: number } } };
     spec.replicantTemplate.spec.replicas = 0;
-    world.cr.metadata.generation = 2;
-    for (let i = 0; i < 20; i++) if (!world.step().statusChanged) break;
-    const status = world.cr.status as Status;
-    const hash = world.setsOf("ReplicaSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
-    expect(world.state()).toBe("Ready");
-    // §1.7: replicas, readyReplicas, currentReplicas and updateReplicas are 0, so omitted; the revisions stay.
+    sim.cr.metadata.generation = 2;
+    for (let i = 0; i < 20; i++) if (!sim.step().statusChanged) break;
+    const status = sim.cr.status as Status;
+    const hash = sim.setsOf("ReplicaSet")[0]?.metadata?.labels?.["apps.emqx.io/pod-template-hash"];
+    expect(sim.state()).toBe("Ready");
+    // omitempty: replicas, readyReplicas, currentReplicas and updateReplicas are 0, so omitted; the revisions stay.
     expect(status.replicantNodesStatus).toStrictEqual({ currentRevision: hash, updateRevision: hash });
     expect(status).not.toHaveProperty("replicantNodes");
   });

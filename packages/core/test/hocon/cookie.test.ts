@@ -19,7 +19,7 @@ describe("Function: nodeCookie", () => {
 });
 
 describe("Function: cookieSecretValue", () => {
-  it("wraps the cookie in double quotes, for quoted and unquoted config values alike (reference §10)", () => {
+  it("wraps the cookie in double quotes, for quoted and unquoted config values alike", () => {
     expect(cookieSecretValue(nodeCookie('node.cookie = "sekrit-cookie"') ?? "")).toBe('"sekrit-cookie"');
     expect(cookieSecretValue(nodeCookie("node.cookie = unquoted-cookie") ?? "")).toBe('"unquoted-cookie"');
   });

@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { World } from "./world.ts";
+import { SimulatedCluster } from "./simulatedCluster.ts";
 
 const HASH = "apps.emqx.io/pod-template-hash";
 
 /** Renames every set and pod as if the Go operator had created them (its hash alphabet, its status format). */
-function asOperatorMade(world: World): void {
+function asOperatorMade(sim: SimulatedCluster): void {
   const rename = new Map<string, string>();
-  for (const [key, set] of [...world.sets]) {
+  for (const [key, set] of [...sim.sets]) {
     const goHash = set.kind === "StatefulSet" ? "6bb54f9998" : "57bcb74d8d";
     const role = set.kind === "StatefulSet" ? "core" : "replicant";
     const oldHash = set.metadata?.labels?.[HASH] ?? "";
     const name = `emqx-${role}-${goHash}`;
     rename.set(oldHash, goHash);
-    world.sets.delete(key);
+    sim.sets.delete(key);
     if (set.metadata)
       set.metadata = { ...set.metadata, name, labels: { ...set.metadata.labels, [HASH]: goHash } };
     const relabel = (labels?: Record<string, string>) => ({ ...labels, [HASH]: goHash });
@@ -24,14 +24,14 @@ function asOperatorMade(world: World): void {
           labels: relabel(set.spec.template.metadata?.labels),
         };
     }
-    world.sets.set(`${set.kind}/${name}`, set);
-    for (const pod of world.pods.filter((p) => p.metadata?.ownerReferences?.[0]?.uid === set.metadata?.uid)) {
+    sim.sets.set(`${set.kind}/${name}`, set);
+    for (const pod of sim.pods.filter((p) => p.metadata?.ownerReferences?.[0]?.uid === set.metadata?.uid)) {
       if (!pod.metadata) continue;
       pod.metadata.labels = relabel(pod.metadata.labels);
       if (role === "core") pod.metadata.name = `${name}-${pod.metadata.name?.split("-").pop()}`;
     }
   }
-  const status = world.cr.status as Record<string, { updateRevision?: string; currentRevision?: string }> & {
+  const status = sim.cr.status as Record<string, { updateRevision?: string; currentRevision?: string }> & {
     coreNodes: Array<Record<string, unknown>>;
     replicantNodes: Array<Record<string, unknown>>;
   };
@@ -49,13 +49,13 @@ function asOperatorMade(world: World): void {
 describe("plan: adopting a cluster the operator created", () => {
   it("keeps the operator's sets (no blue-green), and fills in name and replicantSelector once", () => {
     // Prepare
-    const world = new World();
-    for (let i = 0; i < 20 && world.state() !== "Ready"; i++) world.step();
-    asOperatorMade(world);
+    const sim = new SimulatedCluster();
+    for (let i = 0; i < 20 && sim.state() !== "Ready"; i++) sim.step();
+    asOperatorMade(sim);
 
     // Act
-    const first = world.step();
-    const second = world.plan();
+    const first = sim.step();
+    const second = sim.plan();
 
     // Assess
     expect(
@@ -72,8 +72,8 @@ describe("plan: adopting a cluster the operator created", () => {
       currentRevision: "6bb54f9998",
       readyReplicas: 2,
     });
-    expect(world.state()).toBe("Ready");
+    expect(sim.state()).toBe("Ready");
     expect(second.statusChanged).toBe(false);
-    expect(world.sets.size).toBe(2);
+    expect(sim.sets.size).toBe(2);
   });
 });

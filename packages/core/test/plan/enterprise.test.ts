@@ -1,32 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { computeApiReads } from "../../src/plan/apiReads.ts";
 import type { EmqxView } from "../../src/plan/types.ts";
-import { makeCr, World } from "./world.ts";
+import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
+import { driveToReady } from "./toReady.ts";
 
-function readyWorld(): World {
-  const world = new World(makeCr({ replicantTemplate: undefined }), {
+function readyCluster(): SimulatedCluster {
+  const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }), {
     edition: "Enterprise",
     connections: 5,
   });
-  for (let i = 0; i < 20 && world.state() !== "Ready"; i++) world.step();
-  expect(world.state()).toBe("Ready");
-  return world;
+  return driveToReady(sim);
 }
 
-function startUpdate(world: World): void {
-  (world.cr.spec as { image: string }).image = "emqx/emqx:5.8.7";
-  for (let i = 0; i < 20 && world.state() !== "Available"; i++) world.step();
-  world.now += 60_000;
+function startUpdate(sim: SimulatedCluster): void {
+  (sim.cr.spec as { image: string }).image = "emqx/emqx:5.8.7";
+  for (let i = 0; i < 20 && sim.state() !== "Available"; i++) sim.step();
+  sim.now += 60_000;
 }
 
 describe("plan: EMQX Enterprise", () => {
   it("evacuates a core with sessions before removing it, then waits for prohibiting", () => {
     // Prepare
-    const world = readyWorld();
-    startUpdate(world);
+    const sim = readyCluster();
+    startUpdate(sim);
 
     // Act
-    const p = world.plan();
+    const p = sim.plan();
 
     // Assess
     expect(p.scale).toEqual([]);
@@ -44,10 +43,10 @@ describe("plan: EMQX Enterprise", () => {
     expect(p.requeueAfterSeconds).toBe(5);
 
     // Act: EMQX reports the evacuation in progress, then done.
-    const view = world.view() as Extract<EmqxView, { state: "ok" }>;
+    const view = sim.view() as Extract<EmqxView, { state: "ok" }>;
     const node = p.evacuation?.node ?? "";
-    const busy = world.plan({ api: { ...view, evacuations: [{ node, state: "evicting_sessions" }] } });
-    const done = world.plan({ api: { ...view, evacuations: [{ node, state: "prohibiting" }] } });
+    const busy = sim.plan({ api: { ...view, evacuations: [{ node, state: "evicting_sessions" }] } });
+    const done = sim.plan({ api: { ...view, evacuations: [{ node, state: "prohibiting" }] } });
 
     // Assess
     expect(busy.scale).toEqual([]);
@@ -58,29 +57,29 @@ describe("plan: EMQX Enterprise", () => {
 
   it("uses availability_check for the gate of Enterprise ≥ 5.0.3 pods", () => {
     // Prepare
-    const world = readyWorld();
-    const view = world.view() as Extract<EmqxView, { state: "ok" }>;
-    const [first] = world.pods;
+    const sim = readyCluster();
+    const view = sim.view() as Extract<EmqxView, { state: "ok" }>;
+    const [first] = sim.pods;
     const uid = first?.metadata?.uid ?? "";
 
     // Act
-    const p = world.plan({ api: { ...view, availability: { [uid]: "unavailable" } } });
-    const reads = computeApiReads(world.cr, world.observed(), view.nodes);
+    const p = sim.plan({ api: { ...view, availability: { [uid]: "unavailable" } } });
+    const reads = computeApiReads(sim.cr, sim.observed(), view.nodes);
 
     // Assess
     expect(p.podConditions).toEqual([expect.objectContaining({ uid, status: "False" })]);
     expect(reads.evacuations).toBe(true);
     expect(reads.liveConfig).toBe(true);
     expect(reads.availabilityChecks.map((c) => c.podUID).sort()).toEqual(
-      world.pods.map((x) => x.metadata?.uid).sort(),
+      sim.pods.map((x) => x.metadata?.uid).sort(),
     );
   });
 
   it("open-source clusters need neither global_status nor availability checks", () => {
-    const world = new World();
-    for (let i = 0; i < 3; i++) world.step();
-    const view = world.view() as Extract<EmqxView, { state: "ok" }>;
-    const reads = computeApiReads(world.cr, world.observed(), view.nodes);
+    const sim = new SimulatedCluster();
+    for (let i = 0; i < 3; i++) sim.step();
+    const view = sim.view() as Extract<EmqxView, { state: "ok" }>;
+    const reads = computeApiReads(sim.cr, sim.observed(), view.nodes);
     expect(reads).toEqual({ liveConfig: true, evacuations: false, availabilityChecks: [] });
   });
 });

@@ -1,7 +1,7 @@
 import type { V1Service } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { makeCr, SimulatedCluster, T0 } from "./simulatedCluster.ts";
 import { expectOperatorOrder, OPERATOR_STATES, runToReady } from "./toReady.ts";
-import { makeCr, T0, World } from "./world.ts";
 
 /** `sha256sum` of nothing: the annotation records a digest of `config.data`, never the text. */
 const EMPTY_DIGEST = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -10,18 +10,18 @@ function kinds(objects: ReadonlyArray<{ kind?: string; metadata?: { name?: strin
   return objects.map((o) => `${o.kind}/${o.metadata?.name}`);
 }
 
-function conditionTypes(world: World): string[] {
-  const status = world.cr.status as { conditions?: Array<{ type: string }> };
+function conditionTypes(sim: SimulatedCluster): string[] {
+  const status = sim.cr.status as { conditions?: Array<{ type: string }> };
   return (status.conditions ?? []).map((c) => c.type);
 }
 
 describe("plan: a new cluster from nothing to Ready", () => {
   it("fresh CR creates secrets, headless svc, configmap, core set", () => {
     // Prepare
-    const world = new World();
+    const sim = new SimulatedCluster();
 
     // Act
-    const p = world.plan();
+    const p = sim.plan();
 
     // Assess
     expect(kinds(p.create)).toEqual(["Secret/emqx-bootstrap-api-key", "Secret/emqx-node-cookie"]);
@@ -47,11 +47,11 @@ describe("plan: a new cluster from nothing to Ready", () => {
 
   it("core pods ready in API → CoreNodesReady → replicant set created", () => {
     // Prepare: the core set exists and its pods' containers are ready, but nobody has opened the gate yet.
-    const world = new World();
-    world.step();
+    const sim = new SimulatedCluster();
+    sim.step();
 
     // Act: the next pass sees the cores in the EMQX API and opens their readiness gate.
-    const gate = world.step();
+    const gate = sim.step();
 
     // Assess
     expect(gate.podConditions.map((c) => [c.pod, c.status])).toEqual([
@@ -61,7 +61,7 @@ describe("plan: a new cluster from nothing to Ready", () => {
     expect(kinds(gate.apply).some((k) => k.startsWith("ReplicaSet/"))).toBe(false);
 
     // Act: with the gate open the StatefulSet reports 2 ready pods.
-    const next = world.step();
+    const next = sim.step();
 
     // Assess
     expect(kinds(next.apply).find((k) => k.startsWith("ReplicaSet/"))).toMatch(
@@ -79,11 +79,11 @@ describe("plan: a new cluster from nothing to Ready", () => {
 
   it("replicants ready switch the listeners selector", () => {
     // Prepare
-    const world = new World();
-    for (let i = 0; i < 4; i++) world.step();
+    const sim = new SimulatedCluster();
+    for (let i = 0; i < 4; i++) sim.step();
 
     // Act
-    const p = world.plan();
+    const p = sim.plan();
 
     // Assess
     expect(p.status.replicantNodesStatus?.readyReplicas).toBe(3);
@@ -95,31 +95,31 @@ describe("plan: a new cluster from nothing to Ready", () => {
 
   it("reaches Ready through the operator's states, in the operator's order", () => {
     // Prepare
-    const world = new World();
+    const sim = new SimulatedCluster();
 
     // Act
-    const seen = runToReady(world);
+    const seen = runToReady(sim);
 
-    // Assess: a watcher sees an in-order subsequence of §10's sequence; the conditions list holds every stage.
+    // Assess: a watcher sees an in-order subsequence of the operator's sequence; the conditions list holds every stage.
     expectOperatorOrder(seen);
     expect(seen).toContain("ReplicantNodesProgressing");
-    expect(conditionTypes(world)).toEqual([...OPERATOR_STATES].reverse());
-    expect(world.plans.length).toBeLessThanOrEqual(6);
-    const status = world.cr.status as { coreNodes: unknown[]; replicantNodes: unknown[] };
+    expect(conditionTypes(sim)).toEqual([...OPERATOR_STATES].reverse());
+    expect(sim.plans.length).toBeLessThanOrEqual(6);
+    const status = sim.cr.status as { coreNodes: unknown[]; replicantNodes: unknown[] };
     expect(status.coreNodes).toHaveLength(2);
     expect(status.replicantNodes).toHaveLength(3);
-    expect(world.plans.at(-1)?.events.map((e) => e.reason)).toContain("Ready");
+    expect(sim.plans.at(-1)?.events.map((e) => e.reason)).toContain("Ready");
   });
 
   it("converged CR plans no writes", () => {
     // Prepare
-    const world = new World();
-    runToReady(world);
-    world.step();
-    const before = world.plan();
+    const sim = new SimulatedCluster();
+    runToReady(sim);
+    sim.step();
+    const before = sim.plan();
 
     // Act
-    const p = world.plan();
+    const p = sim.plan();
 
     // Assess
     expect(p.statusChanged).toBe(false);
@@ -133,37 +133,37 @@ describe("plan: a new cluster from nothing to Ready", () => {
     expect(p.events).toEqual([]);
     expect(p.requeueAfterSeconds).toBeUndefined();
     expect(p.apply).toEqual(before.apply);
-    expect(p.status).toEqual(world.cr.status);
-    expect(world.state()).toBe("Ready");
+    expect(p.status).toEqual(sim.cr.status);
+    expect(sim.state()).toBe("Ready");
   });
 
   it("keeps lastTransitionTime of conditions that stay true", () => {
     // Prepare
-    const world = new World();
-    runToReady(world);
+    const sim = new SimulatedCluster();
+    runToReady(sim);
     const first = structuredClone(
-      world.cr.status as { conditions: Array<{ type: string; lastTransitionTime: string }> },
+      sim.cr.status as { conditions: Array<{ type: string; lastTransitionTime: string }> },
     );
-    world.now += 3_600_000;
+    sim.now += 3_600_000;
 
     // Act
-    world.step();
+    sim.step();
 
     // Assess
-    const after = world.cr.status as { conditions: Array<{ type: string; lastTransitionTime: string }> };
+    const after = sim.cr.status as { conditions: Array<{ type: string; lastTransitionTime: string }> };
     expect(after.conditions).toEqual(first.conditions);
     expect(Date.parse(after.conditions[0]?.lastTransitionTime ?? "")).toBeGreaterThanOrEqual(T0);
   });
 
   it("a CR without replicants goes CoreNodesReady → Available → Ready with no replicant conditions", () => {
     // Prepare
-    const world = new World(makeCr({ replicantTemplate: undefined }));
+    const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
 
     // Act
-    runToReady(world);
+    runToReady(sim);
 
     // Assess
-    expect(conditionTypes(world)).toEqual(["Ready", "Available", "CoreNodesReady", "CoreNodesProgressing"]);
-    expect(world.setsOf("ReplicaSet")).toHaveLength(0);
+    expect(conditionTypes(sim)).toEqual(["Ready", "Available", "CoreNodesReady", "CoreNodesProgressing"]);
+    expect(sim.setsOf("ReplicaSet")).toHaveLength(0);
   });
 });

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.ts";
 import type { Plan } from "../../src/plan/types.ts";
-import { makeCr, World } from "./world.ts";
+import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
+import { driveToReady } from "./toReady.ts";
 
-function readyWorld(): World {
-  const world = new World();
-  for (let i = 0; i < 20 && world.state() !== "Ready"; i++) world.step();
-  expect(world.state()).toBe("Ready");
-  return world;
+function readyCluster(): SimulatedCluster {
+  return driveToReady(new SimulatedCluster());
 }
 
 function expectNoWrites(p: Plan): void {
@@ -25,13 +23,13 @@ function expectNoWrites(p: Plan): void {
 describe("plan: bad input is never half-applied", () => {
   it("invalid HOCON changes nothing and reports InvalidConfig", () => {
     // Prepare
-    const world = new World(
+    const sim = new SimulatedCluster(
       makeCr({ config: { data: 'listeners.tcp.default {\n  bind = "0.0.0.0:1883"\n' } }),
     );
 
     // Act
-    const p = world.step();
-    const again = world.plan();
+    const p = sim.step();
+    const again = sim.plan();
 
     // Assess
     expectNoWrites(p);
@@ -49,7 +47,7 @@ describe("plan: bad input is never half-applied", () => {
     expect(p.events).toEqual([
       { type: "Warning", reason: "InvalidConfig", message: p.status.conditions?.[0]?.message },
     ]);
-    expect(world.state()).toBe("InvalidSpec");
+    expect(sim.state()).toBe("InvalidSpec");
     expect(p.requeueAfterSeconds).toBeUndefined();
     // The same bad spec again: no new event, no status write.
     expect(again.events).toEqual([]);
@@ -58,24 +56,24 @@ describe("plan: bad input is never half-applied", () => {
 
   it("an invalid config on a running cluster keeps every child and the lifecycle state", () => {
     // Prepare
-    const world = readyWorld();
-    const status = structuredClone(world.cr.status as { coreNodes: unknown[] });
-    (world.cr.spec as { config?: unknown }).config = { data: "a = {" };
-    world.cr.metadata.generation = 2;
+    const sim = readyCluster();
+    const status = structuredClone(sim.cr.status as { coreNodes: unknown[] });
+    (sim.cr.spec as { config?: unknown }).config = { data: "a = {" };
+    sim.cr.metadata.generation = 2;
 
     // Act
-    const p = world.step();
+    const p = sim.step();
 
     // Assess: kubectl still shows Ready; InvalidSpec follows the lifecycle conditions and says why.
     expectNoWrites(p);
-    expect(world.state()).toBe("Ready");
+    expect(sim.state()).toBe("Ready");
     expect(p.status.conditions?.at(-1)).toMatchObject({ type: "InvalidSpec", reason: "InvalidConfig" });
     expect(p.status.coreNodes).toEqual(status.coreNodes);
 
     // Act: fixing the config removes the condition and the cluster carries on.
-    (world.cr.spec as { config?: unknown }).config = { data: "" };
-    world.cr.metadata.generation = 3;
-    const fixed = world.step();
+    (sim.cr.spec as { config?: unknown }).config = { data: "" };
+    sim.cr.metadata.generation = 3;
+    const fixed = sim.step();
 
     // Assess
     expect(fixed.status.conditions?.some((c) => c.type === "InvalidSpec")).toBe(false);
@@ -84,10 +82,10 @@ describe("plan: bad input is never half-applied", () => {
 
   it("an invalid spec names the field and the rule, and writes nothing else", () => {
     // Prepare
-    const world = new World(makeCr({ coreTemplate: { spec: { replicas: -1 } } }));
+    const sim = new SimulatedCluster(makeCr({ coreTemplate: { spec: { replicas: -1 } } }));
 
     // Act
-    const p = world.plan();
+    const p = sim.plan();
 
     // Assess
     expectNoWrites(p);
@@ -98,19 +96,19 @@ describe("plan: bad input is never half-applied", () => {
 
   it("zero cores on a running cluster scales nothing and warns once, unless the CR says the pause is deliberate", () => {
     // Prepare
-    const world = readyWorld();
-    const coreSpec = (world.cr.spec as { coreTemplate: { spec: { replicas: number } } }).coreTemplate.spec;
+    const sim = readyCluster();
+    const coreSpec = (sim.cr.spec as { coreTemplate: { spec: { replicas: number } } }).coreTemplate.spec;
     coreSpec.replicas = 0;
-    world.cr.metadata.generation = 2;
+    sim.cr.metadata.generation = 2;
 
     // Act
-    const refused = world.step();
-    const again = world.plan();
+    const refused = sim.step();
+    const again = sim.plan();
 
     // Assess: the cores keep running, kubectl still shows Ready, the condition and one event say why.
     expectNoWrites(refused);
-    expect(world.setsOf("StatefulSet").map((s) => s.spec?.replicas)).toEqual([2]);
-    expect(world.state()).toBe("Ready");
+    expect(sim.setsOf("StatefulSet").map((s) => s.spec?.replicas)).toEqual([2]);
+    expect(sim.state()).toBe("Ready");
     expect(refused.status.conditions?.at(-1)).toMatchObject({ type: "InvalidSpec", reason: "InvalidSpec" });
     expect(refused.events).toEqual([
       {
@@ -122,8 +120,8 @@ describe("plan: bad input is never half-applied", () => {
     expect(again.events).toEqual([]);
 
     // Act: the annotation says the pause is deliberate.
-    world.cr.metadata.annotations = { "apps.emqx.io/allow-zero-cores": "true" };
-    const paused = world.step();
+    sim.cr.metadata.annotations = { "apps.emqx.io/allow-zero-cores": "true" };
+    const paused = sim.step();
 
     // Assess
     const coreSets = paused.apply.filter((o) => o.kind === "StatefulSet") as Array<{
@@ -139,13 +137,13 @@ describe("plan: bad input is never half-applied", () => {
     const cr = makeCr({
       bootstrapAPIKeys: [{ secretRef: { key: ref, secret: { ...ref, secretKey: "secret" } } }],
     });
-    const world = new World(cr);
+    const sim = new SimulatedCluster(cr);
 
     // Act
-    const missing = world.plan();
-    const present = world.plan({
+    const missing = sim.plan();
+    const present = sim.plan({
       observed: {
-        ...world.observed(),
+        ...sim.observed(),
         referencedSecretValues: { "api-keys": { key: "ci", secret: "s3cret-value" } },
       },
     });
@@ -168,10 +166,10 @@ describe("plan: bad input is never half-applied", () => {
     // Prepare
     const cr = makeCr();
     cr.metadata.deletionTimestamp = new Date("2026-01-01T00:00:00Z");
-    const world = new World(cr);
+    const sim = new SimulatedCluster(cr);
 
     // Act
-    const p = plan(world.input());
+    const p = plan(sim.input());
 
     // Assess
     expectNoWrites(p);
@@ -183,21 +181,21 @@ describe("plan: bad input is never half-applied", () => {
 describe("plan: EMQX API failures", () => {
   it("API 401 keeps last good node lists and says why", () => {
     // Prepare
-    const world = readyWorld();
-    const before = structuredClone(world.cr.status as { coreNodes: unknown[]; replicantNodes: unknown[] });
+    const sim = readyCluster();
+    const before = structuredClone(sim.cr.status as { coreNodes: unknown[]; replicantNodes: unknown[] });
 
     // Act
-    const p = world.step({
+    const p = sim.step({
       api: { state: "error", kind: "unauthorized", message: "HTTP 401 BAD_API_KEY_OR_SECRET" },
     });
-    const again = world.plan({
+    const again = sim.plan({
       api: { state: "error", kind: "unauthorized", message: "HTTP 401 BAD_API_KEY_OR_SECRET" },
     });
 
     // Assess
     expect(p.status.coreNodes).toEqual(before.coreNodes);
     expect(p.status.replicantNodes).toEqual(before.replicantNodes);
-    expect(world.state()).toBe("Ready");
+    expect(sim.state()).toBe("Ready");
     expect(p.status.conditions?.at(-1)).toMatchObject({ type: "NodeStatusStale", reason: "ApiUnauthorized" });
     expect(p.status.conditions?.at(-1)?.message).toContain("last successful read");
     expect(p.podConditions).toEqual([]);
@@ -209,21 +207,21 @@ describe("plan: EMQX API failures", () => {
     expect(again.statusChanged).toBe(false);
 
     // Act: the API answers again.
-    const recovered = world.step();
+    const recovered = sim.step();
 
     // Assess
     expect(recovered.status.conditions?.some((c) => c.type === "NodeStatusStale")).toBe(false);
-    expect(world.state()).toBe("Ready");
+    expect(sim.state()).toBe("Ready");
   });
 
   it("a timeout retries sooner, and stale data never grants Ready", () => {
     // Prepare: cores ready, API times out before the cluster was ever Ready.
-    const world = new World(makeCr({ replicantTemplate: undefined }));
-    world.step();
-    world.step();
+    const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
+    sim.step();
+    sim.step();
 
     // Act
-    const p = world.plan({ api: { state: "error", kind: "timeout", message: "no answer within 10 s" } });
+    const p = sim.plan({ api: { state: "error", kind: "timeout", message: "no answer within 10 s" } });
 
     // Assess
     expect(p.requeueAfterSeconds).toBe(5);
@@ -238,7 +236,7 @@ describe("plan: EMQX API failures", () => {
 
   it("an untrusted dashboard certificate says so and how to fix it, with one Warning event, until it verifies", () => {
     // Prepare: cores ready, the https dashboard's certificate fails verification.
-    const world = new World(makeCr({ replicantTemplate: undefined }));
+    const world = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
     world.step();
     world.step();
     const api = {
@@ -268,10 +266,10 @@ describe("plan: EMQX API failures", () => {
 
   it("no ready core on a fresh cluster is not reported as stale", () => {
     // Prepare
-    const world = new World();
+    const sim = new SimulatedCluster();
 
     // Act
-    const p = world.plan({ api: { state: "unreachable-no-ready-core" } });
+    const p = sim.plan({ api: { state: "unreachable-no-ready-core" } });
 
     // Assess
     expect(p.status.conditions?.some((c) => c.type === "NodeStatusStale")).toBe(false);

@@ -1,44 +1,42 @@
 import type { V1StatefulSet } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/types.ts";
-import { makeCr, World } from "./world.ts";
+import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
+import { driveToReady } from "./toReady.ts";
 
-function readyWorld(spec: Record<string, unknown> = {}): World {
-  const world = new World(makeCr(spec));
-  for (let i = 0; i < 20 && world.state() !== "Ready"; i++) world.step();
-  expect(world.state()).toBe("Ready");
-  return world;
+function readyCluster(spec: Record<string, unknown> = {}): SimulatedCluster {
+  return driveToReady(new SimulatedCluster(makeCr(spec)));
 }
 
-function changeSpec(world: World, patch: (spec: Record<string, unknown>) => void): void {
-  patch(world.cr.spec as Record<string, unknown>);
-  world.cr.metadata.generation = (world.cr.metadata.generation ?? 1) + 1;
+function changeSpec(sim: SimulatedCluster, patch: (spec: Record<string, unknown>) => void): void {
+  patch(sim.cr.spec as Record<string, unknown>);
+  sim.cr.metadata.generation = (sim.cr.metadata.generation ?? 1) + 1;
 }
 
-function replicas(world: World, kind: "StatefulSet" | "ReplicaSet"): Record<string, number> {
-  return Object.fromEntries(world.setsOf(kind).map((s) => [s.metadata?.name ?? "", s.spec?.replicas ?? 0]));
+function replicas(sim: SimulatedCluster, kind: "StatefulSet" | "ReplicaSet"): Record<string, number> {
+  return Object.fromEntries(sim.setsOf(kind).map((s) => [s.metadata?.name ?? "", s.spec?.replicas ?? 0]));
 }
 
 describe("plan: updates", () => {
   it("template change creates a new hashed set and blue-green scales the old one down one pod at a time", () => {
     // Prepare
-    const world = readyWorld();
-    const [oldCore] = world.setsOf("StatefulSet").map((s) => s.metadata?.name);
-    const [oldRepl] = world.setsOf("ReplicaSet").map((s) => s.metadata?.name);
-    changeSpec(world, (spec) => {
+    const sim = readyCluster();
+    const [oldCore] = sim.setsOf("StatefulSet").map((s) => s.metadata?.name);
+    const [oldRepl] = sim.setsOf("ReplicaSet").map((s) => s.metadata?.name);
+    changeSpec(sim, (spec) => {
       spec.image = "emqx/emqx:5.8.7";
     });
 
     // Act
     const plans: Plan[] = [];
     const history: Array<Record<string, number>> = [];
-    for (let i = 0; i < 60 && !(plans.length > 0 && world.state() === "Ready"); i++) {
-      plans.push(world.step());
-      history.push({ ...replicas(world, "StatefulSet"), ...replicas(world, "ReplicaSet") });
+    for (let i = 0; i < 60 && !(plans.length > 0 && sim.state() === "Ready"); i++) {
+      plans.push(sim.step());
+      history.push({ ...replicas(sim, "StatefulSet"), ...replicas(sim, "ReplicaSet") });
     }
 
     // Assess: new sets with new hashes, both old sets retired to 0 one pod per pass, then Ready again.
-    expect(world.state()).toBe("Ready");
+    expect(sim.state()).toBe("Ready");
     const first = plans[0];
     expect(first?.status.conditions?.[0]).toMatchObject({
       type: "CoreNodesProgressing",
@@ -46,8 +44,8 @@ describe("plan: updates", () => {
     });
     const newCore = first?.apply.find((o) => o.kind === "StatefulSet")?.metadata?.name;
     expect(newCore).not.toBe(oldCore);
-    expect(replicas(world, "StatefulSet")).toEqual({ [oldCore ?? ""]: 0, [newCore ?? ""]: 2 });
-    const repl = replicas(world, "ReplicaSet");
+    expect(replicas(sim, "StatefulSet")).toEqual({ [oldCore ?? ""]: 0, [newCore ?? ""]: 2 });
+    const repl = replicas(sim, "ReplicaSet");
     expect(repl[oldRepl ?? ""]).toBe(0);
     expect(Object.values(repl).sort()).toEqual([0, 3]);
     expect(plans.every((p) => p.scale.length <= 1)).toBe(true);
@@ -67,7 +65,7 @@ describe("plan: updates", () => {
     }
     // Replicant victims were marked for the ReplicaSet controller first.
     expect(plans.flatMap((p) => p.podAnnotations)).toHaveLength(3);
-    const status = world.cr.status as {
+    const status = sim.cr.status as {
       coreNodesStatus: { currentRevision: string; updateRevision: string };
     };
     expect(status.coreNodesStatus.currentRevision).toBe(status.coreNodesStatus.updateRevision);
@@ -75,15 +73,14 @@ describe("plan: updates", () => {
 
   it("waits initialDelaySeconds after Available, then waitTakeover between deletions", () => {
     // Prepare
-    const world = readyWorld({
+    const sim = readyCluster({
       updateStrategy: { initialDelaySeconds: 30, evacuationStrategy: { waitTakeover: 20 } },
     });
-    changeSpec(world, (spec) => {
+    changeSpec(sim, (spec) => {
       spec.image = "emqx/emqx:5.8.7";
     });
-    let p = world.step();
-    for (let i = 0; i < 20 && !p.status.conditions?.some((c) => c.type === "Available"); i++)
-      p = world.step();
+    let p = sim.step();
+    for (let i = 0; i < 20 && !p.status.conditions?.some((c) => c.type === "Available"); i++) p = sim.step();
     const availableAt = Date.parse(
       p.status.conditions?.find((c) => c.type === "Available")?.lastTransitionTime ?? "",
     );
@@ -93,9 +90,9 @@ describe("plan: updates", () => {
     expect(p.requeueAfterSeconds).toBe(31);
 
     // Act: the first step after the delay, then the one right after it.
-    world.now = availableAt + 31_000;
-    const firstStep = world.step({});
-    const tooSoon = world.plan();
+    sim.now = availableAt + 31_000;
+    const firstStep = sim.step({});
+    const tooSoon = sim.plan();
 
     // Assess
     expect(firstStep.scale.map((s) => s.replicas)).toEqual([2]);
@@ -104,25 +101,25 @@ describe("plan: updates", () => {
     expect(tooSoon.requeueAfterSeconds).toBeLessThanOrEqual(20);
   });
 
-  it("never decrements an old set twice before its controller acted (fix of quirk §8.14)", () => {
+  it("never decrements an old set twice before its controller acted", () => {
     // Prepare: run the update until the first scale-down step is planned.
-    const world = readyWorld();
-    changeSpec(world, (spec) => {
+    const sim = readyCluster();
+    changeSpec(sim, (spec) => {
       spec.image = "emqx/emqx:5.8.7";
     });
-    let p = world.plan();
+    let p = sim.plan();
     for (let i = 0; i < 30 && p.scale.length === 0; i++) {
-      world.applyPlan(p);
-      world.settle();
-      world.now += (p.requeueAfterSeconds ?? 1) * 1000;
-      p = world.plan();
+      sim.applyPlan(p);
+      sim.settle();
+      sim.now += (p.requeueAfterSeconds ?? 1) * 1000;
+      p = sim.plan();
     }
     expect(p.scale).toHaveLength(1);
 
     // Act: the step is written, but the ReplicaSet controller has not removed the pod yet; time passes.
-    world.applyPlan(p);
-    world.now += 3_600_000;
-    const again = world.plan();
+    sim.applyPlan(p);
+    sim.now += 3_600_000;
+    const again = sim.plan();
 
     // Assess
     expect(again.scale).toEqual([]);
@@ -131,15 +128,15 @@ describe("plan: updates", () => {
 
   it("old-set pods leave the Services once Available (on-serving False)", () => {
     // Prepare
-    const world = readyWorld();
-    const oldUids = new Set(world.pods.map((p) => p.metadata?.uid));
-    changeSpec(world, (spec) => {
+    const sim = readyCluster();
+    const oldUids = new Set(sim.pods.map((p) => p.metadata?.uid));
+    changeSpec(sim, (spec) => {
       spec.image = "emqx/emqx:5.8.7";
     });
 
     // Act
     const plans: Plan[] = [];
-    for (let i = 0; i < 10; i++) plans.push(world.step());
+    for (let i = 0; i < 10; i++) plans.push(sim.step());
 
     // Assess
     const switched = plans.flatMap((p) => p.podConditions).filter((c) => oldUids.has(c.uid));
@@ -151,14 +148,14 @@ describe("plan: updates", () => {
 
   it("replicas change scales in place (no new set)", () => {
     // Prepare
-    const world = readyWorld();
-    const before = world.setsOf("StatefulSet").map((s) => s.metadata?.name);
-    changeSpec(world, (spec) => {
+    const sim = readyCluster();
+    const before = sim.setsOf("StatefulSet").map((s) => s.metadata?.name);
+    changeSpec(sim, (spec) => {
       spec.coreTemplate = { spec: { replicas: 3 } };
     });
 
     // Act
-    const p = world.step();
+    const p = sim.step();
 
     // Assess
     const sets = p.apply.filter((o) => o.kind === "StatefulSet") as V1StatefulSet[];
@@ -170,27 +167,27 @@ describe("plan: updates", () => {
     });
     expect(p.status.conditions?.some((c) => c.type === "Ready")).toBe(false);
     expect(p.events.map((e) => e.reason)).toContain("Updated");
-    for (let i = 0; i < 10 && world.state() !== "Ready"; i++) world.step();
-    expect(world.state()).toBe("Ready");
-    expect(world.setsOf("StatefulSet")).toHaveLength(1);
-    expect((world.cr.status as { coreNodes: unknown[] }).coreNodes).toHaveLength(3);
+    for (let i = 0; i < 10 && sim.state() !== "Ready"; i++) sim.step();
+    expect(sim.state()).toBe("Ready");
+    expect(sim.setsOf("StatefulSet")).toHaveLength(1);
+    expect((sim.cr.status as { coreNodes: unknown[] }).coreNodes).toHaveLength(3);
   });
 
   it("a rollback during an update switches back to the current set and retires the abandoned one", () => {
     // Prepare: start an image update, then revert it before the new cores are ready.
-    const world = readyWorld();
-    const [oldCore] = world.setsOf("StatefulSet").map((s) => s.metadata?.name);
-    changeSpec(world, (spec) => {
+    const sim = readyCluster();
+    const [oldCore] = sim.setsOf("StatefulSet").map((s) => s.metadata?.name);
+    changeSpec(sim, (spec) => {
       spec.image = "emqx/emqx:5.8.7";
     });
-    world.step();
-    changeSpec(world, (spec) => {
+    sim.step();
+    changeSpec(sim, (spec) => {
       spec.image = "emqx/emqx:5.8.6";
     });
 
     // Act
-    const revert = world.step();
-    for (let i = 0; i < 40 && world.state() !== "Ready"; i++) world.step();
+    const revert = sim.step();
+    for (let i = 0; i < 40 && sim.state() !== "Ready"; i++) sim.step();
 
     // Assess
     // The reverted-to set is ready at once, so the cluster is Available (not Ready: the abandoned set still runs).
@@ -199,29 +196,29 @@ describe("plan: updates", () => {
       "RevertStatefulSet",
     );
     expect(revert.apply.find((o) => o.kind === "StatefulSet")?.metadata?.name).toBe(oldCore);
-    expect(world.state()).toBe("Ready");
-    const live = world.setsOf("StatefulSet").filter((s) => (s.spec?.replicas ?? 0) > 0);
+    expect(sim.state()).toBe("Ready");
+    const live = sim.setsOf("StatefulSet").filter((s) => (s.spec?.replicas ?? 0) > 0);
     expect(live.map((s) => s.metadata?.name)).toEqual([oldCore]);
   });
 
   it("deletes retired sets beyond revisionHistoryLimit, oldest first", () => {
     // Prepare
-    const world = readyWorld({ revisionHistoryLimit: 1 });
-    const original = world.setsOf("StatefulSet").map((s) => s.metadata?.name)[0];
+    const sim = readyCluster({ revisionHistoryLimit: 1 });
+    const original = sim.setsOf("StatefulSet").map((s) => s.metadata?.name)[0];
 
     // Act: two image updates leave two retired core sets; only one may be kept.
     for (const image of ["emqx/emqx:5.8.7", "emqx/emqx:5.8.8"]) {
-      changeSpec(world, (spec) => {
+      changeSpec(sim, (spec) => {
         spec.image = image;
       });
-      world.step();
-      for (let i = 0; i < 60 && world.state() !== "Ready"; i++) world.step();
+      sim.step();
+      for (let i = 0; i < 60 && sim.state() !== "Ready"; i++) sim.step();
     }
-    const deletes = world.plans.flatMap((p) => p.delete.map((d) => `${d.kind}/${d.name}`));
+    const deletes = sim.plans.flatMap((p) => p.delete.map((d) => `${d.kind}/${d.name}`));
 
     // Assess
     expect(deletes).toContain(`StatefulSet/${original}`);
-    expect(world.setsOf("StatefulSet")).toHaveLength(2);
-    expect(world.setsOf("ReplicaSet")).toHaveLength(2);
+    expect(sim.setsOf("StatefulSet")).toHaveLength(2);
+    expect(sim.setsOf("ReplicaSet")).toHaveLength(2);
   });
 });

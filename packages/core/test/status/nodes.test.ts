@@ -24,8 +24,8 @@ const coreNode = (pod: string, domain = "cluster.local"): ApiNode => ({
   version: "5.8.6",
 });
 
-describe("matchNodes (reference §3.3 f)", () => {
-  it("keeps the API's order and, like the operator's omitempty fields, leaves out 0 and empty values (§1.7, §8.13)", () => {
+describe("matchNodes", () => {
+  it("keeps the API's order and, like the operator's omitempty fields, leaves out 0 and empty values", () => {
     // Prepare
     const pods = [pod("emqx-core-abc-0", "core", "10.0.0.1"), pod("emqx-core-abc-1", "core", "10.0.0.2")];
     const nodes: ApiNode[] = [
@@ -58,7 +58,7 @@ describe("matchNodes (reference §3.3 f)", () => {
     ]);
   });
 
-  it("matches core nodes by '<pod>.' so …-1 never claims …-10 (fix of quirk §8.2)", () => {
+  it("matches core nodes by '<pod>.' so …-1 never claims …-10", () => {
     // Prepare: 12 cores.
     const pods = Array.from({ length: 12 }, (_, i) => pod(`emqx-core-abc-${i}`, "core", `10.0.0.${i}`));
     const nodes = [coreNode("emqx-core-abc-10"), coreNode("emqx-core-abc-1"), coreNode("emqx-core-abc-11")];
@@ -74,7 +74,7 @@ describe("matchNodes (reference §3.3 f)", () => {
     ]);
   });
 
-  it("works for any clusterDomain (fix of quirk §8.3)", () => {
+  it("works for any clusterDomain", () => {
     const out = matchNodes(
       [coreNode("emqx-core-abc-0", "corp.example")],
       [pod("emqx-core-abc-0", "core", "10.0.0.1")],

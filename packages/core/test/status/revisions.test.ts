@@ -16,7 +16,7 @@ function set(hash: string, pods: number, created: string): V1StatefulSet {
   };
 }
 
-describe("promoteRevisions (reference §3.3 b–c)", () => {
+describe("promoteRevisions", () => {
   it("a fresh update revision is also current", () => {
     expect(promoteRevisions([], { updateRevision: "a" })).toEqual({
       updateRevision: "a",
@@ -38,7 +38,7 @@ describe("promoteRevisions (reference §3.3 b–c)", () => {
     expect(promoteRevisions(done, { updateRevision: "c", currentRevision: "a" }).currentRevision).toBe("c");
   });
 
-  it("retires a set a rollback abandoned (fix of quirk §8.9)", () => {
+  it("retires a set a rollback abandoned", () => {
     const sets = [set("a", 2, "2026-01-01"), set("b", 2, "2026-01-02")];
     expect(promoteRevisions(sets, { updateRevision: "a", currentRevision: "a" }).currentRevision).toBe("b");
   });

@@ -1,5 +1,5 @@
 /**
- * Retry delays with client-go's `DefaultTypedControllerRateLimiter` semantics (reliability-catalogue §1.3): the
+ * Retry delays with client-go's `DefaultTypedControllerRateLimiter` semantics: the
  * larger of a per-key exponential backoff (5 ms · 2^failures, capped at 1000 s) and a shared token bucket
  * (10 qps, burst 100), so one hot key backs off alone while a storm of failures is also throttled overall.
  */

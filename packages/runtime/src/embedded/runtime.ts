@@ -77,7 +77,7 @@ export interface EmbeddedRuntime {
 }
 
 /**
- * Wires the loop of DESIGN §2 in one process: hints on the bus → the rule for `busPatterns.reconcileHints` →
+ * Wires the reconcile loop in one process: hints on the bus → the rule for `busPatterns.reconcileHints` →
  * the keyed queue → `reconcile`; requeues as timers; a periodic resync sweep publishing `resync` hints; the
  * status refresher on an interval. It knows nothing of Kubernetes: the workflows come in as callbacks.
  */

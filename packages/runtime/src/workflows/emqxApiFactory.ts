@@ -14,7 +14,7 @@ import type { EmqxApiFactory, EmqxApiTarget, KubePort } from "../ports.ts";
 import { createDashboardTrustPools } from "./dashboardTrustPools.ts";
 
 /**
- * How this cluster's EMQX APIs are reached (DESIGN §2): straight to the ready core pods' IPs (the operator's way,
+ * How this cluster's EMQX APIs are reached: straight to the ready core pods' IPs (the operator's way,
  * failing over between them), through the `<name>-dashboard` Service, or at an explicit URL per CR.
  */
 export type EndpointMode = "pod-ip" | "service" | { url: (target: EmqxApiTarget) => string };

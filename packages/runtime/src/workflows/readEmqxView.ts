@@ -24,8 +24,8 @@ import { asEmqxObject, crRef } from "./readObserved.ts";
 
 /** The view, and the client that produced it (the plan's EMQX writes go through the same one). */
 export interface EmqxSession {
-  view: EmqxView;
-  api?: EmqxApi;
+  emqxView: EmqxView;
+  emqxClient?: EmqxApi;
   /** `<name>-bootstrap-api-key` does not exist, so there was no credential to ask with. */
   missingCredential?: true;
 }
@@ -41,7 +41,7 @@ export function apiErrorKind(error: EmqxApiError): ApiErrorKind {
 }
 
 function failed(kind: ApiErrorKind, message: string): EmqxSession {
-  return { view: { state: "error", kind, message } };
+  return { emqxView: { state: "error", kind, message } };
 }
 
 async function optionalReads(
@@ -106,7 +106,7 @@ export async function readEmqxView(
   logger: Logger,
 ): Promise<EmqxSession> {
   const cores = computeApiCandidates(observed);
-  if (cores.length === 0) return { view: { state: "unreachable-no-ready-core" } };
+  if (cores.length === 0) return { emqxView: { state: "unreachable-no-ready-core" } };
   let listener: ReturnType<typeof dashboardScheme>;
   try {
     listener = dashboardScheme(configData(cr));
@@ -130,9 +130,9 @@ export async function readEmqxView(
     ...(tls ? { tls } : {}),
     ...(credentialVersion ? { credentialVersion } : {}),
   };
-  let api: EmqxApi | undefined;
+  let emqxClient: EmqxApi | undefined;
   try {
-    api = await factory.open(target);
+    emqxClient = await factory.open(target);
   } catch (error) {
     // The CA bundle the CR names cannot be read: nothing would verify, so nothing is asked.
     if (error instanceof EmqxApiError) return failed(apiErrorKind(error), error.message);
@@ -140,16 +140,16 @@ export async function readEmqxView(
     if (!isKubeError(error, KubeErrorKind.Terminal)) throw error;
     return failed("unauthorized", error.message);
   }
-  if (!api) {
+  if (!emqxClient) {
     const secret = childNames(name).bootstrapApiKey;
     return { ...failed("unauthorized", `Secret ${secret} does not exist`), missingCredential: true };
   }
   try {
-    const nodes = (await api.listNodes()) as ApiNode[];
-    return { view: await optionalReads(api, cr, observed, nodes, logger), api };
+    const nodes = (await emqxClient.listNodes()) as ApiNode[];
+    return { emqxView: await optionalReads(emqxClient, cr, observed, nodes, logger), emqxClient };
   } catch (error) {
     if (!(error instanceof EmqxApiError)) throw error;
     if (error.kind === "unauthorized") factory.forget?.(namespace, name);
-    return { ...failed(apiErrorKind(error), error.message), api };
+    return { ...failed(apiErrorKind(error), error.message), emqxClient };
   }
 }

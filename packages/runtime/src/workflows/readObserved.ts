@@ -1,5 +1,5 @@
 /**
- * Reading the world of one CR for `plan`: one list per owned kind, and the rarer reads (referenced Secrets,
+ * Reading the observed state of one CR for `plan`: one list per owned kind, and the rarer reads (referenced Secrets,
  * `SuccessfulDelete` Events, old PVCs) only when the pass can use them.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * The reconcile workflow (DESIGN §2, STYLE 2.1 "The reconcile pass"): a key in, the world re-read, core's pure
+ * The reconcile workflow: a key in, its observed state re-read, core's pure
  * `plan`, its writes carried out in the contract's order, the status written only when it changed.
  */
 import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
@@ -14,7 +14,9 @@ import {
   applyChildren,
   createSecrets,
   deleteChildren,
+  freshPassState,
   type Pass,
+  type PassState,
   pushConfig,
   recordEvents,
   requeueIn,
@@ -25,7 +27,7 @@ import {
 } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { writeStatus } from "./statusWrite.ts";
-import { isStaleWorldError, retryableFailure, WorkflowError } from "./workflowErrors.ts";
+import { isStaleReadError, retryableFailure, WorkflowError } from "./workflowErrors.ts";
 
 /** Names one CR. `cluster` says which cluster the deps reach (they serve exactly one). */
 export interface ReconcileKey {
@@ -99,13 +101,13 @@ async function finishStatus(
 ): Promise<void> {
   const { deps, cr } = pass;
   if (!changed) return;
-  const stored = await writeStatus(deps.kube, cr, pass.resourceVersion, status);
+  const stored = await writeStatus(deps.kube, cr, pass.state.resourceVersion, status);
   if (!stored) {
     requeueIn(pass, STALE_RETRY_SECONDS);
     return;
   }
-  pass.writes++;
-  pass.resourceVersion = stored.metadata?.resourceVersion;
+  pass.state.writes++;
+  pass.state.resourceVersion = stored.metadata?.resourceVersion;
   const transition = computeTransition(key.cluster, cr, cr.status, status, deps.clock.now());
   if (transition && deps.publisher) await publishTransitions(deps.publisher, deps.logger, [transition]);
 }
@@ -126,7 +128,7 @@ async function writeOrReport(
     return undefined;
   } catch (error) {
     const failure = writeFailureOf(error);
-    if (!failure || isStaleWorldError(error) || !isKubeError(error)) throw error;
+    if (!failure || isStaleReadError(error) || !isKubeError(error)) throw error;
     if (!shouldReport(error, previousFailures, pass.cr.status)) throw error;
     const outcome = await reportWriteFailure(pass, p, failure, (status) =>
       finishStatus(pass, key, status, statusDiffers(pass.cr.status, status)),
@@ -135,46 +137,52 @@ async function writeOrReport(
   }
 }
 
+/** Reads what `plan` needs (children, then the EMQX API), plans, writes, and says what to do next. */
 async function runPass(
-  pass: Pass,
+  deps: ReconcileDeps,
+  cr: KubeObject,
+  state: PassState,
   key: ReconcileKey,
   hint: Hint | undefined,
   previousFailures: number,
 ): Promise<ReconcileResult> {
-  const { deps, cr } = pass;
-  pass.observed = await readObserved(deps.kube, cr);
-  const session = await readEmqxView(deps.emqxApi, cr, pass.observed, deps.logger);
-  pass.api = session.api;
+  const observed = await readObserved(deps.kube, cr);
+  const session = await readEmqxView(deps.emqxApi, cr, observed, deps.logger);
+  const pass: Pass = { deps, cr, observed, emqxClient: session.emqxClient, state };
   const p = plan({
     emqx: cr as Parameters<typeof plan>[0]["emqx"],
-    observed: pass.observed,
-    api: session.view,
+    observed,
+    api: session.emqxView,
     now: deps.clock.now(),
-    random: randomFor(deps, cr, pass.observed),
+    random: randomFor(deps, cr, observed),
     ...(deps.limits ? { limits: deps.limits } : {}),
   });
   const backoff = await writeOrReport(pass, key, p, previousFailures);
   if (backoff !== undefined) {
-    return { outcome: "failing", writes: pass.writes, requeueAfterSeconds: backoff };
+    return { outcome: "failing", writes: state.writes, requeueAfterSeconds: backoff };
   }
   await recordEvents(pass, p.events);
   if (p.requeueAfterSeconds !== undefined) requeueIn(pass, p.requeueAfterSeconds);
-  const requeue = pass.requeueAfterSeconds;
+  const requeue = state.requeueAfterSeconds;
   const outcome = isTrue(p, ConditionType.InvalidSpec)
     ? "invalid"
-    : isTrue(p, ConditionType.Ready) && pass.writes === 0 && requeue === undefined
+    : isTrue(p, ConditionType.Ready) && state.writes === 0 && requeue === undefined
       ? "converged"
       : "progressing";
-  if (pass.writes > 0 || outcome === "invalid") {
+  if (state.writes > 0 || outcome === "invalid") {
     deps.logger.info("Reconciled EMQX", {
       ...key,
       outcome,
-      writes: pass.writes,
+      writes: state.writes,
       cause: hint?.cause,
       requeue,
     });
   }
-  return { outcome, writes: pass.writes, ...(requeue !== undefined ? { requeueAfterSeconds: requeue } : {}) };
+  return {
+    outcome,
+    writes: state.writes,
+    ...(requeue !== undefined ? { requeueAfterSeconds: requeue } : {}),
+  };
 }
 
 /**
@@ -182,7 +190,7 @@ async function runPass(
  * full pass. The hint is advisory (logged only): the pass reads everything itself, so duplicate, reordered and
  * stale hints change nothing.
  *
- * Failures: the world moving under a write (409, 404) → `progressing` with a requeue in 1 s; a write the apiserver
+ * Failures: the observed state moving under a write (409, 404) → `progressing` with a requeue in 1 s; a write the apiserver
  * refuses for good (422, a typed-patch 500), or any write failing again (`options.previousFailures` > 0, or a
  * failure already on the CR) → `ReconcileFailed` condition naming the object and the field, one Warning event per
  * distinct failure, outcome `failing` with a backoff doubling from 5 s to 5 min; the first pass whose writes all
@@ -206,21 +214,13 @@ export async function reconcile(
   }
   if (!cr) return { outcome: "absent", writes: 0 };
   if (cr.metadata?.deletionTimestamp) return { outcome: "deleting", writes: 0 };
-  const pass: Pass = {
-    deps,
-    cr,
-    observed: undefined as unknown as Observed,
-    api: undefined,
-    writes: 0,
-    skippedEvents: new Set(),
-    resourceVersion: cr.metadata?.resourceVersion,
-  };
+  const state = freshPassState(cr);
   try {
-    return await runPass(pass, key, hint, options.previousFailures ?? 0);
+    return await runPass(deps, cr, state, key, hint, options.previousFailures ?? 0);
   } catch (error) {
-    if (isStaleWorldError(error)) {
-      deps.logger.info("Requeued: the world changed during the pass", { ...key, writes: pass.writes });
-      return { outcome: "progressing", writes: pass.writes, requeueAfterSeconds: STALE_RETRY_SECONDS };
+    if (isStaleReadError(error)) {
+      deps.logger.info("Requeued: the cluster changed during the pass", { ...key, writes: state.writes });
+      return { outcome: "progressing", writes: state.writes, requeueAfterSeconds: STALE_RETRY_SECONDS };
     }
     if (isKubeError(error, KubeErrorKind.Terminal)) {
       throw new WorkflowError(

@@ -1,6 +1,6 @@
 /**
  * Carrying out a plan's writes, each step in the order of core's plan contract, counting only writes that changed
- * something. A step that finds the world moved (a UID or resourceVersion precondition failed, the object vanished)
+ * something. A step that finds what was read has moved (a UID or resourceVersion precondition failed, the object vanished)
  * is dropped and the pass asks to run again soon; it never forces its way.
  */
 import { EmqxApiError, isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
@@ -18,19 +18,26 @@ import type {
 import type { EmqxApi, ReconcileDeps } from "../ports.ts";
 import { isApplyNoop } from "./applyNoop.ts";
 import { crRef } from "./readObserved.ts";
-import { isStaleWorldError } from "./workflowErrors.ts";
+import { isStaleReadError } from "./workflowErrors.ts";
 
-/** Re-run soon after the world moved under a step (the operator's 1 s for "common" errors). */
+/** Re-run soon after what was read moved under a step (the operator's 1 s for "common" errors). */
 export const STALE_RETRY_SECONDS = 1;
 /** Re-run after an EMQX write failed on the way (timeout, 5xx). */
 export const EMQX_WRITE_RETRY_SECONDS = 5;
 
-/** One pass's running state. */
+/** One pass: its dependencies, the CR and what was read about it, fixed once read; and what it counts as it writes. */
 export interface Pass {
-  deps: ReconcileDeps;
-  cr: KubeObject;
-  observed: Observed;
-  api: EmqxApi | undefined;
+  readonly deps: ReconcileDeps;
+  readonly cr: KubeObject;
+  readonly observed: Observed;
+  /** The EMQX API client the view was read with; the plan's EMQX writes go through it. */
+  readonly emqxClient: EmqxApi | undefined;
+  readonly state: PassState;
+}
+
+/** What a pass counts and learns while it writes. */
+export interface PassState {
+  /** Writes that changed something. */
   writes: number;
   requeueAfterSeconds?: number;
   /** Reasons of planned events whose step did not happen (their event would be untrue). */
@@ -39,9 +46,14 @@ export interface Pass {
   resourceVersion: string | undefined;
 }
 
+/** The state of a pass over `cr` before its first write. */
+export function freshPassState(cr: KubeObject): PassState {
+  return { writes: 0, skippedEvents: new Set(), resourceVersion: cr.metadata?.resourceVersion };
+}
+
 /** Asks for another run after `seconds`, keeping the soonest request. */
 export function requeueIn(pass: Pass, seconds: number): void {
-  pass.requeueAfterSeconds = Math.min(pass.requeueAfterSeconds ?? seconds, seconds);
+  pass.state.requeueAfterSeconds = Math.min(pass.state.requeueAfterSeconds ?? seconds, seconds);
 }
 
 function liveChild(observed: Observed, obj: KubeObject): KubeObject | undefined {
@@ -63,7 +75,7 @@ export async function createSecrets(pass: Pass, objects: readonly KubeObject[]):
   for (const obj of objects) {
     const result = await pass.deps.kube.createIfAbsent(obj);
     if (result.outcome === "created") {
-      pass.writes++;
+      pass.state.writes++;
       pass.deps.logger.info(`Created ${obj.kind}`, { ...crRef(pass.cr), child: obj.metadata?.name });
     }
   }
@@ -76,7 +88,7 @@ export async function applyChildren(pass: Pass, objects: readonly KubeObject[]):
     if (isApplyNoop(obj, live)) continue;
     const stored = await pass.deps.kube.apply(obj);
     if (stored.metadata?.resourceVersion === live?.metadata?.resourceVersion) continue;
-    pass.writes++;
+    pass.state.writes++;
     pass.deps.logger.info(`Applied ${obj.kind}`, { ...crRef(pass.cr), child: obj.metadata?.name });
   }
 }
@@ -87,7 +99,7 @@ export async function deleteChildren(pass: Pass, refs: readonly DeleteRef[]): Pr
     const { kube, logger } = pass.deps;
     try {
       const done = await kube.delete(ref);
-      if (done === "deleted") pass.writes++;
+      if (done === "deleted") pass.state.writes++;
       logger.info(`Deleted ${ref.kind}`, { ...crRef(pass.cr), child: ref.name });
     } catch (error) {
       if (!isKubeError(error, KubeErrorKind.Conflict)) throw error;
@@ -104,7 +116,7 @@ export async function annotatePods(pass: Pass, changes: readonly PodAnnotationCh
   const { namespace } = crRef(pass.cr);
   for (const change of changes) {
     await pass.deps.kube.patchPodAnnotations(namespace, change.pod, change.annotations);
-    pass.writes++;
+    pass.state.writes++;
   }
 }
 
@@ -114,11 +126,11 @@ export async function scaleSets(pass: Pass, steps: readonly ScaleStep[]): Promis
   for (const step of steps) {
     try {
       await pass.deps.kube.setReplicas(step.kind, namespace, step.name, step.replicas, step.resourceVersion);
-      pass.writes++;
+      pass.state.writes++;
       pass.deps.logger.info(`Scaled ${step.kind}`, { namespace, child: step.name, replicas: step.replicas });
     } catch (error) {
-      if (!isStaleWorldError(error)) throw error;
-      pass.skippedEvents.add(EventReason.Scaled);
+      if (!isStaleReadError(error)) throw error;
+      pass.state.skippedEvents.add(EventReason.Scaled);
       requeueIn(pass, STALE_RETRY_SECONDS);
     }
   }
@@ -137,28 +149,28 @@ export async function setPodGates(pass: Pass, changes: readonly PodConditionChan
           condition,
         );
       } catch (error) {
-        if (!isStaleWorldError(error)) throw error;
+        if (!isStaleReadError(error)) throw error;
         return false;
       }
     }),
   );
-  pass.writes += results.filter(Boolean).length;
+  pass.state.writes += results.filter(Boolean).length;
 }
 
 function emqxWriteFailed(pass: Pass, what: string, error: unknown, eventReason: string): void {
   if (!(error instanceof EmqxApiError)) throw error;
-  pass.skippedEvents.add(eventReason);
+  pass.state.skippedEvents.add(eventReason);
   pass.deps.logger.warn(`Failed to ${what}`, { ...crRef(pass.cr), error: error.message, kind: error.kind });
   if (error.kind !== "rejected") requeueIn(pass, EMQX_WRITE_RETRY_SECONDS);
 }
 
 /** Starts evacuating the next victim (Enterprise); "already started" counts as started. */
 export async function startEvacuation(pass: Pass, evacuation: EvacuationStart | undefined): Promise<void> {
-  if (!evacuation || !pass.api) return;
+  if (!evacuation || !pass.emqxClient) return;
   const { node, ...body } = evacuation;
   try {
-    await pass.api.startEvacuation(node, body);
-    pass.writes++;
+    await pass.emqxClient.startEvacuation(node, body);
+    pass.state.writes++;
   } catch (error) {
     emqxWriteFailed(pass, "start a node evacuation", error, EventReason.NodeEvacuation);
   }
@@ -175,10 +187,10 @@ export async function pushConfig(
   annotations: Record<string, string> | undefined,
 ): Promise<void> {
   if (push) {
-    if (!pass.api) return;
+    if (!pass.emqxClient) return;
     try {
-      await pass.api.putConfigs(push.body, push.mode);
-      pass.writes++;
+      await pass.emqxClient.putConfigs(push.body, push.mode);
+      pass.state.writes++;
     } catch (error) {
       emqxWriteFailed(pass, "update the EMQX config", error, EventReason.ConfigUpdated);
       if (error instanceof EmqxApiError && error.kind === "rejected") {
@@ -195,18 +207,23 @@ export async function pushConfig(
   }
   if (!annotations) return;
   const { namespace, name } = crRef(pass.cr);
-  const patched = await pass.deps.kube.patchCrAnnotations(namespace, name, annotations, pass.resourceVersion);
-  pass.resourceVersion = patched.metadata?.resourceVersion;
-  pass.writes++;
+  const patched = await pass.deps.kube.patchCrAnnotations(
+    namespace,
+    name,
+    annotations,
+    pass.state.resourceVersion,
+  );
+  pass.state.resourceVersion = patched.metadata?.resourceVersion;
+  pass.state.writes++;
 }
 
 /** Records events on the CR; a failure is logged, never fatal (events report, they do not decide). */
 export async function recordEvents(pass: Pass, events: readonly PlannedEvent[]): Promise<void> {
   for (const event of events) {
-    if (pass.skippedEvents.has(event.reason)) continue;
+    if (pass.state.skippedEvents.has(event.reason)) continue;
     try {
       await pass.deps.kube.recordEvent(pass.cr, event);
-      pass.writes++;
+      pass.state.writes++;
     } catch (error) {
       pass.deps.logger.warn("Failed to record Event", {
         ...crRef(pass.cr),

@@ -1,10 +1,10 @@
 /**
- * The status workflow (DESIGN §2 "Status function"): for every EMQX CR of one cluster, what the EMQX API says now,
+ * The status workflow: for every EMQX CR of one cluster, what the EMQX API says now,
  * turned into `.status` by the same pure code the reconcile uses, written only when it changed.
  *
  * Decisions:
- * - It calls core's `plan` on a smaller world (sets and pods, no Services, PDBs or Secret lists) and uses only
- *   what depends on that world: `status` and `podConditions`. The readiness gates are kept right here too: a node
+ * - It calls core's `plan` on a smaller observed state (sets and pods, no Services, PDBs or Secret lists) and uses only
+ *   what depends on it: `status` and `podConditions`. The readiness gates are kept right here too: a node
  *   that leaves the EMQX cluster must leave the Service endpoints now, not at the next reconcile, and a node that
  *   joins must not wait for one either. Everything else (applies, scaling, config) stays the reconcile's.
  * - A CR with no ready core pod has no API to ask and is skipped; so is one whose bootstrap Secret does not exist
@@ -26,7 +26,7 @@ import type { StatusDeps } from "../ports.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
-import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
+import { freshPassState, type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
 import { retryableFailure } from "./workflowErrors.ts";
@@ -88,7 +88,7 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
   const p = plan({
     emqx: cr as Parameters<typeof plan>[0]["emqx"],
     observed,
-    api: session.view,
+    api: session.emqxView,
     now,
     random: { password: "", cookie: "" },
     ...(deps.limits ? { limits: deps.limits } : {}),
@@ -97,15 +97,13 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     deps: { ...deps, random: { password: () => "", cookie: () => "" } },
     cr,
     observed,
-    api: session.api,
-    writes: 0,
-    skippedEvents: new Set(),
-    resourceVersion: cr.metadata?.resourceVersion,
+    emqxClient: session.emqxClient,
+    state: freshPassState(cr),
   };
   await setPodGates(pass, p.podConditions);
   const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
-  if (!(await writeStatus(deps.kube, cr, pass.resourceVersion, status))) return { patched: false };
+  if (!(await writeStatus(deps.kube, cr, pass.state.resourceVersion, status))) return { patched: false };
   await recordEvents(
     pass,
     p.events.filter((e) => STATUS_EVENT_REASONS.has(e.reason)),
@@ -130,12 +128,12 @@ export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<
   const limit = deps.concurrency ?? 8;
   const namespaces = [...new Set(crs.map((cr) => crRef(cr).namespace))];
   const listed = await mapBounded(namespaces, limit, (ns) => listNamespace(deps, ns));
-  const worlds = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
+  const listings = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
   const results = await mapBounded(crs, limit, async (cr) => {
-    const world = worlds.get(crRef(cr).namespace);
-    if (!world || world.status === "rejected") throw world?.reason;
+    const listing = listings.get(crRef(cr).namespace);
+    if (!listing || listing.status === "rejected") throw listing?.reason;
     const empty: Children = { statefulSets: [], replicaSets: [], pods: [] };
-    return refreshOne(deps, cluster, cr, world.value.get(crRef(cr).name) ?? empty);
+    return refreshOne(deps, cluster, cr, listing.value.get(crRef(cr).name) ?? empty);
   });
   const transitions: StatusTransition[] = [];
   let patched = 0;

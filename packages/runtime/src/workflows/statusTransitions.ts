@@ -1,5 +1,5 @@
 /**
- * Status transitions (DESIGN §2): after a status write, what changed that scaling hooks and alerting care about —
+ * Status transitions: after a status write, what changed that scaling hooks and alerting care about —
  * the phase, a role's ready/desired node counts, a revision — published as `StatusTransition` bus events.
  * Published by whichever workflow wrote the status, and only after its resourceVersion-guarded write succeeded,
  * so each change is published once.

@@ -6,7 +6,7 @@ import type { KubeObject } from "@emqx-reconciler/adapters";
 import { type Condition, ConditionType, type EmqxStatus } from "@emqx-reconciler/api";
 import { sortConditions } from "@emqx-reconciler/core";
 import type { KubePort } from "../ports.ts";
-import { isStaleWorldError } from "./workflowErrors.ts";
+import { isStaleReadError } from "./workflowErrors.ts";
 
 /**
  * Keeps the `ReconcileFailed` condition of the prior status, which `plan` (it never sees write results) drops:
@@ -39,7 +39,7 @@ export async function writeStatus(
   try {
     return await kube.replaceStatus(body);
   } catch (error) {
-    if (isStaleWorldError(error)) return undefined;
+    if (isStaleReadError(error)) return undefined;
     throw error;
   }
 }

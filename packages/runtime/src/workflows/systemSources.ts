@@ -6,7 +6,7 @@ import type { Clock, Random } from "../ports.ts";
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 const DIGITS = "0123456789";
-/** Length and digit count of the operator's generated API key password and node cookie (reference §2.3). */
+/** Length and digit count of the operator's generated API key password and node cookie. */
 export const PASSWORD_LENGTH = 64;
 export const PASSWORD_DIGITS = 10;
 

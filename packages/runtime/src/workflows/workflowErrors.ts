@@ -48,8 +48,8 @@ export function workflowRetryAfterMs(error: unknown): number | undefined {
   return seconds === undefined ? undefined : Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
 }
 
-/** True for failures that mean "the world moved under us": re-read and run again soon, quietly. */
-export function isStaleWorldError(error: unknown): boolean {
+/** True for failures that mean "what we read moved under us": re-read and run again soon, quietly. */
+export function isStaleReadError(error: unknown): boolean {
   return isKubeError(error, KubeErrorKind.Conflict) || isKubeError(error, KubeErrorKind.NotFound);
 }
 

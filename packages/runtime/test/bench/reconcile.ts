@@ -108,7 +108,7 @@ try {
     plan({
       emqx: cr as Parameters<typeof plan>[0]["emqx"],
       observed,
-      api: session.view,
+      api: session.emqxView,
       now: new Date(),
       random: { password: "", cookie: "" },
     });

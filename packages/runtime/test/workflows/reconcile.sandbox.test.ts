@@ -9,16 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcile } from "../../src/workflows/reconcile.ts";
 import {
   applySeed,
-  openSandboxWorld,
-  patchEmqx,
+  openSandboxPorts,
+  patchSpec,
   reconcileUntilConverged,
-  type SandboxWorld,
+  type SandboxPorts,
   waitFor,
-} from "./sandboxWorld.ts";
+} from "./sandboxPorts.ts";
 
 const NS = "wf-reconcile";
 const KEY = { cluster: "sandbox", namespace: NS, name: "emqx" };
-let world: SandboxWorld;
+let ports: SandboxPorts;
 
 interface Conditioned {
   conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
@@ -55,14 +55,14 @@ interface GatedPod {
 }
 
 async function readCr(): Promise<KubeObject & { status?: EmqxStatusView }> {
-  const cr = await world.gateway.getEmqx(NS, "emqx");
+  const cr = await ports.gateway.getEmqx(NS, "emqx");
   if (!cr) throw new Error("the CR is gone");
   return cr as KubeObject & { status?: EmqxStatusView };
 }
 
 /** `kind/name → resourceVersion` of every child, to prove a pass left them alone. */
 async function childVersions(): Promise<Record<string, string>> {
-  const children = await world.gateway.listChildren(NS, "emqx");
+  const children = await ports.gateway.listChildren(NS, "emqx");
   const out: Record<string, string> = {};
   for (const kind of OWNED_KINDS) {
     for (const obj of children[kind] as KubeObject[])
@@ -72,19 +72,19 @@ async function childVersions(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  world = await openSandboxWorld();
-  await world.sandbox.kubectl(["delete", "namespace", NS, "--wait=true", "--ignore-not-found"]);
-  await applySeed(world, NS);
+  ports = await openSandboxPorts();
+  await ports.sandbox.kubectl(["delete", "namespace", NS, "--wait=true", "--ignore-not-found"]);
+  await applySeed(ports, NS);
 });
 
 afterAll(async () => {
-  await world?.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
-  await world?.gateway.close();
+  await ports?.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
+  await ports?.gateway.close();
 });
 
 describe("reconcile on the sandbox", () => {
   it("brings the seed example to Ready with 2 core and 3 replicant nodes", { timeout: 120_000 }, async () => {
-    const results = await reconcileUntilConverged(world, NS, "emqx");
+    const results = await reconcileUntilConverged(ports, NS, "emqx");
     expect(results.at(-1)).toEqual({ outcome: "converged", writes: 0 });
 
     const status = (await readCr()).status ?? {};
@@ -93,7 +93,7 @@ describe("reconcile on the sandbox", () => {
     const replicants = status.replicantNodes ?? [];
     expect(cores).toHaveLength(2);
     expect(replicants).toHaveLength(3);
-    const pods = (await world.gateway.listOwned("Pod", NS, "emqx")) as Array<
+    const pods = (await ports.gateway.listOwned("Pod", NS, "emqx")) as Array<
       KubeObject & { status?: { podIP?: string } }
     >;
     const coreNames = pods
@@ -119,12 +119,12 @@ describe("reconcile on the sandbox", () => {
     expect(status.coreNodesStatus?.currentRevision).toBe(status.coreNodesStatus?.updateRevision);
     expect(status.replicantNodesStatus?.updateRevision).toBeTruthy();
 
-    const printed = await world.sandbox.kubectl(["get", "emqx", "-n", NS, "emqx"]);
+    const printed = await ports.sandbox.kubectl(["get", "emqx", "-n", NS, "emqx"]);
     expect(printed.stdout).toMatch(/\bReady\b/);
   });
 
   it("made the pods Ready through the on-serving gate it set", async () => {
-    const pods = (await world.gateway.listOwned("Pod", NS, "emqx")) as unknown as GatedPod[];
+    const pods = (await ports.gateway.listOwned("Pod", NS, "emqx")) as unknown as GatedPod[];
     expect(pods).toHaveLength(5);
     for (const pod of pods) {
       expect(pod.spec.readinessGates).toEqual([{ conditionType: CONDITION_ON_SERVING }]);
@@ -140,9 +140,9 @@ describe("reconcile on the sandbox", () => {
   });
 
   it("makes no writes and at most one read per owned kind on a converged CR", async () => {
-    world.gateway.resetStats();
-    const result = await reconcile(world.reconcileDeps, KEY);
-    const stats = world.gateway.stats();
+    ports.gateway.resetStats();
+    const result = await reconcile(ports.reconcileDeps, KEY);
+    const stats = ports.gateway.stats();
     console.log("converged reconcile requests:", JSON.stringify(stats));
     expect(result).toEqual({ outcome: "converged", writes: 0 });
     expect(stats.writes).toBe(0);
@@ -162,30 +162,30 @@ describe("reconcile on the sandbox", () => {
   });
 
   it("never logs a secret", async () => {
-    const secret = await world.gateway.getSecret(NS, "emqx-bootstrap-api-key");
+    const secret = await ports.gateway.getSecret(NS, "emqx-bootstrap-api-key");
     const password = secret?.bootstrap_api_key?.split(":").at(-1) ?? "";
     expect(password).toMatch(/^[a-z0-9]{64}$/);
     expect(password.replace(/[a-z]/g, "")).toHaveLength(10);
-    expect(world.logger.text()).not.toContain(password);
+    expect(ports.logger.text()).not.toContain(password);
   });
 
   it("reports 0 ready replicants through the scale subresource when readyReplicas is omitted", {
     timeout: 120_000,
   }, async () => {
-    const scaled = await world.sandbox.kubectl(["scale", "emqx", "emqx", "-n", NS, "--replicas=0"]);
+    const scaled = await ports.sandbox.kubectl(["scale", "emqx", "emqx", "-n", NS, "--replicas=0"]);
     expect(scaled.code).toBe(0);
     const status = await waitFor("the replicants gone from the status", async () => {
-      await reconcileUntilConverged(world, NS, "emqx");
+      await reconcileUntilConverged(ports, NS, "emqx");
       const s = (await readCr()).status ?? {};
       return s.replicantNodes === undefined && s.conditions?.[0]?.type === "Ready" ? s : undefined;
     });
-    // The operator's omitempty shape (reference §1.7): 0 counts are absent, the revisions stay.
+    // The operator's omitempty shape: 0 counts are absent, the revisions stay.
     expect(Object.keys(status.replicantNodesStatus ?? {}).sort()).toEqual([
       "currentRevision",
       "updateRevision",
     ]);
     const path = `/apis/apps.emqx.io/v2beta1/namespaces/${NS}/emqxes/emqx/scale`;
-    const scale = await world.sandbox.kubectl(["get", "--raw", path]);
+    const scale = await ports.sandbox.kubectl(["get", "--raw", path]);
     expect(scale.code).toBe(0);
     const body = JSON.parse(scale.stdout) as {
       kind?: string;
@@ -199,12 +199,12 @@ describe("reconcile on the sandbox", () => {
 
   it("leaves every child as it was and reports InvalidConfig for an invalid config.data", async () => {
     const before = await childVersions();
-    await patchEmqx(world, NS, { spec: { config: { data: 'license {\n  key = "evaluation"\n' } } });
+    await patchSpec(ports, NS, { config: { data: 'license {\n  key = "evaluation"\n' } });
 
-    const first = await reconcile(world.reconcileDeps, KEY);
+    const first = await reconcile(ports.reconcileDeps, KEY);
     expect(first.outcome).toBe("invalid");
     expect(first.requeueAfterSeconds).toBeUndefined();
-    const again = await reconcile(world.reconcileDeps, KEY);
+    const again = await reconcile(ports.reconcileDeps, KEY);
     expect(again).toEqual({ outcome: "invalid", writes: 0 });
 
     expect(await childVersions()).toEqual(before);
@@ -214,7 +214,7 @@ describe("reconcile on the sandbox", () => {
       reason: "InvalidConfig",
     });
     expect(status.coreNodes).toHaveLength(2);
-    const events = await world.gateway.listEvents(NS, "emqx", "InvalidConfig");
+    const events = await ports.gateway.listEvents(NS, "emqx", "InvalidConfig");
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "Warning", count: 1 });
   });

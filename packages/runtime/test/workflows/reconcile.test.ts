@@ -7,8 +7,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
 import { WorkflowError } from "../../src/workflows/workflowErrors.ts";
+import { FakeEmqx, runControllers, seedCr } from "./fakeControllers.ts";
 import { FakeKube } from "./fakeKube.ts";
-import { FakeEmqx, runControllers, seedCr } from "./fakeWorld.ts";
 import { RecordingLogger, RecordingPublisher } from "./recorders.ts";
 
 const KEY = { cluster: "test", namespace: "ns", name: "emqx" };
@@ -33,12 +33,14 @@ beforeEach(() => {
   };
 });
 
-/** The 500 kube-apiserver answers when an applied list repeats a key. */
-function typedPatchFailure(): KubeError {
-  const detail =
-    '500 InternalError: failed to create typed patch object: .spec.template.spec.containers[name="emqx"].env: duplicate entries for key [name="X"]';
+/** A 500 from the kube-apiserver for the apply of StatefulSet `ns/emqx-core-x`. */
+function statefulSetApplyFailure(
+  kind: "terminal" | "retryable",
+  detail: string,
+  fields?: string[],
+): KubeError {
   return new KubeError(`APPLY statefulsets ns/emqx-core-x: ${detail}`, {
-    kind: "terminal",
+    kind,
     status: 500,
     request: {
       verb: "APPLY",
@@ -47,9 +49,16 @@ function typedPatchFailure(): KubeError {
       namespace: "ns",
       name: "emqx-core-x",
     },
-    fields: ['spec.template.spec.containers[name="emqx"].env'],
+    ...(fields ? { fields } : {}),
     detail,
   });
+}
+
+/** The 500 kube-apiserver answers when an applied list repeats a key. */
+function typedPatchFailure(): KubeError {
+  const detail =
+    '500 InternalError: failed to create typed patch object: .spec.template.spec.containers[name="emqx"].env: duplicate entries for key [name="X"]';
+  return statefulSetApplyFailure("terminal", detail, ['spec.template.spec.containers[name="emqx"].env']);
 }
 
 function condition(
@@ -90,7 +99,7 @@ describe("reconcile (in memory)", () => {
     expect(result.writes).toBe(kube.writes.length);
   });
 
-  it("writes nothing on a second pass over an unchanged world", async () => {
+  it("writes nothing on a second pass over an unchanged ports", async () => {
     await reconcile(deps, KEY);
     const before = kube.writes.length;
     const again = await reconcile(deps, KEY);
@@ -172,19 +181,7 @@ describe("reconcile (in memory)", () => {
   });
 
   it("retries a 5xx seen once quietly, and reports it when it fails again", async () => {
-    const failure = () =>
-      new KubeError("APPLY statefulsets ns/emqx-core-x: 500 InternalError: etcd timeout", {
-        kind: "retryable",
-        status: 500,
-        request: {
-          verb: "APPLY",
-          resource: "statefulsets",
-          kind: "StatefulSet",
-          namespace: "ns",
-          name: "emqx-core-x",
-        },
-        detail: "500 InternalError: etcd timeout",
-      });
+    const failure = () => statefulSetApplyFailure("retryable", "500 InternalError: etcd timeout");
     kube.failures.set("apply StatefulSet", failure());
     const once = await reconcile(deps, KEY).catch((e: unknown) => e);
     expect(once).toMatchObject({ kind: "retryable" });

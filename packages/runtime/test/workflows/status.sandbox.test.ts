@@ -10,14 +10,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { refreshStatus } from "../../src/workflows/status.ts";
 import {
   applySeed,
-  openSandboxWorld,
+  openSandboxPorts,
   reconcileUntilConverged,
-  type SandboxWorld,
+  type SandboxPorts,
   waitFor,
-} from "./sandboxWorld.ts";
+} from "./sandboxPorts.ts";
 
 const NS = "wf-status";
-let world: SandboxWorld;
+let ports: SandboxPorts;
 let admin: EmulatorAdmin;
 
 interface StatusView {
@@ -28,11 +28,11 @@ interface StatusView {
 }
 
 async function readCr(): Promise<KubeObject & { status: StatusView }> {
-  return (await world.gateway.getEmqx(NS, "emqx")) as KubeObject & { status: StatusView };
+  return (await ports.gateway.getEmqx(NS, "emqx")) as KubeObject & { status: StatusView };
 }
 
 async function gates(): Promise<Record<string, string | undefined>> {
-  const pods = (await world.gateway.listOwned("Pod", NS, "emqx")) as Array<{
+  const pods = (await ports.gateway.listOwned("Pod", NS, "emqx")) as Array<{
     metadata?: { name?: string };
     status?: { conditions?: Array<{ type: string; status: string }> };
   }>;
@@ -46,7 +46,7 @@ async function gates(): Promise<Record<string, string | undefined>> {
 
 /** Our CR's transitions from one refresh (other test files share the sandbox). */
 async function refreshOurs(): Promise<StatusTransition[]> {
-  const result = await refreshStatus(world.statusDeps, "sandbox");
+  const result = await refreshStatus(ports.statusDeps, "sandbox");
   return result.transitions.filter((t) => t.namespace === NS);
 }
 
@@ -63,11 +63,11 @@ async function settle(): Promise<StatusTransition[]> {
 }
 
 beforeAll(async () => {
-  world = await openSandboxWorld();
-  admin = new EmulatorAdmin(world.sandbox.emulatorAdminUrl ?? "");
-  await world.sandbox.kubectl(["delete", "namespace", NS, "--wait=true", "--ignore-not-found"]);
-  await applySeed(world, NS);
-  await reconcileUntilConverged(world, NS, "emqx");
+  ports = await openSandboxPorts();
+  admin = new EmulatorAdmin(ports.sandbox.emulatorAdminUrl ?? "");
+  await ports.sandbox.kubectl(["delete", "namespace", NS, "--wait=true", "--ignore-not-found"]);
+  await applySeed(ports, NS);
+  await reconcileUntilConverged(ports, NS, "emqx");
 }, 180_000);
 
 afterEach(async () => {
@@ -75,8 +75,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await world?.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
-  await world?.gateway.close();
+  await ports?.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
+  await ports?.gateway.close();
 });
 
 describe("refreshStatus on the sandbox", () => {
@@ -96,7 +96,7 @@ describe("refreshStatus on the sandbox", () => {
     expect(during.coreNodes).toHaveLength(2);
     expect(during.replicantNodes).toHaveLength(3);
     expect(await gates()).toEqual(gatesBefore);
-    const warnings = await world.gateway.listEvents(NS, "emqx", "FailedToGetNodeStatuses");
+    const warnings = await ports.gateway.listEvents(NS, "emqx", "FailedToGetNodeStatuses");
     expect(warnings.map((e) => e.type)).toEqual(["Warning"]);
 
     await admin.setFault({ namespace: NS, name: "emqx" }, "none");
@@ -128,7 +128,7 @@ describe("refreshStatus on the sandbox", () => {
     });
     expect(back.at(-1)).toMatchObject({ replicant: { ready: 3, desired: 3 } });
     expect((await gates())[victim]).toBe("True");
-    const results = await reconcileUntilConverged(world, NS, "emqx");
+    const results = await reconcileUntilConverged(ports, NS, "emqx");
     expect(results.at(-1)?.outcome).toBe("converged");
   });
 });

@@ -8,8 +8,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ReconcileDeps, StatusDeps } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
 import { refreshStatus } from "../../src/workflows/status.ts";
+import { FakeEmqx, runControllers, seedCr } from "./fakeControllers.ts";
 import { FakeKube } from "./fakeKube.ts";
-import { FakeEmqx, runControllers, seedCr } from "./fakeWorld.ts";
 import { RecordingLogger, RecordingPublisher } from "./recorders.ts";
 
 let kube: FakeKube;

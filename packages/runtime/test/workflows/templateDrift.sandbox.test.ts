@@ -11,12 +11,12 @@ import { type Condition, ConditionType, EventReason } from "@emqx-reconciler/api
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { type ReconcileResult, reconcile } from "../../src/workflows/reconcile.ts";
-import { applySeed, openSandboxWorld, patchEmqx, type SandboxWorld, sleep } from "./sandboxWorld.ts";
+import { applySeed, openSandboxPorts, patchSpec, type SandboxPorts, sleep } from "./sandboxPorts.ts";
 
 const NS = "wf-template-drift";
 const KEY = { cluster: "sandbox", namespace: NS, name: "emqx" };
 const HOOK_ANNOTATION = "test.emqx-reconciler.io/pass";
-let world: SandboxWorld;
+let ports: SandboxPorts;
 
 /** Deps whose CR reads carry a new pod-template annotation on every read: a template that never converges. */
 function driftingDeps(base: ReconcileDeps): ReconcileDeps {
@@ -36,11 +36,11 @@ function driftingDeps(base: ReconcileDeps): ReconcileDeps {
 }
 
 async function statefulSets(): Promise<KubeObject[]> {
-  return world.gateway.listOwned("StatefulSet", NS, "emqx");
+  return ports.gateway.listOwned("StatefulSet", NS, "emqx");
 }
 
 async function driftCondition(): Promise<Condition | undefined> {
-  const cr = await world.gateway.getEmqx(NS, "emqx");
+  const cr = await ports.gateway.getEmqx(NS, "emqx");
   const conditions = (cr?.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
   return conditions.find((c) => c.type === ConditionType.TemplateDrift);
 }
@@ -55,20 +55,20 @@ async function passes(deps: ReconcileDeps, count: number): Promise<ReconcileResu
 }
 
 beforeAll(async () => {
-  world = await openSandboxWorld();
-  await applySeed(world, NS);
+  ports = await openSandboxPorts();
+  await applySeed(ports, NS);
 });
 
 afterAll(async () => {
-  await world?.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
-  await world?.gateway.close();
+  await ports?.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
+  await ports?.gateway.close();
 });
 
 describe("the new-set circuit breaker on a live apiserver", () => {
   it("creates exactly one set for a template that never converges, then reports TemplateDrift once and backs off", {
     timeout: 60_000,
   }, async () => {
-    const results = await passes(driftingDeps(world.reconcileDeps), 8);
+    const results = await passes(driftingDeps(ports.reconcileDeps), 8);
 
     const sets = await statefulSets();
     expect(sets).toHaveLength(1);
@@ -76,7 +76,7 @@ describe("the new-set circuit breaker on a live apiserver", () => {
     expect(drift).toMatchObject({ status: "True", reason: "TemplateDrift", observedGeneration: 1 });
     expect(drift?.message).toContain(`StatefulSet ${sets[0]?.metadata?.name}`);
     expect(drift?.message).toContain(`metadata.annotations.${HOOK_ANNOTATION}`);
-    const events = await world.gateway.listEvents(NS, "emqx", EventReason.TemplateDrift);
+    const events = await ports.gateway.listEvents(NS, "emqx", EventReason.TemplateDrift);
     expect(events).toHaveLength(1);
     expect(events[0]?.count ?? 1).toBe(1);
     expect(results.slice(1).every((r) => (r.requeueAfterSeconds ?? 0) >= 10)).toBe(true);
@@ -85,9 +85,9 @@ describe("the new-set circuit breaker on a live apiserver", () => {
   it("a spec change (a new generation) may create one set again, and the condition clears", {
     timeout: 60_000,
   }, async () => {
-    await patchEmqx(world, NS, { spec: { image: "emqx/emqx:6.0.2" } });
+    await patchSpec(ports, NS, { image: "emqx/emqx:6.0.2" });
 
-    await passes(world.reconcileDeps, 3);
+    await passes(ports.reconcileDeps, 3);
 
     expect(await statefulSets()).toHaveLength(2);
     expect(await driftCondition()).toBeUndefined();

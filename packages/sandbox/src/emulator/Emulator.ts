@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
-import { startAdminServer } from "./admin.ts";
-import { EmulatedWorld, type NodeBootstrap } from "./cluster.ts";
+import { startAdminServer } from "./adminServer.ts";
+import { EmulatedEmqx, type NodeBootstrap } from "./cluster.ts";
 import { FaultRegistry } from "./faults.ts";
 import { createPodRequestListener } from "./http.ts";
 import { ListenerManager, type Logger } from "./listeners.ts";
@@ -30,7 +30,7 @@ export interface EmulatorOptions {
 }
 
 interface EmulatorParts {
-  readonly world: EmulatedWorld;
+  readonly emqx: EmulatedEmqx;
   readonly faults: FaultRegistry;
   readonly requests: RequestLog;
   readonly admin: Server;
@@ -40,7 +40,7 @@ interface EmulatorParts {
 
 /** A running emulator. */
 export class Emulator {
-  readonly world: EmulatedWorld;
+  readonly emqx: EmulatedEmqx;
   readonly faults: FaultRegistry;
   readonly requests: RequestLog;
   readonly adminUrl: string;
@@ -52,7 +52,7 @@ export class Emulator {
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(parts: EmulatorParts) {
-    this.world = parts.world;
+    this.emqx = parts.emqx;
     this.faults = parts.faults;
     this.requests = parts.requests;
     this.#admin = parts.admin;
@@ -66,17 +66,17 @@ export class Emulator {
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
     const clock = options.clock ?? Date.now;
     const log = options.log ?? logJson;
-    const world = new EmulatedWorld();
+    const emqx = new EmulatedEmqx();
     const faults = new FaultRegistry();
     const requests = new RequestLog();
-    const deps = { world, faults, requests, clock, randomToken: () => randomBytes(24).toString("base64url") };
+    const deps = { emqx, faults, requests, clock, randomToken: () => randomBytes(24).toString("base64url") };
     const listeners = new ListenerManager((podKey) => createPodRequestListener(podKey, deps), log);
-    const admin = await startAdminServer({ world, faults, requests, clock }, options.adminPort ?? 0);
-    const emulator = new Emulator({ world, faults, requests, admin, listeners, clock });
+    const admin = await startAdminServer({ emqx, faults, requests, clock }, options.adminPort ?? 0);
+    const emulator = new Emulator({ emqx, faults, requests, admin, listeners, clock });
     if (options.kubeConfig) {
       emulator.#watcher = await startPodWatcher({
         kubeConfig: options.kubeConfig,
-        world,
+        emqx,
         clock,
         log,
         onChange: () => void emulator.sync(),
@@ -92,14 +92,14 @@ export class Emulator {
   async applyPod(pod: V1Pod, boot: NodeBootstrap = {}): Promise<void> {
     const facts = computePodFacts(pod, this.#clock());
     const podKey = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-    if (facts && !this.world.hasPod(podKey, facts.uid)) this.world.startNode(facts, boot);
-    if (!facts) this.world.stopPod(podKey);
+    if (facts && !this.emqx.hasPod(podKey, facts.uid)) this.emqx.startNode(facts, boot);
+    if (!facts) this.emqx.stopPod(podKey);
     await this.sync();
   }
 
   /** Removes a pod as a watch DELETED event would. */
   async deletePod(podKey: string): Promise<void> {
-    this.world.stopPod(podKey);
+    this.emqx.stopPod(podKey);
     await this.sync();
   }
 
@@ -110,7 +110,7 @@ export class Emulator {
 
   /** Converges listeners on the model; calls are serialized. */
   sync(): Promise<void> {
-    this.#syncing = this.#syncing.then(() => this.#listeners.sync(this.world.listDashboardListeners()));
+    this.#syncing = this.#syncing.then(() => this.#listeners.sync(this.emqx.listDashboardListeners()));
     return this.#syncing;
   }
 

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ClusterDump } from "./admin.ts";
+import type { ClusterDump } from "./adminServer.ts";
 import { EmulatorError } from "./errors.ts";
 import type { ActiveFault, FaultKind, FaultTarget } from "./faults.ts";
 import type { RequestSummary } from "./requestLog.ts";

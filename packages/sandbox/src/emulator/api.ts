@@ -1,6 +1,6 @@
 /**
  * Routing and authorization of the emulated EMQX HTTP API. Order as in minirest: unknown path → 404 (no auth),
- * wrong method → 405 with an empty body, then authorization (`emqx-http-api.md` §1.1–1.2), then the handler.
+ * wrong method → 405 with an empty body, then authorization, then the handler.
  */
 import { isRoleAllowed } from "./apiKeys.ts";
 import {

@@ -1,6 +1,6 @@
 /**
- * API keys as EMQX loads them from `api_key.bootstrap_file` (`emqx-http-api.md` §1.3), and the role rules the
- * emulated endpoints apply (§1.3 "What each role may do").
+ * API keys as EMQX loads them from `api_key.bootstrap_file`, and the role rules the
+ * emulated endpoints apply.
  */
 import { isAtLeast, type VersionInfo } from "./versions.ts";
 

@@ -59,7 +59,7 @@ export interface NodeBootstrap {
 }
 
 /** All emulated clusters, keyed `namespace/name`. */
-export class EmulatedWorld {
+export class EmulatedEmqx {
   readonly clusters = new Map<string, EmulatedCluster>();
   readonly #pods = new Map<string, { clusterKey: string; nodeName: string; uid: string }>();
 

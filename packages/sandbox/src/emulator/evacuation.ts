@@ -1,6 +1,6 @@
 /**
  * Node evacuation as a pure function of time: EMQX walks `waiting_health_check` → `evicting_conns` →
- * `waiting_takeover` → `evicting_sessions` → `prohibiting` (`emqx-http-api.md` §4.3–4.4). The emulator keeps
+ * `waiting_takeover` → `evicting_sessions` → `prohibiting`. The emulator keeps
  * only the start parameters and derives the state and counters from the clock, so nothing needs a timer.
  */
 

@@ -7,14 +7,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { handleApiRequest } from "./api.ts";
-import type { EmulatedWorld } from "./cluster.ts";
+import type { EmulatedEmqx } from "./cluster.ts";
 import { FaultKind, type FaultRegistry } from "./faults.ts";
 import { type ApiContext, errorReply, type Reply } from "./replies.ts";
 import type { RequestLog } from "./requestLog.ts";
 
 /** What a pod listener needs. */
 export interface ServeDeps {
-  readonly world: EmulatedWorld;
+  readonly emqx: EmulatedEmqx;
   readonly faults: FaultRegistry;
   readonly requests: RequestLog;
   readonly clock: () => number;
@@ -43,7 +43,7 @@ async function servePodRequest(
   const url = new URL(req.url ?? "/", "http://emulator");
   const aborter = new AbortController();
   res.on("close", () => aborter.abort());
-  const located = deps.world.findPod(podKey);
+  const located = deps.emqx.findPod(podKey);
   if (!located) return void res.destroy();
   const clusterKey = located.cluster.key;
   await deps.faults.waitWhileHung(podKey, clusterKey, aborter.signal);
@@ -62,14 +62,14 @@ async function servePodRequest(
       ...(fault ? { fault: fault.fault } : {}),
     });
   if (aborter.signal.aborted) return record(0);
-  const current = deps.world.findPod(podKey);
+  const current = deps.emqx.findPod(podKey);
   if (!current) return void res.destroy();
   let reply: Reply;
   if (fault?.fault === FaultKind.ServerError) {
     reply = errorReply(500, "INTERNAL_ERROR", "error, emulated_fault, []");
   } else {
     const ctx: ApiContext = {
-      world: deps.world,
+      emqx: deps.emqx,
       cluster: current.cluster,
       self: current.node,
       now: deps.clock(),

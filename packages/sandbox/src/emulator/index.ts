@@ -1,6 +1,6 @@
-export type { ClusterDump, NodeDump } from "./admin.ts";
+export type { ClusterDump, NodeDump } from "./adminServer.ts";
 export type { EmulatedCluster, EmulatedNode, NodeBootstrap } from "./cluster.ts";
-export { EmulatedWorld } from "./cluster.ts";
+export { EmulatedEmqx } from "./cluster.ts";
 export type { DashboardListenerSpec, DashboardTls } from "./dashboardListeners.ts";
 export { Emulator, type EmulatorOptions, logJson } from "./Emulator.ts";
 export { EMULATOR_STATE_FILE, EmulatorAdmin, type EmulatorStateFile } from "./EmulatorAdmin.ts";

@@ -1,6 +1,6 @@
 /**
  * The bodies of `/nodes`, `/stats` and `/monitor_current` for emulated nodes, with the field sets and types of
- * `emqx-http-api.md` §2–3 for each version family. Load and memory figures are fixed, plausible values.
+ * each version family. Load and memory figures are fixed, plausible values.
  */
 import type { EmulatedNode } from "./cluster.ts";
 import { computeEvacuationProgress, type Evacuation } from "./evacuation.ts";

@@ -1,7 +1,7 @@
 /**
  * Turns a Kubernetes Pod into the facts an emulated EMQX node needs: which cluster it joins, its Erlang node
- * name, role, version, dashboard port and start time. Node names follow the Docker entrypoint's rules
- * (`emqx-http-api.md` §2.2): `EMQX_NODE_NAME`/`EMQX_NODE__NAME` win, else `<EMQX_NAME|emqx>@<EMQX_HOST>`, else a
+ * name, role, version, dashboard port and start time. Node names follow the Docker entrypoint's rules:
+ * `EMQX_NODE_NAME`/`EMQX_NODE__NAME` win, else `<EMQX_NAME|emqx>@<EMQX_HOST>`, else a
  * core with `EMQX_CLUSTER__DNS__NAME` gets `<pod>.<dns name>`, else the pod IP.
  */
 import type { V1Container, V1EnvVar, V1Pod } from "@kubernetes/client-node";

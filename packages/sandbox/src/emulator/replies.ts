@@ -1,9 +1,8 @@
 /**
- * The request/reply types the emulated endpoints share, and the EMQX error shapes (`{"code","message"}`,
- * `emqx-http-api.md` §6.1).
+ * The request/reply types the emulated endpoints share, and the EMQX error shapes (`{"code","message"}`).
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { EmulatedCluster, EmulatedNode, EmulatedWorld } from "./cluster.ts";
+import type { EmulatedCluster, EmulatedEmqx, EmulatedNode } from "./cluster.ts";
 
 /** A response before it is written (and before a fault may spoil it). */
 export interface Reply {
@@ -26,7 +25,7 @@ export interface ApiRequest {
 
 /** The state a handler answers from: the cluster as seen by the node that received the request. */
 export interface ApiContext {
-  readonly world: EmulatedWorld;
+  readonly emqx: EmulatedEmqx;
   readonly cluster: EmulatedCluster;
   readonly self: EmulatedNode;
   readonly now: number;

@@ -1,6 +1,6 @@
 /**
  * Endpoints that change the cluster: `GET|PUT /configs`, `DELETE /cluster/{node}/force_leave` and
- * `POST /login` (`emqx-http-api.md` §1.4, §5; `emqx_mgmt_api_configs`).
+ * `POST /login` (`emqx_mgmt_api_configs`).
  */
 import { applyConfigUpdate, renderConfigJson, renderConfigText } from "./clusterConfig.ts";
 import { isConfigTree } from "./configTree.ts";

@@ -1,6 +1,6 @@
 /**
  * `/load_rebalance/*`: evacuation start/stop, local and global status, and the unauthenticated availability
- * check (`emqx-http-api.md` §4). Present only on builds that have the rebalance app (§4.1).
+ * check. Present only on builds that have the rebalance app.
  */
 import { listVisibleNodes } from "./cluster.ts";
 import {

@@ -1,6 +1,6 @@
 /**
- * Read-only cluster endpoints: `/status`, `/nodes`, `/nodes/{node}`, `/stats`, `/cluster`, `/monitor_current`
- * (`emqx-http-api.md` §2–3). Every node answers for the whole cluster it sees.
+ * Read-only cluster endpoints: `/status`, `/nodes`, `/nodes/{node}`, `/stats`, `/cluster`, `/monitor_current`.
+ * Every node answers for the whole cluster it sees.
  */
 import { type EmulatedNode, listVisibleNodes } from "./cluster.ts";
 import { computeClusterName } from "./clusterConfig.ts";

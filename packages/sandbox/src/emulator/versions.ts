@@ -1,6 +1,6 @@
 /**
  * What an EMQX image tag tells the emulator: the release version and the behaviour that varies with it
- * (edition, OTP string, field sets). Facts from `emqx-http-api.md` §2.3, §3.1, §3.2, §4.1 and §7.
+ * (edition, OTP string, field sets), as released EMQX builds answer.
  */
 
 /** A parsed `major.minor.patch` release number. */
@@ -66,7 +66,7 @@ export function computeRelVsn(info: VersionInfo): string {
   return `${info.edition === "Enterprise" ? "e" : "v"}${info.version}`;
 }
 
-/** `rel_vsn` was dropped from `/status?format=json` in 5.10.4, 6.0.3, 6.1.2 and 6.2.x (§3.1). */
+/** `rel_vsn` was dropped from `/status?format=json` in 5.10.4, 6.0.3, 6.1.2 and 6.2.x. */
 export function hasRelVsn(r: Release): boolean {
   if (r.major < 5) return true;
   if (r.major === 5) return r.minor < 10 || r.patch < 4;
@@ -75,17 +75,17 @@ export function hasRelVsn(r: Release): boolean {
   return false;
 }
 
-/** `cluster_sessions` appears in `/nodes` and `/stats` from 5.6 on (§2.3, §3.2). */
+/** `cluster_sessions` appears in `/nodes` and `/stats` from 5.6 on. */
 export function hasClusterSessions(r: Release): boolean {
   return isAtLeast(r, 5, 6);
 }
 
-/** The rebalance/evacuation API exists in Enterprise builds and in every single-edition build (§4.1). */
+/** The rebalance/evacuation API exists in Enterprise builds and in every single-edition build. */
 export function hasRebalanceApi(info: VersionInfo): boolean {
   return info.edition === "Enterprise" && isAtLeast(info.release, 5, 1);
 }
 
-/** 6.0 added `cluster.description` (§3.3) and namespaced roles. */
+/** 6.0 added `cluster.description` and namespaced roles. */
 export function isSixOrLater(r: Release): boolean {
   return r.major >= 6;
 }

@@ -6,7 +6,7 @@
  * certificate and key from the Secret its `ssl_options` files are mounted from.
  */
 import { CoreV1Api, type KubeConfig, makeInformer, type V1Pod } from "@kubernetes/client-node";
-import type { EmulatedWorld, NodeBootstrap } from "./cluster.ts";
+import type { EmulatedEmqx, NodeBootstrap } from "./cluster.ts";
 import { computeInitialConfig } from "./clusterConfig.ts";
 import {
   type DashboardTls,
@@ -21,7 +21,7 @@ import { computePodFacts, INSTANCE_LABEL, type PodFacts } from "./podFacts.ts";
 /** What the watcher needs. */
 export interface PodWatcherOptions {
   readonly kubeConfig: KubeConfig;
-  readonly world: EmulatedWorld;
+  readonly emqx: EmulatedEmqx;
   readonly clock: () => number;
   readonly log: Logger;
   /** Called after the model changed, so listeners can follow. */
@@ -85,16 +85,16 @@ async function applyPod(
   const podKey = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
   const facts = deleted ? undefined : computePodFacts(pod, options.clock());
   if (!facts) {
-    if (options.world.findPod(podKey)) {
-      options.world.stopPod(podKey);
+    if (options.emqx.findPod(podKey)) {
+      options.emqx.stopPod(podKey);
       options.log("Stopped node", { pod: podKey });
       options.onChange();
     }
     return;
   }
-  if (options.world.hasPod(podKey, facts.uid)) return;
+  if (options.emqx.hasPod(podKey, facts.uid)) return;
   const boot = await readBootstrap(core, pod, facts);
-  const problem = options.world.startNode(facts, boot);
+  const problem = options.emqx.startNode(facts, boot);
   if (problem)
     options.log("Started with default config: emqx.conf does not parse", { pod: podKey, error: problem });
   options.log("Started node", {

@@ -118,7 +118,7 @@ describe("Emulated EMQX API: routing", () => {
 
 describe("Emulated EMQX API: stats", () => {
   it("sums per-node counters (cluster_sessions N-fold) but takes cluster-wide keys from the answering node", async () => {
-    await t.emulator.world.setConnections("default/emqx-replicant-abc-r1", 7);
+    await t.emulator.emqx.setConnections("default/emqx-replicant-abc-r1", 7);
     const agg = (await (await t.call(t.ips[0] as string, "/api/v5/stats?aggregate=true")).json()) as Record<
       string,
       number
@@ -127,7 +127,7 @@ describe("Emulated EMQX API: stats", () => {
     expect(agg["cluster_sessions.count"]).toBe(5 * 7);
     const perNode = (await (await t.call(t.ips[0] as string, "/api/v5/stats")).json()) as { node: string }[];
     expect(perNode).toHaveLength(5);
-    await t.emulator.world.setConnections("default/emqx-replicant-abc-r1", 0);
+    await t.emulator.emqx.setConnections("default/emqx-replicant-abc-r1", 0);
   });
 });
 
@@ -177,7 +177,7 @@ describe("Emulated EMQX API: configs", () => {
 describe("Emulated EMQX API: evacuation", () => {
   it("starts, reports, refuses a second start with already_started, and stops", async () => {
     const target = t.replicantNames[2] as string;
-    await t.emulator.world.setConnections("default/emqx-replicant-abc-r3", 13);
+    await t.emulator.emqx.setConnections("default/emqx-replicant-abc-r3", 13);
     const path = `/api/v5/load_rebalance/${target}/evacuation`;
     const body = JSON.stringify({
       conn_evict_rate: 100,

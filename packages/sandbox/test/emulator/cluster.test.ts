@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBootstrapKeys } from "../../src/emulator/apiKeys.ts";
-import { EmulatedWorld } from "../../src/emulator/cluster.ts";
+import { EmulatedEmqx } from "../../src/emulator/cluster.ts";
 import { computePodFacts, type PodFacts } from "../../src/emulator/podFacts.ts";
 import { computeVersionInfo } from "../../src/emulator/versions.ts";
 import { buildPod, type TestPodOptions } from "./pods.ts";
@@ -11,61 +11,61 @@ const facts = (o: TestPodOptions): PodFacts => {
   return f;
 };
 
-describe("EmulatedWorld", () => {
+describe("EmulatedEmqx", () => {
   it("groups pods by namespace and instance label into clusters", () => {
-    const world = new EmulatedWorld();
-    world.startNode(facts({ name: "a-core-0", ip: "127.9.0.1", role: "core", cluster: "a" }), {});
-    world.startNode(facts({ name: "b-core-0", ip: "127.9.0.2", role: "core", cluster: "b" }), {});
-    world.startNode(
+    const emqx = new EmulatedEmqx();
+    emqx.startNode(facts({ name: "a-core-0", ip: "127.9.0.1", role: "core", cluster: "a" }), {});
+    emqx.startNode(facts({ name: "b-core-0", ip: "127.9.0.2", role: "core", cluster: "b" }), {});
+    emqx.startNode(
       facts({ name: "a-core-0", ip: "127.9.0.3", role: "core", cluster: "a", namespace: "other" }),
       {},
     );
-    expect([...world.clusters.keys()].sort()).toEqual(["default/a", "default/b", "other/a"]);
+    expect([...emqx.clusters.keys()].sort()).toEqual(["default/a", "default/b", "other/a"]);
   });
 
   it("keeps a stopped core, forgets a stopped replicant, and forgets a cluster with nothing running", () => {
-    const world = new EmulatedWorld();
-    world.startNode(facts({ name: "emqx-core-0", ip: "127.9.0.1", role: "core" }), {});
-    world.startNode(facts({ name: "emqx-core-1", ip: "127.9.0.2", role: "core" }), {});
-    world.startNode(facts({ name: "emqx-repl-a", ip: "127.9.0.3", role: "replicant" }), {});
-    world.stopPod("default/emqx-core-1");
-    world.stopPod("default/emqx-repl-a");
-    const cluster = world.clusters.get("default/emqx");
+    const emqx = new EmulatedEmqx();
+    emqx.startNode(facts({ name: "emqx-core-0", ip: "127.9.0.1", role: "core" }), {});
+    emqx.startNode(facts({ name: "emqx-core-1", ip: "127.9.0.2", role: "core" }), {});
+    emqx.startNode(facts({ name: "emqx-repl-a", ip: "127.9.0.3", role: "replicant" }), {});
+    emqx.stopPod("default/emqx-core-1");
+    emqx.stopPod("default/emqx-repl-a");
+    const cluster = emqx.clusters.get("default/emqx");
     expect([...(cluster?.nodes.values() ?? [])].map((n) => [n.name.split(".")[0], Boolean(n.facts)])).toEqual(
       [
         ["emqx@emqx-core-0", true],
         ["emqx@emqx-core-1", false],
       ],
     );
-    world.stopPod("default/emqx-core-0");
-    expect(world.clusters.size).toBe(0);
+    emqx.stopPod("default/emqx-core-0");
+    expect(emqx.clusters.size).toBe(0);
   });
 
   it("loads the config on a cold start only, and bootstrap keys on every core start", () => {
-    const world = new EmulatedWorld();
-    world.startNode(facts({ name: "emqx-core-0", ip: "127.9.0.1", role: "core" }), {
+    const emqx = new EmulatedEmqx();
+    emqx.startNode(facts({ name: "emqx-core-0", ip: "127.9.0.1", role: "core" }), {
       configText: "log.level = info",
       bootstrapKeys: "k1:s1",
     });
-    world.startNode(facts({ name: "emqx-core-1", ip: "127.9.0.2", role: "core" }), {
+    emqx.startNode(facts({ name: "emqx-core-1", ip: "127.9.0.2", role: "core" }), {
       configText: "log.level = debug",
       bootstrapKeys: "k2:s2",
     });
-    world.startNode(facts({ name: "emqx-repl-a", ip: "127.9.0.3", role: "replicant" }), {
+    emqx.startNode(facts({ name: "emqx-repl-a", ip: "127.9.0.3", role: "replicant" }), {
       bootstrapKeys: "k3:s3",
     });
-    const cluster = world.clusters.get("default/emqx");
+    const cluster = emqx.clusters.get("default/emqx");
     expect(cluster?.config.log).toEqual({ level: "info" });
     expect([...(cluster?.apiKeys.keys() ?? [])]).toEqual(["k1", "k2"]);
   });
 
   it("reports a ConfigMap that does not parse and starts with defaults", () => {
-    const world = new EmulatedWorld();
-    const problem = world.startNode(facts({ name: "emqx-core-0", ip: "127.9.0.1", role: "core" }), {
+    const emqx = new EmulatedEmqx();
+    const problem = emqx.startNode(facts({ name: "emqx-core-0", ip: "127.9.0.1", role: "core" }), {
       configText: "a = {",
     });
     expect(problem).toMatch(/^emqx\.conf line 1, column \d+: /);
-    expect(world.clusters.get("default/emqx")?.config.dashboard).toBeDefined();
+    expect(emqx.clusters.get("default/emqx")?.config.dashboard).toBeDefined();
   });
 });
 

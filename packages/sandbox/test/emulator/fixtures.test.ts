@@ -29,7 +29,7 @@ interface Scenario {
 }
 
 const evacuateReplicant3 = async (t: TestCluster) => {
-  await t.emulator.world.setConnections("default/emqx-replicant-abc-r3", 13);
+  await t.emulator.emqx.setConnections("default/emqx-replicant-abc-r3", 13);
   const body = JSON.stringify({
     conn_evict_rate: 100,
     sess_evict_rate: 100,

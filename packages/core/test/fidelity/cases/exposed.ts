@@ -1,6 +1,5 @@
 /**
- * Matrix rows about Secrets, the ConfigMap, PDBs and the dashboard / listeners Services (reference §1.4, §2.3,
- * §2.4, §2.8, §2.9, §10).
+ * Matrix rows about Secrets, the ConfigMap, PDBs and the dashboard / listeners Services.
  */
 import type { FidelityCase } from "../fidelityCase.ts";
 
@@ -30,19 +29,19 @@ dashboard.listeners.http.bind = 18083
 
 export const PDB_AND_SERVICE_CASES: FidelityCase[] = [
   {
-    name: "node.cookie quoted in config.data: stored wrapped in double quotes (§2.3, §10)",
+    name: "node.cookie quoted in config.data: stored wrapped in double quotes",
     spec: { config: { data: 'node.cookie = "sekrit-cookie"\n' } },
     core: { replicas: 1 },
     cookie: '"sekrit-cookie"',
   },
   {
-    name: "node.cookie unquoted (object form): stored wrapped in double quotes all the same (§10)",
+    name: "node.cookie unquoted (object form): stored wrapped in double quotes all the same",
     spec: { config: { mode: "Merge", data: "node {\n  cookie = unquoted-cookie\n}\n" } },
     core: { replicas: 1 },
     cookie: '"unquoted-cookie"',
   },
   {
-    name: "bootstrapAPIKeys: literal and secretRef lines in spec order, then the controller's key (§2.3)",
+    name: "bootstrapAPIKeys: literal and secretRef lines in spec order, then the controller's key",
     spec: {
       bootstrapAPIKeys: [
         { key: "ops", secret: "ops-secret-1" },
@@ -62,7 +61,7 @@ export const PDB_AND_SERVICE_CASES: FidelityCase[] = [
     bootstrapLines: ["ops:ops-secret-1", "from_ref:ref-secret-3", "ci_bot:ci-secret-2"],
   },
   {
-    name: "listeners from the live config: custom ports, disabled ones absent, quic and gateway udp/dtls on UDP (§2.8)",
+    name: "listeners from the live config: custom ports, disabled ones absent, quic and gateway udp/dtls on UDP",
     spec: { replicantTemplate: { spec: { replicas: 2 } } },
     options: { liveConfig: LIVE_CONFIG },
     core: { replicas: 1 },
@@ -80,7 +79,7 @@ export const PDB_AND_SERVICE_CASES: FidelityCase[] = [
     },
   },
   {
-    name: "Service templates: NodePort / LoadBalancer, own ports first (clashing names and numbers win), labels, annotations (§1.4, §2.8, §10)",
+    name: "Service templates: NodePort / LoadBalancer, own ports first (clashing names and numbers win), labels, annotations",
     metadata: { labels: { team: "iot" } },
     spec: {
       dashboardServiceTemplate: {
@@ -136,7 +135,7 @@ export const PDB_AND_SERVICE_CASES: FidelityCase[] = [
     },
   },
   {
-    name: "Service templates with enabled: false generate no Service (§1.4, §10)",
+    name: "Service templates with enabled: false generate no Service",
     spec: {
       dashboardServiceTemplate: { enabled: false, spec: { type: "LoadBalancer" } },
       listenersServiceTemplate: { enabled: false },
@@ -146,7 +145,7 @@ export const PDB_AND_SERVICE_CASES: FidelityCase[] = [
     listeners: null,
   },
   {
-    name: "minAvailable / maxUnavailable on both templates reach the PDBs as given (§1.3, §2.9, §10)",
+    name: "minAvailable / maxUnavailable on both templates reach the PDBs as given",
     spec: {
       coreTemplate: { metadata: { labels: { tier: "core" } }, spec: { replicas: 3, minAvailable: 2 } },
       replicantTemplate: {

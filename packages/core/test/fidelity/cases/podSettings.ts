@@ -1,6 +1,6 @@
 /**
  * Matrix rows about container settings, extra containers and volumes, claims, and spec fields that must not reach
- * any child (reference §1.2–1.3, §2.6, §2.7, §10).
+ * any child.
  */
 import type { FidelityCase } from "../fidelityCase.ts";
 
@@ -14,7 +14,7 @@ const lifecycle = { preStop: { exec: { command: ["/bin/sh", "-c", "emqx ctl clus
 
 export const RESOURCES_CASES: FidelityCase[] = [
   {
-    name: "resources, own security contexts (replacing the defaults entirely), own probes, startupProbe, lifecycle (§1.3, §10)",
+    name: "resources, own security contexts (replacing the defaults entirely), own probes, startupProbe, lifecycle",
     spec: {
       coreTemplate: {
         spec: {
@@ -43,7 +43,7 @@ export const RESOURCES_CASES: FidelityCase[] = [
     },
   },
   {
-    name: "initContainers, extraContainers after emqx, extraVolumes and extraVolumeMounts last; core vs replicant volume order (§1.3, §10)",
+    name: "initContainers, extraContainers after emqx, extraVolumes and extraVolumeMounts last; core vs replicant volume order",
     spec: {
       coreTemplate: {
         spec: {
@@ -85,7 +85,7 @@ export const RESOURCES_CASES: FidelityCase[] = [
     replicantPdb: {},
   },
   {
-    name: "volumeClaimTemplates without volumeMode: <name>-core-data claim, Filesystem, template labels, no emptyDir (§2.6)",
+    name: "volumeClaimTemplates without volumeMode: <name>-core-data claim, Filesystem, template labels, no emptyDir",
     spec: {
       coreTemplate: {
         metadata: { labels: { tier: "core" } },
@@ -114,7 +114,7 @@ export const RESOURCES_CASES: FidelityCase[] = [
     replicantPdb: {},
   },
   {
-    name: "volumeClaimTemplates with volumeMode Block and no storageClassName: kept as given (§2.6)",
+    name: "volumeClaimTemplates with volumeMode Block and no storageClassName: kept as given",
     spec: {
       coreTemplate: {
         spec: {
@@ -129,7 +129,7 @@ export const RESOURCES_CASES: FidelityCase[] = [
     },
   },
   {
-    name: "revisionHistoryLimit and updateStrategy reach no child; the sets keep Kubernetes' defaults (§1.2, §2.6, §10)",
+    name: "revisionHistoryLimit and updateStrategy reach no child; the sets keep Kubernetes' defaults",
     spec: {
       revisionHistoryLimit: 7,
       updateStrategy: {

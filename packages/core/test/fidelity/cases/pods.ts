@@ -1,6 +1,5 @@
 /**
- * Matrix rows about the pods: replicas, labels, scheduling, env, ports, probes, volumes (reference §1.2–1.3, §2.2,
- * §2.6, §2.7, §10). Each expectation is written out by hand.
+ * Matrix rows about the pods: replicas, labels, scheduling, env, ports, probes, volumes. Each expectation is written out by hand.
  */
 import type { FidelityCase } from "../fidelityCase.ts";
 import { DEFAULT_LIVENESS, DEFAULT_READINESS, HTTP_BIND, HTTPS_BIND, operatorEnv } from "../operator.ts";
@@ -10,12 +9,12 @@ const dashboardPort = (port = 18083) => ({ name: "dashboard", containerPort: por
 
 export const POD_CASES: FidelityCase[] = [
   {
-    name: "core only, every default: 1 core (§1.5), no replicant set",
+    name: "core only, every default: 1 core, no replicant set",
     spec: {},
     core: { replicas: 1 },
   },
   {
-    name: "core + replicants, listeners on replicants once they are ready (§2.7, §2.8)",
+    name: "core + replicants, listeners on replicants once they are ready",
     spec: {
       coreTemplate: { spec: { replicas: 2, resources: { requests: { cpu: "250m", memory: "512Mi" } } } },
       replicantTemplate: { spec: { replicas: 3, resources: { limits: { cpu: "1", memory: "1Gi" } } } },
@@ -35,20 +34,20 @@ export const POD_CASES: FidelityCase[] = [
     },
   },
   {
-    name: "replicas 0 on both: a 0-replica ReplicaSet, no replicant PDB (§2.7, §2.9 IsExistReplicant)",
+    name: "replicas 0 on both: a 0-replica ReplicaSet, no replicant PDB",
     spec: { coreTemplate: { spec: { replicas: 0 } }, replicantTemplate: { spec: { replicas: 0 } } },
     core: { replicas: 0 },
     replicant: { replicas: 0 },
   },
   {
-    name: "template specs without replicas default to 2 (§1.5 field-level default)",
+    name: "template specs without replicas default to 2 (field-level default)",
     spec: { coreTemplate: { spec: {} }, replicantTemplate: { spec: {} } },
     core: { replicas: 2 },
     replicant: { replicas: 2 },
     replicantPdb: {},
   },
   {
-    name: "labels and annotations on the CR and the templates; apps.emqx.io/* cannot be overridden (§2.2, §10)",
+    name: "labels and annotations on the CR and the templates; apps.emqx.io/* cannot be overridden",
     metadata: {
       labels: { team: "iot", "apps.emqx.io/instance": "evil", "apps.emqx.io/managed-by": "someone" },
       annotations: { "owner/contact": "ops" },
@@ -74,7 +73,7 @@ export const POD_CASES: FidelityCase[] = [
     core: {
       replicas: 2,
       // CloneAndMergeMap keeps ours; the hash key is not one of ours, so the template's value stays until the
-      // real hash is added over it on the set and pods (CloneAndAddLabel), but not in the PDB selector (§2.9).
+      // real hash is added over it on the set and pods (CloneAndAddLabel), but not in the PDB selector.
       extraLabels: { tier: "core" },
       annotations: { "prometheus.io/scrape": "true" },
     },
@@ -83,7 +82,7 @@ export const POD_CASES: FidelityCase[] = [
     replicantPdb: { extraLabels: { tier: "edge" } },
   },
   {
-    name: "clusterDomain and namespace reach EMQX_CLUSTER__DNS__NAME and every child (§1.2, §2.6, §10)",
+    name: "clusterDomain and namespace reach EMQX_CLUSTER__DNS__NAME and every child",
     namespace: "edge",
     spec: { clusterDomain: "k8s.example", replicantTemplate: { spec: { replicas: 1 } } },
     core: { replicas: 1, clusterDomain: "k8s.example" },
@@ -91,7 +90,7 @@ export const POD_CASES: FidelityCase[] = [
     replicantPdb: {},
   },
   {
-    name: "pull settings and scheduling, core and replicant each their own; toleRations after tolerations (§1.3, §10)",
+    name: "pull settings and scheduling, core and replicant each their own; toleRations after tolerations",
     spec: {
       imagePullPolicy: "Always",
       imagePullSecrets: [{ name: "regcred" }],
@@ -155,7 +154,7 @@ export const POD_CASES: FidelityCase[] = [
     // Deliberate difference: the operator stores both entries of a repeated name (with Update) and the kubelet
     // runs the last, the user's; server-side apply refuses duplicate keys (HTTP 500), so we store one entry per
     // name, the user's value at the operator's place: the env the pod runs with is the same.
-    name: "user env after the operator's; a repeated name keeps the user's value at the operator's place (§1.3)",
+    name: "user env after the operator's; a repeated name keeps the user's value at the operator's place",
     spec: {
       coreTemplate: {
         spec: {
@@ -201,7 +200,7 @@ export const POD_CASES: FidelityCase[] = [
     },
   },
   {
-    name: 'user ports first, de-duplicated by name and number, a missing name counting as "" (§1.3, §2.6)',
+    name: 'user ports first, de-duplicated by name and number, a missing name counting as ""',
     spec: {
       coreTemplate: {
         spec: {
@@ -226,7 +225,7 @@ export const POD_CASES: FidelityCase[] = [
     },
   },
   {
-    name: "DELIBERATE (§8.6, not yet in the README table): a user port named dashboard or on 18083 never moves the dashboard",
+    name: "DELIBERATE (not yet in the README table): a user port named dashboard or on 18083 never moves the dashboard",
     spec: {
       coreTemplate: {
         spec: {
@@ -240,12 +239,12 @@ export const POD_CASES: FidelityCase[] = [
       },
     },
     // The operator keeps `dashboard 8080` (and `web 18083`), sets EMQX_DASHBOARD__LISTENERS__HTTP__BIND=8080 while
-    // its API client still calls 18083 from config.data (§4.1), so the cluster never turns Ready. We drop the
+    // its API client still calls 18083 from config.data, so the cluster never turns Ready. We drop the
     // clashing user ports so the dashboard, its variable, the probes and the API client agree.
     core: { replicas: 1, ports: [{ name: "mqtt", containerPort: 1883, protocol: "TCP" }, dashboardPort()] },
   },
   {
-    name: "https-only dashboard: dashboard-https port and variable; probes retargeted (README table, §8.5)",
+    name: "https-only dashboard: dashboard-https port and variable; probes retargeted (README table)",
     spec: {
       config: { data: "dashboard.listeners.http.bind = 0\ndashboard.listeners.https.bind = 18084\n" },
     },
@@ -253,7 +252,7 @@ export const POD_CASES: FidelityCase[] = [
       replicas: 1,
       ports: [{ name: "dashboard-https", containerPort: 18084, protocol: "TCP" }],
       dashboardEnv: [HTTPS_BIND(18084)],
-      // Operator: both probes keep port "dashboard", which does not exist (§8.5, §10). Deliberate fix.
+      // Operator: both probes keep port "dashboard", which does not exist. Deliberate fix.
       container: {
         livenessProbe: {
           ...DEFAULT_LIVENESS,
@@ -268,7 +267,7 @@ export const POD_CASES: FidelityCase[] = [
     dashboard: { ports: [{ name: "dashboard-https", protocol: "TCP", port: 18084, targetPort: 18084 }] },
   },
   {
-    name: "http on a custom port plus https: ports sorted by name, HTTPS variable first (§2.6 order note, §2.8)",
+    name: "http on a custom port plus https: ports sorted by name, HTTPS variable first",
     spec: {
       config: {
         data: 'dashboard.listeners.http.bind = "0.0.0.0:18888"\ndashboard.listeners.https.bind = "[::]:18084"\n',
@@ -294,7 +293,7 @@ export const POD_CASES: FidelityCase[] = [
     },
   },
   {
-    name: "http dashboard disabled, no https: no dashboard port, variable or Service; probes untouched (§2.8, §8.5)",
+    name: "http dashboard disabled, no https: no dashboard port, variable or Service; probes untouched",
     spec: {
       config: { data: "dashboard.listeners.http.bind = 0" },
       dashboardServiceTemplate: { spec: { ports: [{ name: "web", port: 80, targetPort: 8080 }] } },

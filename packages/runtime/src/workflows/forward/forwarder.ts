@@ -70,7 +70,7 @@ export const FORWARDER_DEFAULTS = {
 } as const;
 
 /**
- * Lists and watches a cluster's EMQX CRs and their children (DESIGN §2 "Forwarder") and publishes a hint per
+ * Lists and watches a cluster's EMQX CRs and their children and publishes a hint per
  * change worth a reconcile. Cheap per cluster — one list + watch per kind (× namespace), a fingerprint per
  * object — so a process can hold many clusters; each informer has its own loop and backoff, so a failing
  * cluster or kind stalls nothing else.

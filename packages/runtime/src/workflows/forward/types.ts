@@ -4,7 +4,7 @@ import type { PutEventsTarget } from "@emqx-reconciler/api";
 /**
  * Where hints go: the PutEvents contract with the AWS SDK's field names. The embedded bus satisfies it as is,
  * and an EventBridge client wrapped as `(entries) => client.send(new PutEventsCommand({ Entries }))` does too,
- * so the forwarder code is the same in both worlds.
+ * so the forwarder code is the same in both runtimes.
  */
 export type Publisher = PutEventsTarget;
 

@@ -15,7 +15,7 @@ export const SEED_EXAMPLE = join(import.meta.dirname, "../../../examples/emqx-co
 export const SEED_NAME = "emqx";
 
 /** The shared pieces of an end-to-end test. */
-export interface E2eWorld {
+export interface Testbed {
   sandbox: Sandbox;
   /** The test's own reads and checks; never the reconciler's. */
   gateway: KubeGateway;
@@ -50,63 +50,75 @@ export async function waitFor<T>(
 }
 
 /** Runs the sandbox's kubectl and fails with its stderr when it exits non-zero. */
-export async function kubectl(world: E2eWorld, args: string[], input?: string): Promise<string> {
-  const result = await world.sandbox.kubectl(args, input === undefined ? {} : { input });
+export async function kubectl(testbed: Testbed, args: string[], input?: string): Promise<string> {
+  const result = await testbed.sandbox.kubectl(args, input === undefined ? {} : { input });
   if (result.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed: ${result.stderr.trim()}`);
   return result.stdout;
 }
 
 /** Starts (or attaches to) the run's sandbox and installs the CRD with `kubectl apply --server-side`. */
-export async function openWorld(): Promise<E2eWorld> {
+export async function openTestbed(): Promise<Testbed> {
   const sandbox = await useTestSandbox();
-  const world: E2eWorld = {
+  const testbed: Testbed = {
     sandbox,
     gateway: new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) }),
     emulator: await EmulatorAdmin.fromStateDir(sandbox.stateDir),
   };
-  await kubectl(world, ["apply", "--server-side", "--force-conflicts", "-f", "-"], renderCrdYaml());
+  await kubectl(testbed, ["apply", "--server-side", "--force-conflicts", "-f", "-"], renderCrdYaml());
   await waitFor("the EMQX CRD to be established", async () => {
-    const crd = await world.gateway.get("CustomResourceDefinition", undefined, CRD_NAME);
+    const crd = await testbed.gateway.get("CustomResourceDefinition", undefined, CRD_NAME);
     const conditions = (crd?.status as { conditions?: Array<{ type: string; status: string }> })?.conditions;
     return conditions?.some((c) => c.type === "Established" && c.status === "True") ? true : undefined;
   });
-  return world;
+  return testbed;
 }
 
 /** A namespace of its own for one test file (`<prefix>-<pid>`), created empty. */
-export async function freshNamespace(world: E2eWorld, prefix: string): Promise<string> {
+export async function freshNamespace(testbed: Testbed, prefix: string): Promise<string> {
   const namespace = `${prefix}-${process.pid}`;
-  await kubectl(world, ["delete", "namespace", namespace, "--ignore-not-found", "--wait=true"]);
-  await kubectl(world, ["create", "namespace", namespace]);
+  await kubectl(testbed, ["delete", "namespace", namespace, "--ignore-not-found", "--wait=true"]);
+  await kubectl(testbed, ["create", "namespace", namespace]);
   return namespace;
 }
 
 /** End of a test file: deletes its namespace without waiting and closes the test's connections. */
-export async function closeWorld(world: E2eWorld | undefined, namespace: string | undefined): Promise<void> {
-  if (!world) return;
+export async function closeTestbed(
+  testbed: Testbed | undefined,
+  namespace: string | undefined,
+): Promise<void> {
+  if (!testbed) return;
   if (namespace)
-    await world.sandbox.kubectl(["delete", "namespace", namespace, "--wait=false", "--ignore-not-found"]);
-  await world.gateway.close();
+    await testbed.sandbox.kubectl(["delete", "namespace", namespace, "--wait=false", "--ignore-not-found"]);
+  await testbed.gateway.close();
 }
 
 /** `kubectl apply -n <namespace> -f examples/emqx-core-replicant.yaml`, as a user would. */
-export async function applySeed(world: E2eWorld, namespace: string): Promise<void> {
-  await kubectl(world, ["apply", "-n", namespace, "-f", SEED_EXAMPLE]);
+export async function applySeed(testbed: Testbed, namespace: string): Promise<void> {
+  await kubectl(testbed, ["apply", "-n", namespace, "-f", SEED_EXAMPLE]);
 }
 
 /** A merge patch of the CR through kubectl. */
-export async function patchCr(world: E2eWorld, namespace: string, patch: object, name = SEED_NAME) {
-  await kubectl(world, ["patch", "emqx", name, "-n", namespace, "--type=merge", "-p", JSON.stringify(patch)]);
+export async function patchCr(testbed: Testbed, namespace: string, patch: object, name = SEED_NAME) {
+  await kubectl(testbed, [
+    "patch",
+    "emqx",
+    name,
+    "-n",
+    namespace,
+    "--type=merge",
+    "-p",
+    JSON.stringify(patch),
+  ]);
 }
 
 /** The CR, or undefined when it does not exist. */
-export async function readCr(world: E2eWorld, namespace: string, name = SEED_NAME) {
-  return (await world.gateway.getEmqx(namespace, name)) as EmqxObject | undefined;
+export async function readCr(testbed: Testbed, namespace: string, name = SEED_NAME) {
+  return (await testbed.gateway.getEmqx(namespace, name)) as EmqxObject | undefined;
 }
 
 /** The STATUS column of `kubectl get emqx` (our CRD's printer column), or undefined when the CR is absent. */
-export async function printedStatus(world: E2eWorld, namespace: string, name = SEED_NAME) {
-  const result = await world.sandbox.kubectl(["get", "emqx", name, "-n", namespace]);
+export async function printedStatus(testbed: Testbed, namespace: string, name = SEED_NAME) {
+  const result = await testbed.sandbox.kubectl(["get", "emqx", name, "-n", namespace]);
   if (result.code !== 0) return undefined;
   const [titles = "", row = ""] = result.stdout.split("\n");
   return row.slice(titles.indexOf("STATUS"), titles.indexOf("AGE")).trim();
@@ -123,11 +135,11 @@ export function hasCondition(cr: EmqxObject | undefined, type: string, reason?: 
 
 /** `Kind/name → resourceVersion` of every child of a CR, to show that something left them alone. */
 export async function childVersions(
-  world: E2eWorld,
+  testbed: Testbed,
   namespace: string,
   name = SEED_NAME,
 ): Promise<Record<string, string>> {
-  const children = await world.gateway.listChildren(namespace, name);
+  const children = await testbed.gateway.listChildren(namespace, name);
   const out: Record<string, string> = {};
   for (const kind of OWNED_KINDS)
     for (const obj of children[kind] as KubeObject[])

@@ -17,7 +17,7 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import * as topology from "../../../../infra/topology.ts";
 import { renderRbac } from "../../../../packages/cli/src/commands/rbac.ts";
-import { type E2eWorld, kubectl } from "../../../e2e/support/world.ts";
+import { kubectl, type Testbed } from "../../../e2e/support/testbed.ts";
 import { type MotoServer, startMoto } from "../../support/moto.ts";
 import { createQueue } from "../../support/resources.ts";
 import type { QueueRef } from "./lambda.ts";
@@ -27,7 +27,7 @@ export const REGISTRY = "/emqx-reconciler/e2e/clusters";
 /** The sandbox's id in the registry; `dead` is a registered cluster that refuses every connection. */
 export const CLUSTER = "sandbox";
 
-export interface AwsWorld {
+export interface AwsTestbed {
   moto: MotoServer;
   sqs: SQSClient;
   eventBridge: EventBridgeClient;
@@ -51,28 +51,28 @@ function kubeconfigYaml(server: string, caData: string, token: string): string {
 }
 
 /** A ServiceAccount in a namespace of its own, bound through `rbac --group system:serviceaccounts:<ns>`; its token. */
-async function reconcilerToken(world: E2eWorld, served: string): Promise<string> {
+async function reconcilerToken(testbed: Testbed, served: string): Promise<string> {
   const home = `emqx-reconciler-system-${process.pid}`;
-  await kubectl(world, ["create", "namespace", home]);
-  await kubectl(world, ["create", "serviceaccount", "reconciler", "-n", home]);
-  await kubectl(world, ["apply", "-f", "-"], renderRbac(`system:serviceaccounts:${home}`, [served]));
-  return (await kubectl(world, ["create", "token", "reconciler", "-n", home, "--duration", "2h"])).trim();
+  await kubectl(testbed, ["create", "namespace", home]);
+  await kubectl(testbed, ["create", "serviceaccount", "reconciler", "-n", home]);
+  await kubectl(testbed, ["apply", "-f", "-"], renderRbac(`system:serviceaccounts:${home}`, [served]));
+  return (await kubectl(testbed, ["create", "token", "reconciler", "-n", home, "--duration", "2h"])).trim();
 }
 
-function caDataOf(world: E2eWorld): string {
-  const { ca } = loadKubeconfigFile(world.sandbox.kubeconfigPath).tls;
+function caDataOf(testbed: Testbed): string {
+  const { ca } = loadKubeconfigFile(testbed.sandbox.kubeconfigPath).tls;
   if (!ca) throw new Error("The sandbox kubeconfig has no CA");
   return Buffer.from(ca).toString("base64");
 }
 
 /** Starts moto, declares the topology on it, registers the sandbox, and points the handlers' environment at it. */
-export async function openAwsWorld(world: E2eWorld, served: string): Promise<AwsWorld> {
+export async function openAwsTestbed(testbed: Testbed, served: string): Promise<AwsTestbed> {
   const moto = await startMoto();
   const cfg = moto.clientConfig;
   const sqs = new SQSClient(cfg);
   const eventBridge = new EventBridgeClient(cfg);
   await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-  const inboxes = {} as AwsWorld["inboxes"];
+  const inboxes = {} as AwsTestbed["inboxes"];
   for (const [name, rule] of Object.entries(topology.rules) as Array<
     [keyof typeof topology.rules, (typeof topology.rules)[keyof typeof topology.rules]]
   >) {
@@ -106,17 +106,17 @@ export async function openAwsWorld(world: E2eWorld, served: string): Promise<Aws
   );
 
   const sm = new SecretsManagerClient(cfg);
-  const token = await reconcilerToken(world, served);
+  const token = await reconcilerToken(testbed, served);
   const live = await sm.send(
     new CreateSecretCommand({
       Name: "emqx-reconciler/sandbox",
-      SecretString: kubeconfigYaml(world.sandbox.apiserverUrl, caDataOf(world), token),
+      SecretString: kubeconfigYaml(testbed.sandbox.apiserverUrl, caDataOf(testbed), token),
     }),
   );
   const dead = await sm.send(
     new CreateSecretCommand({
       Name: "emqx-reconciler/dead",
-      SecretString: kubeconfigYaml("https://127.0.0.1:1", caDataOf(world), "x"),
+      SecretString: kubeconfigYaml("https://127.0.0.1:1", caDataOf(testbed), "x"),
     }),
   );
   const registry = {

@@ -17,7 +17,7 @@ import { RecordingLogger, RecordingPublisher } from "./recorders.ts";
 export const SEED_EXAMPLE = join(import.meta.dirname, "../../../../examples/emqx-core-replicant.yaml");
 
 /** The real ports on the sandbox. */
-export interface SandboxWorld {
+export interface SandboxPorts {
   sandbox: Sandbox;
   gateway: KubeGateway;
   logger: RecordingLogger;
@@ -46,7 +46,7 @@ export async function waitFor<T>(
 }
 
 /** Starts (or attaches to) the run's sandbox, installs the CRD and builds the real ports. */
-export async function openSandboxWorld(): Promise<SandboxWorld> {
+export async function openSandboxPorts(): Promise<SandboxPorts> {
   const sandbox = await useTestSandbox();
   const gateway = new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) });
   await gateway.apply(renderCrd() as KubeObject);
@@ -70,16 +70,30 @@ export async function openSandboxWorld(): Promise<SandboxWorld> {
 }
 
 /** Creates a fresh namespace and applies the seed example into it with the sandbox's kubectl. */
-export async function applySeed(world: SandboxWorld, namespace: string): Promise<void> {
-  await world.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-  const applied = await world.sandbox.kubectl(["apply", "-n", namespace, "-f", SEED_EXAMPLE]);
+export async function applySeed(ports: SandboxPorts, namespace: string): Promise<void> {
+  await ports.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  const applied = await ports.sandbox.kubectl(["apply", "-n", namespace, "-f", SEED_EXAMPLE]);
   if (applied.code !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
 }
 
-/** `kubectl patch emqx <name> --type=merge`, as a user would; fails with kubectl's stderr. */
-export async function patchEmqx(world: SandboxWorld, namespace: string, patch: object, name = "emqx") {
-  const args = ["patch", "emqx", name, "-n", namespace, "--type=merge", "-p", JSON.stringify(patch)];
-  const patched = await world.sandbox.kubectl(args);
+/** Merge-patches the spec of EMQX `name` with the sandbox's kubectl, as a user would; fails on a refusal. */
+export async function patchSpec(
+  ports: SandboxPorts,
+  namespace: string,
+  spec: Record<string, unknown>,
+  name = "emqx",
+): Promise<void> {
+  const patch = JSON.stringify({ spec });
+  const patched = await ports.sandbox.kubectl([
+    "patch",
+    "emqx",
+    name,
+    "-n",
+    namespace,
+    "--type=merge",
+    "-p",
+    patch,
+  ]);
   if (patched.code !== 0) throw new Error(`kubectl patch failed: ${patched.stderr}`);
 }
 
@@ -88,7 +102,7 @@ export async function patchEmqx(world: SandboxWorld, namespace: string, patch: o
  * controllers and kwok to move), until the outcome is `converged` or the deadline passes.
  */
 export async function reconcileUntilConverged(
-  world: SandboxWorld,
+  ports: SandboxPorts,
   namespace: string,
   name: string,
   timeoutMs = 90_000,
@@ -96,7 +110,7 @@ export async function reconcileUntilConverged(
   const results: ReconcileResult[] = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const result = await reconcile(world.reconcileDeps, { cluster: "sandbox", namespace, name });
+    const result = await reconcile(ports.reconcileDeps, { cluster: "sandbox", namespace, name });
     results.push(result);
     if (result.outcome === "converged") return results;
     const seconds = result.requeueAfterSeconds;

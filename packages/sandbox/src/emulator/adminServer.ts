@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
-import type { EmulatedCluster, EmulatedWorld } from "./cluster.ts";
+import type { EmulatedCluster, EmulatedEmqx } from "./cluster.ts";
 import { renderConfigText } from "./clusterConfig.ts";
 import { computeEvacuationProgress } from "./evacuation.ts";
 import { type FaultRegistry, FaultRequestSchema } from "./faults.ts";
@@ -43,7 +43,7 @@ export interface ClusterDump {
 
 /** What the admin server reads and changes. */
 export interface AdminDeps {
-  readonly world: EmulatedWorld;
+  readonly emqx: EmulatedEmqx;
   readonly faults: FaultRegistry;
   readonly requests: RequestLog;
   readonly clock: () => number;
@@ -83,12 +83,12 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
   }
   if (key === "GET /clusters")
     return send(res, 200, {
-      clusters: [...deps.world.clusters.values()].map((c) => dumpCluster(c, deps.clock())),
+      clusters: [...deps.emqx.clusters.values()].map((c) => dumpCluster(c, deps.clock())),
     });
   if (key === "PUT /connections") {
     const parsed = ConnectionsRequestSchema.safeParse(await readJson(req));
     if (!parsed.success) return send(res, 400, { error: describeIssues(parsed.error) });
-    const ok = deps.world.setConnections(parsed.data.pod, parsed.data.connections);
+    const ok = deps.emqx.setConnections(parsed.data.pod, parsed.data.connections);
     return ok
       ? send(res, 200, { ok: true })
       : send(res, 404, { error: `pod: ${parsed.data.pod} is not a running EMQX node` });

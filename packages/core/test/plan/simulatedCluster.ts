@@ -1,5 +1,5 @@
 /**
- * A small fake world for plan scenarios: the CR, its children, the set controllers, the kubelet and an EMQX
+ * A small simulated cluster for plan scenarios: the CR, its children, the set controllers, the kubelet and an EMQX
  * cluster, each reduced to what `plan` reads. `applyPlan` does what the workflow would do with a plan; `settle`
  * lets the set controllers and kubelet catch up; `view` is what the EMQX API would answer.
  */
@@ -34,14 +34,14 @@ export function makeCr(spec: Record<string, unknown> = {}, name = "emqx"): EmqxO
   };
 }
 
-export interface WorldOptions {
+export interface SimulatedClusterOptions {
   /** EMQX edition the fake nodes report. */
   edition?: string;
   /** Sessions per node (only matters for Enterprise evacuation). */
   connections?: number;
 }
 
-export class World {
+export class SimulatedCluster {
   cr: EmqxObject;
   now = T0;
   sets = new Map<string, Workload & { kind: string }>();
@@ -53,9 +53,9 @@ export class World {
   api: EmqxView | undefined;
   private uids = 0;
   private ips = 0;
-  private readonly options: WorldOptions;
+  private readonly options: SimulatedClusterOptions;
 
-  constructor(cr: EmqxObject = makeCr(), options: WorldOptions = {}) {
+  constructor(cr: EmqxObject = makeCr(), options: SimulatedClusterOptions = {}) {
     this.cr = cr;
     this.options = options;
   }
