@@ -67,7 +67,9 @@ export function plan(input: PlanInput): Plan {
   const secrets = planSecrets(emqx, input.observed, input.random);
   if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
   try {
-    return planConverge(input, emqx, prior, secrets.create, now);
+    const converged = planConverge(input, emqx, prior, secrets.create, now);
+    if (secrets.events.length === 0) return converged;
+    return { ...converged, events: [...secrets.events, ...converged.events] };
   } catch (error) {
     if (!(error instanceof ChildBuildError || error instanceof HoconError)) throw error;
     const problem = {

@@ -86,6 +86,20 @@ export interface Observed {
   deleteEvents: SetDeleteEvent[];
   /** See {@link ReferencedSecretValues}. */
   referencedSecretValues: ReferencedSecretValues;
+  /**
+   * The credentials the running cluster uses, read only when `credentialSource` (core) names a source: from
+   * `<name>-reconciler-state` while a generated Secret is missing, or from the generated Secrets themselves while
+   * the state Secret is missing. Absent otherwise. Never copied into status, annotations or event messages.
+   */
+  knownCredentials?: KnownCredentials;
+}
+
+/** See {@link Observed.knownCredentials}; a value is absent when its source did not hold it. */
+export interface KnownCredentials {
+  /** The `emqx-operator-controller` API secret. */
+  password?: string;
+  /** The `node_cookie` value of `<name>-node-cookie`. */
+  cookie?: string;
 }
 
 /** One entry of `GET /api/v5/nodes`, the fields `plan` uses (unknown extra fields may be present). */
