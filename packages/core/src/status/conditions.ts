@@ -13,7 +13,7 @@
  * exception: when `Ready` was withdrawn because the EMQX API has been unreadable for minutes, `NodeStatusStale`
  * comes first, so the printed state says so.
  */
-import { type Condition, ConditionType, LIFECYCLE_CONDITIONS } from "@emqx-reconciler/api";
+import { type Condition, ConditionType, LIFECYCLE_CONDITIONS, safeMessage } from "@emqx-reconciler/api";
 
 /** What a caller says about one condition; `status` defaults to True (the operator writes only True). */
 export interface ConditionInput {
@@ -61,7 +61,8 @@ export function setCondition(
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     lastTransitionTime: existing && existing.status === status ? existing.lastTransitionTime : now,
     reason: input.reason,
-    message: input.message,
+    // Messages quote EMQX and HOCON errors: scrubbed of credential-shaped text and bounded, like Event messages.
+    message: safeMessage(input.message),
   };
   if (!existing) return [...conditions, next];
   return conditions.map((c) => (c === existing ? next : c));
