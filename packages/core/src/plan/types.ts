@@ -246,6 +246,11 @@ export interface Plan {
   evacuation?: EvacuationStart;
   configPush?: ConfigPush;
   /**
+   * `DELETE /api/v5/cluster/{node}/force_leave` for each of these core nodes (stopped, their pod gone for good),
+   * done after `scale`; a node already gone counts as done.
+   */
+  forceLeave?: string[];
+  /**
    * Annotations to merge-patch onto the CR's metadata (`apps.emqx.io/last-emqx-configuration`). Patch metadata
    * only: rewriting the spec would bump `generation` (operator quirk, reference §10).
    */
