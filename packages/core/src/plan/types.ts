@@ -3,7 +3,7 @@
  *
  * The workflow reads the world (Kubernetes objects owned by one EMQX CR, and what the EMQX API says), calls
  * `plan(input)` and performs the returned writes in this order: `create` → `apply` (in list order) → `delete` →
- * `podAnnotations` → `scale` → `podConditions` → `evacuation` → `configPush` → `crAnnotations` (only after the
+ * `podAnnotations` → `scale` → `forceLeave` → `podConditions` → `evacuation` → `configPush` → `crAnnotations` (only after the
  * push succeeded) → status (only when `statusChanged`) → `events`. Every write is idempotent or guarded (SSA with
  * our field manager, create-only, UID preconditions, resourceVersion guards), so a pass that dies half-way is
  * simply repeated by the next hint.
