@@ -6,6 +6,7 @@ import { type HandlerName, handlerPath } from "@emqx-reconciler/functions/handle
 import { bus } from "./bus.ts";
 import { asyncDlq, delayQueue, reconcileQueue } from "./queues.ts";
 import { registryParameter, registrySource } from "./registry.ts";
+import { clusterRoleArns } from "./settings.ts";
 import {
   ASYNC_MAX_EVENT_AGE_SECONDS,
   ASYNC_RETRIES,
@@ -25,13 +26,22 @@ const consume = [
   "sqs:GetQueueAttributes",
 ];
 const readRegistry: Permission = { actions: ["ssm:GetParameter"], resources: [registryParameter.arn] };
-/** Kubeconfig secrets must be named `emqx-reconciler/...`; cross-account cluster roles `emqx-reconciler-...`. */
+/**
+ * Kubeconfig secrets must be named `emqx-reconciler/...`; cluster roles are the registered ones
+ * (`EMQX_CLUSTER_ROLE_ARNS`), or else this account's `emqx-reconciler-...` roles.
+ */
 const reachClusters: Permission[] = [
   {
     actions: ["secretsmanager:GetSecretValue"],
     resources: [$interpolate`arn:aws:secretsmanager:${region}:${account}:secret:emqx-reconciler/*`],
   },
-  { actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::*:role/emqx-reconciler-*"] },
+  {
+    actions: ["sts:AssumeRole"],
+    resources:
+      clusterRoleArns.length > 0
+        ? clusterRoleArns
+        : [$interpolate`arn:aws:iam::${account}:role/emqx-reconciler-*`],
+  },
 ];
 const putEvents: Permission = { actions: ["events:PutEvents"], resources: [bus.arn] };
 

@@ -29,3 +29,17 @@ export const scalePublishers = (env.EMQX_SCALE_PUBLISHERS ?? "")
   .filter(Boolean);
 /** Where alarms notify (an SNS topic ARN); alarms are created either way. */
 export const alarmTopicArn = env.EMQX_ALARM_TOPIC_ARN;
+/**
+ * IAM role ARNs the functions may assume to reach registered clusters (comma-separated, each
+ * `arn:aws:iam::<account>:role/<name>`); with none, only this account's `emqx-reconciler-*` roles. Never a role
+ * of an account nobody named.
+ */
+export const clusterRoleArns = (env.EMQX_CLUSTER_ROLE_ARNS ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean)
+  .map((arn) => {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn))
+      throw new Error(`EMQX_CLUSTER_ROLE_ARNS: not an IAM role ARN: ${arn}`);
+    return arn;
+  });

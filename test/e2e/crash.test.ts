@@ -71,7 +71,11 @@ describe("kill -9 mid-reconcile, then restart", () => {
     expect(count("ReplicaSet")).toHaveLength(1);
     expect(count("Service").sort()).toEqual(["emqx-dashboard", "emqx-headless", "emqx-listeners"]);
     expect(count("ConfigMap")).toEqual(["emqx-configs"]);
-    expect(count("Secret").sort()).toEqual(["emqx-bootstrap-api-key", "emqx-node-cookie"]);
+    expect(count("Secret").sort()).toEqual([
+      "emqx-bootstrap-api-key",
+      "emqx-node-cookie",
+      "emqx-reconciler-state",
+    ]);
     expect(count("PodDisruptionBudget").sort()).toEqual(["emqx-core", "emqx-replicant"]);
     expect(count("Pod")).toHaveLength(5);
     for (const child of all) {

@@ -73,6 +73,6 @@ describe("delete and recreate", { timeout: 100_000 }, () => {
     }
     const kinds = (await children()).map((c) => c.kind);
     const count = (kind: string) => kinds.filter((k) => k === kind).length;
-    expect([count("StatefulSet"), count("ReplicaSet"), count("Pod"), count("Secret")]).toEqual([1, 1, 5, 2]);
+    expect([count("StatefulSet"), count("ReplicaSet"), count("Pod"), count("Secret")]).toEqual([1, 1, 5, 3]);
   });
 });

@@ -21,6 +21,10 @@ export const EventReason = {
   ScaleRequestRefused: "ScaleRequestRefused",
   /** Ours: the new-set circuit breaker stopped creating sets (see `ConditionType.TemplateDrift`). */
   TemplateDrift: "TemplateDrift",
+  /** Ours: a deleted generated Secret was recreated with the values the running pods use. */
+  CredentialsRestored: "CredentialsRestored",
+  /** Ours: a deleted generated Secret had to get new values while pods of the CR run with the old ones. */
+  CredentialsRegenerated: "CredentialsRegenerated",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

@@ -13,5 +13,6 @@ export * from "./labels.ts";
 export * from "./nameRules.ts";
 export * from "./names.ts";
 export * from "./putEvents.ts";
+export * from "./redact.ts";
 export * from "./time.ts";
 export * from "./validate.ts";

@@ -29,6 +29,13 @@ export const SECRET_KEY_BOOTSTRAP = "bootstrap_api_key";
 export const SECRET_KEY_COOKIE = "node_cookie";
 export const CONFIGMAP_KEY = "emqx.conf";
 
+/**
+ * Keys of `<name>-reconciler-state`, the reconciler's own copy of the values it generated (or first found) for the
+ * two create-only Secrets, so a deleted one comes back with the values the running pods still use.
+ */
+export const STATE_KEY_CONTROLLER_PASSWORD = "controller_password";
+export const STATE_KEY_NODE_COOKIE = "node_cookie";
+
 /** Volume names the pod templates use. */
 export const VOLUME_BOOTSTRAP_API_KEY = "bootstrap-api-key";
 export const VOLUME_BOOTSTRAP_CONFIG = "bootstrap-config";
@@ -58,6 +65,8 @@ export interface ChildNames {
   configs: string;
   bootstrapApiKey: string;
   nodeCookie: string;
+  /** The reconciler's copy of the generated credentials (not an operator child). */
+  reconcilerState: string;
   corePdb: string;
   replicantPdb: string;
   /** PVC template name and, without one, the emptyDir data volume of core pods. */
@@ -78,6 +87,7 @@ export function childNames(name: string): ChildNames {
     configs: `${name}-configs`,
     bootstrapApiKey: `${name}-bootstrap-api-key`,
     nodeCookie: `${name}-node-cookie`,
+    reconcilerState: `${name}-reconciler-state`,
     corePdb: `${name}-core`,
     replicantPdb: `${name}-replicant`,
     coreData: `${name}-core-data`,

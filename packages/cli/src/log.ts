@@ -4,6 +4,7 @@
  * secret and a credential-shaped value never reach the output.
  */
 
+import { REDACTED, SECRET_FIELD, scrubText } from "@emqx-reconciler/api";
 import type { LogFields, Logger } from "@emqx-reconciler/runtime";
 
 /** Severity of a line. `debug` lines are printed only when the logger is `verbose`. */
@@ -35,30 +36,8 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
-/** Stands in for anything that looks secret. */
-export const REDACTED = "[REDACTED]";
-
-/**
- * Field names whose values are never printed: passwords, secrets, tokens, cookies, credentials, API keys,
- * licenses, `Authorization`, `config.data`. Bare `key` stays visible: in our logs it is the work-queue key
- * (`cluster/namespace/name`).
- */
-const SECRET_FIELD =
-  /pass(word|wd)?|secret|token|cookie|credential|authori[sz]ation|api[-_]?key|license|config[-_.]?data/i;
-
-/** Credential-shaped text inside any value (an error message quoting a header or a bootstrap key line). */
-const SECRET_TEXT: ReadonlyArray<[RegExp, string]> = [
-  [/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/g, `$1 ${REDACTED}`],
-  [
-    /(emqx-operator-controller|api[-_]?key|password|secret|token|cookie)("?\s*[:=]\s*)("?)[^\s",;}]+\3/gi,
-    `$1$2$3${REDACTED}$3`,
-  ],
-];
-
-/** Removes credential-shaped text from a string. */
-export function scrubText(text: string): string {
-  return SECRET_TEXT.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
-}
+/** The shared redaction layer (`@emqx-reconciler/api`), re-exported for the CLI's callers. */
+export { REDACTED, scrubText };
 
 function printable(value: unknown): string | number | boolean {
   if (typeof value === "string") return scrubText(value);

@@ -6,6 +6,7 @@
 import { isKubeError, KubeErrorKind, KubeGateway, type KubeTarget } from "@emqx-reconciler/adapters";
 import { busPatterns, type PutEventsEntry, type StatusTransition } from "@emqx-reconciler/api";
 import {
+  type Clock,
   createEmbeddedRuntime,
   createEmqxApiFactory,
   cryptoRandom,
@@ -43,6 +44,8 @@ export interface ReconcilerOptions {
    * more workers than cores pay off when many CRs change together. @default 16
    */
   workers?: number;
+  /** The clock of every pass (condition times, grace periods). @default the system clock */
+  clock?: Clock;
 }
 
 /** A running reconciler. */
@@ -104,7 +107,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
   const kube = tapKube(gateway, { board, logger, namespace: options.namespace });
   const emqxApi = createEmqxApiFactory({ kube, mode: options.emqxEndpoint ?? "pod-ip" });
   const publisher = { putEvents: (entries: readonly PutEventsEntry[]) => runtime.bus.putEvents(entries) };
-  const common = { kube, emqxApi, publisher, clock: systemClock, logger };
+  const common = { kube, emqxApi, publisher, clock: options.clock ?? systemClock, logger };
   const runtime = createEmbeddedRuntime({
     async reconcile(_key, hint, _signal, previousFailures) {
       const key = { cluster, namespace: hint.namespace, name: hint.name };

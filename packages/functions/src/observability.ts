@@ -6,13 +6,18 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { redactingReplacer } from "@emqx-reconciler/api";
 import type { Logger as RuntimeLogger } from "@emqx-reconciler/runtime";
 import middy from "@middy/core";
 
 const serviceName = "emqx-reconciler";
 
-/** The functions' logger; per-CR and per-cluster lines come from `createChild` with the key as a persistent key. */
-export const logger = new Logger({ serviceName });
+/**
+ * The functions' logger; per-CR and per-cluster lines come from `createChild` with the key as a persistent key.
+ * Every line goes through the shared redaction layer (`redactingReplacer`, also the CLI logger's rules): values
+ * of secret-named keys at any depth, credential-shaped text in the message and in every string.
+ */
+export const logger = new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
 
 /** The functions' metrics (namespace `EmqxReconciler` unless POWERTOOLS_METRICS_NAMESPACE says otherwise). */
 export const metrics = new Metrics({

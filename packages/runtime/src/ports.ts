@@ -31,7 +31,13 @@ export type KubePort = Pick<
 /** The EMQX API calls the workflows make: `EmqxApiClient` satisfies it. */
 export type EmqxApi = Pick<
   EmqxApiClient,
-  "listNodes" | "getConfigs" | "putConfigs" | "globalStatus" | "availabilityCheck" | "startEvacuation"
+  | "listNodes"
+  | "getConfigs"
+  | "putConfigs"
+  | "globalStatus"
+  | "availabilityCheck"
+  | "startEvacuation"
+  | "forceLeave"
 >;
 
 /** Everything needed to reach one CR's EMQX API. */

@@ -27,8 +27,18 @@ export interface EmbeddedReconciler {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startEmbedded}. */
+export interface EmbeddedOptions {
+  /** The passes' clock, e.g. one a test moves ahead past a grace period. @default the system clock */
+  clock?: { now(): Date };
+}
+
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
-export async function startEmbedded(testbed: Testbed, namespace: string): Promise<EmbeddedReconciler> {
+export async function startEmbedded(
+  testbed: Testbed,
+  namespace: string,
+  options: EmbeddedOptions = {},
+): Promise<EmbeddedReconciler> {
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({
     format: "json",
@@ -41,6 +51,7 @@ export async function startEmbedded(testbed: Testbed, namespace: string): Promis
     namespace,
     logger,
     board: new StatusBoard(),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     reconciler,

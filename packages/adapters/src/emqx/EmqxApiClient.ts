@@ -131,6 +131,18 @@ export class EmqxApiClient {
     return "started";
   }
 
+  /**
+   * `DELETE /api/v5/cluster/{node}/force_leave`: removes a member from the cluster (a stopped core whose pod is
+   * gone is forgotten at once). 204 is success; a 400 `node_not_found` means it is no longer a member: `absent`.
+   */
+  async forceLeave(node: string): Promise<"left" | "absent"> {
+    const path = `/api/v5/cluster/${nodePath(node)}/force_leave`;
+    const res = await this.call({ method: "DELETE", path });
+    if (res.status === 400 && res.text.includes("node_not_found")) return "absent";
+    this.expectOk(res, "DELETE /api/v5/cluster/{node}/force_leave");
+    return "left";
+  }
+
   /** Stops evacuating `node`; a node that was not evacuating counts as stopped. */
   async stopEvacuation(node: string): Promise<"stopped" | "not-started"> {
     const path = `/api/v5/load_rebalance/${nodePath(node)}/evacuation/stop`;

@@ -5,7 +5,7 @@ import { EmqxApiError, EmqxApiErrorKind } from "./errors.ts";
 
 /** One HTTP exchange with the EMQX API; `path` starts with `/`. */
 export interface EmqxHttpRequest {
-  method: "GET" | "PUT" | "POST";
+  method: "GET" | "PUT" | "POST" | "DELETE";
   path: string;
   headers: Record<string, string>;
   body?: string;

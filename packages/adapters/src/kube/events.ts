@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { EVENT_SOURCE, isoSeconds } from "@emqx-reconciler/api";
+import { EVENT_SOURCE, isoSeconds, safeMessage } from "@emqx-reconciler/api";
 import { isKubeError, KubeErrorKind } from "./errors.ts";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { RESOURCES, resourcePath } from "./resources.ts";
@@ -39,7 +39,7 @@ export class EventRecorder {
     const crName = cr.metadata?.name;
     const uid = cr.metadata?.uid;
     if (!namespace || !crName || !uid) throw new Error("recordEvent: the CR needs namespace, name and uid");
-    const message = event.message.slice(0, MAX_MESSAGE);
+    const message = safeMessage(event.message, MAX_MESSAGE);
     const digest = createHash("sha256")
       .update(`${uid}\n${event.type}\n${event.reason}\n${message}`)
       .digest("hex");

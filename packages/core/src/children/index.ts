@@ -30,3 +30,4 @@ export {
   type ExposedServiceOptions,
   type ListenersServiceOptions,
 } from "./services.ts";
+export { buildStateSecret, type GeneratedCredentials } from "./stateSecret.ts";

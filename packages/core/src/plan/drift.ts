@@ -3,7 +3,13 @@
  * the set and the differing field paths, one Warning event per new finding, and a retry that backs off — the
  * delay doubles with the age of the condition, from 10 s to 5 min — instead of a set per pass.
  */
-import { type Condition, ConditionReason, ConditionType, EventReason } from "@emqx-reconciler/api";
+import {
+  type Condition,
+  ConditionReason,
+  ConditionType,
+  EventReason,
+  safeMessage,
+} from "@emqx-reconciler/api";
 import { findCondition, removeConditions, setCondition, sortConditions } from "../status/conditions.ts";
 import { toMillis } from "../status/time.ts";
 import type { TemplateDrift } from "./sets.ts";
@@ -57,7 +63,7 @@ export function planDrift(
   const message = driftMessage(drifts);
   const input = { type: ConditionType.TemplateDrift, reason: ConditionReason.TemplateDrift, message };
   const next = sortConditions(setCondition(conditions, input, now, generation));
-  const isNew = before?.status !== "True" || before.message !== message;
+  const isNew = before?.status !== "True" || before.message !== safeMessage(message);
   return {
     conditions: next,
     events: isNew ? [{ type: "Warning", reason: EventReason.TemplateDrift, message }] : [],

@@ -8,6 +8,7 @@ import { readConfig } from "../hocon/parse.ts";
 import { parsePriorStatus } from "../status/prior.ts";
 import { formatTime, millisOf } from "../status/time.ts";
 import { planConverge } from "./converge.ts";
+import { planMembership } from "./membership.ts";
 import { noWrites, planProblem } from "./problem.ts";
 import { planSecrets } from "./secrets.ts";
 import type { Plan, PlanInput } from "./types.ts";
@@ -67,7 +68,7 @@ export function plan(input: PlanInput): Plan {
   const secrets = planSecrets(emqx, input.observed, input.random);
   if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
   try {
-    return planConverge({
+    const converging = planConverge({
       emqx,
       observed: input.observed,
       api: input.api,
@@ -76,6 +77,9 @@ export function plan(input: PlanInput): Plan {
       create: secrets.create,
       nowMs: millisOf(input.now),
     });
+    const converged = planMembership(input, emqx, converging);
+    if (secrets.events.length === 0) return converged;
+    return { ...converged, events: [...secrets.events, ...converged.events] };
   } catch (error) {
     if (!(error instanceof ChildBuildError || error instanceof HoconError)) throw error;
     const problem = {

@@ -3,7 +3,7 @@
  * is missing. Nothing is created, applied, scaled or deleted (no half-applied spec); only the `InvalidSpec`
  * condition and one Warning event say why.
  */
-import { type Condition, ConditionType, type EmqxStatus } from "@emqx-reconciler/api";
+import { type Condition, ConditionType, type EmqxStatus, safeMessage } from "@emqx-reconciler/api";
 import { findCondition, setCondition, sortConditions } from "../status/conditions.ts";
 import { statusDiffers } from "./statusDiff.ts";
 import type { Plan } from "./types.ts";
@@ -39,7 +39,7 @@ export function planProblem(
   const old = findCondition(before, ConditionType.InvalidSpec);
   const news =
     old?.status !== "True" ||
-    old.message !== problem.message ||
+    old.message !== safeMessage(problem.message) ||
     old.reason !== problem.reason ||
     old.observedGeneration !== generation;
   return {

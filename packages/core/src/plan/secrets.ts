@@ -4,10 +4,14 @@
  */
 import { ConditionReason, childNames, type Emqx, EventReason, validateEmqx } from "@emqx-reconciler/api";
 import type { V1Secret } from "@kubernetes/client-node";
+import { specConfig } from "../children/config.ts";
 import { MissingSecretRefError } from "../children/errors.ts";
 import { buildBootstrapSecret, buildCookieSecret, referencedSecretNames } from "../children/secrets.ts";
+import { buildStateSecret } from "../children/stateSecret.ts";
+import { nodeCookie } from "../hocon/cookie.ts";
+import { chooseCredentials } from "./credentials.ts";
 import type { Problem } from "./problem.ts";
-import type { EmqxObject, Observed, PlanInput } from "./types.ts";
+import type { EmqxObject, Observed, PlanInput, PlannedEvent } from "./types.ts";
 
 /** A missing referenced Secret can appear at any time without a hint reaching us, so look again after this. */
 export const SECRET_REF_RETRY_SECONDS = 30;
@@ -28,20 +32,26 @@ export function secretRefsToRead(emqx: EmqxObject, observed: Pick<Observed, "sec
   return referencedSecretNames(valid.emqx);
 }
 
-/** The Secrets to create, or the problem that stops the pass (a referenced Secret or key is missing). */
+/**
+ * The Secrets to create (the state copy first, then the missing generated ones, made from the values the running
+ * cluster uses when they are known) and the events about them, or the problem that stops the pass (a referenced
+ * Secret or key is missing).
+ */
 export function planSecrets(
   emqx: Emqx,
   observed: Observed,
   random: PlanInput["random"],
-): { create: V1Secret[] } | { problem: Problem } {
+): { create: V1Secret[]; events: PlannedEvent[] } | { problem: Problem } {
   const names = childNames(emqx.metadata.name);
-  const create: V1Secret[] = [];
+  const cookieFromConfig = nodeCookie(specConfig(emqx)) !== undefined;
+  const chosen = chooseCredentials(emqx.metadata.name, observed, random, cookieFromConfig);
+  const create: V1Secret[] = chosen.state ? [buildStateSecret(emqx, chosen.state)] : [];
   if (!has(observed, names.bootstrapApiKey)) {
     const refValues = Object.fromEntries(
       Object.entries(observed.referencedSecretValues).flatMap(([name, data]) => (data ? [[name, data]] : [])),
     );
     try {
-      create.push(buildBootstrapSecret(emqx, { password: random.password, refValues }));
+      create.push(buildBootstrapSecret(emqx, { password: chosen.password, refValues }));
     } catch (error) {
       if (!(error instanceof MissingSecretRefError)) throw error;
       return {
@@ -54,6 +64,6 @@ export function planSecrets(
       };
     }
   }
-  if (!has(observed, names.nodeCookie)) create.push(buildCookieSecret(emqx, { randomCookie: random.cookie }));
-  return { create };
+  if (!has(observed, names.nodeCookie)) create.push(buildCookieSecret(emqx, { randomCookie: chosen.cookie }));
+  return { create, events: chosen.events };
 }

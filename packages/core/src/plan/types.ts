@@ -3,7 +3,7 @@
  *
  * The workflow reads the observed state (Kubernetes objects owned by one EMQX CR, and what the EMQX API says), calls
  * `plan(input)` and performs the returned writes in this order: `create` → `apply` (in list order) → `delete` →
- * `podAnnotations` → `scale` → `podConditions` → `evacuation` → `configPush` → `crAnnotations` (only after the
+ * `podAnnotations` → `scale` → `forceLeave` → `podConditions` → `evacuation` → `configPush` → `crAnnotations` (only after the
  * push succeeded) → status (only when `statusChanged`) → `events`. Every write is idempotent or guarded (SSA with
  * our field manager, create-only, UID preconditions, resourceVersion guards), so a pass that dies half-way is
  * simply repeated by the next hint.
@@ -86,6 +86,20 @@ export interface Observed {
   deleteEvents: SetDeleteEvent[];
   /** See {@link ReferencedSecretValues}. */
   referencedSecretValues: ReferencedSecretValues;
+  /**
+   * The credentials the running cluster uses, read only when `credentialSource` (core) names a source: from
+   * `<name>-reconciler-state` while a generated Secret is missing, or from the generated Secrets themselves while
+   * the state Secret is missing. Absent otherwise. Never copied into status, annotations or event messages.
+   */
+  knownCredentials?: KnownCredentials;
+}
+
+/** See {@link Observed.knownCredentials}; a value is absent when its source did not hold it. */
+export interface KnownCredentials {
+  /** The `emqx-operator-controller` API secret. */
+  password?: string;
+  /** The `node_cookie` value of `<name>-node-cookie`. */
+  cookie?: string;
 }
 
 /** One entry of `GET /api/v5/nodes`, the fields `plan` uses (unknown extra fields may be present). */
@@ -240,6 +254,11 @@ export interface Plan {
   /** Enterprise evacuation of the next victim before it is removed. */
   evacuation?: EvacuationStart;
   configPush?: ConfigPush;
+  /**
+   * `DELETE /api/v5/cluster/{node}/force_leave` for each of these core nodes (stopped, their pod gone for good),
+   * done after `scale`; a node already gone counts as done.
+   */
+  forceLeave?: string[];
   /**
    * Annotations to merge-patch onto the CR's metadata (`apps.emqx.io/last-emqx-configuration`). Patch metadata
    * only: rewriting the spec would bump `generation` (operator quirk).

@@ -4,7 +4,13 @@
  * condition in `.status` is also the memory that makes the report deduplicated and the backoff exponential
  * without any state outside the CR.
  */
-import { type Condition, ConditionType, type EmqxStatus, EventReason } from "@emqx-reconciler/api";
+import {
+  type Condition,
+  ConditionType,
+  type EmqxStatus,
+  EventReason,
+  safeMessage,
+} from "@emqx-reconciler/api";
 import { findCondition, setCondition, sortConditions } from "../status/conditions.ts";
 import { formatTime, toMillis } from "../status/time.ts";
 import type { PlannedEvent } from "./types.ts";
@@ -98,7 +104,7 @@ export function planWriteFailure(input: WriteFailureInput): WriteFailureReport {
   const news =
     old?.status !== "True" ||
     old.reason !== reason ||
-    old.message !== message ||
+    old.message !== safeMessage(message) ||
     old.observedGeneration !== generation;
   return {
     status: { ...input.status, conditions },

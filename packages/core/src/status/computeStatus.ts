@@ -18,6 +18,7 @@ import { countNodes, matchNodes } from "./nodes.ts";
 import { omitEmpty } from "./omitEmpty.ts";
 import { findSet, isSetReady, type Revisions, type WorkloadSet } from "./revisions.ts";
 import { applyStaleness } from "./staleness.ts";
+import { applyUnverifiedReady } from "./unverified.ts";
 
 /** One role's revisions as this pass decided them (see `planSet`). */
 export interface RoleRevisions extends Revisions {
@@ -103,7 +104,8 @@ function roleConverged(s: EmqxNodesStatus): boolean {
  * When the API could not be read, the last good node lists and counts are kept and `NodeStatusStale` says why.
  * `Ready` is then held if it was already true and every Kubernetes fact still supports it (the pods' own
  * readiness probes keep checking each node), but it is never newly granted on stale data: a blink of the API is
- * not an outage of the cluster, and an unverified cluster is not called ready.
+ * not an outage of the cluster, and an unverified cluster is not called ready. After two minutes of staleness
+ * `Ready` turns False with the staleness reason (see `unverified.ts`).
  */
 export function computeStatus(input: StatusInput): StatusResult {
   const { emqx, observed, api, prior, now } = input;
@@ -154,7 +156,8 @@ export function computeStatus(input: StatusInput): StatusResult {
   ]);
   conditions = applyLifecycle(conditions, facts, now, generation);
   const hasLastGood = coreNodes.length + replicantNodes.length > 0;
-  conditions = sortConditions(applyStaleness(conditions, api, hasLastGood, now, generation));
+  conditions = applyStaleness(conditions, api, hasLastGood, now, generation);
+  conditions = sortConditions(applyUnverifiedReady(conditions, prior.conditions ?? [], now, generation));
 
   const evacuations = api.state === "ok" && api.evacuations ? api.evacuations : prior.nodeEvacuationsStatus;
   // The operator's node lists are `omitempty`: no key at all while no node is known; its two nodes-status

@@ -9,9 +9,11 @@
  * Ordering: `kubectl get emqx` shows the first True condition, so the lifecycle conditions come
  * first, furthest stage first (`Ready, Available, ReplicantNodesReady, …, CoreNodesProgressing`); then our own
  * problem reports (`InvalidSpec`, `ReconcileFailed`, `NodeStatusStale`), which therefore never hide the lifecycle state and show only
- * when there is none (an invalid CR that never got a child); then conditions other writers added, untouched.
+ * when there is none (an invalid CR that never got a child); then conditions other writers added, untouched. One
+ * exception: when `Ready` was withdrawn because the EMQX API has been unreadable for minutes, `NodeStatusStale`
+ * comes first, so the printed state says so.
  */
-import { type Condition, ConditionType, LIFECYCLE_CONDITIONS } from "@emqx-reconciler/api";
+import { type Condition, ConditionType, LIFECYCLE_CONDITIONS, safeMessage } from "@emqx-reconciler/api";
 
 /** What a caller says about one condition; `status` defaults to True (the operator writes only True). */
 export interface ConditionInput {
@@ -59,7 +61,8 @@ export function setCondition(
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     lastTransitionTime: existing && existing.status === status ? existing.lastTransitionTime : now,
     reason: input.reason,
-    message: input.message,
+    // Messages quote EMQX and HOCON errors: scrubbed of credential-shaped text and bounded, like Event messages.
+    message: safeMessage(input.message),
   };
   if (!existing) return [...conditions, next];
   return conditions.map((c) => (c === existing ? next : c));
@@ -84,10 +87,23 @@ function rank(type: string): number {
  * @example sortConditions(conds)[0]?.type // "Ready" on a converged cluster
  */
 export function sortConditions(conditions: readonly Condition[]): Condition[] {
+  const staleLeads = isReadyWithdrawnForStaleness(conditions);
+  const rankOf = (type: string) => (staleLeads && type === ConditionType.NodeStatusStale ? -1 : rank(type));
   return conditions
     .map((condition, index) => ({ condition, index }))
-    .sort((a, b) => rank(a.condition.type) - rank(b.condition.type) || a.index - b.index)
+    .sort((a, b) => rankOf(a.condition.type) - rankOf(b.condition.type) || a.index - b.index)
     .map(({ condition }) => condition);
+}
+
+/**
+ * `Ready` is False and `NodeStatusStale` True: the reconciler has not been able to verify the cluster for minutes,
+ * so `NodeStatusStale` is shown first (see `status/unverified.ts`).
+ */
+function isReadyWithdrawnForStaleness(conditions: readonly Condition[]): boolean {
+  return (
+    findCondition(conditions, ConditionType.Ready)?.status === "False" &&
+    isConditionTrue(conditions, ConditionType.NodeStatusStale)
+  );
 }
 
 /** The state `kubectl get emqx` shows: the type of the first True condition. */

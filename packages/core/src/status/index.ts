@@ -12,3 +12,4 @@ export { countNodes, isRunning, matchNodes, podOfNode } from "./nodes.ts";
 export { parsePriorStatus } from "./prior.ts";
 export { isSetReady, promoteRevisions, type Revisions, setHash } from "./revisions.ts";
 export { formatTime, toMillis } from "./time.ts";
+export { applyUnverifiedReady, STALE_READY_GRACE_SECONDS } from "./unverified.ts";

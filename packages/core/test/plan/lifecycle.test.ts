@@ -24,7 +24,11 @@ describe("plan: a new cluster from nothing to Ready", () => {
     const p = sim.plan();
 
     // Assess
-    expect(kinds(p.create)).toEqual(["Secret/emqx-bootstrap-api-key", "Secret/emqx-node-cookie"]);
+    expect(kinds(p.create)).toEqual([
+      "Secret/emqx-reconciler-state",
+      "Secret/emqx-bootstrap-api-key",
+      "Secret/emqx-node-cookie",
+    ]);
     const applied = kinds(p.apply);
     expect(applied.slice(0, 2)).toEqual(["Service/emqx-headless", "ConfigMap/emqx-configs"]);
     expect(applied[2]).toMatch(/^StatefulSet\/emqx-core-[a-z0-9]+$/);

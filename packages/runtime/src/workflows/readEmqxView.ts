@@ -22,6 +22,27 @@ import {
 import type { EmqxApi, EmqxApiFactory, EmqxApiTarget, Logger } from "../ports.ts";
 import { asEmqxObject, crRef } from "./readObserved.ts";
 
+/**
+ * How long one pass waits for the EMQX API's answers, all reads together. A hung API (each request would wait out
+ * its own 10 s deadline, per core endpoint) then costs a pass this much, not 10–20 s: the reads are abandoned, the
+ * view is a `timeout` error, and `plan` goes ahead from the last known node lists with every change that needs no
+ * API answer (a replicant scale, the start of an image change).
+ */
+export const API_READ_BUDGET_MS = 3_000;
+
+const OVER_BUDGET = Symbol("over budget");
+
+/** `work`, or {@link OVER_BUDGET} once `ms` passed; a late rejection of `work` is swallowed. */
+function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | typeof OVER_BUDGET> {
+  let timer: NodeJS.Timeout | undefined;
+  const over = new Promise<typeof OVER_BUDGET>((resolve) => {
+    timer = setTimeout(() => resolve(OVER_BUDGET), ms);
+    timer.unref?.();
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, over]).finally(() => clearTimeout(timer));
+}
+
 /** The view, and the client that produced it (the plan's EMQX writes go through the same one). */
 export interface EmqxSession {
   emqxView: EmqxView;
@@ -93,7 +114,8 @@ function trustOf(cr: KubeObject): NonNullable<EmqxApiTarget["tls"]> | { invalid:
 
 /**
  * Asks the EMQX API of `cr` what `plan` needs. No ready core pod → `unreachable-no-ready-core` (nothing is
- * called). The credential is the `emqx-operator-controller` line of `<name>-bootstrap-api-key`; scheme and port
+ * called). All reads share one budget ({@link API_READ_BUDGET_MS}), after which the pass goes on from the last
+ * known view. The credential is the `emqx-operator-controller` line of `<name>-bootstrap-api-key`; scheme and port
  * come from the CR's own `config.data`; an https-only dashboard is verified with the CA the CR trusts (annotation
  * `apps.emqx.io/dashboard-ca-secret`, else `ca.crt` of the certificate's Secret). Transport, auth, certificate and
  * schema failures become an `error` view; anything else
@@ -104,6 +126,7 @@ export async function readEmqxView(
   cr: KubeObject,
   observed: Observed,
   logger: Logger,
+  budgetMs: number = API_READ_BUDGET_MS,
 ): Promise<EmqxSession> {
   const cores = computeApiCandidates(observed);
   if (cores.length === 0) return { emqxView: { state: "unreachable-no-ready-core" } };
@@ -144,9 +167,15 @@ export async function readEmqxView(
     const secret = childNames(name).bootstrapApiKey;
     return { ...failed("unauthorized", `Secret ${secret} does not exist`), missingCredential: true };
   }
+  const client = emqxClient;
+  const reads = async () =>
+    optionalReads(client, cr, observed, (await client.listNodes()) as ApiNode[], logger);
   try {
-    const nodes = (await emqxClient.listNodes()) as ApiNode[];
-    return { emqxView: await optionalReads(emqxClient, cr, observed, nodes, logger), emqxClient };
+    const emqxView = await withinBudget(reads(), budgetMs);
+    if (emqxView === OVER_BUDGET) {
+      return { ...failed("timeout", `no answer within the pass's ${budgetMs} ms read budget`), emqxClient };
+    }
+    return { emqxView, emqxClient };
   } catch (error) {
     if (!(error instanceof EmqxApiError)) throw error;
     if (error.kind === "unauthorized") factory.forget?.(namespace, name);

@@ -18,6 +18,7 @@ import {
 } from "@emqx-reconciler/core";
 import type { V1PersistentVolumeClaim } from "@kubernetes/client-node";
 import type { KubePort } from "../ports.ts";
+import { readKnownCredentials } from "./readCredentials.ts";
 
 /** A CR's namespace and name, from its metadata (the gateway always returns both). */
 export function crRef(cr: KubeObject): { namespace: string; name: string } {
@@ -86,7 +87,8 @@ async function readReferencedSecrets(
 
 /**
  * Everything `plan` needs from Kubernetes for `cr`: one list per owned kind (in parallel), plus the reads that
- * only some passes need. Secrets are seen by presence: their values are never read here (except referenced ones).
+ * only some passes need. Secrets are seen by presence: their values are read only while one is missing (referenced
+ * ones, and the credentials a missing generated Secret is recreated with).
  */
 export async function readObserved(kube: KubePort, cr: KubeObject): Promise<Observed> {
   const { namespace, name } = crRef(cr);
@@ -96,9 +98,10 @@ export async function readObserved(kube: KubePort, cr: KubeObject): Promise<Obse
     ...(s.metadata.uid ? { uid: s.metadata.uid } : {}),
     ...(s.metadata.resourceVersion ? { resourceVersion: s.metadata.resourceVersion } : {}),
   }));
-  const [deleteEvents, referencedSecretValues, claimList] = await Promise.all([
+  const [deleteEvents, referencedSecretValues, knownCredentials, claimList] = await Promise.all([
     readDeleteEvents(kube, cr, children),
     readReferencedSecrets(kube, cr, secrets),
+    readKnownCredentials(kube, namespace, name, secrets),
     // Claims matter only while an old StatefulSet exists: they are deleted with it (the operator's syncSets).
     children.StatefulSet.length > 1
       ? kube
@@ -118,5 +121,6 @@ export async function readObserved(kube: KubePort, cr: KubeObject): Promise<Obse
     persistentVolumeClaims: claimList as V1PersistentVolumeClaim[],
     deleteEvents,
     referencedSecretValues,
+    ...(knownCredentials ? { knownCredentials } : {}),
   } as unknown as Observed;
 }

@@ -6,6 +6,7 @@ import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/ad
 import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
+import { forceLeaveNodes } from "./forceLeave.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { readObserved } from "./readObserved.ts";
 import { reportWriteFailure, shouldReport, writeFailureOf } from "./reconcileFailure.ts";
@@ -87,6 +88,7 @@ async function performWrites(pass: Pass, p: Plan): Promise<void> {
   await deleteChildren(pass, p.delete);
   await annotatePods(pass, p.podAnnotations);
   await scaleSets(pass, p.scale);
+  await forceLeaveNodes(pass, p.forceLeave);
   await setPodGates(pass, p.podConditions);
   await startEvacuation(pass, p.evacuation);
   await pushConfig(pass, p.configPush, p.crAnnotations);

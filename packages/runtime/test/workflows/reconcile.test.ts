@@ -84,6 +84,7 @@ describe("reconcile (in memory)", () => {
     const result = await reconcile(deps, KEY);
     expect(result.outcome).toBe("progressing");
     expect(kube.writes).toEqual([
+      "create Secret/emqx-reconciler-state",
       "create Secret/emqx-bootstrap-api-key",
       "create Secret/emqx-node-cookie",
       "apply Service/emqx-headless",
