@@ -21,6 +21,8 @@ export const EventReason = {
   ScaleRequestRefused: "ScaleRequestRefused",
   /** Ours: the new-set circuit breaker stopped creating sets (see `ConditionType.TemplateDrift`). */
   TemplateDrift: "TemplateDrift",
+  /** Ours: pods are stuck (see `ConditionType.PodsNotReady`); the message names the pods and the reason. */
+  PodsNotReady: "PodsNotReady",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

@@ -8,6 +8,7 @@ import { buildCorePdb, buildReplicantPdb, hasReplicants } from "../children/pdbs
 import { buildDashboardService, buildHeadlessService, buildListenersService } from "../children/services.ts";
 import { HoconError } from "../hocon/errors.ts";
 import { findCondition } from "../status/conditions.ts";
+import { planPodsNotReady } from "../status/podsNotReady.ts";
 import { toMillis } from "../status/time.ts";
 import { planCleanup } from "./cleanup.ts";
 import { planConfig } from "./config.ts";
@@ -81,7 +82,9 @@ export function planConverge(
   const w = planWorkloads(emqx, observed, api, prior, now);
   const drifts = [w.core.drift, w.replicant.drift].filter(defined);
   const drift = planDrift(w.result.status.conditions ?? [], drifts, now, emqx.metadata.generation);
-  const status = { ...w.result.status, conditions: drift.conditions };
+  const generation = emqx.metadata.generation;
+  const stuck = planPodsNotReady(drift.conditions, emqx.metadata.name, observed.pods, now, generation);
+  const status = { ...w.result.status, conditions: stuck.conditions };
   const { available, ready, coreNodesReady } = w.result;
   // While a role drifts, its sets are kept exactly as they are: no scale-down, no clean-up.
   const frozen = drifts.length > 0;
@@ -171,6 +174,7 @@ export function planConverge(
     events: [
       ...setEvents(w),
       ...drift.events,
+      ...stuck.events,
       ...transitionEvents(prior, status),
       ...down.events,
       ...deleteEvents,

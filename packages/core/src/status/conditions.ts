@@ -8,7 +8,7 @@
  *
  * Ordering: `kubectl get emqx` shows the first True condition (reference §1.1), so the lifecycle conditions come
  * first, furthest stage first (`Ready, Available, ReplicantNodesReady, …, CoreNodesProgressing`); then our own
- * problem reports (`InvalidSpec`, `ReconcileFailed`, `NodeStatusStale`), which therefore never hide the lifecycle state and show only
+ * problem reports (`InvalidSpec`, `ReconcileFailed`, `NodeStatusStale`, `TemplateDrift`, `PodsNotReady`), which therefore never hide the lifecycle state and show only
  * when there is none (an invalid CR that never got a child); then conditions other writers added, untouched.
  */
 import { type Condition, ConditionType, LIFECYCLE_CONDITIONS } from "@emqx-reconciler/api";
@@ -27,6 +27,7 @@ export const PROBLEM_CONDITIONS: readonly string[] = [
   ConditionType.ReconcileFailed,
   ConditionType.NodeStatusStale,
   ConditionType.TemplateDrift,
+  ConditionType.PodsNotReady,
 ];
 
 /** The condition of `type`, if present. */
