@@ -17,13 +17,13 @@ import {
   HoconError,
   type Observed,
 } from "@emqx-reconciler/core";
-import type { EmqxApi, EmqxApiFactory, Logger } from "../ports.ts";
+import type { EmqxApi, EmqxApiOpener, EmqxReadApi, Logger } from "../ports.ts";
 import { asEmqxObject, crRef } from "./readObserved.ts";
 
 /** The view, and the client that produced it (the plan's EMQX writes go through the same one). */
-export interface EmqxSession {
+export interface EmqxSession<A extends EmqxReadApi = EmqxApi> {
   view: EmqxView;
-  api?: EmqxApi;
+  api?: A;
   /** `<name>-bootstrap-api-key` does not exist, so there was no credential to ask with. */
   missingCredential?: true;
 }
@@ -38,12 +38,12 @@ export function apiErrorKind(error: EmqxApiError): ApiErrorKind {
   return error.kind === "rejected" ? "bad-response" : error.kind;
 }
 
-function failed(kind: ApiErrorKind, message: string): EmqxSession {
+function failed(kind: ApiErrorKind, message: string): { view: EmqxView } {
   return { view: { state: "error", kind, message } };
 }
 
 async function optionalReads(
-  api: EmqxApi,
+  api: EmqxReadApi,
   cr: KubeObject,
   observed: Observed,
   nodes: ApiNode[],
@@ -87,12 +87,12 @@ async function optionalReads(
  * come from the CR's own `config.data`. Transport, auth and schema failures become an `error` view; anything else
  * (a Kubernetes failure reading the credential) is thrown for the caller to classify.
  */
-export async function readEmqxView(
-  factory: EmqxApiFactory,
+export async function readEmqxView<A extends EmqxReadApi = EmqxApi>(
+  factory: EmqxApiOpener<A>,
   cr: KubeObject,
   observed: Observed,
   logger: Logger,
-): Promise<EmqxSession> {
+): Promise<EmqxSession<A>> {
   const cores = computeApiCandidates(observed);
   if (cores.length === 0) return { view: { state: "unreachable-no-ready-core" } };
   let listener: ReturnType<typeof dashboardScheme>;
@@ -109,7 +109,7 @@ export async function readEmqxView(
     (s) => s.name === childNames(name).bootstrapApiKey,
   )?.resourceVersion;
   const target = { namespace, name, listener, cores, ...(credentialVersion ? { credentialVersion } : {}) };
-  let api: EmqxApi | undefined;
+  let api: A | undefined;
   try {
     api = await factory.open(target);
   } catch (error) {
