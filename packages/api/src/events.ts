@@ -23,6 +23,8 @@ export const EventReason = {
   TemplateDrift: "TemplateDrift",
   /** Ours: pods are stuck (see `ConditionType.PodsNotReady`); the message names the pods and the reason. */
   PodsNotReady: "PodsNotReady",
+  /** Ours: the audit record of a pass that wrote: the objects, field paths, plan steps and the hint. */
+  ReconcileApplied: "ReconcileApplied",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

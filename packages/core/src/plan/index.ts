@@ -1,6 +1,6 @@
 export { computeApiCandidates, computeApiReads } from "./apiReads.ts";
 export { configDigest, configRecorded } from "./config.ts";
-export { diffObjects, type FieldChange, IGNORED_PATHS } from "./objectDiff.ts";
+export { changedPaths, diffObjects, type FieldChange, IGNORED_PATHS } from "./objectDiff.ts";
 export { plan } from "./plan.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";

@@ -91,3 +91,37 @@ export function diffObjects(before: unknown, after: unknown): FieldChange[] {
   walk("", before, after, into);
   return into;
 }
+
+/** `live` cut to the shape of `desired`: the keys and list entries `desired` names, nothing else. */
+function project(desired: unknown, live: unknown): unknown {
+  if (isObject(desired)) {
+    if (!isObject(live)) return live;
+    return Object.fromEntries(Object.keys(desired).map((k) => [k, project(desired[k], live[k])]));
+  }
+  if (Array.isArray(desired) && Array.isArray(live)) {
+    const byKey = keyed(desired, live);
+    if (byKey)
+      return desired.map((d) =>
+        project(
+          d,
+          byKey.right.get((d as Record<string, string>).name ?? (d as Record<string, string>).type ?? ""),
+        ),
+      );
+    return desired.map((d, i) => project(d, live[i]));
+  }
+  return live;
+}
+
+/**
+ * Paths of the fields a server-side apply of `desired` sets to a new value on `live`: the fields `desired` sends
+ * that differ from the live ones (a field only the apiserver or another writer set is not our change).
+ * `apiVersion` and `kind` are not compared.
+ *
+ * @example changedPaths({ spec: { replicas: 3 } }, { spec: { replicas: 2, paused: false } }) // ["spec.replicas"]
+ */
+export function changedPaths(desired: unknown, live: unknown): string[] {
+  if (live === undefined) return [];
+  // Objects from a list carry no apiVersion and kind: the kind was matched already.
+  const { apiVersion: _v, kind: _k, ...sent } = isObject(desired) ? desired : { apiVersion: 0, kind: 0 };
+  return diffObjects(project(sent, live), sent).map((c) => c.path);
+}

@@ -1,6 +1,6 @@
 /** `diffObjects`: the field paths a write would change, bookkeeping left out. */
 import { describe, expect, it } from "vitest";
-import { diffObjects } from "../../src/plan/objectDiff.ts";
+import { changedPaths, diffObjects } from "../../src/plan/objectDiff.ts";
 
 describe("diffObjects", () => {
   it("names changed, added and removed fields by path", () => {
@@ -51,5 +51,28 @@ describe("diffObjects", () => {
 
   it("reports a whole object added as one change", () => {
     expect(diffObjects(undefined, { a: 1 })).toEqual([{ path: "", after: { a: 1 } }]);
+  });
+});
+
+describe("changedPaths", () => {
+  it("names the sent fields whose live value differs, ignoring what only the live object has", () => {
+    const desired = {
+      spec: { replicas: 3, template: { spec: { containers: [{ name: "emqx", image: "e:2" }] } } },
+    };
+    const live = {
+      spec: {
+        replicas: 2,
+        paused: false,
+        template: { spec: { containers: [{ name: "emqx", image: "e:1", imagePullPolicy: "IfNotPresent" }] } },
+      },
+    };
+    expect(changedPaths(desired, live)).toEqual([
+      "spec.replicas",
+      "spec.template.spec.containers[emqx].image",
+    ]);
+  });
+
+  it("names nothing for an object that is created", () => {
+    expect(changedPaths({ spec: { replicas: 1 } }, undefined)).toEqual([]);
   });
 });

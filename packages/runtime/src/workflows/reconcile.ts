@@ -6,6 +6,7 @@ import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/ad
 import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
+import { auditChanges, auditRecord, publishAudit } from "./audit.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { readObserved } from "./readObserved.ts";
 import { reportWriteFailure, shouldReport, writeFailureOf } from "./reconcileFailure.ts";
@@ -157,7 +158,20 @@ async function runPass(
   if (backoff !== undefined) {
     return { outcome: "failing", writes: pass.writes, requeueAfterSeconds: backoff };
   }
+  const changed = pass.writes;
   await recordEvents(pass, p.events);
+  if (changed > 0) {
+    const changes = auditChanges(cr, pass.observed, p);
+    const record = auditRecord({
+      cluster: key.cluster,
+      cr,
+      changes,
+      writes: changed,
+      hint,
+      now: deps.clock.now(),
+    });
+    if (await publishAudit(deps, cr, record)) pass.writes++;
+  }
   if (p.requeueAfterSeconds !== undefined) requeueIn(pass, p.requeueAfterSeconds);
   const requeue = pass.requeueAfterSeconds;
   const outcome = isTrue(p, ConditionType.InvalidSpec)
