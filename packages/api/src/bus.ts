@@ -16,6 +16,8 @@ export const EventSource = {
   Status: "emqx-reconciler.status",
   /** Scale requests, from anyone: requesters set this source. */
   Scale: "emqx-reconciler.scale",
+  /** The reconcile function: the audit record of a pass that wrote. */
+  Reconcile: "emqx-reconciler.reconcile",
 } as const;
 export type EventSource = (typeof EventSource)[keyof typeof EventSource];
 
@@ -30,6 +32,7 @@ export const DetailType = {
   ReconcileHint: "ReconcileHint",
   StatusTransition: "StatusTransition",
   ScaleRequest: "ScaleRequest",
+  ReconcileApplied: "ReconcileApplied",
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
@@ -88,6 +91,63 @@ export const StatusTransitionSchema = z.object({
 /** A parsed status transition. */
 export type StatusTransition = z.output<typeof StatusTransitionSchema>;
 
+/** The plan steps a pass writes in, in the order it writes them. */
+export const AuditAction = [
+  "create",
+  "apply",
+  "delete",
+  "annotate",
+  "scale",
+  "gate",
+  "evacuate",
+  "push",
+  "annotate-cr",
+  "status",
+] as const;
+/** One plan step. */
+export type AuditAction = (typeof AuditAction)[number];
+
+/** Field paths named per change at most; more are counted in `moreFields`. */
+export const AUDIT_MAX_FIELDS = 20;
+
+/** One object a pass wrote, by the plan step, and the paths of the fields that changed (never their values). */
+export const AuditChangeSchema = z.object({
+  action: z.enum(AuditAction),
+  kind: text,
+  name: text,
+  fields: z.array(z.string()).max(AUDIT_MAX_FIELDS),
+  moreFields: z.int().min(1).optional(),
+});
+/** A parsed audit change. */
+export type AuditChange = z.output<typeof AuditChangeSchema>;
+
+/**
+ * Published by the reconcile workflow after every pass that wrote: what changed (kind, name, field paths, never
+ * values: Secrets only by name), why (the plan step of each change) and the hint that caused the pass.
+ */
+export const ReconcileAppliedSchema = z.object({
+  cluster: text,
+  namespace: text,
+  name: text,
+  uid: text,
+  generation: z.int().min(0).optional(),
+  /** Writes that changed something (Kubernetes objects, status, EMQX requests). */
+  writes: z.int().min(1),
+  changes: z.array(AuditChangeSchema),
+  /** The hint the pass ran for; absent for a pass started without one. */
+  hint: z
+    .object({
+      cause: z.enum(Object.values(HintCause) as [HintCause, ...HintCause[]]),
+      /** The component that sent it (`emqx-reconciler.forwarder`, `…resync`, `…scale`, or the work queue). */
+      source: text,
+      resourceVersion: z.string().optional(),
+    })
+    .optional(),
+  time: z.iso.datetime({ offset: true }),
+});
+/** A parsed audit record. */
+export type ReconcileApplied = z.output<typeof ReconcileAppliedSchema>;
+
 /**
  * Asks the scale function to set one role's replicas. Cores never go below 1 by request; the reconciler's limits
  * and the CR's `apps.emqx.io/scale-{min,max}-{cores,replicants}` annotations still apply. `requestedBy` is what
@@ -118,7 +178,7 @@ export interface EventPattern {
 
 /** EventBridge event patterns (real pattern syntax), one per subscriber. */
 export const busPatterns: Readonly<
-  Record<"reconcileHints" | "statusTransitions" | "scaleRequests", EventPattern>
+  Record<"reconcileHints" | "statusTransitions" | "scaleRequests" | "reconcileApplied", EventPattern>
 > = {
   reconcileHints: {
     source: [EventSource.Forwarder, EventSource.Resync, EventSource.Status, EventSource.Scale],
@@ -126,4 +186,5 @@ export const busPatterns: Readonly<
   },
   statusTransitions: { source: [EventSource.Status], "detail-type": [DetailType.StatusTransition] },
   scaleRequests: { source: [EventSource.Scale], "detail-type": [DetailType.ScaleRequest] },
+  reconcileApplied: { source: [EventSource.Reconcile], "detail-type": [DetailType.ReconcileApplied] },
 };

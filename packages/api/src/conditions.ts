@@ -26,6 +26,13 @@ export const ConditionType = {
    * pass whose writes all succeed.
    */
   ReconcileFailed: "ReconcileFailed",
+  /**
+   * Ours: some of the CR's pods are stuck for a reason waiting will not fix — the scheduler cannot place them
+   * (`Unschedulable`), their image cannot be pulled (`ImagePullBackOff`), a container crash-loops
+   * (`CrashLoopBackOff`) or cannot be created (`CreateContainerError`); the message names the pods. Removed once no
+   * pod is stuck. About pods only: an unreadable EMQX API is `NodeStatusStale`.
+   */
+  PodsNotReady: "PodsNotReady",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -61,6 +68,11 @@ export const ConditionReason = {
   /** Ours: the https dashboard's certificate did not verify against the CA the CR trusts (or no CA was given). */
   ApiCertificateUntrusted: "ApiCertificateUntrusted",
   TemplateDrift: "TemplateDrift",
+  /** `PodsNotReady` reasons, worst first: the first one any stuck pod has is the condition's reason. */
+  Unschedulable: "Unschedulable",
+  ImagePullBackOff: "ImagePullBackOff",
+  CrashLoopBackOff: "CrashLoopBackOff",
+  CreateContainerError: "CreateContainerError",
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];
 

@@ -25,6 +25,10 @@ export const EventReason = {
   CredentialsRestored: "CredentialsRestored",
   /** Ours: a deleted generated Secret had to get new values while pods of the CR run with the old ones. */
   CredentialsRegenerated: "CredentialsRegenerated",
+  /** Ours: pods are stuck (see `ConditionType.PodsNotReady`); the message names the pods and the reason. */
+  PodsNotReady: "PodsNotReady",
+  /** Ours: the audit record of a pass that wrote: the objects, field paths, plan steps and the hint. */
+  ReconcileApplied: "ReconcileApplied",
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  AUDIT_MAX_FIELDS,
   busPatterns,
   DetailType,
   EVENT_SOURCE_FORWARDER,
   EVENT_SOURCE_SCALE,
   EVENT_SOURCE_STATUS,
   HintSchema,
+  ReconcileAppliedSchema,
   ScaleRequestSchema,
   StatusTransitionSchema,
 } from "../src/bus.ts";
@@ -106,5 +108,37 @@ describe("busPatterns", () => {
 
   it("are plain JSON, as EventBridge receives them", () => {
     expect(JSON.parse(JSON.stringify(busPatterns))).toEqual(busPatterns);
+  });
+});
+
+describe("ReconcileAppliedSchema", () => {
+  const record = {
+    cluster: "prod",
+    namespace: "default",
+    name: "emqx",
+    uid: "u-1",
+    writes: 2,
+    changes: [{ action: "apply", kind: "StatefulSet", name: "emqx-core-x", fields: ["spec.replicas"] }],
+    hint: { cause: "modified", source: "emqx-reconciler.forwarder" },
+    time: "2026-01-01T00:00:00Z",
+  };
+
+  it("accepts an audit record naming field paths and the hint", () => {
+    expect(ReconcileAppliedSchema.parse(record)).toEqual(record);
+  });
+
+  it("refuses an unknown plan step and more field paths than the cap", () => {
+    const badStep = { ...record, changes: [{ ...record.changes[0], action: "rewrite" }] };
+    expect(ReconcileAppliedSchema.safeParse(badStep).success).toBe(false);
+    const paths = Array.from({ length: AUDIT_MAX_FIELDS + 1 }, (_, i) => `spec.f${i}`);
+    const tooMany = { ...record, changes: [{ ...record.changes[0], fields: paths }] };
+    expect(ReconcileAppliedSchema.safeParse(tooMany).success).toBe(false);
+  });
+
+  it("is routed by its own pattern", () => {
+    expect(busPatterns.reconcileApplied).toEqual({
+      source: ["emqx-reconciler.reconcile"],
+      "detail-type": ["ReconcileApplied"],
+    });
   });
 });

@@ -18,7 +18,9 @@ export type {
   Clock,
   EmqxApi,
   EmqxApiFactory,
+  EmqxApiOpener,
   EmqxApiTarget,
+  EmqxReadApi,
   KubePort,
   LogFields,
   Logger,
@@ -30,6 +32,7 @@ export { silentLogger } from "./ports.ts";
 export { isApplyNoop } from "./workflows/applyNoop.ts";
 export * from "./workflows/emqxApiFactory.ts";
 export * from "./workflows/forward/index.ts";
+export * from "./workflows/livePlan.ts";
 export { mapBounded } from "./workflows/mapBounded.ts";
 export * from "./workflows/reconcile.ts";
 export * from "./workflows/scale.ts";

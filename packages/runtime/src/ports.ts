@@ -40,6 +40,9 @@ export type EmqxApi = Pick<
   | "forceLeave"
 >;
 
+/** The EMQX API reads of a pass, and nothing that changes EMQX: what a read-only caller (`plan --live`) gets. */
+export type EmqxReadApi = Pick<EmqxApi, "listNodes" | "getConfigs" | "globalStatus" | "availabilityCheck">;
+
 /** Everything needed to reach one CR's EMQX API. */
 export interface EmqxApiTarget {
   namespace: string;
@@ -65,8 +68,16 @@ export interface EmqxApiTarget {
   credentialVersion?: string;
 }
 
+/** Hands out a client of type `A` for one CR's EMQX API. */
+export interface EmqxApiOpener<A extends EmqxReadApi> {
+  /** The client, or `undefined` when `<name>-bootstrap-api-key` does not exist (yet). */
+  open(target: EmqxApiTarget): Promise<A | undefined>;
+  /** Forgets the cached credential of a CR (after a 401: the key may have been regenerated, #1268). */
+  forget?(namespace: string, name: string): void;
+}
+
 /** Hands out an EMQX API client for one CR, with its credential and endpoint mode. */
-export interface EmqxApiFactory {
+export interface EmqxApiFactory extends EmqxApiOpener<EmqxApi> {
   /** The client, or `undefined` when `<name>-bootstrap-api-key` does not exist (yet). */
   open(target: EmqxApiTarget): Promise<EmqxApi | undefined>;
   /** Forgets the cached credential of a CR (after a 401: the key may have been regenerated, #1268). */

@@ -20,4 +20,5 @@ export {
   sandboxStatus,
   stopSandbox,
 } from "./sandboxes.ts";
+export { CRASH_LOOP_IMAGE_HOST, UNPULLABLE_IMAGE_HOST } from "./stages.ts";
 export { TestSandboxEnv, useTestSandbox } from "./testing.ts";

@@ -5,6 +5,11 @@ import { KUBERNETES_VERSION } from "./build.ts";
 import { SandboxError } from "./errors.ts";
 import { STAGES_DIR } from "./paths.ts";
 
+/** Image host whose pods never pull: kwok reports ImagePullBackOff (stages/pod-faults.yaml). */
+export const UNPULLABLE_IMAGE_HOST = "unpullable.sandbox.invalid";
+/** Image host whose containers exit with code 1 over and over: kwok reports CrashLoopBackOff. */
+export const CRASH_LOOP_IMAGE_HOST = "crashloop.sandbox.invalid";
+
 /** Default pod start delay: 1–3 s, as a kubelet pulling a cached image and starting a container. */
 export const DEFAULT_POD_START_DELAY_MS = 1_000;
 

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { computeStartDelayRange, renderStages } from "../src/stages.ts";
+import {
+  CRASH_LOOP_IMAGE_HOST,
+  computeStartDelayRange,
+  renderStages,
+  UNPULLABLE_IMAGE_HOST,
+} from "../src/stages.ts";
 
 interface StageDoc {
   kind: string;
@@ -50,5 +55,21 @@ describe("renderStages", () => {
     const { stages } = await rendered(250);
     const start = stages.find((s) => s.metadata.name === "sandbox-pod-start");
     expect(start?.spec.delay).toEqual({ durationMilliseconds: 250, jitterDurationMilliseconds: 750 });
+  });
+
+  it("sends pods of the fault image hosts to their own stages, never to the normal start", async () => {
+    const { stages } = await rendered(250);
+    const keysOf = (name: string) =>
+      (
+        stages.find((s) => s.metadata.name === name) as unknown as {
+          spec: { selector: { matchExpressions: Array<{ key: string; operator: string }> } };
+        }
+      ).spec.selector.matchExpressions;
+    const start = keysOf("sandbox-pod-start").find((e) => e.key.includes(UNPULLABLE_IMAGE_HOST));
+    expect(start?.key).toContain(CRASH_LOOP_IMAGE_HOST);
+    expect(keysOf("sandbox-pod-image-pull-backoff").some((e) => e.key.includes(UNPULLABLE_IMAGE_HOST))).toBe(
+      true,
+    );
+    expect(keysOf("sandbox-pod-crash-loop").some((e) => e.key.includes(CRASH_LOOP_IMAGE_HOST))).toBe(true);
   });
 });

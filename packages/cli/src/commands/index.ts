@@ -34,6 +34,12 @@ export const verbs: Verb[] = [
     load: () => import("./run.ts"),
   },
   {
+    name: "status",
+    summary:
+      "One table of every EMQX CR of every cluster (kubeconfig contexts or the sandbox): phase, counts, why not Ready",
+    load: () => import("./status.ts"),
+  },
+  {
     name: "start",
     summary:
       "npm start: sandbox up, CRD installed, the seed example applied, the reconciler running until Ctrl-C",

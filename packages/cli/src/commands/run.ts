@@ -1,7 +1,8 @@
 /** `emqx-reconciler run`: the whole reconcile loop in this process, against one cluster, until Ctrl-C. */
-import { type KubeTarget, loadDefaultKubeconfig, loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import type { KubeTarget } from "@emqx-reconciler/adapters";
 import type { EndpointMode, LeaderLeaseTimings } from "@emqx-reconciler/runtime";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
+import { resolveKubeConfig } from "../kubeTarget.ts";
 import { openRunLease } from "../lease.ts";
 import type { LogFormat } from "../log.ts";
 import { startReconciler } from "../reconciler.ts";
@@ -109,40 +110,6 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** The kubeconfig to use and the cluster id it suggests: the sandbox's, a file's, or kubectl's default. */
-async function resolveKubeConfig(
-  args: CommandArgs,
-): Promise<{ kubeConfig: KubeTarget; cluster: string; title: string }> {
-  const context = text(args.values.context);
-  if (args.values.sandbox === true) {
-    if (args.positionals.length > 1)
-      throw new CliError(`run: unexpected argument '${args.positionals[1]}'`, { exitCode: 2 });
-    const name = args.positionals[0] ?? "default";
-    // Loaded only here: the sandbox is a dev tool, and `run` against a real cluster does not pay for its imports.
-    const { findSandbox } = await import("@emqx-reconciler/sandbox");
-    const sandbox = await findSandbox(name);
-    if (!sandbox)
-      throw new CliError(
-        `no sandbox '${name}' is running; start one with 'npx emqx-reconciler sandbox up' (or use npm start)`,
-      );
-    return {
-      kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath),
-      cluster: `sandbox-${name}`,
-      title: `sandbox '${name}'`,
-    };
-  }
-  if (args.positionals.length > 0)
-    throw new CliError(`run: unexpected argument '${args.positionals[0]}'`, { exitCode: 2 });
-  const path = text(args.values.kubeconfig);
-  try {
-    const kubeConfig = path ? loadKubeconfigFile(path, context) : loadDefaultKubeconfig(context);
-    const current = kubeConfig.name;
-    return { kubeConfig, cluster: current, title: `context '${current}'${path ? ` of ${path}` : ""}` };
-  } catch (error) {
-    throw new CliError(`run: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 const FORMATS = ["json", "text"] as const;
 
 /** `--emqx-endpoint`: `pod-ip`, `service`, or an http(s) base URL used for every CR. */
@@ -234,7 +201,7 @@ Examples:
       });
     const emqxEndpoint = parseEndpoint(text(args.values["emqx-endpoint"]));
     const lease = parseLease(args);
-    const target = await resolveKubeConfig(args);
+    const target = await resolveKubeConfig(args, "run");
     const signals = watchStopSignals();
     try {
       const summary = await serve({

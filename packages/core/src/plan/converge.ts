@@ -9,6 +9,7 @@ import { buildConfigMap } from "../children/configMap.ts";
 import { buildCorePdb, buildReplicantPdb, hasReplicants } from "../children/pdbs.ts";
 import { buildHeadlessService } from "../children/services.ts";
 import { findCondition } from "../status/conditions.ts";
+import { planPodsNotReady } from "../status/podsNotReady.ts";
 import { formatTime, toMillis } from "../status/time.ts";
 import { planCleanup } from "./cleanup.ts";
 import { planConfig } from "./config.ts";
@@ -42,6 +43,8 @@ interface Shaped {
   readonly w: Workloads;
   readonly status: EmqxStatus;
   readonly drift: DriftOutcome;
+  /** Warning events about stuck pods (`PodsNotReady`). */
+  readonly podEvents: PlannedEvent[];
   /** A role drifts: its sets are kept exactly as they are, so no scale-down and no clean-up. */
   readonly frozen: boolean;
   readonly apiOk: boolean;
@@ -62,9 +65,12 @@ function shape(input: ConvergeInput, now: string): Shaped {
   const w = planWorkloads(emqx, observed, api, prior, now);
   const drifts = [w.core.drift, w.replicant.drift].filter(defined);
   const drift = planDrift(w.result.status.conditions ?? [], drifts, now, emqx.metadata.generation);
-  const status = { ...w.result.status, conditions: drift.conditions };
+  const generation = emqx.metadata.generation;
+  const stuck = planPodsNotReady(drift.conditions, emqx.metadata.name, observed.pods, now, generation);
+  const status = { ...w.result.status, conditions: stuck.conditions };
   const apiOk = api.state === "ok";
-  return { w, status, drift, frozen: drifts.length > 0, apiOk, replicantsExist: hasReplicants(emqx) };
+  const replicantsExist = hasReplicants(emqx);
+  return { w, status, drift, podEvents: stuck.events, frozen: drifts.length > 0, apiOk, replicantsExist };
 }
 
 /** The objects to apply: Services, ConfigMap, sets and PDBs; the exposed Services once core nodes are ready. */
@@ -207,6 +213,7 @@ export function planConverge(input: ConvergeInput): Plan {
     events: [
       ...setEvents,
       ...s.drift.events,
+      ...s.podEvents,
       ...transitionEvents(input.prior, s.status),
       ...down.events,
       ...removed.events,

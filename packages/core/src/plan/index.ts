@@ -2,6 +2,7 @@ export { computeApiCandidates, computeApiReads } from "./apiReads.ts";
 export { configDigest, configRecorded } from "./config.ts";
 export { chooseCredentials, credentialSource } from "./credentials.ts";
 export { type DashboardCaSource, dashboardCaSource, dashboardServerNames } from "./dashboardTrust.ts";
+export { changedPaths, diffObjects, type FieldChange, IGNORED_PATHS } from "./objectDiff.ts";
 export { plan } from "./plan.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";

@@ -8,10 +8,10 @@
  *
  * Ordering: `kubectl get emqx` shows the first True condition, so the lifecycle conditions come
  * first, furthest stage first (`Ready, Available, ReplicantNodesReady, …, CoreNodesProgressing`); then our own
- * problem reports (`InvalidSpec`, `ReconcileFailed`, `NodeStatusStale`), which therefore never hide the lifecycle state and show only
- * when there is none (an invalid CR that never got a child); then conditions other writers added, untouched. One
- * exception: when `Ready` was withdrawn because the EMQX API has been unreadable for minutes, `NodeStatusStale`
- * comes first, so the printed state says so.
+ * problem reports (`InvalidSpec`, `ReconcileFailed`, `NodeStatusStale`, `TemplateDrift`, `PodsNotReady`), which
+ * therefore never hide the lifecycle state and show only when there is none (an invalid CR that never got a child);
+ * then conditions other writers added, untouched. One exception: when `Ready` was withdrawn because the EMQX API has
+ * been unreadable for minutes, `NodeStatusStale` comes first, so the printed state says so.
  */
 import { type Condition, ConditionType, LIFECYCLE_CONDITIONS, safeMessage } from "@emqx-reconciler/api";
 
@@ -29,6 +29,7 @@ export const PROBLEM_CONDITIONS: readonly string[] = [
   ConditionType.ReconcileFailed,
   ConditionType.NodeStatusStale,
   ConditionType.TemplateDrift,
+  ConditionType.PodsNotReady,
 ];
 
 /** The condition of `type`, if present. */

@@ -9,6 +9,14 @@ export {
 } from "./conditions.ts";
 export { applyLifecycle, type LifecycleFacts, lifecycleStages } from "./lifecycle.ts";
 export { countNodes, isRunning, matchNodes, podOfNode } from "./nodes.ts";
+export {
+  findStuckPods,
+  type PodsNotReadyOutcome,
+  planPodsNotReady,
+  podsNotReadyMessage,
+  type StuckPod,
+  stuckReason,
+} from "./podsNotReady.ts";
 export { parsePriorStatus } from "./prior.ts";
 export { isSetReady, promoteRevisions, type Revisions, setHash } from "./revisions.ts";
 export { formatTime, toMillis } from "./time.ts";

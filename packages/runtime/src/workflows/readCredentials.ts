@@ -13,6 +13,9 @@ import {
 import { credentialSource, type KnownCredentials, type SecretPresence } from "@emqx-reconciler/core";
 import type { KubePort } from "../ports.ts";
 
+/** The reads this module makes. */
+type CredentialReader = Pick<KubePort, "readBootstrapCredential" | "getSecret">;
+
 function defined(values: { password?: string | undefined; cookie?: string | undefined }): KnownCredentials {
   return {
     ...(values.password ? { password: values.password } : {}),
@@ -21,7 +24,7 @@ function defined(values: { password?: string | undefined; cookie?: string | unde
 }
 
 /** The controller's API secret from the bootstrap Secret; a Secret without that line holds none. */
-async function controllerPassword(kube: KubePort, namespace: string, name: string) {
+async function controllerPassword(kube: CredentialReader, namespace: string, name: string) {
   try {
     return (await kube.readBootstrapCredential(namespace, name))?.password;
   } catch (error) {
@@ -36,7 +39,7 @@ async function controllerPassword(kube: KubePort, namespace: string, name: strin
  * @example const known = await readKnownCredentials(kube, "default", "emqx", observed.secrets);
  */
 export async function readKnownCredentials(
-  kube: KubePort,
+  kube: CredentialReader,
   namespace: string,
   name: string,
   secrets: readonly SecretPresence[],

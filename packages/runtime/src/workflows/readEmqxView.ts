@@ -19,7 +19,7 @@ import {
   HoconError,
   type Observed,
 } from "@emqx-reconciler/core";
-import type { EmqxApi, EmqxApiFactory, EmqxApiTarget, Logger } from "../ports.ts";
+import type { EmqxApi, EmqxApiOpener, EmqxApiTarget, EmqxReadApi, Logger } from "../ports.ts";
 import { asEmqxObject, crRef } from "./readObserved.ts";
 
 /**
@@ -44,9 +44,9 @@ function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | typeof OVER_
 }
 
 /** The view, and the client that produced it (the plan's EMQX writes go through the same one). */
-export interface EmqxSession {
+export interface EmqxSession<A extends EmqxReadApi = EmqxApi> {
   emqxView: EmqxView;
-  emqxClient?: EmqxApi;
+  emqxClient?: A;
   /** `<name>-bootstrap-api-key` does not exist, so there was no credential to ask with. */
   missingCredential?: true;
 }
@@ -61,12 +61,12 @@ export function apiErrorKind(error: EmqxApiError): ApiErrorKind {
   return error.kind === "rejected" ? "bad-response" : error.kind;
 }
 
-function failed(kind: ApiErrorKind, message: string): EmqxSession {
+function failed(kind: ApiErrorKind, message: string): { emqxView: EmqxView } {
   return { emqxView: { state: "error", kind, message } };
 }
 
 async function optionalReads(
-  api: EmqxApi,
+  api: EmqxReadApi,
   cr: KubeObject,
   observed: Observed,
   nodes: ApiNode[],
@@ -121,13 +121,13 @@ function trustOf(cr: KubeObject): NonNullable<EmqxApiTarget["tls"]> | { invalid:
  * schema failures become an `error` view; anything else
  * (a Kubernetes failure reading the credential) is thrown for the caller to classify.
  */
-export async function readEmqxView(
-  factory: EmqxApiFactory,
+export async function readEmqxView<A extends EmqxReadApi = EmqxApi>(
+  factory: EmqxApiOpener<A>,
   cr: KubeObject,
   observed: Observed,
   logger: Logger,
   budgetMs: number = API_READ_BUDGET_MS,
-): Promise<EmqxSession> {
+): Promise<EmqxSession<A>> {
   const cores = computeApiCandidates(observed);
   if (cores.length === 0) return { emqxView: { state: "unreachable-no-ready-core" } };
   let listener: ReturnType<typeof dashboardScheme>;
@@ -153,7 +153,7 @@ export async function readEmqxView(
     ...(tls ? { tls } : {}),
     ...(credentialVersion ? { credentialVersion } : {}),
   };
-  let emqxClient: EmqxApi | undefined;
+  let emqxClient: A | undefined;
   try {
     emqxClient = await factory.open(target);
   } catch (error) {

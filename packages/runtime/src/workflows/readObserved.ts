@@ -20,6 +20,12 @@ import type { V1PersistentVolumeClaim } from "@kubernetes/client-node";
 import type { KubePort } from "../ports.ts";
 import { readKnownCredentials } from "./readCredentials.ts";
 
+/** The reads {@link readObserved} makes: no write method, so a read-only caller can pass a read-only view. */
+export type ObservedReader = Pick<
+  KubePort,
+  "listChildren" | "list" | "listEvents" | "getSecret" | "readBootstrapCredential"
+>;
+
 /** A CR's namespace and name, from its metadata (the gateway always returns both). */
 export function crRef(cr: KubeObject): { namespace: string; name: string } {
   return { namespace: cr.metadata?.namespace ?? "", name: cr.metadata?.name ?? "" };
@@ -55,7 +61,7 @@ function setsScalingDown(sets: readonly SetLike[], updateRevision: unknown): str
 
 /** `SuccessfulDelete` Events of old sets; only read when `waitTakeover` makes their timestamps matter. */
 async function readDeleteEvents(
-  kube: KubePort,
+  kube: ObservedReader,
   cr: KubeObject,
   children: OwnedChildren,
 ): Promise<SetDeleteEvent[]> {
@@ -75,7 +81,7 @@ async function readDeleteEvents(
 
 /** Values of the `bootstrapAPIKeys[].secretRef` Secrets, read only while the bootstrap Secret must be created. */
 async function readReferencedSecrets(
-  kube: KubePort,
+  kube: ObservedReader,
   cr: KubeObject,
   secrets: Observed["secrets"],
 ): Promise<ReferencedSecretValues> {
@@ -90,7 +96,7 @@ async function readReferencedSecrets(
  * only some passes need. Secrets are seen by presence: their values are read only while one is missing (referenced
  * ones, and the credentials a missing generated Secret is recreated with).
  */
-export async function readObserved(kube: KubePort, cr: KubeObject): Promise<Observed> {
+export async function readObserved(kube: ObservedReader, cr: KubeObject): Promise<Observed> {
   const { namespace, name } = crRef(cr);
   const children = await kube.listChildren(namespace, name);
   const secrets = children.Secret.map((s) => ({

@@ -6,6 +6,7 @@ import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/ad
 import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
+import { auditChanges, auditRecord, publishAudit } from "./audit.ts";
 import { forceLeaveNodes } from "./forceLeave.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { readObserved } from "./readObserved.ts";
@@ -163,7 +164,20 @@ async function runPass(
   if (backoff !== undefined) {
     return { outcome: "failing", writes: state.writes, requeueAfterSeconds: backoff };
   }
+  const changed = state.writes;
   await recordEvents(pass, p.events);
+  if (changed > 0) {
+    const changes = auditChanges(cr, pass.observed, p);
+    const record = auditRecord({
+      cluster: key.cluster,
+      cr,
+      changes,
+      writes: changed,
+      hint,
+      now: deps.clock.now(),
+    });
+    if (await publishAudit(deps, cr, record)) state.writes++;
+  }
   if (p.requeueAfterSeconds !== undefined) requeueIn(pass, p.requeueAfterSeconds);
   const requeue = state.requeueAfterSeconds;
   const outcome = isTrue(p, ConditionType.InvalidSpec)

@@ -28,6 +28,7 @@ function busWithApiRules() {
     reconcileHints: [],
     statusTransitions: [],
     scaleRequests: [],
+    reconcileApplied: [],
   };
   for (const [name, pattern] of Object.entries(busPatterns)) {
     bus.addRule({ name, pattern, target: (event) => void received[name]?.push(event) });
@@ -62,22 +63,27 @@ describe("createEmbeddedBus routing with the api's busPatterns", () => {
 
   it("accepts hints from every source the reconcile pattern lists, and routes transitions and scale requests apart", async () => {
     const { bus, received } = busWithApiRules();
-    await bus.putEvents(Object.values(EventSource).map((source) => hintEntry(source)));
+    const hintSources = busPatterns.reconcileHints.source;
+    await bus.putEvents(hintSources.map((source) => hintEntry(source)));
     await bus.putEvents([
       { Source: EventSource.Status, DetailType: DetailType.StatusTransition, Detail: "{}" },
+      { Source: EventSource.Reconcile, DetailType: DetailType.ReconcileApplied, Detail: "{}" },
+      { Source: EventSource.Reconcile, DetailType: DetailType.ReconcileHint, Detail: "{}" },
       { Source: EventSource.Scale, DetailType: DetailType.ScaleRequest, Detail: "{}" },
       { Source: "someone.else", DetailType: DetailType.ReconcileHint, Detail: "{}" },
       { Source: EventSource.Forwarder, DetailType: DetailType.ScaleRequest, Detail: "{}" },
     ]);
     await bus.idle();
 
-    expect(received.reconcileHints?.map((e) => e.source).sort()).toEqual(Object.values(EventSource).sort());
+    expect(received.reconcileHints?.map((e) => e.source).sort()).toEqual([...hintSources].sort());
+    expect(received.reconcileApplied?.map((e) => e.source)).toEqual([EventSource.Reconcile]);
     expect(received.statusTransitions?.map((e) => e.source)).toEqual([EventSource.Status]);
     expect(received.scaleRequests?.map((e) => e.source)).toEqual([EventSource.Scale]);
     expect(bus.metrics().matchedByRule).toEqual({
       reconcileHints: 4,
       statusTransitions: 1,
       scaleRequests: 1,
+      reconcileApplied: 1,
     });
   });
 

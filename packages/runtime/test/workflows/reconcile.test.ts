@@ -117,7 +117,11 @@ describe("reconcile (in memory)", () => {
     const before = kube.writes.length;
     expect(await reconcile(deps, KEY)).toEqual({ outcome: "converged", writes: 0 });
     expect(kube.writes.length).toBe(before);
-    const transitions = publisher.entries.map((e) => {
+    const audits = publisher.entries.filter((e) => e.DetailType === "ReconcileApplied");
+    expect(audits.length).toBeGreaterThan(0);
+    expect(audits.map((e) => JSON.parse(e.Detail).changes.length).every((n: number) => n > 0)).toBe(true);
+    const statusEntries = publisher.entries.filter((e) => e.DetailType === "StatusTransition");
+    const transitions = statusEntries.map((e) => {
       const { time: _t, ...rest } = JSON.parse(e.Detail);
       return rest;
     });

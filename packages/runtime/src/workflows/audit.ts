@@ -1,0 +1,189 @@
+/**
+ * The audit trail of a pass that wrote: one `ReconcileApplied` bus event, one Kubernetes Event on the CR and one
+ * log line, all saying the same thing — which objects changed (kind, name, the paths of the fields that changed:
+ * what we send compared with the live object, never a value, Secrets only by name), why (the plan step) and the
+ * hint that started the pass.
+ */
+import type { KubeObject } from "@emqx-reconciler/adapters";
+import {
+  AUDIT_MAX_FIELDS,
+  type AuditAction,
+  type AuditChange,
+  CONDITION_ON_SERVING,
+  DetailType,
+  EventReason,
+  EventSource,
+  type Hint,
+  HintCause,
+  type ReconcileApplied,
+  ReconcileAppliedSchema,
+} from "@emqx-reconciler/api";
+import { changedPaths, diffObjects, type Observed, type Plan } from "@emqx-reconciler/core";
+import type { Logger, Publisher } from "../ports.ts";
+import { isApplyNoop } from "./applyNoop.ts";
+
+/** Longest Event message (the events.k8s.io limit). */
+const MAX_MESSAGE = 1024;
+
+/** Which component sends hints of each cause. */
+const HINT_SOURCES: Record<string, string> = {
+  [HintCause.Resync]: EventSource.Resync,
+  [HintCause.Scale]: EventSource.Scale,
+  [HintCause.Requeue]: "emqx-reconciler.queue",
+};
+
+function change(action: AuditAction, kind: string, name: string, paths: readonly string[] = []): AuditChange {
+  const fields = paths.slice(0, AUDIT_MAX_FIELDS);
+  const more = paths.length - fields.length;
+  return { action, kind, name, fields, ...(more > 0 ? { moreFields: more } : {}) };
+}
+
+function liveOf(observed: Observed, obj: KubeObject): KubeObject | undefined {
+  const lists: Record<string, readonly unknown[]> = {
+    Service: observed.services,
+    ConfigMap: observed.configMap ? [observed.configMap] : [],
+    StatefulSet: observed.statefulSets,
+    ReplicaSet: observed.replicaSets,
+    PodDisruptionBudget: observed.pdbs,
+  };
+  const name = obj.metadata?.name;
+  return (lists[obj.kind ?? ""] ?? []).find((o) => (o as KubeObject).metadata?.name === name) as
+    | KubeObject
+    | undefined;
+}
+
+/** The changes of a plan that was carried out, by plan step, in the order they were written. */
+export function auditChanges(cr: KubeObject, observed: Observed, p: Plan): AuditChange[] {
+  const crName = cr.metadata?.name ?? "";
+  const changes: AuditChange[] = [];
+  for (const s of p.create) {
+    const name = s.metadata?.name ?? "";
+    if (!observed.secrets.some((o) => o.name === name)) changes.push(change("create", s.kind ?? "", name));
+  }
+  for (const obj of p.apply as KubeObject[]) {
+    const live = liveOf(observed, obj);
+    if (isApplyNoop(obj, live)) continue;
+    const paths = obj.kind === "Secret" ? [] : changedPaths(obj, live);
+    changes.push(change(live ? "apply" : "create", obj.kind ?? "", obj.metadata?.name ?? "", paths));
+  }
+  for (const d of p.delete) changes.push(change("delete", d.kind, d.name));
+  for (const a of p.podAnnotations) {
+    changes.push(
+      change(
+        "annotate",
+        "Pod",
+        a.pod,
+        Object.keys(a.annotations).map((k) => `metadata.annotations[${k}]`),
+      ),
+    );
+  }
+  for (const s of p.scale) changes.push(change("scale", s.kind, s.name, ["spec.replicas"]));
+  for (const g of p.podConditions) {
+    changes.push(change("gate", "Pod", g.pod, [`status.conditions[${CONDITION_ON_SERVING}].status`]));
+  }
+  if (p.evacuation) changes.push(change("evacuate", "EMQXNode", p.evacuation.node));
+  if (p.configPush) changes.push(change("push", "EMQXConfig", crName, [`mode=${p.configPush.mode}`]));
+  if (p.crAnnotations) {
+    const paths = Object.keys(p.crAnnotations).map((k) => `metadata.annotations[${k}]`);
+    changes.push(change("annotate-cr", "EMQX", crName, paths));
+  }
+  if (p.statusChanged) {
+    const paths = diffObjects(cr.status ?? {}, p.status).map((f) => `status.${f.path}`);
+    changes.push(change("status", "EMQX", crName, paths));
+  }
+  return changes;
+}
+
+/** The audit record of a pass. */
+export function auditRecord(input: {
+  cluster: string;
+  cr: KubeObject;
+  changes: AuditChange[];
+  writes: number;
+  hint: Hint | undefined;
+  now: Date;
+}): ReconcileApplied {
+  const { cr, hint } = input;
+  return ReconcileAppliedSchema.parse({
+    cluster: input.cluster,
+    namespace: cr.metadata?.namespace,
+    name: cr.metadata?.name,
+    uid: cr.metadata?.uid,
+    ...(cr.metadata?.generation !== undefined ? { generation: cr.metadata.generation } : {}),
+    writes: input.writes,
+    changes: input.changes,
+    ...(hint
+      ? {
+          hint: {
+            cause: hint.cause,
+            source: HINT_SOURCES[hint.cause] ?? EventSource.Forwarder,
+            ...(hint.resourceVersion ? { resourceVersion: hint.resourceVersion } : {}),
+          },
+        }
+      : {}),
+    time: input.now.toISOString(),
+  });
+}
+
+/**
+ * The Event message: `apply StatefulSet emqx-core-x (spec.replicas); status EMQX emqx (status.conditions[Ready].status)
+ * — hint modified from emqx-reconciler.forwarder`, cut to 1024 characters.
+ */
+export function auditMessage(record: ReconcileApplied): string {
+  const parts = record.changes.map((c) => {
+    const fields =
+      c.fields.length > 0 ? ` (${c.fields.join(", ")}${c.moreFields ? `, +${c.moreFields} more` : ""})` : "";
+    return `${c.action} ${c.kind} ${c.name}${fields}`;
+  });
+  const why = record.hint ? ` — hint ${record.hint.cause} from ${record.hint.source}` : " — no hint";
+  const text = `${parts.join("; ") || `${record.writes} writes`}${why}`;
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+}
+
+/** What {@link publishAudit} writes through. */
+export interface AuditPorts {
+  kube: {
+    recordEvent(cr: KubeObject, event: { type: "Normal"; reason: string; message: string }): Promise<void>;
+  };
+  publisher?: Publisher;
+  logger: Logger;
+}
+
+/**
+ * Records the audit of one pass: the bus event, the Event on the CR and the log line. Failures are logged, never
+ * thrown: the writes are done, and a retried pass would not see them again. Resolves to whether the Event was
+ * recorded (a write of its own).
+ */
+export async function publishAudit(
+  ports: AuditPorts,
+  cr: KubeObject,
+  record: ReconcileApplied,
+): Promise<boolean> {
+  const message = auditMessage(record);
+  ports.logger.info("Reconcile applied", { ...record, message });
+  let recorded = false;
+  try {
+    await ports.kube.recordEvent(cr, { type: "Normal", reason: EventReason.ReconcileApplied, message });
+    recorded = true;
+  } catch (error) {
+    ports.logger.warn("Failed to record the audit Event", { error: (error as Error).message });
+  }
+  await putAudit(ports, record);
+  return recorded;
+}
+
+async function putAudit(ports: AuditPorts, record: ReconcileApplied): Promise<void> {
+  if (!ports.publisher) return;
+  const entry = {
+    Source: EventSource.Reconcile,
+    DetailType: DetailType.ReconcileApplied,
+    Detail: JSON.stringify(record),
+  };
+  try {
+    const result = await ports.publisher.putEvents([entry]);
+    if (result.Entries[0]?.ErrorCode)
+      ports.logger.warn("The bus refused the audit event", { code: result.Entries[0].ErrorCode });
+  } catch (error) {
+    ports.logger.warn("Failed to reach the bus", { error: (error as Error).message });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The audit trail, live on the sandbox: every pass that writes puts one `ReconcileApplied` event on the bus,
+ * records one Event on the CR and logs one line, all naming the objects, the field paths, the plan step and the
+ * hint — and never a Secret value.
+ */
+import { busPatterns, ConditionType, EventReason, type ReconcileApplied } from "@emqx-reconciler/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
+import {
+  closeTestbed,
+  freshNamespace,
+  hasCondition,
+  kubectl,
+  openTestbed,
+  readCr,
+  type Testbed,
+  waitFor,
+} from "./support/testbed.ts";
+
+const CR = {
+  apiVersion: "apps.emqx.io/v2beta1",
+  kind: "EMQX",
+  metadata: { name: "emqx" },
+  spec: { image: "emqx/emqx:5.8.6", coreTemplate: { spec: { replicas: 1 } } },
+};
+
+interface EventObject {
+  reason?: string;
+  type?: string;
+  message?: string;
+  involvedObject?: { name?: string };
+}
+
+async function auditEvents(testbed: Testbed, namespace: string): Promise<EventObject[]> {
+  const out = await kubectl(testbed, ["get", "events", "-n", namespace, "-o", "json"]);
+  return ((JSON.parse(out) as { items: EventObject[] }).items ?? []).filter(
+    (e) => e.reason === EventReason.ReconcileApplied && e.involvedObject?.name === "emqx",
+  );
+}
+
+describe("the audit trail of passes that write", () => {
+  let testbed: Testbed;
+  let ns: string;
+  let embedded: EmbeddedReconciler | undefined;
+  const published: ReconcileApplied[] = [];
+
+  beforeAll(async () => {
+    testbed = await openTestbed();
+    ns = await freshNamespace(testbed, "e2e-audit");
+    embedded = await startEmbedded(testbed, ns);
+    embedded.reconciler.runtime.bus.addRule({
+      name: "audit-collector",
+      pattern: busPatterns.reconcileApplied,
+      target: (event) => {
+        published.push(event.detail as ReconcileApplied);
+      },
+    });
+    await kubectl(testbed, ["apply", "-n", ns, "-f", "-"], JSON.stringify(CR));
+    await waitFor("Ready", async () =>
+      hasCondition(await readCr(testbed, ns), ConditionType.Ready) ? true : undefined,
+    );
+    await embedded.settle();
+  }, 120_000);
+
+  afterAll(async () => {
+    await embedded?.stop();
+    await closeTestbed(testbed, ns);
+  });
+
+  it("records the first pass's creates by name only, never a Secret value", { timeout: 30_000 }, async () => {
+    const first = published[0];
+    expect(first).toMatchObject({ namespace: ns, name: "emqx", hint: { cause: "added" } });
+    const secrets = first?.changes.filter((c) => c.kind === "Secret") ?? [];
+    expect(secrets.map((c) => [c.action, c.name, c.fields])).toEqual([
+      ["create", "emqx-bootstrap-api-key", []],
+      ["create", "emqx-node-cookie", []],
+    ]);
+    const values = [
+      ...Object.values((await testbed.gateway.getSecret(ns, "emqx-bootstrap-api-key")) ?? {}),
+      ...Object.values((await testbed.gateway.getSecret(ns, "emqx-node-cookie")) ?? {}),
+    ].flatMap((v) => v.split(/[\n:]/).filter((part) => part.length >= 16));
+    expect(values.length).toBeGreaterThan(0);
+    const everything = JSON.stringify([published, await auditEvents(testbed, ns), embedded?.logs]);
+    for (const value of values) expect(everything).not.toContain(value);
+  });
+
+  it("names the field a spec change writes, the plan step and the hint, the same on the bus, the CR and the log", {
+    timeout: 60_000,
+  }, async () => {
+    const seen = published.length;
+    await kubectl(testbed, [
+      "patch",
+      "emqx",
+      "emqx",
+      "-n",
+      ns,
+      "--type=merge",
+      "-p",
+      JSON.stringify({ spec: { coreTemplate: { spec: { replicas: 2 } } } }),
+    ]);
+    const record = await waitFor("the audit of the scale-up", async () =>
+      published
+        .slice(seen)
+        .find((r) => r.changes.some((c) => c.kind === "StatefulSet" && c.fields.includes("spec.replicas"))),
+    );
+    const set = record.changes.find((c) => c.kind === "StatefulSet");
+    expect(set).toMatchObject({ action: "apply", fields: ["spec.replicas"] });
+    expect(record.hint?.source).toMatch(/^emqx-reconciler\./);
+    // Log fields that are objects are printed as JSON text.
+    const line = embedded?.logs.find(
+      (l) => l.msg === "Reconcile applied" && l.changes === JSON.stringify(record.changes),
+    );
+    expect(line?.message).toEqual(expect.stringContaining(`apply StatefulSet ${set?.name} (spec.replicas)`));
+    const events = await waitFor("the audit Event", async () => {
+      const found = (await auditEvents(testbed, ns)).filter((e) => e.message === line?.message);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(events.map((e) => e.type)).toEqual(["Normal"]);
+    expect(line?.message).toMatch(/ — hint [a-z]+ from emqx-reconciler\.[a-z]+$/);
+  });
+
+  it("adds nothing once the CR is converged", { timeout: 60_000 }, async () => {
+    await waitFor("Ready with 2 cores", async () => {
+      const cr = await readCr(testbed, ns);
+      return hasCondition(cr, ConditionType.Ready) && cr?.status?.coreNodesStatus?.readyReplicas === 2
+        ? true
+        : undefined;
+    });
+    await embedded?.settle();
+    const count = published.length;
+    const events = (await auditEvents(testbed, ns)).length;
+    for (let round = 0; round < 3; round++) await embedded?.settle();
+    expect(published.length).toBe(count);
+    expect((await auditEvents(testbed, ns)).length).toBe(events);
+  });
+});
