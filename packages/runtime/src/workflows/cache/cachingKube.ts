@@ -132,7 +132,8 @@ export function createCachingKube(kube: KubePort, cache: ObjectCache): CachingKu
       const stored = await kube.patchPodAnnotations(namespace, name, annotations);
       return note(stored) ?? stored;
     },
-    setPodCondition: (pod, condition) => kube.setPodCondition(pod, condition),
+    setPodCondition: (pod, condition) =>
+      kube.setPodCondition(pod, condition, { onStored: (stored) => cache.noteWritten("Pod", stored) }),
     recordEvent: (cr, event) => kube.recordEvent(cr, event),
   };
   return { kube: cached, stats: () => ({ ...counts }) };
