@@ -3,7 +3,6 @@
  * anyway also feeding the status table, so the display costs no request. With `--namespace`, listings of CRs stay
  * inside that namespace.
  */
-import type { KubeGateway } from "@emqx-reconciler/adapters";
 import type { KubePort } from "@emqx-reconciler/runtime";
 import type { CliLogger } from "./log.ts";
 import type { StatusBoard } from "./statusBoard.ts";
@@ -26,11 +25,11 @@ function refOf(cr: { metadata?: { namespace?: string; name?: string } }): {
 }
 
 /**
- * Wraps `gateway` as the workflows' `KubePort`. Reading a CR updates (or, when it is gone, removes) its row;
+ * Wraps `gateway` (the gateway itself, or the read cache over it) as the workflows' `KubePort`. Reading a CR updates (or, when it is gone, removes) its row;
  * listing CRs replaces the rows; a status write updates the row; a recorded Event becomes the row's last event
  * and a log line (Event messages never carry Secret values).
  */
-export function tapKube(gateway: KubeGateway, options: KubeTapOptions): KubePort {
+export function tapKube(gateway: KubePort, options: KubeTapOptions): KubePort {
   const { board, logger } = options;
   const now = options.now ?? (() => new Date());
   return {

@@ -6,7 +6,9 @@
 import { isKubeError, KubeErrorKind, KubeGateway, type KubeTarget } from "@emqx-reconciler/adapters";
 import { busPatterns, type PutEventsEntry, type StatusTransition } from "@emqx-reconciler/api";
 import {
+  type CachingKubeStats,
   type Clock,
+  createCachingKube,
   createEmbeddedRuntime,
   createEmqxApiFactory,
   cryptoRandom,
@@ -14,6 +16,7 @@ import {
   type EndpointMode,
   type Forwarder,
   isTerminalWorkflowError,
+  ObjectCache,
   reconcile,
   refreshStatus,
   type ShutdownResult,
@@ -46,6 +49,12 @@ export interface ReconcilerOptions {
   workers?: number;
   /** The clock of every pass (condition times, grace periods). @default the system clock */
   clock?: Clock;
+  /**
+   * Serve reads from the forwarder's watch cache (CRs, children, the status refresher's lists), so a warm pass
+   * reads nothing from the apiserver. `false` reads every pass from the apiserver, as the Lambda handlers do.
+   * @default true
+   */
+  readCache?: boolean;
 }
 
 /** A running reconciler. */
@@ -58,6 +67,10 @@ export interface RunningReconciler {
   readonly runtime: EmbeddedRuntime;
   /** The gateway every request goes through, for its request counts (`stats()`). */
   readonly gateway: KubeGateway;
+  /** The watch cache the workflows read from; `undefined` with `readCache: false`. */
+  readonly cache: ObjectCache | undefined;
+  /** Reads answered from the cache and passed to the apiserver. */
+  readStats(): CachingKubeStats;
 }
 
 const DEFAULT_WORKERS = 16;
@@ -104,7 +117,9 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
   const { cluster, logger, board } = options;
   const gateway = new KubeGateway({ kubeConfig: options.kubeConfig });
   await preflight(gateway, options);
-  const kube = tapKube(gateway, { board, logger, namespace: options.namespace });
+  const cache = options.readCache === false ? undefined : new ObjectCache();
+  const caching = cache ? createCachingKube(gateway, cache) : undefined;
+  const kube = tapKube(caching?.kube ?? gateway, { board, logger, namespace: options.namespace });
   const emqxApi = createEmqxApiFactory({ kube, mode: options.emqxEndpoint ?? "pod-ip" });
   const publisher = { putEvents: (entries: readonly PutEventsEntry[]) => runtime.bus.putEvents(entries) };
   const common = { kube, emqxApi, publisher, clock: options.clock ?? systemClock, logger };
@@ -160,6 +175,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     cluster,
     kube: gateway,
     publisher: runtime.bus,
+    ...(cache ? { cache } : {}),
     ...(options.namespace ? { namespaces: [options.namespace] } : {}),
     logger,
   });
@@ -174,6 +190,8 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
   return {
     runtime,
     gateway,
+    cache,
+    readStats: () => caching?.stats() ?? { hits: 0, misses: 0 },
     async stop(force) {
       await forwarder.stop();
       const stopping = runtime.stop();

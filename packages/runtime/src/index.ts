@@ -30,6 +30,7 @@ export type {
 } from "./ports.ts";
 export { silentLogger } from "./ports.ts";
 export { isApplyNoop } from "./workflows/applyNoop.ts";
+export * from "./workflows/cache/index.ts";
 export * from "./workflows/emqxApiFactory.ts";
 export * from "./workflows/forward/index.ts";
 export * from "./workflows/livePlan.ts";

@@ -81,13 +81,18 @@ export async function applyCopies(bench: BenchSandbox, namespace: string, names:
 }
 
 /** The reconciler of `run` for one namespace, with its log lines dropped. */
-export function startQuietReconciler(bench: BenchSandbox, namespace: string): Promise<RunningReconciler> {
+export function startQuietReconciler(
+  bench: BenchSandbox,
+  namespace: string,
+  options: { readCache?: boolean } = {},
+): Promise<RunningReconciler> {
   return startReconciler({
     kubeConfig: loadKubeconfigFile(bench.sandbox.kubeconfigPath),
     cluster: "bench",
     namespace,
     logger: createLogger({ format: "json", write: () => {} }),
     board: new StatusBoard(),
+    ...options,
   });
 }
 

@@ -4,7 +4,7 @@ import { type BasicCredential, decodeSecretData, findControllerCredential } from
 import { KubeError, KubeErrorKind } from "./errors.ts";
 import { type EventInput, EventRecorder } from "./events.ts";
 import { KubeHttp, type KubeHttpOptions, type KubeRequest } from "./KubeHttp.ts";
-import { type PodConditionInput, setPodCondition } from "./podConditions.ts";
+import { type PodConditionInput, type SetPodConditionOptions, setPodCondition } from "./podConditions.ts";
 import { getObject, type ListOptions, listObjects, ownedSelector } from "./reads.ts";
 import { type KindName, OWNED_KINDS, type OwnedKind, RESOURCES } from "./resources.ts";
 import type { RequestStatsSnapshot } from "./stats.ts";
@@ -214,8 +214,12 @@ export class KubeGateway {
   }
 
   /** Sets a pod condition such as the `apps.emqx.io/on-serving` gate; returns false when nothing had to change. */
-  setPodCondition(pod: Wire<V1Pod>, condition: PodConditionInput): Promise<boolean> {
-    return setPodCondition(this.http, pod, condition, this.now());
+  setPodCondition(
+    pod: Wire<V1Pod>,
+    condition: PodConditionInput,
+    options?: SetPodConditionOptions,
+  ): Promise<boolean> {
+    return setPodCondition(this.http, pod, condition, this.now(), options);
   }
 
   /** Records a (deduplicated) Event on the CR, so `kubectl describe emqx` tells what happened and why. */

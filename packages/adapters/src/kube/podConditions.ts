@@ -2,7 +2,7 @@ import { isoSeconds } from "@emqx-reconciler/api";
 import type { V1Pod } from "@kubernetes/client-node";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { RESOURCES } from "./resources.ts";
-import type { Wire } from "./types.ts";
+import type { KubeObject, Wire } from "./types.ts";
 import { ContentType, patchObject } from "./writes.ts";
 
 /** A pod condition to set, e.g. the `apps.emqx.io/on-serving` readiness gate. */
@@ -24,6 +24,12 @@ export function hasPodCondition(pod: Wire<V1Pod>, condition: PodConditionInput):
   );
 }
 
+/** Options of {@link setPodCondition}. */
+export interface SetPodConditionOptions {
+  /** Receives the pod as the patch stored it (a read cache takes it in). */
+  onStored?(pod: KubeObject): void;
+}
+
 /**
  * Sets one condition in `pods/status` with a strategic merge patch, which merges `status.conditions` by `type`,
  * so the kubelet's conditions are left alone. Writes nothing when the pod already has it; `lastTransitionTime`
@@ -34,6 +40,7 @@ export async function setPodCondition(
   pod: Wire<V1Pod>,
   condition: PodConditionInput,
   now: Date,
+  options: SetPodConditionOptions = {},
 ): Promise<boolean> {
   if (hasPodCondition(pod, condition)) return false;
   const namespace = pod.metadata?.namespace;
@@ -45,7 +52,7 @@ export async function setPodCondition(
     current?.status === condition.status && current.lastTransitionTime
       ? current.lastTransitionTime
       : isoSeconds(now);
-  await patchObject(http, {
+  const stored = await patchObject(http, {
     info: RESOURCES.Pod,
     namespace,
     name,
@@ -53,5 +60,6 @@ export async function setPodCondition(
     contentType: ContentType.StrategicMergePatch,
     patch: { status: { conditions: [{ ...condition, lastTransitionTime }] } },
   });
+  options.onStored?.(stored);
   return true;
 }

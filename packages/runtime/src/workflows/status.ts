@@ -9,8 +9,8 @@
  *   joins must not wait for one either. Everything else (applies, scaling, config) stays the reconcile's.
  * - A CR with no ready core pod has no API to ask and is skipped; so is one whose bootstrap Secret does not exist
  *   yet. Kubernetes-side changes of such CRs reach the reconcile through hints.
- * - Listing is per namespace, not per CR: three lists (StatefulSets, ReplicaSets, Pods, by the `managed-by`
- *   label) serve every CR of a namespace.
+ * - Listing is per namespace, not per CR: three lists (StatefulSets, ReplicaSets, Pods, by the `instance` and
+ *   `managed-by` labels) serve every CR of a namespace; embedded, the read cache answers them.
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import {
@@ -52,7 +52,9 @@ const STATUS_EVENT_REASONS: ReadonlySet<string> = new Set([
 type Children = Pick<Observed, "statefulSets" | "replicaSets" | "pods">;
 
 async function listNamespace(deps: StatusDeps, namespace: string): Promise<Map<string, Children>> {
-  const labelSelector = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
+  // Every child carries the instance label; asking for it too lets the embedded read cache (which holds exactly
+  // the objects with both labels) answer without a request.
+  const labelSelector = `${LABEL_INSTANCE},${LABEL_MANAGED_BY}=${MANAGED_BY}`;
   const kinds = ["StatefulSet", "ReplicaSet", "Pod"] as const;
   const lists = await Promise.all(kinds.map((kind) => deps.kube.list(kind, { namespace, labelSelector })));
   const byInstance = new Map<string, Children>();

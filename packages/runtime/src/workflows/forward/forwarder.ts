@@ -1,6 +1,7 @@
 import { OWNED_KINDS } from "@emqx-reconciler/adapters";
 import type { Hint } from "@emqx-reconciler/api";
 import { type Logger, silentLogger } from "../../ports.ts";
+import type { ObjectCache } from "../cache/objectCache.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import {
   createHintBatcher,
@@ -37,6 +38,11 @@ export interface ForwarderOptions {
   signal?: AbortSignal;
   /** How long `stop()` keeps resending unsent hints of an owned batcher. @default 5_000 */
   stopFlushTimeoutMs?: number;
+  /**
+   * A read cache to feed with every list and watch event, before the hints they give are published: a pass a
+   * hint starts then reads at least what the hint was about.
+   */
+  cache?: ObjectCache;
 }
 
 /** Counters of one forwarder. */
@@ -104,18 +110,26 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
 
   const informers = new Map<string, Informer>();
   for (const scope of scopes) {
+    const labelSelector = scope.kind === "EMQX" ? undefined : CHILD_SELECTOR;
+    const cacheScope = { ...scope, labelSelector };
     const informer = startInformer({
       kube: options.kube,
       scope,
-      labelSelector: scope.kind === "EMQX" ? undefined : CHILD_SELECTOR,
+      labelSelector,
       metadataOnly: scope.kind === "Secret",
       timings: { ...FORWARDER_DEFAULTS.watch, ...options.watch },
       backoff: options.backoff ?? FORWARDER_DEFAULTS.backoff,
       signal: abort.signal,
       logger,
       logFields: { cluster },
-      onList: (items, mode) => emit(tracker.applyList(scope, items, mode, resync)),
-      onEvent: (event) => emit(tracker.applyEvent(scope, event)),
+      onList: (items, mode, resourceVersion) => {
+        options.cache?.replaceScope(cacheScope, items, resourceVersion);
+        emit(tracker.applyList(scope, items, mode, resync));
+      },
+      onEvent: (event) => {
+        options.cache?.applyEvent(cacheScope, event);
+        emit(tracker.applyEvent(scope, event));
+      },
     });
     informer.done.catch((error: unknown) =>
       logger.warn("Informer crashed", { cluster, scope: scopeId(scope), error: String(error) }),

@@ -32,7 +32,7 @@ export interface InformerOptions {
   logger: Logger;
   /** Fields added to every log line (the cluster). */
   logFields: Record<string, unknown>;
-  onList(items: readonly KubeObject[], mode: "initial" | "relist"): void;
+  onList(items: readonly KubeObject[], mode: "initial" | "relist", resourceVersion: string): void;
   onEvent(event: WatchEvent): void;
 }
 
@@ -113,7 +113,7 @@ export function startInformer(options: InformerOptions): Informer {
       if (mode === "relist") stats.relists++;
       watchesAtLastList = stats.watches;
       stats.resourceVersion = result.resourceVersion;
-      options.onList(result.items, mode);
+      options.onList(result.items, mode, result.resourceVersion);
       logger.debug?.(`Listed ${scope.kind}`, { ...fields, items: result.items.length, mode });
       return true;
     } catch (error) {

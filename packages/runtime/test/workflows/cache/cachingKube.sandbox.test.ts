@@ -1,0 +1,178 @@
+/**
+ * The read cache and its caching port on the real sandbox: a cache that lags behind the apiserver never leads
+ * to a wrong write (the writes that depend on freshness carry the resourceVersion or UID they were planned from
+ * and are refused), a watch gap answered 410 Gone relists and the cache follows, and a warm pass reads nothing
+ * from the apiserver.
+ */
+import { isKubeError, KubeErrorKind, type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCachingKube } from "../../../src/workflows/cache/cachingKube.ts";
+import { ObjectCache } from "../../../src/workflows/cache/objectCache.ts";
+import { startForwarder } from "../../../src/workflows/forward/forwarder.ts";
+import { CHILD_SELECTOR } from "../../../src/workflows/forward/keyMapper.ts";
+import { reconcile } from "../../../src/workflows/reconcile.ts";
+import { collectingBus, emqxManifest, holdingKube } from "../forward/sandboxKit.ts";
+import { applySeed, openSandboxPorts, reconcileUntilConverged, type SandboxPorts } from "../sandboxPorts.ts";
+
+let world: SandboxPorts;
+beforeAll(async () => {
+  world = await openSandboxPorts();
+});
+afterAll(async () => {
+  await world?.gateway.close();
+});
+
+/** Fills `cache` with what the apiserver holds now in `namespace` for `kinds`, as the forwarder's lists do. */
+async function listInto(
+  cache: ObjectCache,
+  namespace: string,
+  kinds: ReadonlyArray<"EMQX" | (typeof OWNED_KINDS)[number]>,
+) {
+  for (const kind of kinds) {
+    const labelSelector = kind === "EMQX" ? undefined : CHILD_SELECTOR;
+    const list = await world.gateway.list(kind, {
+      namespace,
+      labelSelector,
+      metadataOnly: kind === "Secret",
+    });
+    cache.replaceScope({ kind, namespace, labelSelector }, list.items, list.resourceVersion);
+  }
+}
+
+/** `kind/name → resourceVersion` of every child (pods left out: kwok and the kubelet move them on their own). */
+async function childVersions(namespace: string): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
+  for (const kind of OWNED_KINDS.filter((k) => k !== "Pod")) {
+    const list = await world.gateway.list(kind, { namespace, labelSelector: CHILD_SELECTOR });
+    for (const item of list.items)
+      versions[`${kind}/${item.metadata?.name}`] = item.metadata?.resourceVersion ?? "";
+  }
+  return versions;
+}
+
+async function refusal(write: Promise<unknown>): Promise<string> {
+  try {
+    await write;
+    return "written";
+  } catch (error) {
+    return isKubeError(error) ? error.kind : String(error);
+  }
+}
+
+describe("the read cache on the sandbox", () => {
+  it("a stale cached CR makes no write: the status and CR writes planned from it are refused, the children stay", async () => {
+    const ns = `cache-stale-${process.pid}`;
+    await applySeed(world, ns);
+    const stale = new ObjectCache();
+    // The CR as it was when applied (no status, no annotations), as a lagging EMQX watch would still hold it
+    // after another writer converged the cluster.
+    await listInto(stale, ns, ["EMQX"]);
+    await reconcileUntilConverged(world, ns, "emqx");
+    await listInto(stale, ns, OWNED_KINDS);
+    const before = await world.gateway.getEmqx(ns, "emqx");
+    const children = await childVersions(ns);
+
+    const { kube } = createCachingKube(world.gateway, stale);
+    const result = await reconcile(
+      { ...world.reconcileDeps, kube },
+      { cluster: "sandbox", namespace: ns, name: "emqx" },
+    );
+
+    expect(result).toMatchObject({ outcome: "progressing", requeueAfterSeconds: 1 });
+    const after = await world.gateway.getEmqx(ns, "emqx");
+    expect(after?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
+    expect(after?.status).toEqual(before?.status);
+    expect(await childVersions(ns)).toEqual(children);
+
+    // Once the cache has caught up, the same port converges with no write and no read from the apiserver.
+    await listInto(stale, ns, ["EMQX"]);
+    world.gateway.resetStats();
+    const warm = await reconcile(
+      { ...world.reconcileDeps, kube },
+      { cluster: "sandbox", namespace: ns, name: "emqx" },
+    );
+    expect(warm).toMatchObject({ outcome: "converged", writes: 0 });
+    expect(world.gateway.stats()).toMatchObject({ reads: 0, writes: 0 });
+  });
+
+  it("a stale cached set cannot be scaled or deleted: its resourceVersion and UID guards refuse", async () => {
+    const ns = `cache-guards-${process.pid}`;
+    await world.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    const labels = { "apps.emqx.io/instance": "emqx", "apps.emqx.io/managed-by": "emqx-operator" };
+    const template = {
+      metadata: { labels },
+      spec: { containers: [{ name: "emqx", image: "emqx/emqx:6.0.1" }] },
+    };
+    await world.gateway.apply({
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { name: "emqx-r", namespace: ns, labels },
+      spec: { replicas: 0, selector: { matchLabels: labels }, template },
+    });
+    const cache = new ObjectCache();
+    await listInto(cache, ns, ["ReplicaSet"]);
+    const cached = cache.get("ReplicaSet", ns, "emqx-r") as KubeObject;
+    const { kube } = createCachingKube(world.gateway, cache);
+
+    // Someone else changes the set; the cache does not see it.
+    await world.sandbox.kubectl(["annotate", "-n", ns, "replicaset/emqx-r", "moved=yes"]);
+    expect(
+      await refusal(kube.setReplicas("ReplicaSet", ns, "emqx-r", 2, cached.metadata?.resourceVersion ?? "")),
+    ).toBe(KubeErrorKind.Conflict);
+
+    // Someone else replaces the set under the same name; deleting the cached one is refused by its UID.
+    await world.sandbox.kubectl(["delete", "-n", ns, "replicaset/emqx-r", "--wait=true"]);
+    await world.gateway.apply({
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { name: "emqx-r", namespace: ns, labels },
+      spec: { replicas: 0, selector: { matchLabels: labels }, template },
+    });
+    const ref = {
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      namespace: ns,
+      name: "emqx-r",
+      uid: cached.metadata?.uid ?? "",
+    };
+    expect(await refusal(kube.delete(ref))).toBe(KubeErrorKind.Conflict);
+    const live = await world.gateway.get("ReplicaSet", ns, "emqx-r");
+    expect(live?.metadata?.uid).not.toBe(cached.metadata?.uid);
+    expect(live?.spec).toMatchObject({ replicas: 0 });
+  });
+
+  it("a watch gap answered 410 Gone relists: the cache drops what was deleted and takes what was created meanwhile", async () => {
+    const ns = `cache-gone-${process.pid}`;
+    await world.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    const create = (name: string) =>
+      world.sandbox.kubectl(["apply", "-f", "-"], { input: emqxManifest(ns, name) });
+    await create("before");
+    const cache = new ObjectCache();
+    const holding = holdingKube(world.gateway);
+    const { bus } = collectingBus();
+    const forwarder = startForwarder({
+      cluster: "sbx",
+      kube: holding.kube,
+      publisher: bus,
+      namespaces: [ns],
+      cache,
+      watch: { timeoutSeconds: 2 },
+    });
+    const names = () => cache.list("EMQX", ns).map((c) => c.metadata?.name);
+    try {
+      await forwarder.ready;
+      expect(names()).toEqual(["before"]);
+      // The next EMQX watch restarts from resourceVersion "1", older than the apiserver's history: a real 410.
+      const held = holding.holdNext("EMQX", "1");
+      await held.asked;
+      await world.sandbox.kubectl(["delete", "-n", ns, "emqx/before"]);
+      await create("during");
+      held.release();
+      await expect.poll(names, { timeout: 15_000 }).toEqual(["during"]);
+      expect(forwarder.stats().informers[`EMQX@${ns}`]?.relists).toBe(1);
+    } finally {
+      await forwarder.stop();
+      await bus.close();
+    }
+  });
+});

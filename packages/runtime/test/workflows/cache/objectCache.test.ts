@@ -1,0 +1,161 @@
+import type { KubeObject } from "@emqx-reconciler/adapters";
+import { FIELD_MANAGER } from "@emqx-reconciler/api";
+import { describe, expect, it } from "vitest";
+import { compactObject, LAST_APPLIED_ANNOTATION } from "../../../src/workflows/cache/compact.ts";
+import {
+  matchesSelector,
+  parseSelector,
+  selectorImplies,
+} from "../../../src/workflows/cache/labelSelector.ts";
+import { isNewerVersion, ObjectCache } from "../../../src/workflows/cache/objectCache.ts";
+
+const CHILDREN = "apps.emqx.io/instance,apps.emqx.io/managed-by=emqx-operator";
+const SCOPE = { kind: "ConfigMap" as const, namespace: "ns", labelSelector: CHILDREN };
+
+function configMap(
+  name: string,
+  resourceVersion: string,
+  instance = "emqx",
+  uid = `uid-${name}`,
+): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name,
+      namespace: "ns",
+      uid,
+      resourceVersion,
+      labels: { "apps.emqx.io/instance": instance, "apps.emqx.io/managed-by": "emqx-operator" },
+    },
+    data: { version: resourceVersion },
+  };
+}
+
+describe("label selectors", () => {
+  it("match equality, inequality and existence terms", () => {
+    const labels = { a: "1", b: "2" };
+    expect(matchesSelector(labels, parseSelector("a=1,b") ?? [])).toBe(true);
+    expect(matchesSelector(labels, parseSelector("a==1,b!=3,!c") ?? [])).toBe(true);
+    expect(matchesSelector(labels, parseSelector("a=2") ?? [])).toBe(false);
+    expect(matchesSelector(labels, parseSelector("c") ?? [])).toBe(false);
+    expect(parseSelector("a in (1,2)")).toBeUndefined();
+  });
+
+  it("know when one selector's matches are all inside another's", () => {
+    const scope = parseSelector(CHILDREN) ?? [];
+    const owned = parseSelector("apps.emqx.io/instance=emqx,apps.emqx.io/managed-by=emqx-operator") ?? [];
+    expect(selectorImplies(owned, scope)).toBe(true);
+    expect(selectorImplies(parseSelector("apps.emqx.io/managed-by=emqx-operator") ?? [], scope)).toBe(false);
+    expect(selectorImplies(scope, [])).toBe(true);
+  });
+});
+
+describe("compact entries", () => {
+  it("keep our field manager's entry, drop the others and the last-applied annotation", () => {
+    const obj: KubeObject = {
+      kind: "Service",
+      metadata: {
+        name: "s",
+        annotations: { [LAST_APPLIED_ANNOTATION]: "{}", keep: "yes" },
+        managedFields: [
+          { manager: FIELD_MANAGER, operation: "Apply", fieldsV1: { "f:spec": {} } },
+          { manager: "kube-controller-manager", operation: "Update", fieldsV1: { "f:status": {} } },
+        ],
+      },
+      spec: { ports: [] },
+    };
+    const compact = compactObject("Service", obj);
+    expect(compact.metadata?.annotations).toEqual({ keep: "yes" });
+    expect(compact.metadata?.managedFields?.map((m) => m.manager)).toEqual([FIELD_MANAGER]);
+    expect(compact.spec).toEqual({ ports: [] });
+    expect(obj.metadata?.managedFields).toHaveLength(2);
+  });
+
+  it("keep only the metadata of a Secret", () => {
+    const secret = compactObject("Secret", {
+      kind: "Secret",
+      metadata: { name: "k" },
+      data: { key: "c2VjcmV0" },
+    });
+    expect(secret).toEqual({ apiVersion: undefined, kind: "Secret", metadata: { name: "k" } });
+  });
+});
+
+describe("ObjectCache", () => {
+  it("compares resourceVersions as numbers, and lets an incomparable one win", () => {
+    expect(isNewerVersion("10", "9")).toBe(true);
+    expect(isNewerVersion("9", "10")).toBe(false);
+    expect(isNewerVersion("9", "9")).toBe(false);
+    expect(isNewerVersion("abc", "9")).toBe(true);
+  });
+
+  it("covers nothing before its scope is listed, then answers gets and lists by selector", () => {
+    const cache = new ObjectCache();
+    expect(
+      cache.covers("ConfigMap", "ns", "apps.emqx.io/instance=emqx,apps.emqx.io/managed-by=emqx-operator"),
+    ).toBe(false);
+    cache.replaceScope(
+      SCOPE,
+      [configMap("b", "5"), configMap("a", "4"), configMap("other", "6", "other")],
+      "7",
+    );
+    const owned = "apps.emqx.io/instance=emqx,apps.emqx.io/managed-by=emqx-operator";
+    expect(cache.covers("ConfigMap", "ns", owned)).toBe(true);
+    expect(cache.covers("ConfigMap", "ns", "apps.emqx.io/managed-by=emqx-operator")).toBe(false);
+    expect(cache.covers("ConfigMap", "elsewhere", owned)).toBe(false);
+    expect(cache.list("ConfigMap", "ns", owned).map((o) => o.metadata?.name)).toEqual(["a", "b"]);
+    expect(cache.get("ConfigMap", "ns", "a")?.data).toEqual({ version: "4" });
+    expect(cache.resourceVersion("ConfigMap", "ns")).toBe("7");
+  });
+
+  it("never goes back in time: an older event or write is ignored", () => {
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [configMap("a", "10")], "10");
+    cache.applyEvent(SCOPE, { type: "MODIFIED", object: configMap("a", "8") });
+    cache.noteWritten("ConfigMap", configMap("a", "9"));
+    expect(cache.get("ConfigMap", "ns", "a")?.metadata?.resourceVersion).toBe("10");
+    cache.noteWritten("ConfigMap", configMap("a", "12"));
+    cache.applyEvent(SCOPE, { type: "MODIFIED", object: configMap("a", "11") });
+    expect(cache.get("ConfigMap", "ns", "a")?.metadata?.resourceVersion).toBe("12");
+    expect(cache.stats()).toMatchObject({ objects: 1, staleIgnored: 3 });
+  });
+
+  it("deletes only the object whose UID the event or delete names", () => {
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [configMap("a", "3", "emqx", "new-uid")], "3");
+    cache.applyEvent(SCOPE, { type: "DELETED", object: configMap("a", "2", "emqx", "old-uid") });
+    cache.noteDeleted("ConfigMap", "ns", "a", "old-uid");
+    expect(cache.get("ConfigMap", "ns", "a")).toBeDefined();
+    cache.noteDeleted("ConfigMap", "ns", "a", "new-uid");
+    expect(cache.get("ConfigMap", "ns", "a")).toBeUndefined();
+  });
+
+  it("a relist replaces its scope: what vanished during a watch gap is gone, what appeared is there", () => {
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [configMap("a", "3"), configMap("b", "4")], "4");
+    cache.replaceScope(SCOPE, [configMap("b", "4"), configMap("c", "9")], "9");
+    expect(cache.list("ConfigMap", "ns").map((o) => o.metadata?.name)).toEqual(["b", "c"]);
+    expect(cache.stats()).toMatchObject({ lists: 2, objects: 2 });
+  });
+
+  it("drops a written object that left its scope's selector, and ignores kinds it does not hold", () => {
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [configMap("a", "3")], "3");
+    const unlabelled = configMap("a", "4");
+    unlabelled.metadata = { ...unlabelled.metadata, labels: {} };
+    cache.noteWritten("ConfigMap", unlabelled);
+    cache.noteWritten("Service", { kind: "Service", metadata: { name: "s", namespace: "ns" } });
+    expect(cache.stats().objects).toBe(0);
+  });
+
+  it("ignores events of a scope it never listed, and bookmarks only move its version", () => {
+    const cache = new ObjectCache();
+    cache.applyEvent(SCOPE, { type: "ADDED", object: configMap("a", "3") });
+    expect(cache.stats().objects).toBe(0);
+    cache.replaceScope(SCOPE, [], "3");
+    cache.applyEvent(SCOPE, { type: "BOOKMARK", object: { metadata: { resourceVersion: "20" } } });
+    expect(cache.resourceVersion("ConfigMap", "ns")).toBe("20");
+    expect(cache.stats().objects).toBe(0);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * emqx-operator 2.2 (pinned commit) against `emqx-reconciler run`, on one sandbox with pods Ready at once, both
+ * behind one counting proxy, in interleaved rounds (the order alternates): the seed example from `kubectl apply`
+ * to `Ready` (time and requests), the requests of the converged CR over a steady window, the process's RSS at
+ * that point (idle), and N copies applied at once until all are `Ready` (time and requests).
+ * Needs Go and `$EMQX_OPERATOR_SRC` (a git directory of github.com/emqx/emqx-operator holding the commit); without
+ * them it says so and exits 0. A benchmark, not a test: it prints numbers and asserts nothing.
+ * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30]`.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import {
+  applyCopies,
+  type BenchSandbox,
+  copyNames,
+  createNamespace,
+  openBenchSandbox,
+  sleep,
+  waitAllReady,
+} from "../e2e/support/benchKit.ts";
+import {
+  type Contestant,
+  operatorContestant,
+  oursContestant,
+  rssMiB,
+  stopProcess,
+} from "./versusKit/contestants.ts";
+import { type CountingProxy, startCountingProxy } from "./versusKit/countingProxy.ts";
+import { buildOperator, OPERATOR_COMMIT, operatorUnavailable } from "./versusKit/operatorBuild.ts";
+
+function arg(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+}
+const ROUNDS = Number(arg("--rounds", "2"));
+const SIZES = arg("--sizes", "1,10,50").split(",").map(Number);
+const STEADY_SECONDS = Number(arg("--steady-seconds", "30"));
+
+interface Sample {
+  readyMs: number;
+  requests: number;
+  steadyRequests?: number;
+  rssMiB?: number;
+}
+
+type Results = Record<Contestant["name"], Map<string, Sample[]>>;
+
+/** Waits until the process has made its start-up requests (lists, watches) and gone quiet for 1.5 s. */
+async function settled(proxy: CountingProxy, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (proxy.counts().total > 0 && proxy.quietForMs() > 1_500) return;
+    await sleep(100);
+  }
+}
+
+async function measure(
+  bench: BenchSandbox,
+  proxy: CountingProxy,
+  contestant: Contestant,
+  namespace: string,
+  size: number,
+  logDir: string,
+): Promise<Sample> {
+  await createNamespace(bench, namespace);
+  proxy.reset();
+  const child = contestant.start(namespace, join(logDir, `${namespace}.log`));
+  try {
+    await settled(proxy);
+    proxy.reset();
+    const names = copyNames(size);
+    const started = performance.now();
+    await applyCopies(bench, namespace, names);
+    const ready = await waitAllReady(bench, namespace, names, started);
+    const sample: Sample = { readyMs: Math.max(...ready.values()), requests: proxy.counts().total };
+    if (size === 1) {
+      await sleep(3_000);
+      proxy.reset();
+      await sleep(STEADY_SECONDS * 1000);
+      sample.steadyRequests = proxy.counts().total;
+      sample.rssMiB = await rssMiB(child.pid);
+    }
+    return sample;
+  } finally {
+    await stopProcess(child);
+    await bench.sandbox.kubectl(["delete", "namespace", namespace, "--wait=false"]);
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const range = (values: number[], digits: number, unit = "") =>
+  values.length === 0 ? "—" : values.map((v) => v.toFixed(digits)).join(" / ") + unit;
+
+function row(
+  label: string,
+  results: Results,
+  key: string,
+  pick: (s: Sample) => number | undefined,
+  digits: number,
+  unit = "",
+) {
+  const of = (who: Contestant["name"]) =>
+    (results[who].get(key) ?? []).map(pick).filter((v): v is number => v !== undefined);
+  const op = of("operator");
+  const us = of("ours");
+  const ratio = median(us) / median(op);
+  console.log(
+    `| ${label} | ${range(op, digits, unit)} | ${range(us, digits, unit)} | ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "—"} |`,
+  );
+}
+
+const unavailable = await operatorUnavailable();
+if (unavailable) {
+  console.log(`versus: skipped — ${unavailable}. Nothing measured.`);
+  process.exit(0);
+}
+const build = await buildOperator((line) => console.log(line));
+const bench = await openBenchSandbox("bench-versus", { podStartDelayMs: 0, nodes: 15 });
+const proxy = await startCountingProxy(loadKubeconfigFile(bench.sandbox.kubeconfigPath));
+const logDir = await mkdtemp(join(tmpdir(), "versus-"));
+try {
+  for (const file of build.crdFiles) {
+    const applied = await bench.sandbox.kubectl(["apply", "--server-side", "-f", file]);
+    if (applied.code !== 0) throw new Error(`installing ${file}: ${applied.stderr}`);
+  }
+  const kubeconfig = join(logDir, "proxy.kubeconfig");
+  await proxy.writeKubeconfig(kubeconfig);
+  const contestants = [operatorContestant(build.manager, kubeconfig), oursContestant(kubeconfig)];
+  const results: Results = { operator: new Map(), ours: new Map() };
+  console.log(`emqx-operator ${OPERATOR_COMMIT.slice(0, 12)} vs emqx-reconciler run; logs in ${logDir}`);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 === 1 ? contestants : [...contestants].reverse();
+    for (const size of SIZES) {
+      for (const contestant of order) {
+        const namespace = `vs-${contestant.name}-${round}-n${size}`;
+        const sample = await measure(bench, proxy, contestant, namespace, size, logDir);
+        const list = results[contestant.name].get(String(size)) ?? [];
+        list.push(sample);
+        results[contestant.name].set(String(size), list);
+        const extra =
+          sample.steadyRequests === undefined
+            ? ""
+            : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s, RSS ${sample.rssMiB?.toFixed(0)} MiB`;
+        console.log(
+          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra}`,
+        );
+      }
+    }
+  }
+  console.log(`\n| | operator 2.2 | emqx-reconciler | ratio (medians) |\n|---|---|---|---|`);
+  row("seed apply → Ready", results, "1", (s) => s.readyMs / 1000, 2, " s");
+  row("requests to Ready", results, "1", (s) => s.requests, 0);
+  row(`steady state, requests per CR per ${STEADY_SECONDS} s`, results, "1", (s) => s.steadyRequests, 0);
+  for (const size of SIZES.filter((s) => s !== 1)) {
+    row(`${size} seed CRs at once → all Ready`, results, String(size), (s) => s.readyMs / 1000, 1, " s");
+    row(`${size} seed CRs, requests`, results, String(size), (s) => s.requests, 0);
+  }
+  row("idle RSS (one converged CR)", results, "1", (s) => s.rssMiB, 0, " MiB");
+} finally {
+  await proxy.close();
+  await bench.close();
+}

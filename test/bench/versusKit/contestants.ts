@@ -1,0 +1,89 @@
+/**
+ * The two reconcilers the `versus` benchmark runs, each as its own process scoped to one namespace and talking
+ * only to the counting proxy: the EMQX Operator (`WATCH_NAMESPACE`, no webhooks, no leader election, metrics and
+ * probes on loopback) and `emqx-reconciler run --namespace … --no-lease`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** The CLI entry `npx emqx-reconciler` runs. */
+const CLI_MAIN = join(import.meta.dirname, "../../../packages/cli/src/main.ts");
+
+/** One side of the comparison. */
+export interface Contestant {
+  name: "operator" | "ours";
+  /** Starts it for `namespace`, logging into `logFile`. */
+  start(namespace: string, logFile: string): ChildProcess;
+}
+
+function logTo(logFile: string): ["ignore", number, number] {
+  const fd = openSync(logFile, "a");
+  return ["ignore", fd, fd];
+}
+
+/** The operator binary `manager`, reaching the apiserver through `kubeconfig`. */
+export function operatorContestant(manager: string, kubeconfig: string): Contestant {
+  return {
+    name: "operator",
+    start: (namespace, logFile) =>
+      spawn(
+        manager,
+        [
+          "--leader-elect=false",
+          "--metrics-bind-address=127.0.0.1:0",
+          "--health-probe-bind-address=127.0.0.1:0",
+        ],
+        {
+          env: {
+            ...process.env,
+            KUBECONFIG: kubeconfig,
+            ENABLE_WEBHOOKS: "false",
+            WATCH_NAMESPACE: namespace,
+          },
+          stdio: logTo(logFile),
+        },
+      ),
+  };
+}
+
+/** `emqx-reconciler run`, reaching the apiserver through `kubeconfig`. */
+export function oursContestant(kubeconfig: string): Contestant {
+  return {
+    name: "ours",
+    start: (namespace, logFile) =>
+      spawn(
+        process.execPath,
+        [
+          CLI_MAIN,
+          "run",
+          "--kubeconfig",
+          kubeconfig,
+          "--namespace",
+          namespace,
+          "--no-lease",
+          "--log-format",
+          "json",
+        ],
+        { stdio: logTo(logFile) },
+      ),
+  };
+}
+
+/** Resident set size of a live process, in MiB (`VmRSS` of /proc). */
+export async function rssMiB(pid: number | undefined): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
