@@ -1,3 +1,4 @@
+export * from "./autoscale.ts";
 export * from "./bus.ts";
 export * from "./conditions.ts";
 export * from "./crd/structural.ts";

@@ -1,3 +1,4 @@
+export * from "./autoscale/index.ts";
 export * from "./children/index.ts";
 export * from "./hocon/index.ts";
 export * from "./plan/index.ts";
