@@ -3,9 +3,16 @@
  * workflows the Lambda handlers call, driven by the embedded runtime (bus, keyed queue, timers) and a forwarder
  * that publishes hints into that bus. One cluster per process.
  */
-import { isKubeError, KubeErrorKind, KubeGateway, type KubeTarget } from "@emqx-reconciler/adapters";
+import {
+  isKubeError,
+  KubeErrorKind,
+  KubeGateway,
+  KubeHttp,
+  type KubeTarget,
+} from "@emqx-reconciler/adapters";
 import { busPatterns, type PutEventsEntry, type StatusTransition } from "@emqx-reconciler/api";
 import {
+  AutoscaleMemory,
   createEmbeddedRuntime,
   createEmqxApiFactory,
   cryptoRandom,
@@ -13,6 +20,7 @@ import {
   type EndpointMode,
   type Forwarder,
   isTerminalWorkflowError,
+  kubeScalePort,
   reconcile,
   refreshStatus,
   type ShutdownResult,
@@ -23,6 +31,7 @@ import {
 import { CliError } from "./command.ts";
 import { tapKube } from "./kubeTap.ts";
 import type { CliLogger } from "./log.ts";
+import { routeScaleRequests } from "./scaleRoute.ts";
 import type { StatusBoard } from "./statusBoard.ts";
 
 /** Options of {@link startReconciler}. */
@@ -105,6 +114,9 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
   const emqxApi = createEmqxApiFactory({ kube, mode: options.emqxEndpoint ?? "pod-ip" });
   const publisher = { putEvents: (entries: readonly PutEventsEntry[]) => runtime.bus.putEvents(entries) };
   const common = { kube, emqxApi, publisher, clock: systemClock, logger };
+  const scaleHttp = new KubeHttp({ kubeConfig: options.kubeConfig });
+  const scale = kubeScalePort(scaleHttp);
+  const autoscale = { scale, memory: new AutoscaleMemory() };
   const runtime = createEmbeddedRuntime({
     async reconcile(_key, hint, _signal, previousFailures) {
       const key = { cluster, namespace: hint.namespace, name: hint.name };
@@ -114,7 +126,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         : { requeueAfterSeconds: result.requeueAfterSeconds };
     },
     async refreshStatus(clusterId) {
-      const result = await refreshStatus(common, clusterId);
+      const result = await refreshStatus({ ...common, autoscale }, clusterId);
       logger.debug("Refreshed EMQX statuses", {
         cluster: clusterId,
         ...result,
@@ -152,6 +164,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     target: (event) =>
       logger.info("EMQX status changed", describeTransition(event.detail as StatusTransition)),
   });
+  routeScaleRequests(runtime, { kube: scale, logger });
   await runtime.start();
   const forwarder: Forwarder = startForwarder({
     cluster,
@@ -177,7 +190,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
       const onForce = () => void runtime.queue.shutdown({ drain: false, timeoutMs: 0 });
       force?.addEventListener("abort", onForce, { once: true });
       if (force?.aborted) onForce();
-      return stopping;
+      return stopping.finally(() => scaleHttp.close());
     },
     queueDepth: () => {
       const m = runtime.queue.metrics();

@@ -24,10 +24,12 @@ export type {
   Logger,
   Random,
   ReconcileDeps,
+  StatusAutoscale,
   StatusDeps,
 } from "./ports.ts";
 export { silentLogger } from "./ports.ts";
 export { isApplyNoop } from "./workflows/applyNoop.ts";
+export * from "./workflows/autoscale.ts";
 export * from "./workflows/emqxApiFactory.ts";
 export * from "./workflows/forward/index.ts";
 export { mapBounded } from "./workflows/mapBounded.ts";

@@ -5,7 +5,9 @@
  */
 import type { DashboardListener, EmqxApiClient, KubeGateway } from "@emqx-reconciler/adapters";
 import type { Limits } from "@emqx-reconciler/api";
+import type { AutoscaleMemory } from "./workflows/autoscale.ts";
 import type { Publisher } from "./workflows/forward/types.ts";
+import type { ScalePort } from "./workflows/scale.ts";
 
 /** The Kubernetes calls the workflows make: `KubeGateway` satisfies it. */
 export type KubePort = Pick<
@@ -31,7 +33,13 @@ export type KubePort = Pick<
 /** The EMQX API calls the workflows make: `EmqxApiClient` satisfies it. */
 export type EmqxApi = Pick<
   EmqxApiClient,
-  "listNodes" | "getConfigs" | "putConfigs" | "globalStatus" | "availabilityCheck" | "startEvacuation"
+  | "listNodes"
+  | "getConfigs"
+  | "putConfigs"
+  | "globalStatus"
+  | "availabilityCheck"
+  | "startEvacuation"
+  | "getStats"
 >;
 
 /** Everything needed to reach one CR's EMQX API. */
@@ -117,4 +125,12 @@ export interface StatusDeps {
   limits?: Partial<Limits>;
   /** CRs refreshed at once. @default 8 */
   concurrency?: number;
+  /** Runs the connection autoscaler on CRs that opted in; without it, no CR is autoscaled. */
+  autoscale?: StatusAutoscale;
+}
+
+/** The autoscaler's own parts: the scale path's Kubernetes calls and the samples kept between refreshes. */
+export interface StatusAutoscale {
+  scale: ScalePort;
+  memory: AutoscaleMemory;
 }

@@ -22,7 +22,8 @@ import {
   type StatusTransition,
 } from "@emqx-reconciler/api";
 import { computeApiCandidates, type Observed, plan, statusDiffers } from "@emqx-reconciler/core";
-import type { StatusDeps } from "../ports.ts";
+import type { EmqxApi, StatusDeps } from "../ports.ts";
+import { autoscaleOne } from "./autoscale.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
@@ -103,6 +104,8 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     resourceVersion: cr.metadata?.resourceVersion,
   };
   await setPodGates(pass, p.podConditions);
+  if (deps.autoscale && session.api && session.view.state === "ok")
+    await autoscale(deps, cluster, cr, session.api);
   const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
   if (!(await writeStatus(deps.kube, cr, pass.resourceVersion, status))) return { patched: false };
@@ -111,6 +114,29 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     p.events.filter((e) => STATUS_EVENT_REASONS.has(e.reason)),
   );
   return { patched: true, transition: computeTransition(cluster, cr, cr.status, status, now) };
+}
+
+/** Runs the autoscaler on one CR; its failures are logged and never fail the status refresh. */
+async function autoscale(deps: StatusDeps, cluster: string, cr: KubeObject, api: EmqxApi): Promise<void> {
+  if (!deps.autoscale) return;
+  try {
+    await autoscaleOne(
+      {
+        ...deps.autoscale,
+        logger: deps.logger,
+        now: () => deps.clock.now(),
+        cluster,
+        ...(deps.limits ? { limits: deps.limits } : {}),
+      },
+      cr,
+      api,
+    );
+  } catch (error) {
+    deps.logger.warn("Autoscale failed", {
+      ...crRef(cr),
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**
