@@ -11,6 +11,7 @@ export * from "./emqx/status.ts";
 export * from "./emqx/templates.ts";
 export * from "./events.ts";
 export * from "./labels.ts";
+export * from "./lifecycle.ts";
 export * from "./nameRules.ts";
 export * from "./names.ts";
 export * from "./putEvents.ts";

@@ -29,6 +29,7 @@ import {
   workflowRetryAfterMs,
 } from "@emqx-reconciler/runtime";
 import { CliError } from "./command.ts";
+import { routeEventsOut } from "./eventsOut.ts";
 import { tapKube } from "./kubeTap.ts";
 import type { CliLogger } from "./log.ts";
 import { routeScaleRequests } from "./scaleRoute.ts";
@@ -45,6 +46,8 @@ export interface ReconcilerOptions {
   emqxEndpoint?: EndpointMode;
   logger: CliLogger;
   board: StatusBoard;
+  /** Lifecycle events and status transitions go to this file or `http(s)://` URL too (`run --events-to`). */
+  eventsTo?: string;
   /** How long `stop()` lets running reconciles finish. @default 10_000 */
   stopTimeoutMs?: number;
   /**
@@ -165,6 +168,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
       logger.info("EMQX status changed", describeTransition(event.detail as StatusTransition)),
   });
   routeScaleRequests(runtime, { kube: scale, logger });
+  if (options.eventsTo) routeEventsOut(runtime.bus, options.eventsTo);
   await runtime.start();
   const forwarder: Forwarder = startForwarder({
     cluster,

@@ -32,6 +32,7 @@ export { isApplyNoop } from "./workflows/applyNoop.ts";
 export * from "./workflows/autoscale.ts";
 export * from "./workflows/emqxApiFactory.ts";
 export * from "./workflows/forward/index.ts";
+export * from "./workflows/lifecyclePublish.ts";
 export { mapBounded } from "./workflows/mapBounded.ts";
 export * from "./workflows/reconcile.ts";
 export * from "./workflows/scale.ts";

@@ -8,7 +8,14 @@
  * scale-down, evacuation included. A process that restarts loses its samples: the next decision then waits for a
  * full window of new ones, which is the safe side.
  */
-import { ANNOTATION_AUTOSCALE, DEFAULT_LIMITS, EventReason, type Limits } from "@emqx-reconciler/api";
+import {
+  ANNOTATION_AUTOSCALE,
+  DEFAULT_LIMITS,
+  EventReason,
+  type LifecycleEvent,
+  LifecycleEventSchema,
+  type Limits,
+} from "@emqx-reconciler/api";
 import {
   type AutoscaleDecision,
   type AutoscaleSample,
@@ -17,7 +24,8 @@ import {
   readAutoscalePolicy,
   readLastDecision,
 } from "@emqx-reconciler/core";
-import type { Logger } from "../ports.ts";
+import type { Logger, Publisher } from "../ports.ts";
+import { publishLifecycleEvents } from "./lifecyclePublish.ts";
 import { runScale, type ScalePort, type ScaleTarget } from "./scale.ts";
 
 /** Connection samples per CR (by uid), kept between refreshes. */
@@ -44,6 +52,8 @@ export interface AutoscaleDeps {
   limits?: Partial<Limits>;
   /** The cluster id, as scale requests name it. */
   cluster: string;
+  /** Where `ScaleDecided` / `ScaleRefused` lifecycle events go; none without it. */
+  publisher?: Publisher;
 }
 
 /** The EMQX API call the autoscaler makes. */
@@ -115,6 +125,7 @@ export async function autoscaleOne(
   await deps.scale.patchEmqx(namespace, name, {
     metadata: { annotations: { [ANNOTATION_AUTOSCALE.lastDecision]: JSON.stringify(record) } },
   });
+  await publishDecision(deps, cr, decision, outcome === "scaled" ? "ScaleDecided" : "ScaleRefused", now);
   if (outcome === "scaled") {
     const message = `Autoscale ${decision.action} replicants ${decision.from} → ${decision.to}: ${decision.reason}`;
     await deps.scale
@@ -127,4 +138,37 @@ export async function autoscaleOne(
       );
   }
   return decision;
+}
+
+async function publishDecision(
+  deps: AutoscaleDeps,
+  cr: ScaleTarget,
+  decision: AutoscaleDecision,
+  kind: "ScaleDecided" | "ScaleRefused",
+  now: number,
+): Promise<void> {
+  if (!deps.publisher) return;
+  const status = (
+    cr as { status?: Record<string, { readyReplicas?: number; replicas?: number } | undefined> }
+  ).status;
+  const counts = (role: "coreNodesStatus" | "replicantNodesStatus") => ({
+    ready: status?.[role]?.readyReplicas ?? 0,
+    desired: status?.[role]?.replicas ?? 0,
+  });
+  const common = {
+    cluster: deps.cluster,
+    namespace: cr.metadata?.namespace ?? "default",
+    name: cr.metadata?.name ?? "",
+    ...(cr.metadata?.uid ? { uid: cr.metadata.uid } : {}),
+    counts: { core: counts("coreNodesStatus"), replicant: counts("replicantNodesStatus") },
+    role: "replicant",
+    reason: decision.reason,
+    time: new Date(now).toISOString(),
+  };
+  const event: LifecycleEvent = LifecycleEventSchema.parse(
+    kind === "ScaleDecided"
+      ? { ...common, kind, from: decision.from, to: decision.to }
+      : { ...common, kind, replicas: decision.to },
+  );
+  await publishLifecycleEvents(deps.publisher, deps.logger, [event]);
 }

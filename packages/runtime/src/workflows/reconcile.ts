@@ -6,6 +6,7 @@ import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/ad
 import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
+import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { readObserved } from "./readObserved.ts";
 import { reportWriteFailure, shouldReport, writeFailureOf } from "./reconcileFailure.ts";
@@ -108,6 +109,7 @@ async function finishStatus(
   pass.resourceVersion = stored.metadata?.resourceVersion;
   const transition = computeTransition(key.cluster, cr, cr.status, status, deps.clock.now());
   if (transition && deps.publisher) await publishTransitions(deps.publisher, deps.logger, [transition]);
+  await publishStatusLifecycle(deps.publisher, deps.logger, key.cluster, cr, status, deps.clock.now());
 }
 
 /**

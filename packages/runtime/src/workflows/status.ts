@@ -24,6 +24,7 @@ import {
 import { computeApiCandidates, type Observed, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { EmqxApi, StatusDeps } from "../ports.ts";
 import { autoscaleOne } from "./autoscale.ts";
+import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
@@ -113,6 +114,7 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     pass,
     p.events.filter((e) => STATUS_EVENT_REASONS.has(e.reason)),
   );
+  await publishStatusLifecycle(deps.publisher, deps.logger, cluster, cr, status, now);
   return { patched: true, transition: computeTransition(cluster, cr, cr.status, status, now) };
 }
 
@@ -123,6 +125,7 @@ async function autoscale(deps: StatusDeps, cluster: string, cr: KubeObject, api:
     await autoscaleOne(
       {
         ...deps.autoscale,
+        publisher: deps.publisher,
         logger: deps.logger,
         now: () => deps.clock.now(),
         cluster,
