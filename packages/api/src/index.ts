@@ -15,5 +15,6 @@ export * from "./lifecycle.ts";
 export * from "./nameRules.ts";
 export * from "./names.ts";
 export * from "./putEvents.ts";
+export * from "./rebalance/index.ts";
 export * from "./time.ts";
 export * from "./validate.ts";
