@@ -107,11 +107,18 @@ describe("reconcile (in memory)", () => {
     const before = kube.writes.length;
     expect(await reconcile(deps, KEY)).toEqual({ outcome: "converged", writes: 0 });
     expect(kube.writes.length).toBe(before);
-    const transitions = publisher.entries.map((e) => {
-      const { time: _t, ...rest } = JSON.parse(e.Detail);
-      return rest;
-    });
+    const transitions = publisher.entries
+      .filter((e) => e.DetailType === "StatusTransition")
+      .map((e) => {
+        const { time: _t, ...rest } = JSON.parse(e.Detail);
+        return rest;
+      });
     expect(transitions.at(-1)).toMatchObject({ to: "Ready", core: { ready: 2 }, replicant: { ready: 3 } });
+    const lifecycle = publisher.entries
+      .filter((e) => e.DetailType === "LifecycleEvent")
+      .map((e) => JSON.parse(e.Detail) as { kind: string; to?: string });
+    expect(lifecycle.filter((e) => e.kind === "NodeJoined")).toHaveLength(5);
+    expect(lifecycle.filter((e) => e.kind === "PhaseChanged").at(-1)).toMatchObject({ to: "Ready" });
     for (let i = 1; i < transitions.length; i++) expect(transitions[i]).not.toEqual(transitions[i - 1]);
   });
 
