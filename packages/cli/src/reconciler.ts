@@ -129,7 +129,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         : { requeueAfterSeconds: result.requeueAfterSeconds };
     },
     async refreshStatus(clusterId) {
-      const result = await refreshStatus({ ...common, autoscale }, clusterId);
+      const result = await refreshStatus({ ...common, autoscale, rebalance: true }, clusterId);
       logger.debug("Refreshed EMQX statuses", {
         cluster: clusterId,
         ...result,

@@ -25,7 +25,7 @@ export const handler = observed().handler(async () => {
     withinDeadline(config.clusterDeadlineMs, async () => {
       const http = new KubeHttp(await clusterConnection(entry, shared().clients));
       const autoscale = { scale: kubeScalePort(http), memory: memoryOf(entry.id) };
-      const deps = { ...(await clusterDeps(entry, {})), autoscale };
+      const deps = { ...(await clusterDeps(entry, {})), autoscale, rebalance: true };
       const result = await refreshStatus(deps, entry.id).finally(() => http.close());
       count("StatusPatched", result.patched);
       clusterMetric(entry.id, "StatusCrFailures", result.failed);

@@ -34,6 +34,7 @@ export * from "./workflows/emqxApiFactory.ts";
 export * from "./workflows/forward/index.ts";
 export * from "./workflows/lifecyclePublish.ts";
 export { mapBounded } from "./workflows/mapBounded.ts";
+export * from "./workflows/rebalance.ts";
 export * from "./workflows/reconcile.ts";
 export * from "./workflows/scale.ts";
 export * from "./workflows/scaleBounds.ts";

@@ -40,6 +40,7 @@ export type EmqxApi = Pick<
   | "availabilityCheck"
   | "startEvacuation"
   | "getStats"
+  | "startRebalance"
 >;
 
 /** Everything needed to reach one CR's EMQX API. */
@@ -127,6 +128,8 @@ export interface StatusDeps {
   concurrency?: number;
   /** Runs the connection autoscaler on CRs that opted in; without it, no CR is autoscaled. */
   autoscale?: StatusAutoscale;
+  /** Serves `Rebalance` objects (the operator's kind) for the CRs it refreshes; off without it. */
+  rebalance?: boolean;
 }
 
 /** The autoscaler's own parts: the scale path's Kubernetes calls and the samples kept between refreshes. */

@@ -28,6 +28,7 @@ import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
+import { failOrphanRebalances, listRebalances, reconcileRebalances } from "./rebalance.ts";
 import { type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
@@ -71,7 +72,13 @@ async function listNamespace(deps: StatusDeps, namespace: string): Promise<Map<s
   return byInstance;
 }
 
-async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, children: Children) {
+async function refreshOne(
+  deps: StatusDeps,
+  cluster: string,
+  cr: KubeObject,
+  children: Children,
+  rebalanceList: readonly KubeObject[],
+) {
   const { name } = crRef(cr);
   const names = childNames(name);
   const observed = {
@@ -107,6 +114,7 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
   await setPodGates(pass, p.podConditions);
   if (deps.autoscale && session.api && session.view.state === "ok")
     await autoscale(deps, cluster, cr, session.api);
+  if (deps.rebalance) await rebalances(deps, cr, session.api, rebalanceList);
   const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
   if (!(await writeStatus(deps.kube, cr, pass.resourceVersion, status))) return { patched: false };
@@ -116,6 +124,40 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
   );
   await publishStatusLifecycle(deps.publisher, deps.logger, cluster, cr, status, now);
   return { patched: true, transition: computeTransition(cluster, cr, cr.status, status, now) };
+}
+
+/** Runs the Rebalances that target one CR; their failures are logged and never fail the status refresh. */
+async function rebalances(
+  deps: StatusDeps,
+  cr: KubeObject,
+  api: EmqxApi | undefined,
+  listed: readonly KubeObject[],
+): Promise<void> {
+  try {
+    await reconcileRebalances(deps, cr, api, listed);
+  } catch (error) {
+    deps.logger.warn("Rebalance failed", {
+      ...crRef(cr),
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Fails, per namespace, the Rebalances that name no EMQX there; failures are logged. */
+async function failOrphans(
+  deps: StatusDeps,
+  crs: KubeObject[],
+  listed: ReadonlyMap<string, readonly KubeObject[]>,
+): Promise<void> {
+  for (const [namespace, rebalanceList] of listed) {
+    const names = new Set(crs.filter((cr) => crRef(cr).namespace === namespace).map((cr) => crRef(cr).name));
+    await failOrphanRebalances(deps, rebalanceList, names).catch((error: unknown) =>
+      deps.logger.warn("Rebalance failed", {
+        namespace,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
 }
 
 /** Runs the autoscaler on one CR; its failures are logged and never fail the status refresh. */
@@ -160,12 +202,23 @@ export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<
   const namespaces = [...new Set(crs.map((cr) => crRef(cr).namespace))];
   const listed = await mapBounded(namespaces, limit, (ns) => listNamespace(deps, ns));
   const worlds = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
+  const rebalanceLists = new Map<string, readonly KubeObject[]>();
+  if (deps.rebalance) {
+    const lists = await mapBounded(namespaces, limit, (ns) => listRebalances(deps, ns));
+    namespaces.forEach((ns, i) => {
+      const list = lists[i];
+      if (list?.status === "fulfilled") rebalanceLists.set(ns, list.value);
+      else deps.logger.warn("Failed to list Rebalances", { namespace: ns, error: String(list?.reason) });
+    });
+  }
   const results = await mapBounded(crs, limit, async (cr) => {
     const world = worlds.get(crRef(cr).namespace);
     if (!world || world.status === "rejected") throw world?.reason;
     const empty: Children = { statefulSets: [], replicaSets: [], pods: [] };
-    return refreshOne(deps, cluster, cr, world.value.get(crRef(cr).name) ?? empty);
+    const rebalanceList = rebalanceLists.get(crRef(cr).namespace) ?? [];
+    return refreshOne(deps, cluster, cr, world.value.get(crRef(cr).name) ?? empty, rebalanceList);
   });
+  if (deps.rebalance) await failOrphans(deps, crs, rebalanceLists);
   const transitions: StatusTransition[] = [];
   let patched = 0;
   let failed = 0;
