@@ -12,7 +12,7 @@ function text(value: unknown): string | undefined {
 
 const scale: Command = {
   usage: `Usage: emqx-reconciler scale <namespace>/<name> [--role replicant|core] --replicas N|+N|-N
-                             [--kubeconfig path] [--context name] [--sandbox [name]]
+                             [--kubeconfig path] [--context name]
 
 Sets one role's replicas of an EMQX CR the way a ScaleRequest does: +N and -N are resolved against the CR's
 current spec, and the change is written with the resourceVersion of that same read (a CR edited in between is read
@@ -26,8 +26,7 @@ Options:
   --replicas <n|+n|-n>    the new count, or a change of the current one
   --kubeconfig <path>     kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)
   --context <name>        kubeconfig context (default: the current one)
-  --sandbox               use the running sandbox 'default' (--sandbox-name for another)
-  --sandbox-name <name>   use this running sandbox
+                          (the sandbox's: --kubeconfig "$(emqx-reconciler sandbox kubeconfig)")
 
 Exit codes: 0 scaled or unchanged, 1 refused, absent or failed, 2 bad arguments.
 
@@ -39,8 +38,6 @@ Examples:
     replicas: { type: "string" },
     kubeconfig: { type: "string" },
     context: { type: "string" },
-    sandbox: { type: "boolean" },
-    "sandbox-name": { type: "string" },
   },
   allowPositionals: true,
   async run(args) {
@@ -53,22 +50,10 @@ Examples:
       throw new CliError(`scale: --role must be replicant or core, got '${role}'`, { exitCode: 2 });
     const change = parseReplicasChange(text(args.values.replicas) ?? "");
     if (!change) throw new CliError("scale: --replicas must be N, +N or -N", { exitCode: 2 });
-    const sandboxName =
-      text(args.values["sandbox-name"]) ?? (args.values.sandbox === true ? "default" : undefined);
-    let kubeConfig: ReturnType<typeof loadKubeconfigFile>;
-    let cluster: string;
-    if (sandboxName) {
-      const { findSandbox } = await import("@emqx-reconciler/sandbox");
-      const sandbox = await findSandbox(sandboxName);
-      if (!sandbox) throw new CliError(`no sandbox '${sandboxName}' is running`);
-      kubeConfig = loadKubeconfigFile(sandbox.kubeconfigPath);
-      cluster = `sandbox-${sandboxName}`;
-    } else {
-      const path = text(args.values.kubeconfig);
-      const context = text(args.values.context);
-      kubeConfig = path ? loadKubeconfigFile(path, context) : loadDefaultKubeconfig(context);
-      cluster = kubeConfig.name;
-    }
+    const path = text(args.values.kubeconfig);
+    const context = text(args.values.context);
+    const kubeConfig = path ? loadKubeconfigFile(path, context) : loadDefaultKubeconfig(context);
+    const cluster = kubeConfig.name;
     const http = new KubeHttp({ kubeConfig });
     const lines: string[] = [];
     const logger = {
