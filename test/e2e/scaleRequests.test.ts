@@ -4,6 +4,9 @@
  * serves the CR. Cores to 0 is refused and the CR is unchanged; a request outside the CR's bounds is refused with a
  * Warning Event; one inside them scales, with an Event naming who asked and what changed.
  */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { KubeHttp, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { type ScaleRequest, ScaleRequestSchema } from "@emqx-reconciler/api";
 import { kubeScalePort, runScale, type ScaleOrigin } from "@emqx-reconciler/runtime";
@@ -19,6 +22,8 @@ import {
   SEED_NAME,
   type Testbed,
 } from "./support/testbed.ts";
+
+const run = promisify(execFile);
 
 let testbed: Testbed;
 let ns: string;
@@ -95,5 +100,41 @@ describe("scale requests", { timeout: 120_000 }, () => {
           'Scale request from emqx-reconciler.scale, account 123456789012, requested by "e2e-autoscaler", event e2e-1: replicants 3 → 4',
       },
     ]);
+  });
+});
+
+describe("scale requests in, embedded", { timeout: 120_000 }, () => {
+  it("`emqx-reconciler scale ns/name --replicas +1` resolves the delta against the spec and scales", async () => {
+    // Prepare
+    await patchCr(testbed, ns, { metadata: { annotations: { "apps.emqx.io/scale-max-replicants": "5" } } });
+    const main = join(import.meta.dirname, "../../packages/cli/src/main.ts");
+    const args = [main, "scale", `${ns}/${SEED_NAME}`, "--replicas", "+1"];
+
+    // Act
+    const result = await run(process.execPath, [...args, "--kubeconfig", testbed.sandbox.kubeconfigPath]);
+
+    // Assess
+    expect(result.stdout.trim()).toBe(`${ns}/${SEED_NAME} replicants → 5`);
+    await waitForShape(testbed, ns, { cores: 2, replicants: 5 });
+    const events = await testbed.gateway.listEvents(ns, SEED_NAME, "ScaleRequested");
+    expect(events.map((e) => e.message)).toContain(
+      'Scale request from emqx-reconciler.cli, requested by "emqx-reconciler scale": replicants 4 → 5',
+    );
+    const refused = await run(process.execPath, [
+      ...args,
+      "--kubeconfig",
+      testbed.sandbox.kubeconfigPath,
+    ]).catch((error: { code?: number; stderr?: string }) => error);
+    expect(refused).toMatchObject({ code: 1 });
+  });
+
+  it("serves a ScaleRequest put on run's embedded bus", async () => {
+    const detail = { cluster: "e2e", namespace: ns, name: SEED_NAME, role: "replicant", replicas: 4 };
+    const put = await embedded.reconciler.runtime.bus.putEvents([
+      { Source: "emqx-reconciler.scale", DetailType: "ScaleRequest", Detail: JSON.stringify(detail) },
+    ]);
+    expect(put.FailedEntryCount).toBe(0);
+    await embedded.reconciler.runtime.bus.idle();
+    await waitForShape(testbed, ns, { cores: 2, replicants: 4 });
   });
 });

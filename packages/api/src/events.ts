@@ -19,6 +19,10 @@ export const EventReason = {
   ScaleRequested: "ScaleRequested",
   /** Ours: a scale request was refused (bounds, cores below 1); the message names who asked and why. */
   ScaleRequestRefused: "ScaleRequestRefused",
+  /** Ours: the connection autoscaler decided to scale replicants; the message gives the load and the rule. */
+  AutoscaleDecided: "AutoscaleDecided",
+  /** Ours: the CR's `autoscale.apps.emqx.io/*` annotations cannot be read; the message names the bad one. */
+  AutoscaleInvalid: "AutoscaleInvalid",
   /** Ours: the new-set circuit breaker stopped creating sets (see `ConditionType.TemplateDrift`). */
   TemplateDrift: "TemplateDrift",
   /** Ours: a deleted generated Secret was recreated with the values the running pods use. */

@@ -1,3 +1,4 @@
+export * from "./autoscale.ts";
 export * from "./bus.ts";
 export * from "./conditions.ts";
 export * from "./crd/structural.ts";
@@ -10,9 +11,11 @@ export * from "./emqx/status.ts";
 export * from "./emqx/templates.ts";
 export * from "./events.ts";
 export * from "./labels.ts";
+export * from "./lifecycle.ts";
 export * from "./nameRules.ts";
 export * from "./names.ts";
 export * from "./putEvents.ts";
+export * from "./rebalance/index.ts";
 export * from "./redact.ts";
 export * from "./time.ts";
 export * from "./validate.ts";

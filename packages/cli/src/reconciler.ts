@@ -3,9 +3,16 @@
  * workflows the Lambda handlers call, driven by the embedded runtime (bus, keyed queue, timers) and a forwarder
  * that publishes hints into that bus. One cluster per process.
  */
-import { isKubeError, KubeErrorKind, KubeGateway, type KubeTarget } from "@emqx-reconciler/adapters";
+import {
+  isKubeError,
+  KubeErrorKind,
+  KubeGateway,
+  KubeHttp,
+  type KubeTarget,
+} from "@emqx-reconciler/adapters";
 import { busPatterns, type PutEventsEntry, type StatusTransition } from "@emqx-reconciler/api";
 import {
+  AutoscaleMemory,
   type CachingKubeStats,
   type Clock,
   createCachingKube,
@@ -16,6 +23,7 @@ import {
   type EndpointMode,
   type Forwarder,
   isTerminalWorkflowError,
+  kubeScalePort,
   ObjectCache,
   reconcile,
   refreshStatus,
@@ -25,8 +33,10 @@ import {
   workflowRetryAfterMs,
 } from "@emqx-reconciler/runtime";
 import { CliError } from "./command.ts";
+import { routeEventsOut } from "./eventsOut.ts";
 import { tapKube } from "./kubeTap.ts";
 import type { CliLogger } from "./log.ts";
+import { routeScaleRequests } from "./scaleRoute.ts";
 import type { StatusBoard } from "./statusBoard.ts";
 
 /** Options of {@link startReconciler}. */
@@ -40,6 +50,8 @@ export interface ReconcilerOptions {
   emqxEndpoint?: EndpointMode;
   logger: CliLogger;
   board: StatusBoard;
+  /** Lifecycle events and status transitions go to this file or `http(s)://` URL too (`run --events-to`). */
+  eventsTo?: string;
   /** How long `stop()` lets running reconciles finish. @default 10_000 */
   stopTimeoutMs?: number;
   /**
@@ -123,6 +135,9 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
   const emqxApi = createEmqxApiFactory({ kube, mode: options.emqxEndpoint ?? "pod-ip" });
   const publisher = { putEvents: (entries: readonly PutEventsEntry[]) => runtime.bus.putEvents(entries) };
   const common = { kube, emqxApi, publisher, clock: options.clock ?? systemClock, logger };
+  const scaleHttp = new KubeHttp({ kubeConfig: options.kubeConfig });
+  const scale = kubeScalePort(scaleHttp);
+  const autoscale = { scale, memory: new AutoscaleMemory() };
   const runtime = createEmbeddedRuntime({
     async reconcile(_key, hint, _signal, previousFailures) {
       const key = { cluster, namespace: hint.namespace, name: hint.name };
@@ -132,7 +147,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         : { requeueAfterSeconds: result.requeueAfterSeconds };
     },
     async refreshStatus(clusterId) {
-      const result = await refreshStatus(common, clusterId);
+      const result = await refreshStatus({ ...common, autoscale, rebalance: true }, clusterId);
       logger.debug("Refreshed EMQX statuses", {
         cluster: clusterId,
         ...result,
@@ -170,6 +185,8 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     target: (event) =>
       logger.info("EMQX status changed", describeTransition(event.detail as StatusTransition)),
   });
+  routeScaleRequests(runtime, { kube: scale, logger });
+  if (options.eventsTo) routeEventsOut(runtime.bus, options.eventsTo);
   await runtime.start();
   const forwarder: Forwarder = startForwarder({
     cluster,
@@ -198,7 +215,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
       const onForce = () => void runtime.queue.shutdown({ drain: false, timeoutMs: 0 });
       force?.addEventListener("abort", onForce, { once: true });
       if (force?.aborted) onForce();
-      return stopping;
+      return stopping.finally(() => scaleHttp.close());
     },
     queueDepth: () => {
       const m = runtime.queue.metrics();

@@ -1,16 +1,32 @@
-/** Scheduled: every registered cluster's EMQX statuses, clusters in parallel; health per cluster as a metric. */
-import { mapBounded, refreshStatus } from "@emqx-reconciler/runtime";
+/**
+ * Scheduled: every registered cluster's EMQX statuses, clusters in parallel; health per cluster as a metric. The
+ * connection autoscaler runs here too, on the CRs that opted in; its samples live as long as the Lambda container.
+ */
+import { KubeHttp } from "@emqx-reconciler/adapters";
+import { clusterConnection } from "@emqx-reconciler/adapters/aws";
+import { AutoscaleMemory, kubeScalePort, mapBounded, refreshStatus } from "@emqx-reconciler/runtime";
 import { clusterDeps } from "./clusters.ts";
 import { withinDeadline } from "./deadline.ts";
 import { clusterMetric, count, logger, withObservability } from "./observability.ts";
 import { shared } from "./shared.ts";
+
+const memories = new Map<string, AutoscaleMemory>();
+
+function memoryOf(cluster: string): AutoscaleMemory {
+  const memory = memories.get(cluster) ?? new AutoscaleMemory();
+  memories.set(cluster, memory);
+  return memory;
+}
 
 export const handler = withObservability().handler(async () => {
   const { registry, config } = shared();
   const clusters = await registry.list();
   const results = await mapBounded(clusters, config.clusterConcurrency, (entry) =>
     withinDeadline(config.clusterDeadlineMs, async () => {
-      const result = await refreshStatus(await clusterDeps(entry, {}), entry.id);
+      const http = new KubeHttp(await clusterConnection(entry, shared().clients));
+      const autoscale = { scale: kubeScalePort(http), memory: memoryOf(entry.id) };
+      const deps = { ...(await clusterDeps(entry, {})), autoscale, rebalance: true };
+      const result = await refreshStatus(deps, entry.id).finally(() => http.close());
       count("StatusPatched", result.patched);
       clusterMetric(entry.id, "StatusCrFailures", result.failed);
     }),

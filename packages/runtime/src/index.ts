@@ -26,15 +26,19 @@ export type {
   Logger,
   Random,
   ReconcileDeps,
+  StatusAutoscale,
   StatusDeps,
 } from "./ports.ts";
 export { silentLogger } from "./ports.ts";
 export { isApplyNoop } from "./workflows/applyNoop.ts";
+export * from "./workflows/autoscale.ts";
 export * from "./workflows/cache/index.ts";
 export * from "./workflows/emqxApiFactory.ts";
 export * from "./workflows/forward/index.ts";
+export * from "./workflows/lifecyclePublish.ts";
 export * from "./workflows/livePlan.ts";
 export { mapBounded } from "./workflows/mapBounded.ts";
+export * from "./workflows/rebalance.ts";
 export * from "./workflows/reconcile.ts";
 export * from "./workflows/scale.ts";
 export * from "./workflows/scaleBounds.ts";

@@ -5,7 +5,9 @@
  */
 import type { DashboardListener, EmqxApiClient, KubeGateway } from "@emqx-reconciler/adapters";
 import type { Limits } from "@emqx-reconciler/api";
+import type { AutoscaleMemory } from "./workflows/autoscale.ts";
 import type { Publisher } from "./workflows/forward/types.ts";
+import type { ScalePort } from "./workflows/scale.ts";
 
 /** The Kubernetes calls the workflows make: `KubeGateway` satisfies it. */
 export type KubePort = Pick<
@@ -38,6 +40,8 @@ export type EmqxApi = Pick<
   | "availabilityCheck"
   | "startEvacuation"
   | "forceLeave"
+  | "getStats"
+  | "startRebalance"
 >;
 
 /** The EMQX API reads of a pass, and nothing that changes EMQX: what a read-only caller (`plan --live`) gets. */
@@ -143,4 +147,14 @@ export interface StatusDeps {
   limits?: Partial<Limits>;
   /** CRs refreshed at once. @default 8 */
   concurrency?: number;
+  /** Runs the connection autoscaler on CRs that opted in; without it, no CR is autoscaled. */
+  autoscale?: StatusAutoscale;
+  /** Serves `Rebalance` objects (the operator's kind) for the CRs it refreshes; off without it. */
+  rebalance?: boolean;
+}
+
+/** The autoscaler's own parts: the scale path's Kubernetes calls and the samples kept between refreshes. */
+export interface StatusAutoscale {
+  scale: ScalePort;
+  memory: AutoscaleMemory;
 }

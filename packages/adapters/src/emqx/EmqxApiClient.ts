@@ -143,6 +143,44 @@ export class EmqxApiClient {
     return "left";
   }
 
+  /**
+   * `POST /api/v5/load_rebalance/{node}/start`: a connection rebalance coordinated by `node` over `body.nodes`.
+   * A 400 (`nothing_to_balance`, `already_started`, bad nodes) is returned as `{ refused: message }`.
+   */
+  async startRebalance(
+    node: string,
+    body: Record<string, unknown>,
+  ): Promise<"started" | { refused: string }> {
+    const path = `/api/v5/load_rebalance/${nodePath(node)}/start`;
+    const res = await this.call({
+      method: "POST",
+      path,
+      body: JSON.stringify(body),
+      contentType: "application/json",
+    });
+    if (res.status === 400) return { refused: this.errorMessage(res.text) };
+    this.expectOk(res, "POST /load_rebalance/{node}/start");
+    return "started";
+  }
+
+  /** `POST /api/v5/load_rebalance/{node}/stop`; a rebalance that was not running counts as stopped. */
+  async stopRebalance(node: string): Promise<"stopped" | "not-started"> {
+    const path = `/api/v5/load_rebalance/${nodePath(node)}/stop`;
+    const res = await this.call({ method: "POST", path, body: "{}", contentType: "application/json" });
+    if (res.status === 400 && res.text.includes("not_started")) return "not-started";
+    this.expectOk(res, "POST /load_rebalance/{node}/stop");
+    return "stopped";
+  }
+
+  private errorMessage(text: string): string {
+    try {
+      const body = JSON.parse(text) as { message?: unknown };
+      return typeof body.message === "string" ? body.message : text.slice(0, 300);
+    } catch {
+      return text.slice(0, 300);
+    }
+  }
+
   /** Stops evacuating `node`; a node that was not evacuating counts as stopped. */
   async stopEvacuation(node: string): Promise<"stopped" | "not-started"> {
     const path = `/api/v5/load_rebalance/${nodePath(node)}/evacuation/stop`;

@@ -15,6 +15,8 @@ export interface ResourceInfo {
  */
 export const RESOURCES = {
   EMQX: { apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true },
+  /** The operator 2.2's `Rebalance` (see `@emqx-reconciler/api` `renderRebalanceCrd`). */
+  Rebalance: { apiVersion: API_VERSION, kind: "Rebalance", plural: "rebalances", namespaced: true },
   StatefulSet: { apiVersion: "apps/v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true },
   ReplicaSet: { apiVersion: "apps/v1", kind: "ReplicaSet", plural: "replicasets", namespaced: true },
   Pod: { apiVersion: "v1", kind: "Pod", plural: "pods", namespaced: true },

@@ -40,6 +40,11 @@ export const verbs: Verb[] = [
     load: () => import("./status.ts"),
   },
   {
+    name: "scale",
+    summary: "Set an EMQX CR's replicants or cores (N, +N, -N) through the guarded scale path",
+    load: () => import("./scale.ts"),
+  },
+  {
     name: "start",
     summary:
       "npm start: sandbox up, CRD installed, the seed example applied, the reconciler running until Ctrl-C",

@@ -18,6 +18,8 @@ export interface ServeOptions {
   workers?: number;
   /** How the EMQX API is reached; pod IPs otherwise. */
   emqxEndpoint?: EndpointMode;
+  /** A file or `http(s)://` URL that receives every lifecycle event and status transition. */
+  eventsTo?: string;
   format?: LogFormat;
   verbose: boolean;
   /** Says what is being served, at the top of the live table. */
@@ -76,6 +78,7 @@ export async function serve(options: ServeOptions): Promise<string> {
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.workers ? { workers: options.workers } : {}),
       ...(options.emqxEndpoint ? { emqxEndpoint: options.emqxEndpoint } : {}),
+      ...(options.eventsTo ? { eventsTo: options.eventsTo } : {}),
       logger: output.logger.child({ cluster: options.cluster }),
       board: output.board,
     });
@@ -142,7 +145,7 @@ function parseLease(args: CommandArgs): ServeOptions["lease"] {
 const run: Command = {
   usage: `Usage: emqx-reconciler run [--kubeconfig path] [--context name] [--sandbox [name]] [--namespace ns]
                            [--log-format json|text] [--cluster-id id] [--workers n]
-                           [--emqx-endpoint pod-ip|service|<url>]
+                           [--emqx-endpoint pod-ip|service|<url>] [--events-to <file|url>]
                            [--lease-namespace ns] [--lease-seconds n] [--no-lease]
 
 Watches EMQX objects (apps.emqx.io/v2beta1) and their children and reconciles them, all in this process: the
@@ -169,6 +172,9 @@ Options:
   --emqx-endpoint <mode>  how the EMQX API is reached: pod-ip (default, as the operator: run where pod IPs are
                           routable), service (<name>-dashboard.<ns>.svc, in-cluster DNS), or a base URL such as
                           http://127.0.0.1:18083 (one CR, e.g. through kubectl port-forward)
+  --events-to <file|url>  also send every lifecycle event (phase, nodes, revisions, evacuations, scale) and
+                          status transition, as its EventBridge envelope: one JSON line appended to a file, or
+                          one HTTP POST per event to an http(s):// URL (see docs/autoscaling.md)
   --lease-namespace <ns>  where the Lease lives (default: --namespace, or default)
   --lease-seconds <n>     how long a silent holder keeps the Lease, 5 to 300 (default 15)
   --no-lease              reconcile without the Lease (only when nothing else can reconcile these CRs)
@@ -185,6 +191,7 @@ Examples:
     "cluster-id": { type: "string" },
     workers: { type: "string" },
     "emqx-endpoint": { type: "string" },
+    "events-to": { type: "string" },
     "lease-namespace": { type: "string" },
     "lease-seconds": { type: "string" },
     "no-lease": { type: "boolean" },
@@ -210,6 +217,7 @@ Examples:
         namespace: text(args.values.namespace),
         ...(workers ? { workers: Number(workers) } : {}),
         ...(emqxEndpoint ? { emqxEndpoint } : {}),
+        ...(text(args.values["events-to"]) ? { eventsTo: text(args.values["events-to"]) as string } : {}),
         format: format as LogFormat | undefined,
         verbose: args.debug,
         title: `emqx-reconciler run · ${target.title}`,

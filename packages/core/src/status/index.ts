@@ -8,6 +8,7 @@ export {
   sortConditions,
 } from "./conditions.ts";
 export { applyLifecycle, type LifecycleFacts, lifecycleStages } from "./lifecycle.ts";
+export * from "./lifecycleEvents.ts";
 export { countNodes, isRunning, matchNodes, podOfNode } from "./nodes.ts";
 export {
   findStuckPods,

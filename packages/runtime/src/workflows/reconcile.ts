@@ -8,6 +8,7 @@ import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/
 import type { ReconcileDeps } from "../ports.ts";
 import { auditChanges, auditRecord, publishAudit } from "./audit.ts";
 import { forceLeaveNodes } from "./forceLeave.ts";
+import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { readObserved } from "./readObserved.ts";
 import { reportWriteFailure, shouldReport, writeFailureOf } from "./reconcileFailure.ts";
@@ -113,6 +114,7 @@ async function finishStatus(
   pass.state.resourceVersion = stored.metadata?.resourceVersion;
   const transition = computeTransition(key.cluster, cr, cr.status, status, deps.clock.now());
   if (transition && deps.publisher) await publishTransitions(deps.publisher, deps.logger, [transition]);
+  await publishStatusLifecycle(deps.publisher, deps.logger, key.cluster, cr, status, deps.clock.now());
 }
 
 /**

@@ -22,10 +22,13 @@ import {
   type StatusTransition,
 } from "@emqx-reconciler/api";
 import { computeApiCandidates, type Observed, plan, statusDiffers } from "@emqx-reconciler/core";
-import type { StatusDeps } from "../ports.ts";
+import type { EmqxApi, StatusDeps } from "../ports.ts";
+import { autoscaleOne } from "./autoscale.ts";
+import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
+import { failOrphanRebalances, listRebalances, reconcileRebalances } from "./rebalance.ts";
 import { freshPassState, type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
@@ -71,7 +74,13 @@ async function listNamespace(deps: StatusDeps, namespace: string): Promise<Map<s
   return byInstance;
 }
 
-async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, children: Children) {
+async function refreshOne(
+  deps: StatusDeps,
+  cluster: string,
+  cr: KubeObject,
+  children: Children,
+  rebalanceList: readonly KubeObject[],
+) {
   const { name } = crRef(cr);
   const names = childNames(name);
   const observed = {
@@ -103,6 +112,9 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     state: freshPassState(cr),
   };
   await setPodGates(pass, p.podConditions);
+  if (deps.autoscale && session.emqxClient && session.emqxView.state === "ok")
+    await autoscale(deps, cluster, cr, session.emqxClient);
+  if (deps.rebalance) await rebalances(deps, cr, session.emqxClient, rebalanceList);
   const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
   if (!(await writeStatus(deps.kube, cr, pass.state.resourceVersion, status))) return { patched: false };
@@ -110,7 +122,66 @@ async function refreshOne(deps: StatusDeps, cluster: string, cr: KubeObject, chi
     pass,
     p.events.filter((e) => STATUS_EVENT_REASONS.has(e.reason)),
   );
+  await publishStatusLifecycle(deps.publisher, deps.logger, cluster, cr, status, now);
   return { patched: true, transition: computeTransition(cluster, cr, cr.status, status, now) };
+}
+
+/** Runs the Rebalances that target one CR; their failures are logged and never fail the status refresh. */
+async function rebalances(
+  deps: StatusDeps,
+  cr: KubeObject,
+  api: EmqxApi | undefined,
+  listed: readonly KubeObject[],
+): Promise<void> {
+  try {
+    await reconcileRebalances(deps, cr, api, listed);
+  } catch (error) {
+    deps.logger.warn("Rebalance failed", {
+      ...crRef(cr),
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Fails, per namespace, the Rebalances that name no EMQX there; failures are logged. */
+async function failOrphans(
+  deps: StatusDeps,
+  crs: KubeObject[],
+  listed: ReadonlyMap<string, readonly KubeObject[]>,
+): Promise<void> {
+  for (const [namespace, rebalanceList] of listed) {
+    const names = new Set(crs.filter((cr) => crRef(cr).namespace === namespace).map((cr) => crRef(cr).name));
+    await failOrphanRebalances(deps, rebalanceList, names).catch((error: unknown) =>
+      deps.logger.warn("Rebalance failed", {
+        namespace,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+}
+
+/** Runs the autoscaler on one CR; its failures are logged and never fail the status refresh. */
+async function autoscale(deps: StatusDeps, cluster: string, cr: KubeObject, api: EmqxApi): Promise<void> {
+  if (!deps.autoscale) return;
+  try {
+    await autoscaleOne(
+      {
+        ...deps.autoscale,
+        publisher: deps.publisher,
+        logger: deps.logger,
+        now: () => deps.clock.now(),
+        cluster,
+        ...(deps.limits ? { limits: deps.limits } : {}),
+      },
+      cr,
+      api,
+    );
+  } catch (error) {
+    deps.logger.warn("Autoscale failed", {
+      ...crRef(cr),
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**
@@ -131,12 +202,23 @@ export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<
   const namespaces = [...new Set(crs.map((cr) => crRef(cr).namespace))];
   const listed = await mapBounded(namespaces, limit, (ns) => listNamespace(deps, ns));
   const listings = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
+  const rebalanceLists = new Map<string, readonly KubeObject[]>();
+  if (deps.rebalance) {
+    const lists = await mapBounded(namespaces, limit, (ns) => listRebalances(deps, ns));
+    namespaces.forEach((ns, i) => {
+      const list = lists[i];
+      if (list?.status === "fulfilled") rebalanceLists.set(ns, list.value);
+      else deps.logger.warn("Failed to list Rebalances", { namespace: ns, error: String(list?.reason) });
+    });
+  }
   const results = await mapBounded(crs, limit, async (cr) => {
     const listing = listings.get(crRef(cr).namespace);
     if (!listing || listing.status === "rejected") throw listing?.reason;
     const empty: Children = { statefulSets: [], replicaSets: [], pods: [] };
-    return refreshOne(deps, cluster, cr, listing.value.get(crRef(cr).name) ?? empty);
+    const rebalanceList = rebalanceLists.get(crRef(cr).namespace) ?? [];
+    return refreshOne(deps, cluster, cr, listing.value.get(crRef(cr).name) ?? empty, rebalanceList);
   });
+  if (deps.rebalance) await failOrphans(deps, crs, rebalanceLists);
   const transitions: StatusTransition[] = [];
   let patched = 0;
   let failed = 0;

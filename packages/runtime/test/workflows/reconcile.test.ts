@@ -126,6 +126,11 @@ describe("reconcile (in memory)", () => {
       return rest;
     });
     expect(transitions.at(-1)).toMatchObject({ to: "Ready", core: { ready: 2 }, replicant: { ready: 3 } });
+    const lifecycle = publisher.entries
+      .filter((e) => e.DetailType === "LifecycleEvent")
+      .map((e) => JSON.parse(e.Detail) as { kind: string; to?: string });
+    expect(lifecycle.filter((e) => e.kind === "NodeJoined")).toHaveLength(5);
+    expect(lifecycle.filter((e) => e.kind === "PhaseChanged").at(-1)).toMatchObject({ to: "Ready" });
     for (let i = 1; i < transitions.length; i++) expect(transitions[i]).not.toEqual(transitions[i - 1]);
   });
 

@@ -107,7 +107,12 @@ describe("refreshStatus (in memory)", () => {
       published.push(...step.transitions.map(({ time: _t, ...rest }) => JSON.stringify(rest)));
     }
     expect(new Set(published).size).toBe(published.length);
-    expect(publisher.entries).toHaveLength(1 + published.length);
+    const transitions = publisher.entries.filter((e) => e.DetailType === "StatusTransition");
+    expect(transitions).toHaveLength(1 + published.length);
+    const lifecycle = publisher.entries
+      .filter((e) => e.DetailType === "LifecycleEvent")
+      .map((e) => JSON.parse(e.Detail) as { kind: string; node?: string });
+    expect(lifecycle.filter((e) => e.kind === "NodeLeft").map((e) => e.node)).toHaveLength(1);
     expect((await refreshStatus(deps, "test")).transitions).toEqual([]);
   });
 });

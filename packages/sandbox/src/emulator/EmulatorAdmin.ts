@@ -77,6 +77,17 @@ export class EmulatorAdmin {
     await this.#call("PUT", "/connections", { pod, connections });
   }
 
+  /**
+   * Drives a cluster's total connections over time: from `afterMs` after this call it holds `connections`
+   * clients, spread over its serving nodes (see the emulator's doc). No steps clears the curve.
+   */
+  async setLoadCurve(
+    cluster: { namespace: string; name: string },
+    steps: readonly { afterMs: number; connections: number }[],
+  ): Promise<void> {
+    await this.#call("PUT", "/load", { ...cluster, steps });
+  }
+
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {

@@ -1,6 +1,7 @@
 /**
  * The emulator's admin HTTP API on 127.0.0.1, for tests, benchmarks and the `sandbox fault` CLI verb:
- * `GET|PUT|DELETE /faults`, `GET|DELETE /requests`, `GET /clusters`, `PUT /connections`, `GET /healthz`.
+ * `GET|PUT|DELETE /faults`, `GET|DELETE /requests`, `GET /clusters`, `PUT /connections`, `PUT /load`,
+ * `GET /healthz`.
  * Bodies are JSON; bad input gets 400 `{ "error": "<field>: <rule>" }`. Secrets are never returned.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -9,6 +10,7 @@ import type { EmulatedCluster, EmulatedEmqx } from "./cluster.ts";
 import { renderConfigText } from "./clusterConfig.ts";
 import { computeEvacuationProgress } from "./evacuation.ts";
 import { type FaultRegistry, FaultRequestSchema } from "./faults.ts";
+import { setLoadCurve } from "./loadCurve.ts";
 import type { RequestLog } from "./requestLog.ts";
 
 /** Body of `PUT /connections`: sessions held on one pod's node. */
@@ -16,6 +18,17 @@ export const ConnectionsRequestSchema = z
   .object({
     pod: z.string().regex(/^[a-z0-9-.]+\/[a-z0-9-.]+$/, "must be 'namespace/pod'"),
     connections: z.number().int().min(0),
+  })
+  .strict();
+
+/** Body of `PUT /load`: the load curve of one cluster (no steps clears it). */
+export const LoadCurveRequestSchema = z
+  .object({
+    namespace: z.string().min(1),
+    name: z.string().min(1),
+    steps: z.array(
+      z.object({ afterMs: z.number().int().min(0), connections: z.number().int().min(0) }).strict(),
+    ),
   })
   .strict();
 
@@ -92,6 +105,13 @@ async function route(deps: AdminDeps, req: IncomingMessage, res: ServerResponse)
     return ok
       ? send(res, 200, { ok: true })
       : send(res, 404, { error: `pod: ${parsed.data.pod} is not a running EMQX node` });
+  }
+  if (key === "PUT /load") {
+    const parsed = LoadCurveRequestSchema.safeParse(await readJson(req));
+    if (!parsed.success) return send(res, 400, { error: describeIssues(parsed.error) });
+    const { namespace, name, steps } = parsed.data;
+    setLoadCurve(deps.emqx, `${namespace}/${name}`, steps, deps.clock());
+    return send(res, 200, { ok: true });
   }
   return send(res, 404, { error: `no admin endpoint ${key}` });
 }

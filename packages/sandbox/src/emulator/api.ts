@@ -13,6 +13,7 @@ import {
   WWW_AUTHENTICATE,
 } from "./replies.ts";
 import { forceLeave, getConfigs, login, putConfigs } from "./routesCluster.ts";
+import { startRebalance, stopRebalance } from "./routesNodeRebalance.ts";
 import {
   getAvailability,
   getGlobalRebalanceStatus,
@@ -90,6 +91,20 @@ const ROUTES: readonly Route[] = [
     auth: true,
     rebalance: true,
     handle: (c, _r, p) => stopEvacuation(c, p[0] ?? ""),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/v5/load_rebalance/${NODE}/start$`),
+    auth: true,
+    rebalance: true,
+    handle: (c, r, p) => startRebalance(c, r, p[0] ?? ""),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/v5/load_rebalance/${NODE}/stop$`),
+    auth: true,
+    rebalance: true,
+    handle: (c, _r, p) => stopRebalance(c, p[0] ?? ""),
   },
 ];
 

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { handleApiRequest } from "./api.ts";
 import type { EmulatedEmqx } from "./cluster.ts";
 import { FaultKind, type FaultRegistry } from "./faults.ts";
+import { applyLoadCurve } from "./loadCurve.ts";
 import { type ApiContext, errorReply, type Reply } from "./replies.ts";
 import type { RequestLog } from "./requestLog.ts";
 
@@ -68,6 +69,7 @@ async function servePodRequest(
   if (fault?.fault === FaultKind.ServerError) {
     reply = errorReply(500, "INTERNAL_ERROR", "error, emulated_fault, []");
   } else {
+    applyLoadCurve(deps.emqx, current.cluster, deps.clock());
     const ctx: ApiContext = {
       emqx: deps.emqx,
       cluster: current.cluster,

@@ -9,6 +9,7 @@ import {
   EVACUATION_DEFAULTS,
   type EvacuationRequest,
 } from "./evacuation.ts";
+import { buildRebalanceView, findRebalance } from "./rebalance.ts";
 import {
   type ApiContext,
   type ApiRequest,
@@ -50,7 +51,9 @@ export function getGlobalRebalanceStatus(ctx: ApiContext): Reply {
       const ev = ctx.cluster.evacuations.get(n.name);
       return ev ? [{ node: n.name, ...buildEvacuationView(ev, ctx.now) }] : [];
     });
-  return jsonReply(200, { evacuations, purges: [], rebalances: [] });
+  const rebalance = findRebalance(ctx.cluster);
+  const rebalances = rebalance ? [buildRebalanceView(rebalance, ctx.now)] : [];
+  return jsonReply(200, { evacuations, purges: [], rebalances });
 }
 
 /** `POST /load_rebalance/{node}/evacuation/start`. */

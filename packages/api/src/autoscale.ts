@@ -1,0 +1,34 @@
+/**
+ * Annotations that opt one EMQX CR into the built-in connection autoscaler. Only
+ * `autoscale.apps.emqx.io/target-connections-per-replicant` is required; the others have defaults. Durations are
+ * `500ms`, `30s`, `5m`, `1h` or a bare number of seconds.
+ *
+ * @example
+ * metadata:
+ *   annotations:
+ *     autoscale.apps.emqx.io/target-connections-per-replicant: "5000"
+ *     autoscale.apps.emqx.io/min: "2"
+ *     autoscale.apps.emqx.io/max: "10"
+ *     autoscale.apps.emqx.io/step: "3"
+ *     autoscale.apps.emqx.io/scale-up-window: "1m"
+ *     autoscale.apps.emqx.io/scale-down-window: "5m"
+ *     autoscale.apps.emqx.io/cooldown: "2m"
+ */
+export const ANNOTATION_AUTOSCALE = {
+  /** Live connections one replicant should hold; the autoscaler is off without it. */
+  targetConnectionsPerReplicant: "autoscale.apps.emqx.io/target-connections-per-replicant",
+  /** Fewest replicants the autoscaler keeps (default 1). */
+  min: "autoscale.apps.emqx.io/min",
+  /** Most replicants the autoscaler asks for (default the reconciler's replica limit). */
+  max: "autoscale.apps.emqx.io/max",
+  /** Most replicants one decision adds or removes (default 1). */
+  step: "autoscale.apps.emqx.io/step",
+  /** How long the load must ask for more replicants before a scale-up (default 60s). */
+  scaleUpWindow: "autoscale.apps.emqx.io/scale-up-window",
+  /** How long the load must ask for fewer replicants before a scale-down (default 300s). */
+  scaleDownWindow: "autoscale.apps.emqx.io/scale-down-window",
+  /** Quiet time after any decision (default 120s). */
+  cooldown: "autoscale.apps.emqx.io/cooldown",
+  /** Written by the autoscaler: its last decision as JSON `{"at","from","to"}`, so windows survive restarts. */
+  lastDecision: "autoscale.apps.emqx.io/last-decision",
+} as const;

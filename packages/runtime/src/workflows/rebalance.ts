@@ -1,0 +1,128 @@
+/**
+ * The `Rebalance` workflow, run by the status refresher for each EMQX CR it refreshes: the Rebalances of that
+ * namespace whose `spec.instanceName` names the CR get one pass of core's pure `planRebalance` — the API call it
+ * asks for (start on the first replicant, poll `global_status`, stop on delete), then the status that call's
+ * outcome gives, written with the Rebalance's resourceVersion, and a `Rebalance` Event on it. A namespace without
+ * the Rebalance CRD (404 on the list) has none. A Rebalance naming an EMQX that does not exist in a namespace that
+ * has EMQX CRs is failed (`EMQX <name> not found`), as the operator does. Not done: the operator's finalizer, so a Rebalance deleted while
+ * `Processing` is not stopped on the coordinator (its rebalance ends on its own).
+ */
+import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
+import { RebalanceSpecSchema, type RebalanceStatus } from "@emqx-reconciler/api";
+import { planRebalance, type RebalanceOutcome, type RebalanceTarget } from "@emqx-reconciler/core";
+import type { EmqxApi, Logger, StatusDeps } from "../ports.ts";
+
+/** The EMQX API calls of a Rebalance pass. */
+export type RebalanceApi = Pick<EmqxApi, "globalStatus"> & {
+  startRebalance(node: string, body: Record<string, unknown>): Promise<"started" | { refused: string }>;
+};
+
+interface NodeView {
+  node?: string;
+  node_status?: string;
+  edition?: string;
+}
+
+function targetOf(cr: KubeObject): RebalanceTarget {
+  const status = cr.status as
+    | {
+        conditions?: Array<{ type?: string; status?: string }>;
+        coreNodes?: NodeView[];
+        replicantNodes?: NodeView[];
+      }
+    | undefined;
+  const running = (nodes: NodeView[] | undefined) =>
+    (nodes ?? []).filter((n) => n.node && n.node_status !== "stopped").map((n) => n.node as string);
+  const first = status?.conditions?.[0];
+  return {
+    ready: first?.type === "Ready" && first.status === "True",
+    edition: status?.coreNodes?.[0]?.edition,
+    coreNodes: running(status?.coreNodes),
+    replicantNodes: running(status?.replicantNodes),
+  };
+}
+
+/** The Rebalances of a namespace; none when the Rebalance CRD is not installed. */
+export async function listRebalances(
+  deps: Pick<StatusDeps, "kube">,
+  namespace: string,
+): Promise<KubeObject[]> {
+  try {
+    return (await deps.kube.list("Rebalance", { namespace })).items;
+  } catch (error) {
+    if (isKubeError(error, KubeErrorKind.NotFound)) return [];
+    throw error;
+  }
+}
+
+/**
+ * Runs one pass of every Rebalance of `listed` (the namespace's) that targets `cr`. `api` is the CR's EMQX API
+ * client, when it has one.
+ *
+ * @example await reconcileRebalances(deps, cr, session.api, await listRebalances(deps, "mq"));
+ */
+export async function reconcileRebalances(
+  deps: Pick<StatusDeps, "kube" | "clock"> & { logger: Logger },
+  cr: KubeObject,
+  api: RebalanceApi | undefined,
+  listed: readonly KubeObject[],
+): Promise<void> {
+  const name = cr.metadata?.name ?? "";
+  const mine = listed.filter((r) => (r.spec as { instanceName?: string } | undefined)?.instanceName === name);
+  for (const rebalance of mine) await passOne(deps, cr, api, rebalance);
+}
+
+/**
+ * Fails the Rebalances of `listed` (one namespace's) that name none of `existing` (the EMQX CRs there).
+ *
+ * @example await failOrphanRebalances(deps, listed, new Set(["emqx"]));
+ */
+export async function failOrphanRebalances(
+  deps: Pick<StatusDeps, "kube" | "clock"> & { logger: Logger },
+  listed: readonly KubeObject[],
+  existing: ReadonlySet<string>,
+): Promise<void> {
+  const orphans = listed.filter(
+    (r) => !existing.has((r.spec as { instanceName?: string } | undefined)?.instanceName ?? ""),
+  );
+  for (const rebalance of orphans) await passOne(deps, undefined, undefined, rebalance);
+}
+
+async function passOne(
+  deps: Pick<StatusDeps, "kube" | "clock"> & { logger: Logger },
+  cr: KubeObject | undefined,
+  api: RebalanceApi | undefined,
+  rebalance: KubeObject,
+): Promise<void> {
+  const spec = RebalanceSpecSchema.safeParse(rebalance.spec);
+  if (!spec.success) return;
+  const status = rebalance.status as RebalanceStatus | undefined;
+  const input = {
+    spec: spec.data,
+    status,
+    deleting: Boolean(rebalance.metadata?.deletionTimestamp),
+    target: cr ? targetOf(cr) : undefined,
+    now: deps.clock.now(),
+  };
+  const first = planRebalance(input);
+  let outcome: RebalanceOutcome | undefined;
+  const action = first.action;
+  if (action.kind !== "none" && !api) return;
+  if (action.kind === "start" && api) {
+    const started = await api.startRebalance(action.node, { ...action.body });
+    outcome =
+      started === "started" ? { kind: "started" } : { kind: "start-failed", message: started.refused };
+  } else if (action.kind === "poll" && api) {
+    const global = await api.globalStatus();
+    outcome = { kind: "polled", rebalances: global.rebalances as never };
+  }
+  const plan = outcome ? planRebalance({ ...input, outcome }) : first;
+  if (JSON.stringify(plan.status) === JSON.stringify(status ?? {})) return;
+  await deps.kube.replaceStatus({ ...rebalance, status: plan.status });
+  if (plan.event) await deps.kube.recordEvent(rebalance, plan.event).catch(() => undefined);
+  deps.logger.info("Rebalance", {
+    namespace: rebalance.metadata?.namespace,
+    name: rebalance.metadata?.name,
+    phase: plan.status.phase,
+  });
+}
