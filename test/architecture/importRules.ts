@@ -27,13 +27,15 @@ export const ALLOWED_WORKSPACE_IMPORTS: Readonly<Record<string, readonly string[
 };
 
 /**
- * The CLI files that may import the sandbox: the `sandbox` and `start` verbs and `run --sandbox` are the
- * sandbox's front door. Nothing on the reconcile path may.
+ * The CLI files that may import the sandbox: the `sandbox` and `start` verbs and the `--sandbox` flag of `run`,
+ * `plan --live` and `status` (resolved in `kubeTarget.ts`) are the sandbox's front door. Nothing on the reconcile
+ * path may.
  */
 export const SANDBOX_FRONT_DOOR = [
   "packages/cli/src/commands/sandbox.ts",
   "packages/cli/src/commands/start.ts",
   "packages/cli/src/commands/run.ts",
+  "packages/cli/src/kubeTarget.ts",
 ] as const;
 
 /** What core may import besides its own files: the contract, Kubernetes types (erased), and hashing. */

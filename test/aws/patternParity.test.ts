@@ -69,6 +69,11 @@ const events = [
     detail: { cluster: "prod", namespace: "n", name: "m", cause: "deleted", owner: { kind: "StatefulSet" } },
   },
   {
+    source: "emqx-reconciler.reconcile",
+    type: "ReconcileApplied",
+    detail: { cluster: "prod", namespace: "team-c", name: "mq", changes: [] },
+  },
+  {
     source: "other.app",
     type: "ReconcileHint",
     detail: { cluster: "prod", namespace: "team-z", name: "a-edge", replicas: 5.0 },

@@ -74,10 +74,12 @@ describe("the audit trail of passes that write", () => {
     expect(secrets.map((c) => [c.action, c.name, c.fields])).toEqual([
       ["create", "emqx-bootstrap-api-key", []],
       ["create", "emqx-node-cookie", []],
+      ["create", "emqx-reconciler-state", []],
     ]);
     const values = [
       ...Object.values((await testbed.gateway.getSecret(ns, "emqx-bootstrap-api-key")) ?? {}),
       ...Object.values((await testbed.gateway.getSecret(ns, "emqx-node-cookie")) ?? {}),
+      ...Object.values((await testbed.gateway.getSecret(ns, "emqx-reconciler-state")) ?? {}),
     ].flatMap((v) => v.split(/[\n:]/).filter((part) => part.length >= 16));
     expect(values.length).toBeGreaterThan(0);
     const everything = JSON.stringify([published, await auditEvents(testbed, ns), embedded?.logs]);

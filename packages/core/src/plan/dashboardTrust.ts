@@ -108,7 +108,7 @@ export function dashboardCaSource(emqx: EmqxObject): DashboardCaSource | undefin
     const [secretName = "", key = DASHBOARD_CA_DEFAULT_KEY, ...rest] = annotation.trim().split("/");
     if (rest.length > 0 || !SECRET_NAME.test(secretName) || !SECRET_KEY.test(key)) {
       return {
-        invalid: `annotation ${ANNOTATION_DASHBOARD_CA_SECRET}: "${annotation.slice(0, 100)}" is not <secret>[/<key>]`,
+        invalid: `annotation ${ANNOTATION_DASHBOARD_CA_SECRET} holds "${annotation.slice(0, 100)}", which is not a Secret name or name/key`,
       };
     }
     return { secretName, key, origin: "annotation" };

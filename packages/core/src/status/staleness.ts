@@ -16,8 +16,8 @@ import { removeConditions, setCondition } from "./conditions.ts";
 
 /** How a user makes the https dashboard trusted, for the condition and its Warning event. */
 const UNTRUSTED_FIX =
-  `to fix: put the PEM CA that signed it in a Secret and annotate the EMQX with ${ANNOTATION_DASHBOARD_CA_SECRET}: ` +
-  `<secret>[/<key>] (key ${DASHBOARD_CA_DEFAULT_KEY} by default), or add ${DASHBOARD_CA_DEFAULT_KEY} to the Secret ` +
+  `to fix: put the PEM CA that signed it in a Secret and set the annotation ${ANNOTATION_DASHBOARD_CA_SECRET} of the ` +
+  `EMQX to that Secret's name, or name/key (key ${DASHBOARD_CA_DEFAULT_KEY} by default), or add ${DASHBOARD_CA_DEFAULT_KEY} to the Secret ` +
   "the certificate is mounted from; the certificate must name the dashboard Service (<name>-dashboard.<namespace>.svc) " +
   "or the pod IP";
 

@@ -1,6 +1,6 @@
 /**
- * What the EMQX Operator 2.2.30 writes, transcribed by hand from `reference/emqx-operator-v2beta1.md` (section
- * cited next to each value). Nothing here calls our builders: these are the expectations the builders are judged
+ * What the EMQX Operator 2.2.30 writes, transcribed by hand from its observed output and documented behaviour.
+ * Nothing here calls our builders: these are the expectations the builders are judged
  * against. Values are as the apiserver stores them, so pure apiserver defaults (a container port's `protocol: TCP`)
  * are written out where the operator left them to the apiserver.
  */

@@ -52,7 +52,7 @@ describe("dashboardCaSource", () => {
       origin: "annotation",
     });
     expect(named("Corp CA")).toEqual({
-      invalid: expect.stringContaining('"Corp CA" is not <secret>[/<key>]'),
+      invalid: expect.stringContaining('"Corp CA", which is not a Secret name or name/key'),
     });
     expect(named("a/b/c")).toHaveProperty("invalid");
   });

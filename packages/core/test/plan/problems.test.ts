@@ -255,7 +255,8 @@ describe("plan: EMQX API failures", () => {
     expect(stale?.message).toContain(
       "The EMQX dashboard certificate is not trusted (GET https://10.0.0.1:18084",
     );
-    expect(stale?.message).toContain("apps.emqx.io/dashboard-ca-secret: <secret>[/<key>]");
+    expect(stale?.message).toContain("set the annotation apps.emqx.io/dashboard-ca-secret of the EMQX");
+    expect(stale?.message).not.toContain("REDACTED");
     expect(p.events).toEqual([
       { type: "Warning", reason: "FailedToGetNodeStatuses", message: stale?.message },
     ]);
