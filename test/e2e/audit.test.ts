@@ -71,7 +71,7 @@ describe("the audit trail of passes that write", () => {
     const first = published[0];
     expect(first).toMatchObject({ namespace: ns, name: "emqx", hint: { cause: "added" } });
     const secrets = first?.changes.filter((c) => c.kind === "Secret") ?? [];
-    expect(secrets.map((c) => [c.action, c.name, c.fields])).toEqual([
+    expect(secrets.map((c) => [c.action, c.name, c.fields]).sort()).toEqual([
       ["create", "emqx-bootstrap-api-key", []],
       ["create", "emqx-node-cookie", []],
       ["create", "emqx-reconciler-state", []],

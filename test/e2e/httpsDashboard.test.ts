@@ -161,7 +161,7 @@ describe("https-only dashboard", () => {
     expect(message).toMatch(
       /^The EMQX dashboard certificate is not trusted \(GET https:\/\/127\.[0-9.]+:18084\/api\/v5\/nodes: certificate did not verify/,
     );
-    expect(message).toContain(`annotate the EMQX with ${ANNOTATION_DASHBOARD_CA_SECRET}`);
+    expect(message).toContain(`set the annotation ${ANNOTATION_DASHBOARD_CA_SECRET} of the EMQX`);
     expect(message).not.toContain("BEGIN CERTIFICATE");
     expect(untrusted.status?.coreNodes ?? []).toEqual([]);
 
