@@ -174,9 +174,11 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
     await patchCr(testbed, ns, { metadata: { annotations: { "apps.emqx.io/allow-zero-cores": "true" } } });
 
     // Assess
-    await waitFor("the core StatefulSet at 0 replicas", async () => {
+    // The set is applied before the status of the same pass is written: wait for both.
+    await waitFor("the core StatefulSet at 0 replicas and InvalidSpec gone", async () => {
       const sets = await testbed.gateway.listOwned("StatefulSet", ns, "emqx");
-      return sets.length === 1 && (sets[0]?.spec as { replicas?: number })?.replicas === 0 ? true : undefined;
+      const stopped = sets.length === 1 && (sets[0]?.spec as { replicas?: number })?.replicas === 0;
+      return stopped && !hasCondition(await readCr(testbed, ns), "InvalidSpec") ? true : undefined;
     });
     expect(hasCondition(await readCr(testbed, ns), "InvalidSpec")).toBe(false);
   });
