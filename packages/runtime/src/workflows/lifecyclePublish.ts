@@ -8,11 +8,11 @@ import {
   EventSource,
   LIFECYCLE_DETAIL_TYPE,
   type LifecycleEvent,
-  PUT_EVENTS_MAX_ENTRIES,
   type PutEventsEntry,
 } from "@emqx-reconciler/api";
 import { computeLifecycleEvents } from "@emqx-reconciler/core";
 import type { Logger, Publisher } from "../ports.ts";
+import { publishEntries } from "./statusTransitions.ts";
 
 /** The PutEvents entry of one lifecycle event. */
 export function lifecycleEntry(event: LifecycleEvent): PutEventsEntry {
@@ -20,28 +20,12 @@ export function lifecycleEntry(event: LifecycleEvent): PutEventsEntry {
 }
 
 /** Publishes `events` in batches of ≤ 10; returns how many were not delivered. */
-export async function publishLifecycleEvents(
+export function publishLifecycleEvents(
   publisher: Publisher,
   logger: Logger,
   events: readonly LifecycleEvent[],
 ): Promise<number> {
-  let refused = 0;
-  for (let i = 0; i < events.length; i += PUT_EVENTS_MAX_ENTRIES) {
-    let entries = events.slice(i, i + PUT_EVENTS_MAX_ENTRIES).map(lifecycleEntry);
-    for (let attempt = 0; attempt < 2 && entries.length > 0; attempt++) {
-      try {
-        const result = await publisher.putEvents(entries);
-        entries = entries.filter((_, j) => result.Entries[j]?.ErrorCode !== undefined);
-      } catch (error) {
-        logger.warn("Failed to reach the bus", {
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
-    refused += entries.length;
-  }
-  if (refused > 0) logger.warn("Failed to publish lifecycle events", { refused });
-  return refused;
+  return publishEntries(publisher, logger, events.map(lifecycleEntry), "lifecycle events");
 }
 
 /** Publishes what a written status change means (nothing when it means nothing). */

@@ -106,9 +106,22 @@ export async function publishTransitions(
   logger: Logger,
   transitions: readonly StatusTransition[],
 ): Promise<number> {
+  return publishEntries(publisher, logger, transitions.map(transitionEntry), "status transitions");
+}
+
+/**
+ * Sends `entries` in batches of ≤ 10, resending the ones the bus refused once; logs (never throws) what is still
+ * refused, naming it `what`. Returns how many were not delivered.
+ */
+export async function publishEntries(
+  publisher: Publisher,
+  logger: Logger,
+  all: readonly PutEventsEntry[],
+  what: string,
+): Promise<number> {
   let refused = 0;
-  for (let i = 0; i < transitions.length; i += PUT_EVENTS_MAX_ENTRIES) {
-    let entries = transitions.slice(i, i + PUT_EVENTS_MAX_ENTRIES).map(transitionEntry);
+  for (let i = 0; i < all.length; i += PUT_EVENTS_MAX_ENTRIES) {
+    let entries = all.slice(i, i + PUT_EVENTS_MAX_ENTRIES);
     for (let attempt = 0; attempt < 2 && entries.length > 0; attempt++) {
       try {
         const result = await publisher.putEvents(entries);
@@ -121,6 +134,6 @@ export async function publishTransitions(
     }
     refused += entries.length;
   }
-  if (refused > 0) logger.warn("Failed to publish status transitions", { refused });
+  if (refused > 0) logger.warn(`Failed to publish ${what}`, { refused });
   return refused;
 }
