@@ -46,6 +46,27 @@ describe("plan: config.data changes (syncConfig)", () => {
     expect(after.configPush).toBeUndefined();
   });
 
+  it("R25 a pass that died between the config push and the annotation pushes the same config again, then records it", () => {
+    // Prepare: a changed config, and a pass whose push went out but whose annotation write never happened.
+    const sim = readyCluster();
+    (sim.cr.spec as { config: { data: string } }).config = { data: "log.console.level = debug" };
+    const died = sim.plan();
+
+    // Act: the next pass sees the same CR (no annotation), then one that completes.
+    const again = sim.plan();
+    sim.applyPlan(again);
+    sim.settle();
+    const after = sim.plan();
+
+    // Assess
+    expect(died.configPush).toEqual({ mode: "merge", body: mergedConfig("log.console.level = debug") });
+    expect(again.configPush).toEqual(died.configPush);
+    expect(again.crAnnotations).toEqual({ [LAST_CONFIG]: digestOf("log.console.level = debug") });
+    expect(sim.cr.metadata?.annotations?.[LAST_CONFIG]).toBe(digestOf("log.console.level = debug"));
+    expect(after.configPush).toBeUndefined();
+    expect(after.crAnnotations).toBeUndefined();
+  });
+
   it("keeps the ConfigMap current but does not push while the cores are not ready (fix of #1134)", () => {
     // Prepare
     const sim = readyCluster();

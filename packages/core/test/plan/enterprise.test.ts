@@ -75,6 +75,22 @@ describe("plan: EMQX Enterprise", () => {
     );
   });
 
+  it("R31 an open-source cluster scales an old core set down without evacuation, which only Enterprise has", () => {
+    // Prepare
+    const sim = driveToReady(
+      new SimulatedCluster(makeCr({ replicantTemplate: undefined }), { connections: 5 }),
+    );
+    startUpdate(sim);
+
+    // Act
+    const p = sim.plan();
+
+    // Assess
+    expect(p.evacuation).toBeUndefined();
+    expect(p.events.map((e) => e.reason)).not.toContain("NodeEvacuation");
+    expect(p.scale.map((s) => [s.kind, s.replicas])).toEqual([["StatefulSet", 1]]);
+  });
+
   it("open-source clusters need neither global_status nor availability checks", () => {
     const sim = new SimulatedCluster();
     for (let i = 0; i < 3; i++) sim.step();

@@ -81,6 +81,27 @@ describe("plan: core scale-down and EMQX membership", () => {
     expect(after.forceLeave).toBeUndefined();
   });
 
+  it("R35 with the EMQX API unreadable, scale-down goes on one core at a time and force_leave waits for a good read", () => {
+    // Prepare
+    const world = threeCores();
+    world.cr.spec = { ...(world.cr.spec as object), coreTemplate: { spec: { replicas: 1 } } };
+    const down: EmqxView = { state: "error", kind: "unavailable", message: "connection refused" };
+
+    // Act
+    const first = world.step({ api: down });
+    const second = world.plan({ api: down });
+    const set = coreSetName(world);
+    const readable = world.plan({ api: withStopped(world, `${set}-2`) });
+
+    // Assess: one step per pass, no membership call without the API, the departed member removed once it answers.
+    expect(coreSetReplicas(first)).toBe(2);
+    expect(first.forceLeave).toBeUndefined();
+    expect(second.forceLeave).toBeUndefined();
+    expect(coreSetReplicas(second)).toBe(1);
+    expect(readable.forceLeave).toEqual([`emqx@${set}-2.emqx-headless.ns.svc.cluster.local`]);
+    expect(coreSetReplicas(readable)).toBe(2);
+  });
+
   it("leaves the members of a deliberate zero-core pause alone", () => {
     // Prepare
     const world = threeCores();
