@@ -56,7 +56,7 @@ describe("the bus policy", () => {
     });
   });
 
-  it("keeps ReconcileHint to the forwarder and EMQX_HINT_PUBLISHERS, and leaves other kinds alone", () => {
+  it("R44 keeps ReconcileHint to the forwarder and EMQX_HINT_PUBLISHERS, and leaves other kinds alone", () => {
     const statements = busPolicyDocument({
       busArn: BUS,
       forwarderRoleArn: FORWARDER,

@@ -76,7 +76,7 @@ describe("PutEvents batching against moto", () => {
     expect(await receiveAll(sqs, urls.reconcileHints)).toEqual([]);
   });
 
-  it("resends only the throttled entries: no duplicates, no losses, and refused entries are not resent", async () => {
+  it("R16 resends only the throttled entries: no duplicates, no losses, and refused entries are not resent", async () => {
     const urls = await busWithRules();
     const proxy = await startFaultProxy(moto.endpoint, (call) =>
       call === 0 ? [1, 4, 7] : call === 1 ? [0] : [],

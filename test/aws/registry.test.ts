@@ -99,7 +99,7 @@ describe("clusterConnection against moto", () => {
     expect(await conn.kubeConfig.auth()).toEqual({ authorization: "Bearer sa-token" });
   });
 
-  it("signs an EKS token with credentials of the cluster's role, assumed through STS with the external id", async () => {
+  it("R46 signs an EKS token with credentials of the cluster's role, assumed through STS with the external id", async () => {
     const conn = await clusterConnection(eksEntry as never, { sts, secretsManager: sm });
     const url = decodeEksToken((await conn.getToken?.()) ?? "");
     const credential = url.searchParams.get("X-Amz-Credential") ?? "";

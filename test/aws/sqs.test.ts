@@ -81,7 +81,7 @@ describe("Delayed requeue through a standard queue", () => {
 });
 
 describe("Dead-letter queue", () => {
-  it("moves a message that keeps failing to the DLQ after maxReceiveCount receives", async () => {
+  it("R17 moves a message that keeps failing to the DLQ after maxReceiveCount receives", async () => {
     const dlq = await createQueue(sqs, "reconcile-dlq.fifo");
     const fifo = await createQueue(sqs, "reconcile.fifo", {
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),

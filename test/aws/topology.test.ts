@@ -116,7 +116,7 @@ describe("Functions of the topology", () => {
     ).toBe(true);
   });
 
-  it("set retries and retention explicitly, never AWS's defaults by accident", () => {
+  it("R17 set retries and retention explicitly, never AWS's defaults by accident", () => {
     expect(topology.RULE_RETRY.maximumEventAgeInSeconds).toBeLessThan(86_400);
     expect(topology.RULE_RETRY.maximumRetryAttempts).toBeLessThan(185);
     expect(topology.ASYNC_MAX_EVENT_AGE_SECONDS).toBeLessThan(6 * 3600);

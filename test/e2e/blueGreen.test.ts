@@ -213,7 +213,7 @@ describe("blue-green update of the seed example to 6.0.2", () => {
     expect(pod.some((c) => c.type === "DELETED")).toBe(true);
   });
 
-  it("scales the old ReplicaSet, then the old StatefulSet, down one pod at a time", () => {
+  it("R37 scales the old ReplicaSet, then the old StatefulSet, down one pod at a time", () => {
     const rsSteps = decrements(history?.of("ReplicaSet", nameOf(oldRs())) ?? []);
     const stsSteps = decrements(history?.of("StatefulSet", nameOf(oldSts())) ?? []);
     expect(rsSteps.map((s) => [s.from, s.to])).toEqual([

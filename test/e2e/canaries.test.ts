@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 describe("canaries", () => {
-  it("no canary or generated credential in logs, Events, status, annotations or bus events", {
+  it("R45 no canary or generated credential in logs, Events, status, annotations or bus events", {
     timeout: 90_000,
   }, async () => {
     const { runtime } = embedded.reconciler;

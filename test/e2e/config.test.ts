@@ -80,7 +80,7 @@ describe("config.data changes", { timeout: 90_000 }, () => {
     expect(await podUids()).toEqual(pods);
   });
 
-  it("leaves every child as it was and reports InvalidConfig for an invalid config.data", async () => {
+  it("R40 leaves every child as it was and reports InvalidConfig for an invalid config.data", async () => {
     await embedded.settle();
     const before = await childVersions(testbed, ns);
     await patchCr(testbed, ns, { spec: { config: { data: BROKEN_CONFIG } } });

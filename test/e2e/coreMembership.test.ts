@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe("core membership through a quick 3 → 2 → 3", () => {
-  it("no stopped member is left, and ordinal 2 is not reused while its old member is listed", {
+  it("R34 no stopped member is left, and ordinal 2 is not reused while its old member is listed", {
     timeout: 120_000,
   }, async () => {
     const samples: Sample[] = [];

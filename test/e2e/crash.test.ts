@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe("kill -9 mid-reconcile, then restart", () => {
-  it("converges with no duplicate, orphan or extra object", { timeout: 180_000 }, async () => {
+  it("R14, R24 converges with no duplicate, orphan or extra object", { timeout: 180_000 }, async () => {
     const first = await startRun();
     await applySeed(testbed, ns);
     await killAfter(first, "the first write", (msg) => /^(Created|Applied) /.test(msg));

@@ -75,7 +75,7 @@ describe("credentials that recover", () => {
     { secret: names.bootstrapApiKey, key: "bootstrap_api_key" },
     { secret: names.nodeCookie, key: "node_cookie" },
   ])(
-    "deleting $secret: recreated with the same values, Ready again with the pods untouched",
+    "R28 deleting $secret: recreated with the same values, Ready again with the pods untouched",
     { timeout: 60_000 },
     async ({ secret, key }) => {
       const before = (await secretValue(secret))?.[key];

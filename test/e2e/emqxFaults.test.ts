@@ -52,7 +52,7 @@ describe("EMQX API faults", () => {
     { fault: "server-error", reason: "ApiUnavailable", message: /500|server/i },
     { fault: "hang", reason: "ApiUnavailable", message: /time/i },
   ] as const)(
-    "$fault: keeps the last good node lists, says $reason, recovers",
+    "R28, R29 $fault: keeps the last good node lists, says $reason, recovers",
     { timeout: 120_000 },
     async (c) => {
       const { runtime } = embedded.reconciler;

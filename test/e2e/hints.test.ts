@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe("hints delivered on purpose", { timeout: 60_000 }, () => {
-  it("change nothing: stale, reordered, deleted-while-live and 50 duplicates", async () => {
+  it("R1, R2 duplicate and out-of-order hints change nothing: stale, reordered, deleted-while-live and 50 duplicates", async () => {
     const { runtime, gateway } = embedded.reconciler;
     const cr = await readCr(testbed, ns);
     const uid = cr?.metadata?.uid ?? "";
@@ -86,7 +86,7 @@ describe("hints delivered on purpose", { timeout: 60_000 }, () => {
     expect(runtime.queue.metrics().maxConcurrentRunsPerKey).toBe(1);
   });
 
-  it("runs a key once at a time: hints during a run collapse into exactly one follow-up", async () => {
+  it("R11 runs a key once at a time: hints during a run collapse into exactly one follow-up", async () => {
     const { runtime } = embedded.reconciler;
     // A slow EMQX API keeps each pass busy for a while, so the second batch surely lands during the first run.
     await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, "slow", 1_500);

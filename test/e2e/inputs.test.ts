@@ -111,7 +111,7 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
     expect(failures()).toEqual([]);
   });
 
-  it("a config.data at the limit (1 MiB − 1 KiB) reaches Ready; one byte more is refused up front", async () => {
+  it("R18, R40 a config.data at the limit (1 MiB − 1 KiB) reaches Ready; one byte more is refused up front", async () => {
     // Prepare: a one-core CR whose config is exactly at the limit, and a twin one byte over it.
     const atLimit = (name: string, extra: string) => {
       const head = 'license {\n  key = "evaluation"\n}\n';
@@ -148,7 +148,7 @@ describe("inputs that fit", { timeout: 150_000 }, () => {
     await kubectl(testbed, ["delete", "emqx", "at-limit", "over-limit", "-n", ns, "--wait=false"]);
   });
 
-  it("refuses zero cores with InvalidSpec and one Warning event, touching no child", async () => {
+  it("R38 refuses zero cores with InvalidSpec and one Warning event, touching no child", async () => {
     // Prepare
     await embedded.settle();
     const before = await childVersions(testbed, ns);

@@ -55,7 +55,7 @@ describe("two run processes against one sandbox", { timeout: 150_000 }, () => {
   let first: RunProcess;
   let second: RunProcess;
 
-  it("exactly one reconciles; the other waits and says who holds the Lease", async () => {
+  it("R8 exactly one reconciles; the other waits and says who holds the Lease", async () => {
     // Act
     first = start();
     const took = await first.waitForLine("the first process holding the Lease", holding);

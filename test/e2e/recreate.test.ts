@@ -57,7 +57,7 @@ describe("delete and recreate", { timeout: 100_000 }, () => {
     expect(await readCr(testbed, ns)).toBeUndefined();
   });
 
-  it("converges a CR recreated under the same name, with nothing left of the old one", async () => {
+  it("R4 converges a CR recreated under the same name, with nothing left of the old one", async () => {
     const reached = await convergeSeed(testbed, ns);
     const uid = reached.cr?.metadata?.uid;
     expect(uid).toBeTruthy();

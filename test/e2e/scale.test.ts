@@ -63,7 +63,7 @@ describe("scaling the seed example", { timeout: 120_000 }, () => {
     { cores: 2, replicants: 2, listeners: "replicant" },
     { cores: 3, replicants: 2, listeners: "replicant" },
   ] as const)(
-    "converges at $cores cores / $replicants replicants on the same sets, listeners on $listeners pods",
+    "R36 converges at $cores cores / $replicants replicants on the same sets, listeners on $listeners pods",
     async (step) => {
       const reached = await scaleTo(step);
       expect(sets(reached)).toEqual(sets(first));

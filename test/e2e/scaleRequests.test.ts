@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe("scale requests", { timeout: 120_000 }, () => {
-  it("refuses cores to 0 and leaves the CR unchanged", async () => {
+  it("R38 refuses cores to 0 and leaves the CR unchanged", async () => {
     const before = await readCr(testbed, ns);
     expect(await sendScale({ role: "core", replicas: 0 })).toBe("refused by the schema");
     const bypass = { cluster: "e2e", namespace: ns, name: SEED_NAME, role: "core", replicas: 0 } as const;

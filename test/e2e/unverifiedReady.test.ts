@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe("Ready that does not lie", () => {
-  it("401 for over two minutes: Ready False (ApiUnauthorized), printed NodeStatusStale; back to Ready after", {
+  it("R28 401 for over two minutes: Ready False (ApiUnauthorized), printed NodeStatusStale; back to Ready after", {
     timeout: 90_000,
   }, async () => {
     const { runtime } = embedded.reconciler;

@@ -184,7 +184,7 @@ describe("a child write the apiserver keeps refusing", () => {
     await closeTestbed(testbed, ns);
   });
 
-  it("sets ReconcileFailed naming the StatefulSet, with one Warning event over several passes", {
+  it("R27 sets ReconcileFailed naming the StatefulSet, with one Warning event over several passes", {
     timeout: 90_000,
   }, async () => {
     await applyCr(testbed, ns);
@@ -243,7 +243,7 @@ describe("a child the apiserver refuses as invalid", () => {
     await closeTestbed(testbed, ns);
   });
 
-  it("reports the 422 at once, naming the field, and clears it when the spec is fixed", {
+  it("R23 reports the 422 at once, naming the field, and clears it when the spec is fixed", {
     timeout: 150_000,
   }, async () => {
     const cr = structuredClone(REPEATED_KEYS_CR);

@@ -28,7 +28,7 @@ describe("checkEmqxName", () => {
     expect(checkEmqxName("a".repeat(36), 100)).toEqual([]);
   });
 
-  it("rejects a name one character too long, naming the child that breaks", () => {
+  it("R39 rejects a name one character too long, naming the child that breaks", () => {
     const name = "a".repeat(37);
     expect(checkEmqxName(name, 100)).toEqual([
       `"${name}" is too long: the core StatefulSet name "${name}-core-<10-char hash>" would have 53 characters, more than 52 (the StatefulSet controller adds <set>-<hash> as a 63-character label); use at most 36 characters`,

@@ -130,7 +130,7 @@ describe("validateEmqx", () => {
           'replicas must be at least 1: an EMQX cluster needs a core node (annotate the CR with apps.emqx.io/allow-zero-cores: "true" to stop every core on purpose)',
       },
     ],
-  ])("rejects %s", (_name, spec, expected) => {
+  ])("R38 rejects %s", (_name, spec, expected) => {
     expect(issuesOf(emqxObject({ image: IMAGE, ...spec }))).toEqual([expected]);
   });
 

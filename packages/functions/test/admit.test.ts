@@ -59,7 +59,7 @@ describe("Handler: admit", () => {
     });
   });
 
-  it("drops a hint for an unregistered cluster before any queue or cluster call", async () => {
+  it("R44 drops a hint for an unregistered cluster before any queue or cluster call", async () => {
     const detail = { cluster: "spoofed", namespace: "mq", name: "emqx", cause: "modified" };
     expect(await admit(detail)).toEqual({ outcome: "dropped" });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
@@ -72,7 +72,7 @@ describe("Handler: admit", () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it("deduplicates resync hints per minute bucket, so the next sweep is not swallowed", async () => {
+  it("R15 deduplicates resync hints per minute bucket, so the next sweep is not swallowed", async () => {
     const detail = prodHint("resync");
     await admit(detail);
     const id = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageDeduplicationId ?? "";

@@ -147,7 +147,7 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
     expect((await readCr(testbed, ns))?.metadata?.resourceVersion).toBe(before?.metadata?.resourceVersion);
   });
 
-  it("drops a hint naming an unregistered cluster at admission, and leaves every DLQ empty", async () => {
+  it("R44 drops a hint naming an unregistered cluster at admission, and leaves every DLQ empty", async () => {
     const spoof = { cluster: "not-registered", namespace: ns, name: "emqx", cause: "modified" };
     await aws.eventBridge.send(
       new PutEventsCommand({

@@ -57,7 +57,7 @@ describe("Class: EksTokenProvider", () => {
     expect((await p.getToken(first)).token).toBe(second);
   });
 
-  it("as a gateway token source, refreshes exactly on the call that follows a 401", async () => {
+  it("R26 as a gateway token source, refreshes exactly on the call that follows a 401", async () => {
     const clock = { t: Date.parse("2026-11-25T10:00:00Z") };
     const p = provider(clock);
     const source = p.tokenSource();

@@ -53,7 +53,7 @@ describe("Class: EventPublisher", () => {
     expect(eb.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.EventBusName).toBe("bus-a");
   });
 
-  it("resends only the entries that failed with a retryable code, and reports refused ones without resending", async () => {
+  it("R16 resends only the entries that failed with a retryable code, and reports refused ones without resending", async () => {
     eb.on(PutEventsCommand)
       .resolvesOnce({
         FailedEntryCount: 2,

@@ -109,19 +109,19 @@ describe("EmqxApiClient", () => {
     expect(err.message).not.toContain("wrong");
   });
 
-  it("treats a 404 on one node as stopped, as the operator does", async () => {
+  it("R33 treats a 404 on one node as stopped, as the operator does", async () => {
     const node = await client(["127.0.0.2"]).getNode("emqx@10.0.0.9");
     expect(node).toEqual({ node: "emqx@10.0.0.9", node_status: "stopped" });
     expect(good.seen[0]?.url).toBe("/api/v5/nodes/emqx@10.0.0.9");
   });
 
-  it("fails over from a refusing and a 503 candidate to a healthy one", async () => {
+  it("R32 fails over from a refusing and a 503 candidate to a healthy one", async () => {
     const nodes = await client(["127.0.0.4", "127.0.0.3", "127.0.0.2"]).listNodes();
     expect(nodes).toHaveLength(2);
     expect(failing.seen).toHaveLength(1);
   });
 
-  it("starts at the rotating index instead of pinning the first pod", async () => {
+  it("R32 starts at the rotating index instead of pinning the first pod", async () => {
     await client(["127.0.0.3", "127.0.0.2"], {
       endpoint: { mode: "pod-ip", scheme: "http", port, podIPs: ["127.0.0.3", "127.0.0.2"], start: 1 },
     }).listNodes();
@@ -143,7 +143,7 @@ describe("EmqxApiClient", () => {
     expect(failing.seen).toHaveLength(0);
   });
 
-  it("times out on a server that never answers", async () => {
+  it("R29 times out on a server that never answers", async () => {
     good.handle = () => {};
     const started = performance.now();
     const err = await failure(client(["127.0.0.2"], { timeoutMs: 200 }).listNodes());
@@ -159,7 +159,7 @@ describe("EmqxApiClient", () => {
     expect((await failure(client(["127.0.0.2"], { timeoutMs: 200 }).listNodes())).kind).toBe("timeout");
   });
 
-  it("rejects a body over the size bound, declared or streamed", async () => {
+  it("R30 rejects a body over the size bound, declared or streamed", async () => {
     const big = `[${"1,".repeat(600_000)}1]`;
     good.handle = (_req, res) => json(res, 200, JSON.parse(big));
     const declared = await failure(client(["127.0.0.2"], { maxBodyBytes: 1024 * 1024 }).listNodes());
@@ -172,7 +172,7 @@ describe("EmqxApiClient", () => {
     expect(streamed.kind).toBe("bad-response");
   });
 
-  it("rejects garbage, truncated and off-schema bodies as bad-response", async () => {
+  it("R30 rejects garbage, truncated and off-schema bodies as bad-response", async () => {
     good.handle = (_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end("<html>proxy error</html>");

@@ -39,7 +39,7 @@ async function error(promise: Promise<unknown>): Promise<KubeError> {
 }
 
 describe("KubeHttp", () => {
-  it("paces requests at the client-side rate limit after the burst", async () => {
+  it("R11 paces requests at the client-side rate limit after the burst", async () => {
     const arrivals: number[] = [];
     server.handle = (_req, res) => {
       arrivals.push(performance.now());
@@ -54,7 +54,7 @@ describe("KubeHttp", () => {
     await client.close();
   });
 
-  it("asks the token provider again after a 401 and retries once", async () => {
+  it("R26 asks the token provider again after a 401 and retries once", async () => {
     const tokens = ["expired", "fresh"];
     server.handle = (req, res) =>
       req.headers.authorization === "Bearer fresh"
@@ -67,7 +67,7 @@ describe("KubeHttp", () => {
     await client.close();
   });
 
-  it("honours Retry-After on 429 and classifies 5xx as retryable", async () => {
+  it("R21 honours Retry-After on 429 and classifies 5xx as retryable", async () => {
     server.handle = (_req, res) => {
       res.writeHead(429, { "retry-after": "7", "content-type": "application/json" });
       res.end(JSON.stringify({ kind: "Status", code: 429, reason: "TooManyRequests" }));

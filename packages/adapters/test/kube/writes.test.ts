@@ -36,7 +36,7 @@ describe("server-side apply", () => {
     ]);
   });
 
-  it("takes a field back from another manager with force, and leaves fields it does not send alone", async () => {
+  it("R20 takes a field back from another manager with force, and leaves fields it does not send alone", async () => {
     await gw.apply(configMap("fight", { a: "1" }));
     const other = new KubeHttp({ kubeConfig: loadKubeconfigFile(await sandboxKubeconfigPath()) });
     await other.send({
@@ -72,7 +72,7 @@ describe("server-side apply", () => {
     expect(svc.spec?.ports?.[0]?.targetPort).toBe("dashboard");
   });
 
-  it("classifies an invalid object (422) as terminal", async () => {
+  it("R23 classifies an invalid object (422) as terminal", async () => {
     const err = (await rejection(gw.apply(configMap("Bad_Name", { a: "1" })))) as KubeError;
     expect([err.kind, err.status, err.reason]).toEqual(["terminal", 422, "Invalid"]);
     expect(err.message).toContain(`APPLY configmaps ${ns}/Bad_Name: 422 Invalid`);
@@ -145,7 +145,7 @@ describe("delete with a UID precondition", () => {
 });
 
 describe("resourceVersion-guarded writes", () => {
-  it("writes status with the current resourceVersion and refuses a stale one as a conflict", async () => {
+  it("R19 writes status with the current resourceVersion and refuses a stale one as a conflict", async () => {
     const cr = await gw.apply(emqxCr(ns, "status"));
     const written = await gw.replaceStatus({ ...cr, status: { conditions: [], coreNodes: [] } });
     expect(written.metadata?.resourceVersion).not.toBe(cr.metadata?.resourceVersion);
@@ -194,7 +194,7 @@ describe("resourceVersion-guarded writes", () => {
     expect(replicasOf(await gw.get("ReplicaSet", ns, "rs"))).toBe(1);
   });
 
-  it("says not-found for a write to a missing object, and terminal when the namespace is terminating", async () => {
+  it("R6, R7 says not-found for a write to a missing object, and terminal when the namespace is terminating", async () => {
     expect(((await rejection(gw.setReplicas("ReplicaSet", ns, "nope", 1, "1"))) as KubeError).kind).toBe(
       "not-found",
     );

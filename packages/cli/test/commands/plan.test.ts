@@ -150,7 +150,7 @@ describe("emqx-reconciler plan with bad input", () => {
     expect(result.stderr).toMatch(/^\S+hocon\.yaml: config\.data line 2, column \d+: .+\n$/);
   });
 
-  it("refuses an include in config.data, naming the line, without reading the file", async () => {
+  it("R41 refuses an include in config.data, naming the line, without reading the file", async () => {
     const path = seedVariant("include.yaml", (t) =>
       t.replace('key = "evaluation"', 'include "/etc/hostname"'),
     );

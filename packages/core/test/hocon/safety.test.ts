@@ -34,7 +34,7 @@ describe("HOCON safety: nothing outside the text is ever read", () => {
     (p: string) => `include required("${p}")`,
     (p: string) => `include classpath("${p}")`,
     (p: string) => `a = 1\nnested {\n  include file("${p}")\n}`,
-  ])("rejects include (%#) with a typed error and never yields the file", (make) => {
+  ])("R41 rejects include (%#) with a typed error and never yields the file", (make) => {
     const text = make(file);
     expect(() => parseHocon(text)).toThrow(HoconError);
     const result = readConfig(text);
@@ -72,7 +72,7 @@ describe("HOCON safety: nothing outside the text is ever read", () => {
       expect(everything("node.cookie = ${CANARY_X}")).not.toContain(ENV_CANARY);
     });
 
-    it("does not resolve ${?CANARY_X} from the environment: the field is left out", () => {
+    it("R41 does not resolve ${?CANARY_X} from the environment: the field is left out", () => {
       const conf = parseHocon(
         'a = ${?CANARY_X}\nb = "x" ${?CANARY_X}\nc = [${?CANARY_X}]\nd = default\nd = ${?CANARY_X}',
       );
@@ -107,7 +107,7 @@ describe("HOCON safety: nothing outside the text is ever read", () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    it("rejects include url(...) and makes no connection", async () => {
+    it("R41 rejects include url(...) and makes no connection", async () => {
       const url = `http://127.0.0.1:${port}/x`;
       for (const text of [`include url("${url}")`, `include required(url("${url}"))`, `include "${url}"`]) {
         expect(readConfig(text).ok).toBe(false);

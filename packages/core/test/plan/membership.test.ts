@@ -61,7 +61,7 @@ describe("plan: core scale-down and EMQX membership", () => {
     expect(p.requeueAfterSeconds).toBeLessThanOrEqual(2);
   });
 
-  it("does not scale back up into an ordinal EMQX still lists", () => {
+  it("R34 does not scale back up into an ordinal EMQX still lists", () => {
     // Prepare
     const world = threeCores();
     world.cr.spec = { ...(world.cr.spec as object), coreTemplate: { spec: { replicas: 2 } } };

@@ -21,7 +21,7 @@ function expectNoWrites(p: Plan): void {
 }
 
 describe("plan: bad input is never half-applied", () => {
-  it("invalid HOCON changes nothing and reports InvalidConfig", () => {
+  it("R40 invalid HOCON changes nothing and reports InvalidConfig", () => {
     // Prepare
     const sim = new SimulatedCluster(
       makeCr({ config: { data: 'listeners.tcp.default {\n  bind = "0.0.0.0:1883"\n' } }),

@@ -101,7 +101,7 @@ describe("plan: updates", () => {
     expect(tooSoon.requeueAfterSeconds).toBeLessThanOrEqual(20);
   });
 
-  it("never decrements an old set twice before its controller acted", () => {
+  it("R37 never decrements an old set twice before its controller acted", () => {
     // Prepare: run the update until the first scale-down step is planned.
     const sim = readyCluster();
     changeSpec(sim, (spec) => {
@@ -173,7 +173,7 @@ describe("plan: updates", () => {
     expect((sim.cr.status as { coreNodes: unknown[] }).coreNodes).toHaveLength(3);
   });
 
-  it("a rollback during an update switches back to the current set and retires the abandoned one", () => {
+  it("R37 a rollback during an update switches back to the current set and retires the abandoned one", () => {
     // Prepare: start an image update, then revert it before the new cores are ready.
     const sim = readyCluster();
     const [oldCore] = sim.setsOf("StatefulSet").map((s) => s.metadata?.name);

@@ -146,7 +146,7 @@ describe("createEmbeddedRuntime timers", () => {
     ]);
   });
 
-  it("publishes a resync hint for every CR each period, in PutEvents batches of ten", async () => {
+  it("R15 publishes a resync hint for every CR each period, in PutEvents batches of ten", async () => {
     useFakeClock();
     const targets = Array.from({ length: 12 }, (_, i) => target(`emqx-${i}`));
     const { runtime, reconciles } = recordingRuntime({
@@ -167,7 +167,7 @@ describe("createEmbeddedRuntime timers", () => {
     await runtime.stop();
   });
 
-  it("resyncs at start by default, so a restarted process converges on its own", async () => {
+  it("R14 resyncs at start by default, so a restarted process converges on its own", async () => {
     const { runtime, reconciles } = recordingRuntime({
       resyncAtStart: undefined,
       listKeys: async () => [target("a")],

@@ -58,7 +58,7 @@ describe("createWorkQueue coalescing", () => {
     expect(queue.metrics()).toMatchObject({ adds: 4, coalescedAdds: 2, runs: 2 });
   });
 
-  it("never runs one key concurrently under a storm of adds from many async producers", async () => {
+  it("R11 never runs one key concurrently under a storm of adds from many async producers", async () => {
     const keys = ["a", "b", "c", "d", "e"];
     const running = new Map<string, number>();
     let observedOverlap = 0;
@@ -110,7 +110,7 @@ describe("createWorkQueue coalescing", () => {
 });
 
 describe("createWorkQueue retries and requeues", () => {
-  it("retries failures with exponential backoff from 5 ms, and a success forgets it", async () => {
+  it("R22 retries failures with exponential backoff from 5 ms, and a success forgets it", async () => {
     vi.useFakeTimers();
     const startedAt: number[] = [];
     const retryDelays: Array<number | undefined> = [];
@@ -131,7 +131,7 @@ describe("createWorkQueue retries and requeues", () => {
     expect(queue.metrics().keys.k).toMatchObject({ runs: 5, failures: 4, retries: 4 });
   });
 
-  it("waits at least as long as the server's Retry-After before retrying", async () => {
+  it("R21 waits at least as long as the server's Retry-After before retrying", async () => {
     vi.useFakeTimers();
     const startedAt: number[] = [];
     const retryDelays: Array<number | undefined> = [];
@@ -186,7 +186,7 @@ describe("createWorkQueue retries and requeues", () => {
     await queue.shutdown();
   });
 
-  it("does not retry terminal errors", async () => {
+  it("R7 does not retry terminal errors", async () => {
     const errors: Array<number | undefined> = [];
     const queue = createWorkQueue({
       handler: () => Promise.reject(new Error("invalid spec")),

@@ -134,7 +134,7 @@ describe("reconcile (in memory)", () => {
     for (let i = 1; i < transitions.length; i++) expect(transitions[i]).not.toEqual(transitions[i - 1]);
   });
 
-  it("returns absent for a missing CR and deleting for one being deleted, writing nothing", async () => {
+  it("R3, R5 returns absent for a missing CR and deleting for one being deleted, writing nothing", async () => {
     expect(await reconcile(deps, { ...KEY, name: "nope" })).toEqual({ outcome: "absent", writes: 0 });
     const cr = kube.get("EMQX", "ns", "emqx");
     if (cr) cr.metadata.deletionTimestamp = "2026-01-01T00:00:00Z";
@@ -190,7 +190,7 @@ describe("reconcile (in memory)", () => {
     expect(kube.writes.filter((w) => w === "event ReconcilerFailed")).toHaveLength(1);
   });
 
-  it("retries a 5xx seen once quietly, and reports it when it fails again", async () => {
+  it("R22 retries a 5xx seen once quietly, and reports it when it fails again", async () => {
     const failure = () => statefulSetApplyFailure("retryable", "500 InternalError: etcd timeout");
     kube.failures.set("apply StatefulSet", failure());
     const once = await reconcile(deps, KEY).catch((e: unknown) => e);
@@ -204,7 +204,7 @@ describe("reconcile (in memory)", () => {
     expect(condition("ReconcileFailed")?.message).toContain("etcd timeout");
   });
 
-  it("asks to run again in 1 s when the status write loses a race", async () => {
+  it("R19 asks to run again in 1 s when the status write loses a race", async () => {
     kube.failures.set("status EMQX", new KubeError("409", { kind: "conflict", status: 409 }));
     const result = await reconcile(deps, KEY);
     expect(result).toMatchObject({ outcome: "progressing", requeueAfterSeconds: 1 });

@@ -86,7 +86,7 @@ describe("refreshStatus on the sandbox", () => {
     expect((await readCr()).metadata?.resourceVersion).toBe(before);
   });
 
-  it("keeps the last good node lists and the gates through an API outage, then recovers", async () => {
+  it("R29 keeps the last good node lists and the gates through an API outage, then recovers", async () => {
     const gatesBefore = await gates();
     await admin.setFault({ namespace: NS, name: "emqx" }, "server-error");
     expect(await refreshOurs()).toEqual([]);

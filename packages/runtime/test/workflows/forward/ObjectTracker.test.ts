@@ -62,7 +62,7 @@ describe("ObjectTracker", () => {
     expect(tracker.applyEvent(PODS, ev("MODIFIED", heartbeat))).toEqual([]);
   });
 
-  it("drops the echo of the reconciler's own child write, but not a newer write by anyone else", () => {
+  it("R10 drops the echo of the reconciler's own child write, but not a newer write by anyone else", () => {
     const tracker = syncedTracker();
     const svc = (resourceVersion: string, managedFields: object[], type = "ClusterIP") => {
       const object = child("Service", "a-listeners", "a", { resourceVersion, spec: { type } });
@@ -126,7 +126,7 @@ describe("ObjectTracker", () => {
     expect(tracker.stats().synthesizedDeletes).toBe(1);
   });
 
-  it("on a relist, a CR recreated under its name gets deleted (old uid) then added (new uid)", () => {
+  it("R4 on a relist, a CR recreated under its name gets deleted (old uid) then added (new uid)", () => {
     const tracker = syncedTracker([emqx("a", { uid: "old" })]);
     const hints = tracker.applyList(CRS, [emqx("a", { uid: "new" })], "relist", false);
     expect(hints.map((h) => `${h.cause}:${h.uid}`)).toEqual(["deleted:old", "added:new"]);

@@ -118,7 +118,7 @@ describe("createHintBatcher", () => {
     expect(batcher.stats()).toMatchObject({ published: 3, retried: 1, dropped: 0 });
   });
 
-  it("drops entries the bus refuses as malformed instead of resending them forever", async () => {
+  it("R16 drops entries the bus refuses as malformed instead of resending them forever", async () => {
     const env = busWithCollector();
     bus = env.bus;
     const { publisher, calls, state } = flakyPublisher(bus);

@@ -68,7 +68,7 @@ describe("computeFingerprint", () => {
     expect(changes("PodDisruptionBudget", pdb, "status.currentHealthy", 2)).toBe(false);
   });
 
-  it("keeps no object content: the same short digest whatever the size", () => {
+  it("R18 keeps no object content: the same short digest whatever the size", () => {
     const cm = child("ConfigMap", "c", "broker", { data: { big: "x".repeat(100_000) } });
     expect(computeFingerprint("ConfigMap", cm)).toMatch(/^[A-Za-z0-9+/]{27}=$/);
   });

@@ -85,7 +85,7 @@ function annotate(ns: string, name: string, value: string): Promise<string> {
 }
 
 describe("startForwarder on the sandbox", () => {
-  it("hints CR and child creation, changes and deletion; ignores status-only CR updates", async () => {
+  it("R10 hints CR and child creation, changes and deletion; ignores status-only CR updates", async () => {
     const ns = await namespace("fwd-crud");
     const { bus, hints } = collectingBus();
     const forwarder = await forwardNamespace(ns, bus);
@@ -179,7 +179,7 @@ describe("startForwarder on the sandbox", () => {
     await bus.close();
   });
 
-  it("resumes after a server-side watch timeout without losing a change made in the gap", async () => {
+  it("R12 resumes after a server-side watch timeout without losing a change made in the gap", async () => {
     const ns = await namespace("fwd-gap");
     const { bus, hints } = collectingBus();
     const holding = holdingKube(kit.gateway);
@@ -200,7 +200,7 @@ describe("startForwarder on the sandbox", () => {
     await bus.close();
   });
 
-  it("relists on a real 410 Gone and synthesizes deleted hints for CRs that vanished meanwhile", async () => {
+  it("R13 relists on a real 410 Gone and synthesizes deleted hints for CRs that vanished meanwhile", async () => {
     const ns = await namespace("fwd-gone");
     const { bus, hints } = collectingBus();
     const holding = holdingKube(kit.gateway);
@@ -248,7 +248,7 @@ describe("startForwarder on the sandbox", () => {
     await bus.close();
   });
 
-  it("keeps serving a healthy cluster while another cluster of the same process is unreachable", async () => {
+  it("R26 keeps serving a healthy cluster while another cluster of the same process is unreachable", async () => {
     const ns = await namespace("fwd-multi");
     const { bus, hints } = collectingBus();
     const shared = createHintBatcher({ publisher: bus, windowMs: 20 });

@@ -79,7 +79,7 @@ function start(kube: ForwarderKube, seen: string[] = []) {
 }
 
 describe("startInformer", () => {
-  it("resumes from the last resourceVersion (bookmarks included) after a clean end or an idle end", async () => {
+  it("R12 resumes from the last resourceVersion (bookmarks included) after a clean end or an idle end", async () => {
     const bookmark: WatchEvent = { type: "BOOKMARK", object: { metadata: { resourceVersion: "12" } } };
     const { kube, calls } = scriptedKube(
       [{ items: [emqx("a")], resourceVersion: "10" }],
@@ -104,7 +104,7 @@ describe("startInformer", () => {
     });
   });
 
-  it("relists on 410 Gone, whether it comes as a watch end or as a 410 error", async () => {
+  it("R13 relists on 410 Gone, whether it comes as a watch end or as a 410 error", async () => {
     const { kube, calls } = scriptedKube(
       [
         { items: [], resourceVersion: "5" },
@@ -131,7 +131,7 @@ describe("startInformer", () => {
     expect(calls.watchFrom).toEqual(["5", "50", "60"]);
   });
 
-  it("backs off on 429 without relisting, honouring Retry-After", async () => {
+  it("R21 backs off on 429 without relisting, honouring Retry-After", async () => {
     const throttled = new KubeError("WATCH: 429", { kind: "retryable", status: 429, retryAfterSeconds: 1 });
     const { kube, calls } = scriptedKube(
       [{ items: [], resourceVersion: "7" }],
