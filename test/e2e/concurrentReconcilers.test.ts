@@ -48,12 +48,17 @@ function added(kind: "StatefulSet" | "ReplicaSet"): string[] {
     .map((c) => c.object.metadata?.name ?? "");
 }
 
-/** `status.observedGeneration` of every version of the CR the watch saw, in order. */
+/** The newest generation the status's conditions were observed for, for every version of the CR the watch saw. */
 function observedGenerations(): number[] {
-  return history
-    .of("EMQX", "emqx")
-    .map((c) => (c.object.status as { observedGeneration?: number } | undefined)?.observedGeneration)
-    .filter((g): g is number => g !== undefined);
+  return history.of("EMQX", "emqx").flatMap((c) => {
+    const conditions = (
+      c.object.status as { conditions?: Array<{ observedGeneration?: number }> } | undefined
+    )?.conditions;
+    const generations = (conditions ?? []).flatMap((k) =>
+      k.observedGeneration === undefined ? [] : [k.observedGeneration],
+    );
+    return generations.length > 0 ? [Math.max(...generations)] : [];
+  });
 }
 
 describe("two reconcilers of one CR", { timeout: 240_000 }, () => {
