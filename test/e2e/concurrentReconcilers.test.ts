@@ -79,6 +79,7 @@ describe("two reconcilers of one CR", { timeout: 240_000 }, () => {
 
   it("R9 a burst of 20 seeded spec changes converges to the last one, with no evacuation left", async () => {
     const rand = new Rand(SEED);
+    const start = Date.now();
     let last: Shape = SEED_SHAPE;
     for (let change = 0; change < BURST; change++) {
       last = { cores: rand.int(2, 3), replicants: rand.int(0, 4) };
@@ -91,6 +92,9 @@ describe("two reconcilers of one CR", { timeout: 240_000 }, () => {
     }
 
     const reached = await waitForShape(testbed, ns, last, "emqx", 200_000);
+    console.log(
+      `${BURST} spec changes → Ready at ${last.cores} cores / ${last.replicants} replicants in ${Date.now() - start} ms`,
+    );
     await Promise.all([first.settle(), second.settle()]);
 
     const cr = await readCr(testbed, ns);

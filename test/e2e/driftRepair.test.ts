@@ -75,9 +75,11 @@ describe("drift and deletion", { timeout: 150_000 }, () => {
   it("R36 a ReplicaSet deleted by hand comes back, and the passes stop once converged", async () => {
     const [replicaSet] = await testbed.gateway.listOwned("ReplicaSet", ns, "emqx");
     const name = replicaSet?.metadata?.name ?? "";
+    const start = Date.now();
     await kubectl(testbed, ["delete", "replicaset", name, "-n", ns, "--wait=true"]);
 
     const back = await waitForShape(testbed, ns, SEED_SHAPE);
+    console.log(`ReplicaSet deleted by hand → Ready with 3 replicants again in ${Date.now() - start} ms`);
     expect(back.replicaSets.map((s) => s.metadata?.name)).toEqual([name]);
     expect(back.replicaSets[0]?.metadata?.uid).not.toBe(replicaSet?.metadata?.uid);
 
@@ -101,8 +103,12 @@ describe("drift and deletion", { timeout: 150_000 }, () => {
     await kubectl(testbed, ["delete", "statefulset", statefulSet?.metadata?.name ?? "", "-n", ns]);
     await kubectl(testbed, ["delete", "service", "emqx-headless", "emqx-dashboard", "-n", ns]);
 
+    const start = Date.now();
     embedded = await startEmbedded(testbed, ns);
     const back = await waitForShape(testbed, ns, SEED_SHAPE);
+    console.log(
+      `restart after the core set and two Services were deleted → Ready in ${Date.now() - start} ms`,
+    );
 
     expect(back.statefulSets.map((s) => s.metadata?.name)).toEqual([statefulSet?.metadata?.name]);
     expect(back.statefulSets[0]?.metadata?.uid).not.toBe(statefulSet?.metadata?.uid);
