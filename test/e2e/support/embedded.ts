@@ -5,7 +5,13 @@
  */
 
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
-import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
+import {
+  createLogger,
+  type ReconcilerOptions,
+  type RunningReconciler,
+  StatusBoard,
+  startReconciler,
+} from "emqx-reconciler";
 import type { Testbed } from "./testbed.ts";
 
 /** Cluster id of the in-process reconcilers: the first part of every hint key. */
@@ -31,6 +37,8 @@ export interface EmbeddedReconciler {
 export interface EmbeddedOptions {
   /** The passes' clock, e.g. one a test moves ahead past a grace period. @default the system clock */
   clock?: { now(): Date };
+  /** Whom the reconciler talks to the sandbox as, e.g. a ServiceAccount's token. @default the sandbox's admin */
+  kubeConfig?: ReconcilerOptions["kubeConfig"];
 }
 
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
@@ -46,7 +54,7 @@ export async function startEmbedded(
     write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
   const reconciler = await startReconciler({
-    kubeConfig: loadKubeconfigFile(testbed.sandbox.kubeconfigPath),
+    kubeConfig: options.kubeConfig ?? loadKubeconfigFile(testbed.sandbox.kubeconfigPath),
     cluster: E2E_CLUSTER,
     namespace,
     logger,
