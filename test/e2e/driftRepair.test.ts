@@ -1,8 +1,9 @@
 /**
  * Drift and deletion under the embedded reconciler of `run`, on the sandbox: a ReplicaSet deleted by hand comes
  * back and the passes then stop; children deleted while `run` was down are back after a restart, from its first
- * list alone; a hint for a CR that no longer exists does nothing; a CR that is being deleted (held by someone
- * else's finalizer) gets no child created or updated.
+ * list alone; a field we own changed by another field manager is taken back, theirs kept, with no fight; a hint
+ * for a CR that no longer exists does nothing; a CR that is being deleted (held by someone else's finalizer) gets
+ * no child created or updated.
  */
 import { EventSource, type Hint, HintCause } from "@emqx-reconciler/api";
 import { buildHintBatches } from "@emqx-reconciler/runtime";
@@ -113,6 +114,40 @@ describe("drift and deletion", { timeout: 150_000 }, () => {
     expect(back.statefulSets.map((s) => s.metadata?.name)).toEqual([statefulSet?.metadata?.name]);
     expect(back.statefulSets[0]?.metadata?.uid).not.toBe(statefulSet?.metadata?.uid);
     expect(await objectNames("services")).toEqual(services);
+  });
+
+  it("R20 another manager's edit of a field we own is taken back, its own fields stay, and then nothing is written", async () => {
+    const patch = {
+      metadata: { annotations: { "example.com/owner": "someone-else" } },
+      spec: { publishNotReadyAddresses: false },
+    };
+    await kubectl(testbed, [
+      "patch",
+      "service",
+      "emqx-headless",
+      "-n",
+      ns,
+      "--type=merge",
+      "--field-manager=someone-else",
+      "-p",
+      JSON.stringify(patch),
+    ]);
+
+    const service = await waitFor("publishNotReadyAddresses taken back", async () => {
+      const now = await testbed.gateway.get("Service", ns, "emqx-headless");
+      return (now?.spec as { publishNotReadyAddresses?: boolean })?.publishNotReadyAddresses
+        ? now
+        : undefined;
+    });
+    expect(service.metadata?.annotations?.["example.com/owner"]).toBe("someone-else");
+    const managers = (service.metadata?.managedFields ?? []).map((f) => f.manager);
+    expect(managers).toEqual(expect.arrayContaining(["emqx-reconciler", "someone-else"]));
+
+    const { gateway } = embedded.reconciler;
+    await embedded.settle();
+    gateway.resetStats();
+    await embedded.settle();
+    expect(gateway.stats().writes).toBe(0);
   });
 
   it("R3 a hint for a CR that no longer exists creates nothing and fails nothing", async () => {
