@@ -41,15 +41,11 @@ let ns: string;
 let dir: string;
 let embedded: EmbeddedReconciler;
 
-/** The rules of the reconciler's ClusterRoles (workloads and Secrets), as the repository ships them. */
+/** Every rule of the reconciler's ClusterRoles, as the repository ships them. */
 function shippedRules(): Rule[] {
   return parseAllDocuments(readFileSync(RBAC_FILE, "utf8"))
-    .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string }; rules?: Rule[] })
-    .filter(
-      (d) =>
-        d.kind === "ClusterRole" &&
-        ["emqx-reconciler", "emqx-reconciler-secrets"].includes(d.metadata?.name ?? ""),
-    )
+    .map((d) => d.toJS() as { kind?: string; rules?: Rule[] })
+    .filter((d) => d.kind === "ClusterRole")
     .flatMap((d) => d.rules ?? []);
 }
 

@@ -167,4 +167,15 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
     for (const dlq of aws.dlqs) expect(await receiveAll(aws.sqs, dlq.url)).toEqual([]);
     expect(CLUSTER).toBe("sandbox");
   });
+
+  it("R15 a Service deleted while no forwarder window ran is back after the next window's resync", {
+    timeout: 120_000,
+  }, async () => {
+    const deleted = await testbed.sandbox.kubectl(["delete", "service", "emqx-dashboard", "-n", ns]);
+    expect(deleted.code).toBe(0);
+    const repaired = async () =>
+      (await testbed.gateway.get("Service", ns, "emqx-dashboard")) !== undefined &&
+      (await printedStatus(testbed, ns)) === "Ready";
+    expect((await runLoop(repaired, 90_000)).done).toBe(true);
+  });
 });

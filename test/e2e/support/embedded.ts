@@ -4,14 +4,8 @@
  * log lines kept for assertions.
  */
 
-import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
-import {
-  createLogger,
-  type ReconcilerOptions,
-  type RunningReconciler,
-  StatusBoard,
-  startReconciler,
-} from "emqx-reconciler";
+import { type KubeTarget, loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
 import type { Testbed } from "./testbed.ts";
 
 /** Cluster id of the in-process reconcilers: the first part of every hint key. */
@@ -37,8 +31,8 @@ export interface EmbeddedReconciler {
 export interface EmbeddedOptions {
   /** The passes' clock, e.g. one a test moves ahead past a grace period. @default the system clock */
   clock?: { now(): Date };
-  /** Whom the reconciler talks to the sandbox as, e.g. a ServiceAccount's token. @default the sandbox's admin */
-  kubeConfig?: ReconcilerOptions["kubeConfig"];
+  /** Who the reconciler is (e.g. a ServiceAccount bound only by the printed RBAC). @default the sandbox's admin */
+  kubeConfig?: KubeTarget;
 }
 
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
