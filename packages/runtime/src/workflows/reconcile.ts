@@ -96,25 +96,29 @@ async function performWrites(pass: Pass, p: Plan): Promise<void> {
   await pushConfig(pass, p.configPush, p.crAnnotations);
 }
 
-/** Writes the status when it changed (409 → run again soon) and publishes the transition it made. */
+/**
+ * Writes the status when it changed (409 → run again soon) and publishes the transition it made. Answers whether
+ * the CR now holds that status: `false` when the write was refused because the CR moved.
+ */
 async function finishStatus(
   pass: Pass,
   key: ReconcileKey,
   status: Plan["status"],
   changed: boolean,
-): Promise<void> {
+): Promise<boolean> {
   const { deps, cr } = pass;
-  if (!changed) return;
+  if (!changed) return true;
   const stored = await writeStatus(deps.kube, cr, pass.state.resourceVersion, status);
   if (!stored) {
     requeueIn(pass, STALE_RETRY_SECONDS);
-    return;
+    return false;
   }
   pass.state.writes++;
   pass.state.resourceVersion = stored.metadata?.resourceVersion;
   const transition = computeTransition(key.cluster, cr, cr.status, status, deps.clock.now());
   if (transition && deps.publisher) await publishTransitions(deps.publisher, deps.logger, [transition]);
   await publishStatusLifecycle(deps.publisher, deps.logger, key.cluster, cr, status, deps.clock.now());
+  return true;
 }
 
 /**
@@ -135,8 +139,12 @@ async function writeOrReport(
     const failure = writeFailureOf(error);
     if (!failure || isStaleReadError(error) || !isKubeError(error)) throw error;
     if (!shouldReport(error, previousFailures, pass.cr.status)) throw error;
-    const outcome = await reportWriteFailure(pass, p, failure, (status) =>
-      finishStatus(pass, key, status, statusDiffers(pass.cr.status, status)),
+    const outcome = await reportWriteFailure(
+      pass,
+      p,
+      failure,
+      (status) => finishStatus(pass, key, status, statusDiffers(pass.cr.status, status)),
+      STALE_RETRY_SECONDS,
     );
     return outcome.requeueAfterSeconds;
   }

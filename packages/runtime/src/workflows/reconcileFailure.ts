@@ -52,13 +52,16 @@ export interface FailureOutcome {
 /**
  * Writes the pass's status plus `ReconcileFailed` (the prior status plus the condition when the status write
  * itself failed) through `writeStatus`, records the Warning event when the failure is new, and returns the
- * backoff. A status write that fails again is logged: the event still says why.
+ * backoff. A status write that fails again is logged: the event still says why. A status write refused because
+ * the CR moved (`writeStatus` answers `false`) records no event and asks for a pass in `staleRetrySeconds`: that
+ * pass reports the failure again, and its event is recorded once, together with the condition that remembers it.
  */
 export async function reportWriteFailure(
   pass: Pass,
   p: Plan,
   failure: WriteFailure,
-  writeStatus: (status: EmqxStatus) => Promise<void>,
+  writeStatus: (status: EmqxStatus) => Promise<boolean>,
+  staleRetrySeconds: number,
 ): Promise<FailureOutcome> {
   const { cr, deps } = pass;
   const prior = parsePriorStatus(cr.status);
@@ -76,7 +79,9 @@ export async function reportWriteFailure(
     retryInSeconds: report.requeueAfterSeconds,
   });
   try {
-    await writeStatus(report.status);
+    if (!(await writeStatus(report.status))) {
+      return { status: report.status, requeueAfterSeconds: staleRetrySeconds };
+    }
   } catch (error) {
     deps.logger.warn("Failed to report the failure in the status", {
       ...crRef(cr),

@@ -170,6 +170,24 @@ describe("reconcile (in memory)", () => {
     expect(condition("ReconcileFailed")).toBeUndefined();
   });
 
+  it("R19 a failure whose status write loses a race records its Warning event once, with the stored condition", async () => {
+    const events = () => kube.writes.filter((w) => w === "event ReconcilerFailed").length;
+    kube.failures.set("apply StatefulSet", typedPatchFailure());
+    kube.failures.set("status EMQX", new KubeError("409", { kind: "conflict", status: 409 }));
+
+    const raced = await reconcile(deps, KEY);
+    expect(raced).toMatchObject({ outcome: "failing", requeueAfterSeconds: 1 });
+    expect(condition("ReconcileFailed")).toBeUndefined();
+    expect(events()).toBe(0);
+
+    for (let pass = 0; pass < 3; pass++) {
+      kube.failures.set("apply StatefulSet", typedPatchFailure());
+      expect((await reconcile(deps, KEY)).outcome).toBe("failing");
+    }
+    expect(condition("ReconcileFailed")?.reason).toBe("ApplyStatefulSetFailed");
+    expect(events()).toBe(1);
+  });
+
   it("reports a refused status write with the prior status plus ReconcileFailed", async () => {
     const detail = "422 Invalid: status.coreNodes[0].node: Required value";
     kube.failures.set(
