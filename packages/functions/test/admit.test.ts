@@ -6,7 +6,12 @@ import { lambdaContext } from "./context.ts";
 
 const ssm = mockClient(SSMClient);
 const sqs = mockClient(SQSClient);
-const registry = { clusters: [{ id: "prod", auth: { type: "kubeconfig", secretArn: "arn:kc" } }] };
+const registry = {
+  clusters: [
+    { id: "prod", auth: { type: "kubeconfig", secretArn: "arn:kc" } },
+    { id: "tenant-b", namespaces: ["b"], auth: { type: "kubeconfig", secretArn: "arn:kc-b" } },
+  ],
+};
 
 function hintEvent(detail: unknown) {
   return {
@@ -63,6 +68,14 @@ describe("Handler: admit", () => {
     const detail = { cluster: "spoofed", namespace: "mq", name: "emqx", cause: "modified" };
     expect(await admit(detail)).toEqual({ outcome: "dropped" });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it("R46 drops a hint naming a cluster with a namespace its registry entry does not serve", async () => {
+    const foreign = { cluster: "tenant-b", namespace: "mq", name: "emqx", cause: "modified" };
+    expect(await admit(foreign)).toEqual({ outcome: "dropped" });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(await admit({ ...foreign, namespace: "b" })).toEqual({ outcome: "admitted" });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
 
   it("rejects an event whose detail is not a hint without throwing (no pointless async retries)", async () => {

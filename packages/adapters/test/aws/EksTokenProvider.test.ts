@@ -76,7 +76,7 @@ describe("Class: EksTokenProvider", () => {
 });
 
 describe("Function: assumeRoleCredentials", () => {
-  it("assumes the cluster's role with its external id and caches the credentials until shortly before expiry", async () => {
+  it("R46 assumes the cluster's role with its external id and caches the credentials until shortly before expiry", async () => {
     const sts = mockClient(STSClient);
     const t0 = Date.parse("2026-11-25T10:00:00Z");
     let now = t0;
