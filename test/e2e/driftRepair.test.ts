@@ -92,7 +92,9 @@ describe("drift and deletion", { timeout: 150_000 }, () => {
     const before = runsOf("emqx").runs;
     gateway.resetStats();
     await embedded.settle();
-    expect(runsOf("emqx").runs - before).toBe(1);
+    // One round of the loop (a resync, a status refresh) runs the CR once, twice if a pod report lands meanwhile.
+    expect(runsOf("emqx").runs - before).toBeGreaterThanOrEqual(1);
+    expect(runsOf("emqx").runs - before).toBeLessThanOrEqual(2);
     expect(gateway.stats().writes).toBe(0);
     expect(runtime.queue.metrics().waiting).toBe(0);
   });
