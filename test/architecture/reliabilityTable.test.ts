@@ -57,6 +57,38 @@ describe("docs/reliability.md", () => {
   });
 });
 
+describe("parseReliabilityTable", () => {
+  it("reads ids, tests and verdicts, and names the line of a row it cannot read", () => {
+    const table = [
+      "| id | case | condition → behaviour | tests | verdict |",
+      "|---|---|---|---|---|",
+      '| R1 | dup | twice → nothing | `a.test.ts` › "R1 x"<br>`b.test.ts` › "R1, R2 y" | covered |',
+      "| R2 | gone | no AWS here → none |  | documented limitation: needs AWS |",
+    ].join("\n");
+    expect(parseReliabilityTable(table)).toEqual([
+      {
+        id: "R1",
+        name: "dup",
+        tests: [
+          { file: "a.test.ts", title: "R1 x" },
+          { file: "b.test.ts", title: "R1, R2 y" },
+        ],
+        verdict: "covered",
+        verdictText: "covered",
+      },
+      {
+        id: "R2",
+        name: "gone",
+        tests: [],
+        verdict: "documented limitation",
+        verdictText: "documented limitation: needs AWS",
+      },
+    ]);
+    expect(() => parseReliabilityTable("\n| R3 | c | d | `a.test.ts` › R3 x | covered |")).toThrow(/line 2/);
+    expect(() => parseReliabilityTable("| R3 | c | d | | maybe |")).toThrow(/line 1/);
+  });
+});
+
 describe("testTitles", () => {
   it("reads it, describe and it.each titles in any quote, and the modifier", () => {
     const source = [

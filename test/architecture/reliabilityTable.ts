@@ -59,6 +59,9 @@ export function parseReliabilityTable(markdown: string): CaseRow[] {
     if (cells.length !== 5 || !verdict)
       throw new Error(`docs/reliability.md line ${index + 1}: expected 5 cells ending in a verdict: ${line}`);
     const tests = [...testsCell.matchAll(TEST_REF)].map((m) => ({ file: m[1] ?? "", title: m[2] ?? "" }));
+    const written = testsCell.split("<br>").filter((t) => t.trim() !== "").length;
+    if (written !== tests.length)
+      throw new Error(`docs/reliability.md line ${index + 1}: a test is not written as \`path\` › "title"`);
     return [{ id, name, tests, verdict, verdictText }];
   });
 }
