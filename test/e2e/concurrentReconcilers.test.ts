@@ -1,7 +1,8 @@
 /**
  * Two embedded reconcilers serving one namespace at once, as if the Lease that normally keeps a second `run` out
  * were bypassed: deterministic names, create-only Secrets and resourceVersion-guarded writes still give one set
- * per role and a status that never goes back; then a seeded burst of 20 spec changes converges to the last one.
+ * per role and a status that never goes back; then a seeded burst of 20 spec changes, with 3000 client connections
+ * on the emulated cluster, converges to the last one.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_SHAPE, type Shape, waitForShape } from "./support/converge.ts";
@@ -20,6 +21,8 @@ import { recordHistory, type WatchHistory } from "./support/watchHistory.ts";
 
 const SEED = 4242;
 const BURST = 20;
+/** Client connections the emulated cluster reports during the burst. */
+const CLIENTS = 3000;
 
 let testbed: Testbed;
 let ns: string;
@@ -36,6 +39,7 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
+  await testbed?.emulator.setLoadCurve({ namespace: ns, name: "emqx" }, []).catch(() => undefined);
   history?.stop();
   await first?.stop();
   await second?.stop();
@@ -77,7 +81,10 @@ describe("two reconcilers of one CR", { timeout: 240_000 }, () => {
     expect(second.reconciler.runtime.queue.metrics().keys[second.keyOf("emqx")]?.runs).toBeGreaterThan(0);
   });
 
-  it("R9 a burst of 20 seeded spec changes converges to the last one, with no evacuation left", async () => {
+  it("R9 a burst of 20 seeded spec changes under 3000 client connections converges to the last one, with no evacuation left", async () => {
+    await testbed.emulator.setLoadCurve({ namespace: ns, name: "emqx" }, [
+      { afterMs: 0, connections: CLIENTS },
+    ]);
     const rand = new Rand(SEED);
     const start = Date.now();
     let last: Shape = SEED_SHAPE;
