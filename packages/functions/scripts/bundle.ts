@@ -28,6 +28,8 @@ export async function bundleHandler(name: string): Promise<string> {
     target: "node24",
     format: "esm",
     external: ["@aws-sdk/*", "@smithy/*"],
+    // undici skips its second (experimental) HTTP/1 parser when this is defined, as Node's own build of it does.
+    define: { esbuildDetection: "true" },
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { KubeGateway, type KubeGatewayOptions } from "../kube/KubeGateway.ts";
 import { KubeconfigError } from "../kube/kubeconfig/KubeconfigError.ts";
@@ -56,6 +56,7 @@ export async function kubeConfigFromSecret(
   secretArn: string,
   context?: string,
 ): Promise<KubeTarget> {
+  const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const out = await sm
     .send(new GetSecretValueCommand({ SecretId: secretArn }))
     .catch((error: unknown) => Promise.reject(toAwsError(`Reading kubeconfig secret ${secretArn}`, error)));
