@@ -1,4 +1,3 @@
-import { Sha256 } from "@aws-crypto/sha256-js";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { AwsError, AwsErrorKind, toAwsError } from "./errors.ts";
 
@@ -87,9 +86,10 @@ export class EksTokenProvider {
     const credentials = await this.options.credentials();
     const signedAt = this.now();
     const hostname = `sts.${region}.amazonaws.com`;
-    const [{ SignatureV4 }, { HttpRequest }] = await Promise.all([
+    const [{ SignatureV4 }, { HttpRequest }, { Sha256 }] = await Promise.all([
       import("@smithy/signature-v4"),
       import("@smithy/protocol-http"),
+      import("@aws-crypto/sha256-js"),
     ]);
     const signer = new SignatureV4({ service: "sts", region, sha256: Sha256, credentials });
     const request = new HttpRequest({
