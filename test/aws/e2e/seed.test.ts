@@ -37,9 +37,10 @@ beforeAll(async () => {
   process.env.FORWARDER_WINDOW_SECONDS = "20";
   const load = async (name: string) =>
     ((await import(`../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
+  passes = passCounter(await load("reconcile"));
   fn = {
     admit: await load("admit"),
-    reconcile: (passes = passCounter(await load("reconcile"))).handler,
+    reconcile: passes.handler,
     requeue: await load("requeue"),
     status: await load("status"),
     forwarder: await load("forwarder"),
