@@ -1,8 +1,8 @@
 /**
  * The parts of undici the adapters call: the connection pool (`Agent`), `request` and the global dispatcher,
  * loaded from undici's own modules rather than its index. The index also loads fetch, WebSocket, the cache
- * stores, the mocks and a second HTTP parser, which is about 400 KB of each Lambda bundle that nothing calls.
- * The classes are undici's, so connections, TLS options and errors behave exactly as with the index.
+ * stores and the mocks, about 260 KB of each Lambda bundle that nothing calls. The classes are undici's, so
+ * connections, TLS options and errors behave exactly as with the index.
  */
 import type { Dispatcher } from "undici";
 import dispatcherRequest from "undici/lib/api/api-request.js";
