@@ -2,7 +2,7 @@
  * One Lambda per handler, each with only the permissions its handler uses (no `link`: linking a queue or bus
  * grants `sqs:*` / `events:*`). Environment variables are the ones `packages/functions/src/config.ts` reads.
  */
-import { type HandlerName, handlerPath } from "@emqx-reconciler/functions/handlers";
+import { type HandlerName, handlerPath, LAMBDA_ESBUILD } from "@emqx-reconciler/functions/handlers";
 import { bus } from "./bus.ts";
 import { asyncDlq, delayQueue, reconcileQueue } from "./queues.ts";
 import { registryParameter, registrySource } from "./registry.ts";
@@ -60,7 +60,12 @@ function lambda(
     timeout: `${spec.timeoutSeconds} seconds`,
     memory: `${spec.memoryMb} MB`,
     logging: { retention: LOG_RETENTION, format: "json" },
-    nodejs: { format: "esm", minify: true },
+    nodejs: {
+      format: "esm",
+      minify: true,
+      splitting: LAMBDA_ESBUILD.splitting,
+      esbuild: { define: LAMBDA_ESBUILD.define },
+    },
     environment: {
       REGISTRY_SOURCE: registrySource,
       POWERTOOLS_METRICS_NAMESPACE: "EmqxReconciler",

@@ -3,7 +3,7 @@
  * patterns that route them. The infrastructure and the embedded bus import these very objects, so a pattern can
  * never drift from the events that should match it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { LIFECYCLE_CONDITIONS } from "./conditions.ts";
 
 /** `Source` of events our own components put on the bus. */

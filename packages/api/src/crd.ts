@@ -3,7 +3,7 @@
  * as a file, so the CRD and the code that validates and defaults objects cannot drift apart.
  */
 import { stringify } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { type JsonSchema, toStructural } from "./crd/structural.ts";
 import { EmqxSpecSchema } from "./emqx/spec.ts";
 import { EmqxStatusSchema } from "./emqx/status.ts";

@@ -7,7 +7,7 @@
  * @example An EventBridge rule for the autoscaler's decisions:
  * { "source": ["emqx-reconciler.status"], "detail-type": ["LifecycleEvent"], "detail": { "kind": ["ScaleDecided"] } }
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PhaseSchema } from "./bus.ts";
 
 /** The kinds of lifecycle events. */

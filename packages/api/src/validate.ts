@@ -2,7 +2,7 @@
  * `validateEmqx`: the schema, the CRD's defaults and the reconciler's stricter rules in one call, with issues that
  * name the field (`spec.coreTemplate.spec.replicas`) and the rule.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { type Emqx, EmqxSchema } from "./emqx/emqx.ts";
 import { ANNOTATION_ALLOW_ZERO_CORES } from "./labels.ts";
 import { checkEmqxName } from "./nameRules.ts";

@@ -20,7 +20,7 @@ export async function admitHint(hint: Hint, nonce?: string): Promise<"admitted" 
   }
   const bucket =
     hint.cause === HintCause.Resync ? String(Math.floor(Date.now() / RESYNC_BUCKET_MS)) : undefined;
-  await hintQueue().enqueue(hint, nonce ?? bucket);
+  await (await hintQueue()).enqueue(hint, nonce ?? bucket);
   count("HintsAdmitted");
   logger.info("Admitted hint", { key, cause: hint.cause });
   return "admitted";

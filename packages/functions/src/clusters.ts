@@ -15,21 +15,22 @@ import {
 } from "@emqx-reconciler/runtime";
 import { FunctionError } from "./config.ts";
 import { portLogger } from "./observability.ts";
-import { busTarget, shared } from "./shared.ts";
+import { busTarget, clusterClients, shared } from "./shared.ts";
 
-let gateways: ClusterGateways | undefined;
+let gateways: Promise<ClusterGateways> | undefined;
 const emqx = new WeakMap<KubeGateway, EmqxApiFactory>();
 
 /** One gateway per registered cluster, rebuilt when its registry entry changes. */
-export function clusterGateways(): ClusterGateways {
-  gateways ??= new ClusterGateways(shared().clients);
+export function clusterGateways(): Promise<ClusterGateways> {
+  gateways ??= clusterClients().then((clients) => new ClusterGateways(clients));
   return gateways;
 }
 
 /** Closes every cluster connection (tests). */
 export async function closeClusters(): Promise<void> {
-  await gateways?.close();
+  const current = gateways;
   gateways = undefined;
+  await (await current?.catch(() => undefined))?.close();
 }
 
 function endpointMode(entry: ClusterEntry): EndpointMode {
@@ -44,7 +45,7 @@ export async function clusterDeps(
   entry: ClusterEntry,
   fields: Record<string, string>,
 ): Promise<ReconcileDeps & StatusDeps> {
-  const kube = await clusterGateways().get(entry);
+  const kube = await (await clusterGateways()).get(entry);
   let emqxApi = emqx.get(kube);
   if (!emqxApi) {
     emqxApi = createEmqxApiFactory({ kube, mode: endpointMode(entry) });

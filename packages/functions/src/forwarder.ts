@@ -1,11 +1,11 @@
 /** Scheduled watch window over one shard of the registry: list (a resync), watch, flush hints to the bus. */
 import { shardClusters } from "@emqx-reconciler/adapters/aws";
 import { createHintBatcher, runWatchWindow } from "@emqx-reconciler/runtime";
-import { z } from "zod";
+import * as z from "zod";
 import { clusterGateways } from "./clusters.ts";
 import { numberEnv } from "./config.ts";
 import { clusterMetric, count, logger, portLogger, withObservability } from "./observability.ts";
-import { busTarget, shared } from "./shared.ts";
+import { busTarget, registry } from "./shared.ts";
 
 /** The constant input of the shard's schedule (`sst.aws.Cron` `event`). */
 const ShardSchema = z.object({ shard: z.int().min(0).default(0), shards: z.int().min(1).default(1) });
@@ -13,14 +13,14 @@ const FLUSH_MARGIN_MS = 15_000;
 
 export const handler = withObservability<unknown>().handler(async (event, context) => {
   const { shard, shards } = ShardSchema.parse(event ?? {});
-  const clusters = shardClusters(await shared().registry.list(), shard, shards);
+  const clusters = shardClusters(await (await registry()).list(), shard, shards);
   const windowMs = Math.min(
     numberEnv(process.env, "FORWARDER_WINDOW_SECONDS", 270) * 1000,
     context.getRemainingTimeInMillis() - FLUSH_MARGIN_MS,
   );
   const batcher = createHintBatcher({ publisher: busTarget(), logger: portLogger({ shard: String(shard) }) });
   const windows = clusters.map(async (entry) => {
-    const kube = await clusterGateways().get(entry);
+    const kube = await (await clusterGateways()).get(entry);
     return runWatchWindow({
       ...(entry.namespaces ? { namespaces: entry.namespaces } : {}),
       cluster: entry.id,

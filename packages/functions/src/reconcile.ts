@@ -1,23 +1,20 @@
 /** SQS FIFO batch → one reconcile pass per CR (the batch's last hint of each group); requeues via the delay queue. */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
-import { JSONStringified } from "@aws-lambda-powertools/parser/helpers";
-import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import { crKey, HintSchema } from "@emqx-reconciler/api";
 import { isTerminalWorkflowError, reconcile } from "@emqx-reconciler/runtime";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { clusterDeps } from "./clusters.ts";
 import { count, withObservability } from "./observability.ts";
-import { supersededRecords } from "./records.ts";
-import { hintQueue, shared } from "./shared.ts";
+import { jsonBody, supersededRecords } from "./records.ts";
+import { hintQueue, registry } from "./shared.ts";
 
-const RecordSchema = SqsRecordSchema.extend({ body: JSONStringified(HintSchema) });
 const processor = new SqsFifoPartialProcessorAsync();
 
 async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<void> {
-  const { body: hint } = RecordSchema.parse(record);
+  const hint = HintSchema.parse(jsonBody(record));
   const key = crKey(hint.cluster, hint.namespace, hint.name);
   if (skip.has(record.messageId)) return count("HintsCoalesced");
-  const entry = await shared().registry.get(hint.cluster);
+  const entry = await (await registry()).get(hint.cluster);
   if (!entry) return void count("HintsDropped");
   const deps = await clusterDeps(entry, { key });
   try {
@@ -25,7 +22,7 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
     const result = await reconcile(deps, hint, hint, { previousFailures });
     count(`Reconcile_${result.outcome}`);
     if (result.requeueAfterSeconds !== undefined)
-      await hintQueue().requeueAfter(hint, result.requeueAfterSeconds);
+      await (await hintQueue()).requeueAfter(hint, result.requeueAfterSeconds);
   } catch (error) {
     if (!isTerminalWorkflowError(error)) throw error;
     count("ReconcileTerminal");

@@ -10,3 +10,12 @@ export function supersededRecords(records: readonly SQSRecord[]): Set<string> {
   const latest = new Set(last.values());
   return new Set(records.map((r) => r.messageId).filter((id) => !latest.has(id)));
 }
+
+/** A record's JSON body; a body that is not JSON throws, naming the message (never its content). */
+export function jsonBody(record: Pick<SQSRecord, "body" | "messageId">): unknown {
+  try {
+    return JSON.parse(record.body);
+  } catch {
+    throw new SyntaxError(`SQS message ${record.messageId}: body is not JSON`);
+  }
+}

@@ -10,7 +10,7 @@ import { crKey, ScaleRequestSchema } from "@emqx-reconciler/api";
 import { kubeScalePort, runScale, type ScaleOrigin, type ScaleOutcome } from "@emqx-reconciler/runtime";
 import { allowedEntry } from "./allowList.ts";
 import { count, logger, portLogger, withObservability } from "./observability.ts";
-import { shared } from "./shared.ts";
+import { clusterClients } from "./shared.ts";
 
 /** The parts of the EventBridge envelope we read; `source` and `account` are set by EventBridge, not the sender. */
 interface ScaleEvent {
@@ -44,7 +44,7 @@ export const handler = withObservability<ScaleEvent, { outcome: ScaleHandlerOutc
     logger.appendKeys({ key });
     const entry = await allowedEntry(request.cluster, request.namespace);
     if (!entry) return refused("unregistered cluster or namespace", { ...origin, key });
-    const http = new KubeHttp(await clusterConnection(entry, shared().clients));
+    const http = new KubeHttp(await clusterConnection(entry, await clusterClients()));
     const outcome = await runScale(
       {
         kube: kubeScalePort(http),

@@ -8,7 +8,7 @@ import { AutoscaleMemory, kubeScalePort, mapBounded, refreshStatus } from "@emqx
 import { clusterDeps } from "./clusters.ts";
 import { withinDeadline } from "./deadline.ts";
 import { clusterMetric, count, logger, withObservability } from "./observability.ts";
-import { shared } from "./shared.ts";
+import { clusterClients, registry, shared } from "./shared.ts";
 
 const memories = new Map<string, AutoscaleMemory>();
 
@@ -19,11 +19,11 @@ function memoryOf(cluster: string): AutoscaleMemory {
 }
 
 export const handler = withObservability().handler(async () => {
-  const { registry, config } = shared();
-  const clusters = await registry.list();
+  const { config } = shared();
+  const clusters = await (await registry()).list();
   const results = await mapBounded(clusters, config.clusterConcurrency, (entry) =>
     withinDeadline(config.clusterDeadlineMs, async () => {
-      const http = new KubeHttp(await clusterConnection(entry, shared().clients));
+      const http = new KubeHttp(await clusterConnection(entry, await clusterClients()));
       const autoscale = { scale: kubeScalePort(http), memory: memoryOf(entry.id) };
       const deps = { ...(await clusterDeps(entry, {})), autoscale, rebalance: true };
       const result = await refreshStatus(deps, entry.id).finally(() => http.close());

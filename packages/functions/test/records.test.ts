@@ -2,7 +2,7 @@ import { mapBounded } from "@emqx-reconciler/runtime";
 import type { SQSRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { withinDeadline } from "../src/deadline.ts";
-import { supersededRecords } from "../src/records.ts";
+import { jsonBody, supersededRecords } from "../src/records.ts";
 
 const record = (messageId: string, group: string) =>
   ({ messageId, attributes: { MessageGroupId: group } }) as unknown as SQSRecord;
@@ -11,6 +11,16 @@ describe("Function: supersededRecords", () => {
   it("keeps only the last record of each group in a batch", () => {
     const batch = [record("1", "a"), record("2", "b"), record("3", "a"), record("4", "a")];
     expect([...supersededRecords(batch)].sort()).toEqual(["1", "3"]);
+  });
+});
+
+describe("Function: jsonBody", () => {
+  it("parses a record's JSON body, and names the message (never the body) when it is not JSON", () => {
+    expect(jsonBody({ messageId: "m1", body: '{"cluster":"prod"}' })).toEqual({ cluster: "prod" });
+    expect(() => jsonBody({ messageId: "m2", body: "secret-looking text" })).toThrow(
+      "SQS message m2: body is not JSON",
+    );
+    expect(() => jsonBody({ messageId: "m2", body: "secret-looking text" })).not.toThrow(/secret-looking/);
   });
 });
 

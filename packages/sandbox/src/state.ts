@@ -4,7 +4,7 @@
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { isPidAlive, isRunning } from "./processes.ts";
 
 const ProcessRecordSchema = z.object({

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { AwsError, AwsErrorKind, toAwsError } from "./errors.ts";
 import { type ClusterEntry, type ClusterRegistry, parseClusterRegistry } from "./registrySchema.ts";
 
@@ -76,6 +76,7 @@ export class ClusterRegistryReader {
     if (source.kind === "ssm") {
       const where = `ssm:${source.name}`;
       const ssm = required(this.options.ssm, "an SSM client");
+      const { GetParameterCommand } = await import("@aws-sdk/client-ssm");
       const out = await ssm
         .send(new GetParameterCommand({ Name: source.name, WithDecryption: true }))
         .catch((error: unknown) => Promise.reject(toAwsError(`Reading cluster registry ${where}`, error)));
@@ -83,6 +84,7 @@ export class ClusterRegistryReader {
     }
     const where = `secretsmanager:${source.secretId}`;
     const sm = required(this.options.secretsManager, "a Secrets Manager client");
+    const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
     const out = await sm
       .send(new GetSecretValueCommand({ SecretId: source.secretId }))
       .catch((error: unknown) => Promise.reject(toAwsError(`Reading cluster registry ${where}`, error)));

@@ -1,7 +1,4 @@
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { AwsError, AwsErrorKind, toAwsError } from "./errors.ts";
 
 /** AWS credentials as the SDK hands them out. Never log them. */
@@ -89,6 +86,11 @@ export class EksTokenProvider {
     const credentials = await this.options.credentials();
     const signedAt = this.now();
     const hostname = `sts.${region}.amazonaws.com`;
+    const [{ SignatureV4 }, { HttpRequest }, { Sha256 }] = await Promise.all([
+      import("@smithy/signature-v4"),
+      import("@smithy/protocol-http"),
+      import("@aws-crypto/sha256-js"),
+    ]);
     const signer = new SignatureV4({ service: "sts", region, sha256: Sha256, credentials });
     const request = new HttpRequest({
       method: "GET",
@@ -143,6 +145,7 @@ export function assumeRoleCredentials(sts: STSClient, options: AssumeRoleOptions
     const margin = options.refreshMarginMs ?? 300_000;
     if (cached?.expiration && cached.expiration.getTime() - margin > now().getTime()) return cached;
     try {
+      const { AssumeRoleCommand } = await import("@aws-sdk/client-sts");
       const out = await sts.send(
         new AssumeRoleCommand({
           RoleArn: options.roleArn,

@@ -1,9 +1,9 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { KubeGateway, type KubeGatewayOptions } from "../kube/KubeGateway.ts";
+import { kubeTargetFromEndpoint } from "../kube/kubeconfig/endpoint.ts";
 import { KubeconfigError } from "../kube/kubeconfig/KubeconfigError.ts";
 import type { KubeTarget } from "../kube/kubeconfig/KubeTarget.ts";
-import { kubeTargetFromEndpoint, loadKubeconfigText } from "../kube/kubeconfig/load.ts";
 import { assumeRoleCredentials, type CredentialSource, EksTokenProvider } from "./EksTokenProvider.ts";
 import { AwsError, AwsErrorKind, toAwsError } from "./errors.ts";
 import type { ClusterEntry } from "./registrySchema.ts";
@@ -56,9 +56,12 @@ export async function kubeConfigFromSecret(
   secretArn: string,
   context?: string,
 ): Promise<KubeTarget> {
+  const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const out = await sm
     .send(new GetSecretValueCommand({ SecretId: secretArn }))
     .catch((error: unknown) => Promise.reject(toAwsError(`Reading kubeconfig secret ${secretArn}`, error)));
+  // Loaded here, with its YAML parser, only for clusters registered by kubeconfig (EKS ones never need it).
+  const { loadKubeconfigText } = await import("../kube/kubeconfig/load.ts");
   try {
     return loadKubeconfigText(
       out.SecretString ?? "",

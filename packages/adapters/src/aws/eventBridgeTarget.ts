@@ -2,7 +2,7 @@
  * PutEvents on a real EventBridge bus. The contract (entry shape, limits) is the api's `putEvents.ts`, shared
  * with the embedded bus.
  */
-import { type EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { PutEventsTarget } from "@emqx-reconciler/api";
 import { toAwsError } from "./errors.ts";
 
@@ -14,6 +14,7 @@ export function eventBridgeTarget(client: EventBridgeClient, eventBusName: strin
   return {
     async putEvents(entries) {
       try {
+        const { PutEventsCommand } = await import("@aws-sdk/client-eventbridge");
         const out = await client.send(
           new PutEventsCommand({
             Entries: entries.map((e) => ({

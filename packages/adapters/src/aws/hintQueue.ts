@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { crKey, type Hint, HintCause, HintSchema } from "@emqx-reconciler/api";
-import { z } from "zod";
+import * as z from "zod";
 import { toAwsError } from "./errors.ts";
 
 /** SQS limits: group and deduplication ids are ≤ 128 characters; a message is delayed at most 15 minutes. */
@@ -74,6 +74,7 @@ export class HintQueue {
   async enqueue(hint: Hint, nonce?: string): Promise<string | undefined> {
     const url = this.options.reconcileQueueUrl;
     try {
+      const { SendMessageCommand } = await import("@aws-sdk/client-sqs");
       const out = await this.sqs.send(
         new SendMessageCommand({
           QueueUrl: url,
@@ -116,6 +117,7 @@ export class HintQueue {
     if (!url) throw toAwsError("Requeue", new Error("No delay queue is configured."));
     const leftSeconds = Math.ceil((Date.parse(delayed.dueAt) - this.now().getTime()) / 1000);
     try {
+      const { SendMessageCommand } = await import("@aws-sdk/client-sqs");
       await this.sqs.send(
         new SendMessageCommand({
           QueueUrl: url,

@@ -2,7 +2,7 @@
  * The cluster registry: which clusters the functions serve and how to reach each. It lives in the reconciler's own
  * account (SSM Parameter Store or Secrets Manager) and is never taken from an event.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { AwsError, AwsErrorKind } from "./errors.ts";
 
 /** Cluster ids are one segment of the CR key `cluster/namespace/name`, so no `/`. */

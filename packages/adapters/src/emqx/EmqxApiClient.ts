@@ -1,5 +1,6 @@
-import { type Dispatcher, getGlobalDispatcher } from "undici";
-import type { z } from "zod";
+import type { Dispatcher } from "undici";
+import type * as z from "zod";
+import { getGlobalDispatcher } from "../http/undici.ts";
 import type { BasicCredential } from "../kube/credentials.ts";
 import type { EmqxEndpoint } from "./endpoints.ts";
 import { podTarget, targetsOf } from "./endpoints.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * One node of `GET /api/v5/nodes`. A running node has all the fields, a stopped core only `node`,

@@ -5,7 +5,7 @@
  * Verification is never disabled.
  */
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
-import { Agent } from "undici";
+import { Agent } from "../http/undici.ts";
 
 /** What one cluster's dashboard certificate is checked against. Holds CA data: never log it. */
 export interface DashboardTrust {

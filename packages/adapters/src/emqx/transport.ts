@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { request } from "undici";
+import { request } from "../http/undici.ts";
 import type { KubeGateway } from "../kube/KubeGateway.ts";
 import { EmqxApiError, EmqxApiErrorKind } from "./errors.ts";
 

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent, request } from "../http/undici.ts";
 import { errorFromResponse, errorFromTransport, type KubeStatusBody, type RequestLabel } from "./errors.ts";
 import {
   cachingAuth,

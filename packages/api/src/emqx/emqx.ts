@@ -1,6 +1,6 @@
 /** The whole `apps.emqx.io/v2beta1` `EMQX` object. */
 import type { V1ManagedFieldsEntry, V1OwnerReference } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { API_VERSION, KIND } from "../names.ts";
 import { kubeList, stringMap } from "./kube.ts";
 import { EmqxSpecSchema } from "./spec.ts";

@@ -6,7 +6,7 @@
  * CRD they become `type: object` with `x-kubernetes-preserve-unknown-fields: true`, which keeps every field the
  * user wrote (the operator's CRD has full schemas there; preserving is the loose equivalent of that).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -5,7 +5,7 @@
  * `clusterDomain`, `revisionHistoryLimit` and `updateStrategy` are always there.
  */
 import type { V1LocalObjectReference, V1ServiceSpec } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import { CONTROLLER_API_KEY } from "../names.ts";
 import {
   DEFAULT_CLUSTER_DOMAIN,

@@ -2,7 +2,7 @@
  * `status` of `apps.emqx.io/v2beta1` `EMQX`, JSON names exact, so status written by the operator
  * reads back unchanged and ours reads the same to its users; plus `replicantSelector` for the scale subresource.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** A `metav1.Condition`. The operator writes only `True` conditions; we may write `False` too. */
 export const ConditionSchema = z

@@ -19,7 +19,7 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import {
   DEFAULT_CORE_REPLICAS_WHEN_TEMPLATE_ABSENT,
   DEFAULT_TEMPLATE_REPLICAS,

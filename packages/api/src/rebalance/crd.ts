@@ -1,6 +1,6 @@
 /** The `rebalances.apps.emqx.io` CustomResourceDefinition, generated from the zod schemas like the EMQX one. */
 import { stringify } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { type JsonSchema, toStructural } from "../crd/structural.ts";
 import { FIELD_MANAGER, GROUP, VERSION } from "../names.ts";
 import {

@@ -3,7 +3,7 @@
  * loaded nodes of one EMQX cluster to the new ones (EMQX Enterprise `load_rebalance`). The spec cannot change
  * after creation; `status.phase` is `Processing`, then `Completed` or `Failed`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Rebalance kind names. */
 export const REBALANCE_KIND = "Rebalance";

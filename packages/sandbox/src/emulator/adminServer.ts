@@ -5,7 +5,7 @@
  * Bodies are JSON; bad input gets 400 `{ "error": "<field>: <rule>" }`. Secrets are never returned.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { z } from "zod";
+import * as z from "zod";
 import type { EmulatedCluster, EmulatedEmqx } from "./cluster.ts";
 import { renderConfigText } from "./clusterConfig.ts";
 import { computeEvacuationProgress } from "./evacuation.ts";

@@ -3,7 +3,7 @@
  * switch beats a cluster switch. `hang` requests wait until their switch changes, then are answered normally.
  */
 import { EventEmitter } from "node:events";
-import { z } from "zod";
+import * as z from "zod";
 
 /** The faults a switch can hold; `none` clears it. */
 export const FaultKind = {

@@ -1,13 +1,12 @@
 /** Our own kubeconfig loading: files, `$KUBECONFIG`, in-cluster, exec plugins — no Kubernetes client library. */
 
+export { type ClusterEndpoint, kubeTargetFromEndpoint } from "./endpoint.ts";
 export { EXEC_API_VERSIONS, EXEC_EXPIRY_MARGIN_MS, EXEC_TIMEOUT_MS } from "./exec.ts";
 export { type InClusterOptions, inClusterTarget, SERVICE_ACCOUNT_DIR } from "./inCluster.ts";
 export { KubeconfigError } from "./KubeconfigError.ts";
 export * from "./KubeTarget.ts";
 export {
-  type ClusterEndpoint,
   type DefaultKubeconfigOptions,
-  kubeTargetFromEndpoint,
   loadDefaultKubeconfig,
   loadKubeconfigFile,
   loadKubeconfigText,
