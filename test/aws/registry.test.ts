@@ -92,6 +92,7 @@ describe("clusterConnection against moto", () => {
         auth: { type: "kubeconfig", secretArn: created.ARN ?? "" },
         emqx: { endpointMode: "pod-ip" },
         rateLimit: { qps: 5, burst: 10 },
+        podPolicy: { mode: "open", serviceAccounts: [] },
       },
       { sts, secretsManager: sm },
     );

@@ -63,6 +63,8 @@ export const ConditionReason = {
   Ready: "Ready",
   InvalidConfig: "InvalidConfig",
   InvalidSpec: "InvalidSpec",
+  /** Ours: the pod templates ask for what the cluster's pod policy forbids (`InvalidSpec` condition). */
+  PodTemplateForbidden: "PodTemplateForbidden",
   ApiUnauthorized: "ApiUnauthorized",
   ApiUnavailable: "ApiUnavailable",
   /** Ours: the https dashboard's certificate did not verify against the CA the CR trusts (or no CA was given). */

@@ -2,6 +2,8 @@
 export const EventReason = {
   InvalidConfig: "InvalidConfig",
   InvalidSpec: "InvalidSpec",
+  /** Ours: the pod templates ask for what the cluster's pod policy forbids; the message names the field paths. */
+  PodTemplateForbidden: "PodTemplateForbidden",
   ReconcilerFailed: "ReconcilerFailed",
   GetBootStrapSecretRef: "GetBootStrapSecretRef",
   FailedToGetNodeStatuses: "FailedToGetNodeStatuses",

@@ -57,6 +57,7 @@ export async function clusterDeps(
     clock: systemClock,
     random: cryptoRandom,
     logger: portLogger({ cluster: entry.id, ...fields }),
+    podPolicy: entry.podPolicy,
     concurrency: shared().config.clusterConcurrency,
   };
 }

@@ -9,6 +9,7 @@ import { parsePriorStatus } from "../status/prior.ts";
 import { formatTime, millisOf } from "../status/time.ts";
 import { planConverge } from "./converge.ts";
 import { planMembership } from "./membership.ts";
+import { podPolicyProblem } from "./podPolicy.ts";
 import { noWrites, planProblem } from "./problem.ts";
 import { planSecrets } from "./secrets.ts";
 import type { Plan, PlanInput } from "./types.ts";
@@ -29,7 +30,8 @@ function describeIssues(issues: readonly ValidationIssue[]): string {
  * EMQX, and the status to write. No I/O, no clock, no randomness: all of it comes in through `input`.
  *
  * Everything that can fail is checked before anything is planned: an invalid spec (schema and stricter rules),
- * invalid HOCON, or a missing referenced Secret gives a plan with no writes at all, only the `InvalidSpec`
+ * invalid HOCON, pod templates the cluster's pod policy forbids (reason `PodTemplateForbidden`), or a missing
+ * referenced Secret gives a plan with no writes at all, only the `InvalidSpec`
  * condition (reason `InvalidSpec` / `InvalidConfig`) and one Warning event. A CR being deleted gives an empty plan
  * (garbage collection removes the children).
  *
@@ -65,6 +67,8 @@ export function plan(input: PlanInput): Plan {
     };
     return planProblem(raw.status, prior, problem, now, generation);
   }
+  const forbidden = input.podPolicy && podPolicyProblem(emqx, input.podPolicy);
+  if (forbidden) return planProblem(raw.status, prior, forbidden, now, generation);
   const secrets = planSecrets(emqx, input.observed, input.random);
   if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
   try {

@@ -8,7 +8,7 @@
  * our field manager, create-only, UID preconditions, resourceVersion guards), so a pass that dies half-way is
  * simply repeated by the next hint.
  */
-import type { EmqxStatus, Limits, NodeEvacuationStatus } from "@emqx-reconciler/api";
+import type { EmqxStatus, Limits, NodeEvacuationStatus, PodPolicy } from "@emqx-reconciler/api";
 import type {
   KubernetesObject,
   V1ConfigMap,
@@ -166,6 +166,8 @@ export interface PlanInput {
   random: { password: string; cookie: string };
   /** Policy limits for the spec validation (`maxReplicas`, `maxConfigBytes`); api's `DEFAULT_LIMITS` otherwise. */
   limits?: Partial<Limits>;
+  /** The cluster's pod-template policy; `open` (everything the CR says is applied) when absent. */
+  podPolicy?: PodPolicy;
 }
 
 /** A child to delete, with the UID precondition that makes a stale delete harmless. */

@@ -161,6 +161,7 @@ async function runPass(
     now: deps.clock.now(),
     random: randomFor(deps, cr, observed),
     ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.podPolicy ? { podPolicy: deps.podPolicy } : {}),
   });
   const backoff = await writeOrReport(pass, key, p, previousFailures);
   if (backoff !== undefined) {
