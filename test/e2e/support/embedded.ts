@@ -4,7 +4,8 @@
  * log lines kept for assertions.
  */
 
-import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import { type KubeTarget, loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import type { PodPolicy } from "@emqx-reconciler/api";
 import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
 import type { Testbed } from "./testbed.ts";
 
@@ -31,6 +32,10 @@ export interface EmbeddedReconciler {
 export interface EmbeddedOptions {
   /** The passes' clock, e.g. one a test moves ahead past a grace period. @default the system clock */
   clock?: { now(): Date };
+  /** Who the reconciler is (e.g. a ServiceAccount bound only by the printed RBAC). @default the sandbox's admin */
+  kubeConfig?: KubeTarget;
+  /** The pod-template policy (`run --pod-policy`). @default open */
+  podPolicy?: PodPolicy;
 }
 
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
@@ -46,12 +51,13 @@ export async function startEmbedded(
     write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
   const reconciler = await startReconciler({
-    kubeConfig: loadKubeconfigFile(testbed.sandbox.kubeconfigPath),
+    kubeConfig: options.kubeConfig ?? loadKubeconfigFile(testbed.sandbox.kubeconfigPath),
     cluster: E2E_CLUSTER,
     namespace,
     logger,
     board: new StatusBoard(),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
   });
   return {
     reconciler,
