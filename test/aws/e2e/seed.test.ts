@@ -16,33 +16,24 @@ import {
   openTestbed,
   printedStatus,
   readCr,
-  sleep,
   type Testbed,
 } from "../../e2e/support/testbed.ts";
 import { receiveAll } from "../support/resources.ts";
 import { type AwsTestbed, BUS, CLUSTER, openAwsTestbed } from "./support/awsTestbed.ts";
-import { type Handler, pollQueue, pollRuleTarget } from "./support/lambda.ts";
+import { type Handlers, loadHandlers, runLoop } from "./support/driver.ts";
+import { pollRuleTarget } from "./support/lambda.ts";
 
 let testbed: Testbed;
 let aws: AwsTestbed;
 let ns: string;
-let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder" | "scale", Handler>;
+let fn: Handlers;
 
 beforeAll(async () => {
   testbed = await openTestbed();
   ns = await freshNamespace(testbed, "e2e-aws");
   aws = await openAwsTestbed(testbed, ns);
   process.env.FORWARDER_WINDOW_SECONDS = "20";
-  const load = async (name: string) =>
-    ((await import(`../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
-  fn = {
-    admit: await load("admit"),
-    reconcile: await load("reconcile"),
-    requeue: await load("requeue"),
-    status: await load("status"),
-    forwarder: await load("forwarder"),
-    scale: await load("scale"),
-  };
+  fn = await loadHandlers();
 });
 
 afterAll(async () => {
@@ -62,50 +53,12 @@ async function sendScaleRequest(role: "core" | "replicant", replicas: number): P
   await aws.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
 }
 
-/** The schedules and event sources of the deployment, sped up: windows every 15 s, status every 5 s. */
-async function runLoop(until: () => Promise<boolean>, timeoutMs: number) {
-  const windows: Array<Promise<unknown>> = [];
-  const statusRuns: Array<{ clusters: number; failed: number }> = [];
-  let nextWindow = 0;
-  let nextStatus = Date.now() + 5_000;
-  const deadline = Date.now() + timeoutMs;
-  let done = false;
-  let doneAt = Number.NaN;
-  while (!done && Date.now() < deadline) {
-    if (Date.now() >= nextWindow) {
-      windows.push(
-        fn.forwarder({ shard: 0, shards: 1 } as never, lambdaContext("forwarder", 40_000) as never),
-      );
-      nextWindow = Date.now() + 15_000;
-      await sleep(500);
-    }
-    if (Date.now() >= nextStatus) {
-      statusRuns.push(
-        (await fn.status({} as never, lambdaContext("status") as never)) as {
-          clusters: number;
-          failed: number;
-        },
-      );
-      nextStatus = Date.now() + 5_000;
-    }
-    const moved =
-      (await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")) +
-      (await pollQueue(aws.sqs, aws.reconcileQueue, fn.reconcile, "reconcile")) +
-      (await pollQueue(aws.sqs, aws.delayQueue, fn.requeue, "requeue"));
-    done = await until();
-    if (done) doneAt = Date.now();
-    if (moved === 0 && !done) await sleep(200);
-  }
-  await Promise.allSettled(windows);
-  return { done, doneAt, statusRuns };
-}
-
 describe("the seed example through the AWS path (moto + sandbox)", () => {
   it("reaches STATUS Ready, with the dead cluster failing on its own", { timeout: 240_000 }, async () => {
     const started = Date.now();
     await testbed.sandbox.kubectl(["apply", "-n", ns, "-f", "examples/emqx-core-replicant.yaml"]);
     const ready = async () => (await printedStatus(testbed, ns)) === "Ready";
-    const { done, doneAt, statusRuns } = await runLoop(ready, 180_000);
+    const { done, doneAt, statusRuns } = await runLoop(aws, fn, ready, 180_000);
     const seconds = (doneAt - started) / 1000;
     console.log(
       `AWS path: kubectl apply → Ready in ${seconds.toFixed(1)} s (${statusRuns.length} status runs)`,
@@ -136,7 +89,7 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
     const scaled = async () =>
       (await printedStatus(testbed, ns)) === "Ready" &&
       (await readCr(testbed, ns))?.status?.replicantNodes?.length === 4;
-    expect((await runLoop(scaled, 90_000)).done).toBe(true);
+    expect((await runLoop(aws, fn, scaled, 90_000)).done).toBe(true);
   });
 
   it("refuses a ScaleRequest for cores 0 from the bus: the CR is unchanged and nothing is retried", async () => {
