@@ -1,6 +1,6 @@
 /**
  * Secrets never leak on the AWS path: a CR carrying canary values (node cookie, dashboard password, a bootstrap
- * API key's secret, a license key in an invalid config) is driven by the Lambda handlers alone (moto's EventBridge
+ * API key's secret, a license key in an invalid config, a token quoted in a scale request's `requestedBy`) is driven by the Lambda handlers alone (moto's EventBridge
  * and SQS, the sandbox as the registered cluster) to Ready, through a 401 from the EMQX API and an invalid config;
  * a hint for the dead registered cluster ends in the reconcile DLQ. No canary, nor the generated controller
  * password or cookie, shows up in the handlers' Powertools log lines (at DEBUG, incoming events logged), in any
@@ -23,15 +23,17 @@ import {
   type Testbed,
 } from "../../e2e/support/testbed.ts";
 import { createQueue, receiveAll } from "../support/resources.ts";
-import { type AwsTestbed, BUS, openAwsTestbed } from "./support/awsTestbed.ts";
+import { type AwsTestbed, BUS, CLUSTER, openAwsTestbed } from "./support/awsTestbed.ts";
 import { type Handlers, loadHandlers, runLoop } from "./support/driver.ts";
-import type { QueueRef } from "./support/lambda.ts";
+import { pollRuleTarget, type QueueRef } from "./support/lambda.ts";
 
 const CANARY = {
   cookie: "canarycookie7b3d2",
   dashboard: "canarydash1f9e4",
   apiSecret: "canaryapisecret3c61",
   license: "canarylicense8a27",
+  /** Free text from the bus: a requester's careless `requestedBy`, which the scale function logs and quotes. */
+  requester: "canarytoken5d0c",
 };
 
 let testbed: Testbed;
@@ -112,6 +114,30 @@ describe("canaries on the AWS path", () => {
     const ready = await runLoop(aws, fn, async () => (await printedStatus(testbed, ns)) === "Ready", 180_000);
     expect(ready.done).toBe(true);
 
+    // A ScaleRequest whose requestedBy quotes a token: refused (cores 0), logged with the incoming event, and an
+    // Event on the CR names the requester.
+    await aws.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: BUS,
+            Source: EventSource.Scale,
+            DetailType: DetailType.ScaleRequest,
+            Detail: JSON.stringify({
+              cluster: CLUSTER,
+              namespace: ns,
+              name: "emqx",
+              role: "core",
+              replicas: 0,
+              requestedBy: `ci-bot token=${CANARY.requester}`,
+            }),
+          },
+        ],
+      }),
+    );
+    expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
+    expect(printed.join("")).toContain("ci-bot token=[REDACTED]");
+
     // A 401 from the EMQX API, seen by the status function.
     await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, "unauthorized");
     const stale = await runLoop(
@@ -169,7 +195,12 @@ describe("canaries on the AWS path", () => {
     );
     const cr = await readCr(testbed, ns);
     const events = await kubectl(testbed, ["get", "events", "-n", ns, "-o", "json"]);
-    const busEvents = (await receiveAll(aws.sqs, busTap.url)).map((m) => m.Body ?? "");
+    // What the functions put on the bus: the tap also saw the test's own ScaleRequest, which is the requester's.
+    const busEvents = (await receiveAll(aws.sqs, busTap.url))
+      .map((m) => m.Body ?? "")
+      .filter(
+        (body) => (JSON.parse(body) as Record<string, unknown>)["detail-type"] !== DetailType.ScaleRequest,
+      );
     const logs = printed.join("");
     expect(logs).toContain('"level":"DEBUG"');
     expect(busEvents.length).toBeGreaterThan(0);
