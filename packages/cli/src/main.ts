@@ -65,7 +65,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // The last words go through the redaction layer too: an error may quote a header or a config line.
-    const text = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+    const text =
+      error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
     console.error(`emqx-reconciler: ${scrubText(text)}`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;
   },
