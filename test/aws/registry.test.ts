@@ -93,6 +93,7 @@ describe("clusterConnection against moto", () => {
         emqx: { endpointMode: "pod-ip" },
         rateLimit: { qps: 5, burst: 10 },
         podPolicy: { mode: "open", serviceAccounts: [] },
+        secretRefs: "annotated",
       },
       { sts, secretsManager: sm },
     );

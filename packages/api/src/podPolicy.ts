@@ -34,3 +34,24 @@ export const OPEN_POD_POLICY: Readonly<PodPolicy> = Object.freeze({
   mode: PodPolicyMode.Open,
   serviceAccounts: [],
 });
+
+/**
+ * The annotation by which a Secret consents to be read by `bootstrapAPIKeys[].secretRef` of the EMQX CRs it names
+ * (comma-separated CR names of its namespace). Without it, a CR could have the reconciler copy any Secret of the
+ * namespace into its bootstrap key Secret, and use it as an EMQX API key.
+ */
+export const ANNOTATION_BOOTSTRAP_KEY_FOR = "apps.emqx.io/bootstrap-api-key-for";
+
+/** Which Secrets `bootstrapAPIKeys[].secretRef` may read. */
+export const SecretRefPolicy = {
+  /** Only Secrets annotated `apps.emqx.io/bootstrap-api-key-for: <cr name>` (the default). */
+  Annotated: "annotated",
+  /** Any Secret of the CR's namespace, as the operator does. */
+  Any: "any",
+} as const;
+export type SecretRefPolicy = (typeof SecretRefPolicy)[keyof typeof SecretRefPolicy];
+
+/** `run --secret-refs` and a registry entry's `secretRefs`. */
+export const SecretRefPolicySchema = z
+  .enum([SecretRefPolicy.Annotated, SecretRefPolicy.Any])
+  .default(SecretRefPolicy.Annotated);

@@ -14,6 +14,7 @@ import {
   busPatterns,
   type PodPolicy,
   type PutEventsEntry,
+  type SecretRefPolicy,
   type StatusTransition,
 } from "@emqx-reconciler/api";
 import {
@@ -57,6 +58,8 @@ export interface ReconcilerOptions {
   board: StatusBoard;
   /** The pod-template policy of every pass (`run --pod-policy`). @default open */
   podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read (`run --secret-refs`). @default annotated */
+  secretRefs?: SecretRefPolicy;
   /** Lifecycle events and status transitions go to this file or `http(s)://` URL too (`run --events-to`). */
   eventsTo?: string;
   /** How long `stop()` lets running reconciles finish. @default 10_000 */
@@ -148,6 +151,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     clock: options.clock ?? systemClock,
     logger,
     ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
+    ...(options.secretRefs ? { secretRefs: options.secretRefs } : {}),
   };
   const scaleHttp = new KubeHttp({ kubeConfig: options.kubeConfig });
   const scale = kubeScalePort(scaleHttp);

@@ -58,6 +58,7 @@ export async function clusterDeps(
     random: cryptoRandom,
     logger: portLogger({ cluster: entry.id, ...fields }),
     podPolicy: entry.podPolicy,
+    secretRefs: entry.secretRefs,
     concurrency: shared().config.clusterConcurrency,
   };
 }

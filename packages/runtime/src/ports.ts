@@ -4,7 +4,7 @@
  * themselves. The real adapters satisfy these; unit tests may pass in-memory ones at this boundary.
  */
 import type { DashboardListener, EmqxApiClient, KubeGateway } from "@emqx-reconciler/adapters";
-import type { Limits, PodPolicy } from "@emqx-reconciler/api";
+import type { Limits, PodPolicy, SecretRefPolicy } from "@emqx-reconciler/api";
 import type { AutoscaleMemory } from "./workflows/autoscale.ts";
 import type { Publisher } from "./workflows/forward/types.ts";
 import type { ScalePort } from "./workflows/scale.ts";
@@ -137,6 +137,8 @@ export interface ReconcileDeps {
   limits?: Partial<Limits>;
   /** The cluster's pod-template policy; `open` (the operator's behaviour) otherwise. */
   podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read; `annotated` otherwise. */
+  secretRefs?: SecretRefPolicy;
 }
 
 /** What the status workflow needs, for one cluster. */

@@ -5,7 +5,7 @@
  */
 
 import { type KubeTarget, loadKubeconfigFile } from "@emqx-reconciler/adapters";
-import type { PodPolicy } from "@emqx-reconciler/api";
+import type { PodPolicy, SecretRefPolicy } from "@emqx-reconciler/api";
 import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
 import type { Testbed } from "./testbed.ts";
 
@@ -36,6 +36,8 @@ export interface EmbeddedOptions {
   kubeConfig?: KubeTarget;
   /** The pod-template policy (`run --pod-policy`). @default open */
   podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read (`run --secret-refs`). @default annotated */
+  secretRefs?: SecretRefPolicy;
 }
 
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
@@ -58,6 +60,7 @@ export async function startEmbedded(
     board: new StatusBoard(),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
+    ...(options.secretRefs ? { secretRefs: options.secretRefs } : {}),
   });
   return {
     reconciler,

@@ -1,6 +1,12 @@
 /** `emqx-reconciler run`: the whole reconcile loop in this process, against one cluster, until Ctrl-C. */
 import type { KubeTarget } from "@emqx-reconciler/adapters";
-import { type PodPolicy, PodPolicyMode, PodPolicySchema } from "@emqx-reconciler/api";
+import {
+  type PodPolicy,
+  PodPolicyMode,
+  PodPolicySchema,
+  type SecretRefPolicy,
+  SecretRefPolicySchema,
+} from "@emqx-reconciler/api";
 import type { EndpointMode, LeaderLeaseTimings } from "@emqx-reconciler/runtime";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
 import { resolveKubeConfig } from "../kubeTarget.ts";
@@ -23,6 +29,8 @@ export interface ServeOptions {
   eventsTo?: string;
   /** The pod-template policy; `open` otherwise. */
   podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read; `annotated` otherwise. */
+  secretRefs?: SecretRefPolicy;
   format?: LogFormat;
   verbose: boolean;
   /** Says what is being served, at the top of the live table. */
@@ -83,6 +91,7 @@ export async function serve(options: ServeOptions): Promise<string> {
       ...(options.emqxEndpoint ? { emqxEndpoint: options.emqxEndpoint } : {}),
       ...(options.eventsTo ? { eventsTo: options.eventsTo } : {}),
       ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
+      ...(options.secretRefs ? { secretRefs: options.secretRefs } : {}),
       logger: output.logger.child({ cluster: options.cluster }),
       board: output.board,
     });
@@ -165,6 +174,7 @@ const run: Command = {
                            [--emqx-endpoint pod-ip|service|<url>] [--events-to <file|url>]
                            [--lease-namespace ns] [--lease-seconds n] [--no-lease]
                            [--pod-policy open|restricted] [--allow-service-account name]...
+                           [--secret-refs annotated|any]
 
 Watches EMQX objects (apps.emqx.io/v2beta1) and their children and reconciles them, all in this process: the
 forwarder's hints go through an in-process bus to a keyed work queue, with requeue timers, a periodic resync and
@@ -201,6 +211,8 @@ Options:
                           a service account other than default, with a PodTemplateForbidden condition and Event
                           (docs/security.md)
   --allow-service-account <name>  a service account a restricted policy allows too; repeat for more
+  --secret-refs <which>   Secrets bootstrapAPIKeys[].secretRef may read: annotated (default: only those annotated
+                          apps.emqx.io/bootstrap-api-key-for: <cr name>) or any (the operator's behaviour)
 
 Examples:
   emqx-reconciler run --sandbox
@@ -220,6 +232,7 @@ Examples:
     "no-lease": { type: "boolean" },
     "pod-policy": { type: "string" },
     "allow-service-account": { type: "string", multiple: true },
+    "secret-refs": { type: "string" },
   },
   allowPositionals: true,
   async run(args) {
@@ -234,6 +247,14 @@ Examples:
     const emqxEndpoint = parseEndpoint(text(args.values["emqx-endpoint"]));
     const lease = parseLease(args);
     const podPolicy = parsePodPolicy(args);
+    const secretRefs = SecretRefPolicySchema.safeParse(text(args.values["secret-refs"]));
+    if (!secretRefs.success)
+      throw new CliError(
+        `run: --secret-refs must be annotated or any, got '${text(args.values["secret-refs"])}'`,
+        {
+          exitCode: 2,
+        },
+      );
     const target = await resolveKubeConfig(args, "run");
     const signals = watchStopSignals();
     try {
@@ -245,6 +266,7 @@ Examples:
         ...(emqxEndpoint ? { emqxEndpoint } : {}),
         ...(text(args.values["events-to"]) ? { eventsTo: text(args.values["events-to"]) as string } : {}),
         podPolicy,
+        secretRefs: secretRefs.data,
         format: format as LogFormat | undefined,
         verbose: args.debug,
         title: `emqx-reconciler run · ${target.title}`,

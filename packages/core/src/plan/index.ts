@@ -7,6 +7,7 @@ export { plan } from "./plan.ts";
 export { forbiddenPodFields, podPolicyProblem } from "./podPolicy.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
+export { secretRefProblem, unconsentedSecrets } from "./secretRefConsent.ts";
 export { SECRET_REF_RETRY_SECONDS, secretRefsToRead } from "./secrets.ts";
 export { statusDiffers } from "./statusDiff.ts";
 export type * from "./types.ts";

@@ -162,6 +162,7 @@ async function runPass(
     random: randomFor(deps, cr, observed),
     ...(deps.limits ? { limits: deps.limits } : {}),
     ...(deps.podPolicy ? { podPolicy: deps.podPolicy } : {}),
+    ...(deps.secretRefs ? { secretRefs: deps.secretRefs } : {}),
   });
   const backoff = await writeOrReport(pass, key, p, previousFailures);
   if (backoff !== undefined) {
