@@ -1,17 +1,12 @@
 /** `emqx-reconciler run`: the whole reconcile loop in this process, against one cluster, until Ctrl-C. */
 import type { KubeTarget } from "@emqx-reconciler/adapters";
-import {
-  type PodPolicy,
-  PodPolicyMode,
-  PodPolicySchema,
-  type SecretRefPolicy,
-  SecretRefPolicySchema,
-} from "@emqx-reconciler/api";
+import type { PodPolicy, SecretRefPolicy } from "@emqx-reconciler/api";
 import type { EndpointMode, LeaderLeaseTimings } from "@emqx-reconciler/runtime";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
 import { resolveKubeConfig } from "../kubeTarget.ts";
 import { openRunLease } from "../lease.ts";
 import type { LogFormat } from "../log.ts";
+import { parsePolicyFlags } from "../policyFlags.ts";
 import { startReconciler } from "../reconciler.ts";
 import { createRunOutput } from "../runOutput.ts";
 import { exitIfStillRunningAfter, type StopSignals, watchStopSignals } from "../signals.ts";
@@ -155,19 +150,6 @@ function parseLease(args: CommandArgs): ServeOptions["lease"] {
   return { ...(namespace ? { namespace } : {}), ...(timings ? { timings } : {}) };
 }
 
-/** `--pod-policy` and `--allow-service-account`, checked against the api's policy schema. */
-function parsePodPolicy(args: CommandArgs): PodPolicy {
-  const mode = text(args.values["pod-policy"]) ?? PodPolicyMode.Open;
-  const serviceAccounts = (args.values["allow-service-account"] as string[] | undefined) ?? [];
-  const parsed = PodPolicySchema.safeParse({ mode, serviceAccounts });
-  if (!parsed.success)
-    throw new CliError(
-      `run: --pod-policy must be open or restricted (got '${mode}'), --allow-service-account a non-empty name`,
-      { exitCode: 2 },
-    );
-  return parsed.data;
-}
-
 const run: Command = {
   usage: `Usage: emqx-reconciler run [--kubeconfig path] [--context name] [--sandbox [name]] [--namespace ns]
                            [--log-format json|text] [--cluster-id id] [--workers n]
@@ -246,15 +228,7 @@ Examples:
       });
     const emqxEndpoint = parseEndpoint(text(args.values["emqx-endpoint"]));
     const lease = parseLease(args);
-    const podPolicy = parsePodPolicy(args);
-    const secretRefs = SecretRefPolicySchema.safeParse(text(args.values["secret-refs"]));
-    if (!secretRefs.success)
-      throw new CliError(
-        `run: --secret-refs must be annotated or any, got '${text(args.values["secret-refs"])}'`,
-        {
-          exitCode: 2,
-        },
-      );
+    const { podPolicy, secretRefs } = parsePolicyFlags(args);
     const target = await resolveKubeConfig(args, "run");
     const signals = watchStopSignals();
     try {
@@ -266,7 +240,7 @@ Examples:
         ...(emqxEndpoint ? { emqxEndpoint } : {}),
         ...(text(args.values["events-to"]) ? { eventsTo: text(args.values["events-to"]) as string } : {}),
         podPolicy,
-        secretRefs: secretRefs.data,
+        secretRefs,
         format: format as LogFormat | undefined,
         verbose: args.debug,
         title: `emqx-reconciler run · ${target.title}`,
