@@ -1,9 +1,9 @@
 /**
- * One Lambda per handler, each with only the permissions its handler uses (no `link`: linking a queue or bus
- * grants `sqs:*` / `events:*`). Environment variables are the ones `packages/functions/src/config.ts` reads.
+ * One Lambda per handler, each with only the permissions its handler uses (infra/permissions.ts). Environment variables are the ones `packages/functions/src/config.ts` reads.
  */
 import { type HandlerName, handlerPath, LAMBDA_ESBUILD } from "@emqx-reconciler/functions/handlers";
 import { bus } from "./bus.ts";
+import { functionPermissions } from "./permissions.ts";
 import { asyncDlq, delayQueue, reconcileQueue } from "./queues.ts";
 import { registryParameter, registrySource } from "./registry.ts";
 import { clusterRoleArns } from "./settings.ts";
@@ -15,41 +15,21 @@ import {
   schedules,
 } from "./topology.ts";
 
-type Permission = { actions: string[]; resources: $util.Input<string>[] };
-
 const account = aws.getCallerIdentityOutput().accountId;
 const region = aws.getRegionOutput().region;
-const consume = [
-  "sqs:ReceiveMessage",
-  "sqs:DeleteMessage",
-  "sqs:ChangeMessageVisibility",
-  "sqs:GetQueueAttributes",
-];
-const readRegistry: Permission = { actions: ["ssm:GetParameter"], resources: [registryParameter.arn] };
-/**
- * Kubeconfig secrets must be named `emqx-reconciler/...`; cluster roles are the registered ones
- * (`EMQX_CLUSTER_ROLE_ARNS`), or else this account's `emqx-reconciler-...` roles.
- */
-const reachClusters: Permission[] = [
-  {
-    actions: ["secretsmanager:GetSecretValue"],
-    resources: [$interpolate`arn:aws:secretsmanager:${region}:${account}:secret:emqx-reconciler/*`],
-  },
-  {
-    actions: ["sts:AssumeRole"],
-    resources:
-      clusterRoleArns.length > 0
-        ? clusterRoleArns
-        : [$interpolate`arn:aws:iam::${account}:role/emqx-reconciler-*`],
-  },
-];
-const putEvents: Permission = { actions: ["events:PutEvents"], resources: [bus.arn] };
+/** Each function's IAM statements (infra/permissions.ts, checked against test/security/iam.allowlist.yaml). */
+const permissions = functionPermissions<$util.Input<string>>({
+  registryParameter: registryParameter.arn,
+  bus: bus.arn,
+  reconcileQueue: reconcileQueue.arn,
+  delayQueue: delayQueue.arn,
+  asyncDlq: asyncDlq.arn,
+  kubeconfigSecrets: $interpolate`arn:aws:secretsmanager:${region}:${account}:secret:emqx-reconciler/*`,
+  clusterRoles: clusterRoleArns,
+  ownClusterRoles: $interpolate`arn:aws:iam::${account}:role/emqx-reconciler-*`,
+});
 
-function lambda(
-  name: HandlerName,
-  permissions: Permission[],
-  environment: Record<string, $util.Input<string>> = {},
-) {
+function lambda(name: HandlerName, environment: Record<string, $util.Input<string>> = {}) {
   const spec = functions[name];
   const asynchronous = spec.trigger.kind !== "queue";
   const id = `${name[0]?.toUpperCase()}${name.slice(1)}Function`;
@@ -71,11 +51,7 @@ function lambda(
       POWERTOOLS_METRICS_NAMESPACE: "EmqxReconciler",
       ...environment,
     },
-    permissions: [
-      readRegistry,
-      ...permissions,
-      ...(asynchronous ? [{ actions: ["sqs:SendMessage"], resources: [asyncDlq.arn] }] : []),
-    ],
+    permissions: permissions[name],
     // Rule-driven handlers retry twice; scheduled ones not at all (the next run comes within minutes).
     retries: spec.trigger.kind === "rule" ? ASYNC_RETRIES : asynchronous ? 0 : undefined,
     transform: {
@@ -89,32 +65,12 @@ function lambda(
 
 const queueUrls = { RECONCILE_QUEUE_URL: reconcileQueue.url, DELAY_QUEUE_URL: delayQueue.url };
 
-export const admit = lambda(
-  "admit",
-  [{ actions: ["sqs:SendMessage"], resources: [reconcileQueue.arn] }],
-  queueUrls,
-);
-export const reconcile = lambda(
-  "reconcile",
-  [
-    { actions: consume, resources: [reconcileQueue.arn] },
-    { actions: ["sqs:SendMessage"], resources: [delayQueue.arn] },
-    putEvents,
-    ...reachClusters,
-  ],
-  { ...queueUrls, BUS_NAME: bus.name },
-);
-export const requeue = lambda(
-  "requeue",
-  [
-    { actions: consume, resources: [delayQueue.arn] },
-    { actions: ["sqs:SendMessage"], resources: [delayQueue.arn, reconcileQueue.arn] },
-  ],
-  queueUrls,
-);
-export const status = lambda("status", [putEvents, ...reachClusters], { BUS_NAME: bus.name });
-export const forwarder = lambda("forwarder", [putEvents, ...reachClusters], {
+export const admit = lambda("admit", queueUrls);
+export const reconcile = lambda("reconcile", { ...queueUrls, BUS_NAME: bus.name });
+export const requeue = lambda("requeue", queueUrls);
+export const status = lambda("status", { BUS_NAME: bus.name });
+export const forwarder = lambda("forwarder", {
   BUS_NAME: bus.name,
   FORWARDER_WINDOW_SECONDS: String(schedules.forwarder.windowSeconds),
 });
-export const scale = lambda("scale", reachClusters);
+export const scale = lambda("scale");

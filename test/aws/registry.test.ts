@@ -92,6 +92,8 @@ describe("clusterConnection against moto", () => {
         auth: { type: "kubeconfig", secretArn: created.ARN ?? "" },
         emqx: { endpointMode: "pod-ip" },
         rateLimit: { qps: 5, burst: 10 },
+        podPolicy: { mode: "open", serviceAccounts: [] },
+        secretRefs: "annotated",
       },
       { sts, secretsManager: sm },
     );

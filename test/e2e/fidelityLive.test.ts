@@ -93,7 +93,8 @@ beforeAll(async () => {
   testbed = await openTestbed();
   ns = await freshNamespace(testbed, "e2e-fidelity");
   await applyList(testbed, referencedSecrets());
-  embedded = await startEmbedded(testbed, ns);
+  // Compared with the operator, which reads any Secret a secretRef names: the same policy here.
+  embedded = await startEmbedded(testbed, ns, { secretRefs: "any" });
 }, 60_000);
 
 afterAll(async () => {

@@ -63,6 +63,10 @@ export const ConditionReason = {
   Ready: "Ready",
   InvalidConfig: "InvalidConfig",
   InvalidSpec: "InvalidSpec",
+  /** Ours: the pod templates ask for what the cluster's pod policy forbids (`InvalidSpec` condition). */
+  PodTemplateForbidden: "PodTemplateForbidden",
+  /** Ours: a `bootstrapAPIKeys[].secretRef` names a Secret that did not consent (`InvalidSpec` condition). */
+  SecretRefForbidden: "SecretRefForbidden",
   ApiUnauthorized: "ApiUnauthorized",
   ApiUnavailable: "ApiUnavailable",
   /** Ours: the https dashboard's certificate did not verify against the CA the CR trusts (or no CA was given). */

@@ -2,6 +2,10 @@
 export const EventReason = {
   InvalidConfig: "InvalidConfig",
   InvalidSpec: "InvalidSpec",
+  /** Ours: the pod templates ask for what the cluster's pod policy forbids; the message names the field paths. */
+  PodTemplateForbidden: "PodTemplateForbidden",
+  /** Ours: a `bootstrapAPIKeys[].secretRef` names a Secret without the bootstrap-api-key-for annotation. */
+  SecretRefForbidden: "SecretRefForbidden",
   ReconcilerFailed: "ReconcilerFailed",
   GetBootStrapSecretRef: "GetBootStrapSecretRef",
   FailedToGetNodeStatuses: "FailedToGetNodeStatuses",

@@ -14,6 +14,7 @@ export * from "./labels.ts";
 export * from "./lifecycle.ts";
 export * from "./nameRules.ts";
 export * from "./names.ts";
+export * from "./podPolicy.ts";
 export * from "./putEvents.ts";
 export * from "./rebalance/index.ts";
 export * from "./redact.ts";

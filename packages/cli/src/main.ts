@@ -3,6 +3,7 @@
  * `emqx-reconciler` entry point: picks the verb, parses its flags, prints errors as one readable line.
  */
 import { parseArgs } from "node:util";
+import { scrubText } from "@emqx-reconciler/api";
 import { CliError } from "./command.ts";
 import { verbs } from "./commands/index.ts";
 
@@ -63,8 +64,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (debug) console.error(error);
-    else console.error(`emqx-reconciler: ${error instanceof Error ? error.message : String(error)}`);
+    // The last words go through the redaction layer too: an error may quote a header or a config line.
+    const text =
+      error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+    console.error(`emqx-reconciler: ${scrubText(text)}`);
     process.exitCode = error instanceof CliError ? error.exitCode : 1;
   },
 );

@@ -10,7 +10,13 @@ import {
   KubeHttp,
   type KubeTarget,
 } from "@emqx-reconciler/adapters";
-import { busPatterns, type PutEventsEntry, type StatusTransition } from "@emqx-reconciler/api";
+import {
+  busPatterns,
+  type PodPolicy,
+  type PutEventsEntry,
+  type SecretRefPolicy,
+  type StatusTransition,
+} from "@emqx-reconciler/api";
 import {
   AutoscaleMemory,
   type CachingKubeStats,
@@ -50,6 +56,10 @@ export interface ReconcilerOptions {
   emqxEndpoint?: EndpointMode;
   logger: CliLogger;
   board: StatusBoard;
+  /** The pod-template policy of every pass (`run --pod-policy`). @default open */
+  podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read (`run --secret-refs`). @default any */
+  secretRefs?: SecretRefPolicy;
   /** Lifecycle events and status transitions go to this file or `http(s)://` URL too (`run --events-to`). */
   eventsTo?: string;
   /** How long `stop()` lets running reconciles finish. @default 10_000 */
@@ -134,7 +144,15 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
   const kube = tapKube(caching?.kube ?? gateway, { board, logger, namespace: options.namespace });
   const emqxApi = createEmqxApiFactory({ kube, mode: options.emqxEndpoint ?? "pod-ip" });
   const publisher = { putEvents: (entries: readonly PutEventsEntry[]) => runtime.bus.putEvents(entries) };
-  const common = { kube, emqxApi, publisher, clock: options.clock ?? systemClock, logger };
+  const common = {
+    kube,
+    emqxApi,
+    publisher,
+    clock: options.clock ?? systemClock,
+    logger,
+    ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
+    ...(options.secretRefs ? { secretRefs: options.secretRefs } : {}),
+  };
   const scaleHttp = new KubeHttp({ kubeConfig: options.kubeConfig });
   const scale = kubeScalePort(scaleHttp);
   const autoscale = { scale, memory: new AutoscaleMemory() };

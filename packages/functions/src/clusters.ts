@@ -58,6 +58,8 @@ export async function clusterDeps(
     clock: systemClock,
     random: cryptoRandom,
     logger: portLogger({ cluster: entry.id, ...fields }),
+    podPolicy: entry.podPolicy,
+    secretRefs: entry.secretRefs,
     concurrency: shared().config.clusterConcurrency,
   };
 }

@@ -4,7 +4,7 @@
  * themselves. The real adapters satisfy these; unit tests may pass in-memory ones at this boundary.
  */
 import type { DashboardListener, EmqxApiClient, KubeGateway } from "@emqx-reconciler/adapters";
-import type { Limits } from "@emqx-reconciler/api";
+import type { Limits, PodPolicy, SecretRefPolicy } from "@emqx-reconciler/api";
 import type { AutoscaleMemory } from "./workflows/autoscale.ts";
 import type { Publisher } from "./workflows/forward/types.ts";
 import type { ScalePort } from "./workflows/scale.ts";
@@ -135,6 +135,10 @@ export interface ReconcileDeps {
   logger: Logger;
   /** Policy limits for spec validation; the api's defaults otherwise. */
   limits?: Partial<Limits>;
+  /** The cluster's pod-template policy; `open` (the operator's behaviour) otherwise. */
+  podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read; `any` otherwise. */
+  secretRefs?: SecretRefPolicy;
 }
 
 /** What the status workflow needs, for one cluster. */
@@ -145,6 +149,8 @@ export interface StatusDeps {
   clock: Clock;
   logger: Logger;
   limits?: Partial<Limits>;
+  /** The cluster's pod-template policy, the reconcile's own (so a refresh keeps its `PodTemplateForbidden`). */
+  podPolicy?: PodPolicy;
   /** CRs refreshed at once. @default 8 */
   concurrency?: number;
   /** Runs the connection autoscaler on CRs that opted in; without it, no CR is autoscaled. */

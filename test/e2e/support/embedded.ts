@@ -5,6 +5,7 @@
  */
 
 import { type KubeTarget, loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import type { PodPolicy, SecretRefPolicy } from "@emqx-reconciler/api";
 import { createLogger, type RunningReconciler, StatusBoard, startReconciler } from "emqx-reconciler";
 import type { Testbed } from "./testbed.ts";
 
@@ -33,6 +34,10 @@ export interface EmbeddedOptions {
   clock?: { now(): Date };
   /** Who the reconciler is (e.g. a ServiceAccount bound only by the printed RBAC). @default the sandbox's admin */
   kubeConfig?: KubeTarget;
+  /** The pod-template policy (`run --pod-policy`). @default open */
+  podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read (`run --secret-refs`). @default any */
+  secretRefs?: SecretRefPolicy;
 }
 
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
@@ -54,6 +59,8 @@ export async function startEmbedded(
     logger,
     board: new StatusBoard(),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
+    ...(options.secretRefs ? { secretRefs: options.secretRefs } : {}),
   });
   return {
     reconciler,

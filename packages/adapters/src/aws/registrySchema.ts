@@ -2,6 +2,7 @@
  * The cluster registry: which clusters the functions serve and how to reach each. It lives in the reconciler's own
  * account (SSM Parameter Store or Secrets Manager) and is never taken from an event.
  */
+import { OPEN_POD_POLICY, PodPolicySchema, SecretRefPolicySchema } from "@emqx-reconciler/api";
 import * as z from "zod";
 import { AwsError, AwsErrorKind } from "./errors.ts";
 
@@ -81,6 +82,12 @@ export const ClusterEntrySchema = z
       .describe(
         "Namespaces served (and watched); absent: all. Needed when Secrets are granted per namespace.",
       ),
+    podPolicy: PodPolicySchema.default(OPEN_POD_POLICY).describe(
+      "Pod-template policy: mode open (default, the operator's behaviour) or restricted (refuses privileged containers, added capabilities, host ports, hostPath volumes and service accounts other than default or serviceAccounts).",
+    ),
+    secretRefs: SecretRefPolicySchema.describe(
+      "Which Secrets bootstrapAPIKeys[].secretRef may read: any (default, the operator's behaviour) or annotated (only Secrets annotated apps.emqx.io/bootstrap-api-key-for: <cr name>).",
+    ),
   })
   .superRefine((entry, ctx) => {
     if (entry.auth.type !== "eks") return;

@@ -1,10 +1,12 @@
 /** `emqx-reconciler run`: the whole reconcile loop in this process, against one cluster, until Ctrl-C. */
 import type { KubeTarget } from "@emqx-reconciler/adapters";
+import type { PodPolicy, SecretRefPolicy } from "@emqx-reconciler/api";
 import type { EndpointMode, LeaderLeaseTimings } from "@emqx-reconciler/runtime";
 import { CliError, type Command, type CommandArgs } from "../command.ts";
 import { resolveKubeConfig } from "../kubeTarget.ts";
 import { openRunLease } from "../lease.ts";
 import type { LogFormat } from "../log.ts";
+import { parsePolicyFlags } from "../policyFlags.ts";
 import { startReconciler } from "../reconciler.ts";
 import { createRunOutput } from "../runOutput.ts";
 import { exitIfStillRunningAfter, type StopSignals, watchStopSignals } from "../signals.ts";
@@ -20,6 +22,10 @@ export interface ServeOptions {
   emqxEndpoint?: EndpointMode;
   /** A file or `http(s)://` URL that receives every lifecycle event and status transition. */
   eventsTo?: string;
+  /** The pod-template policy; `open` otherwise. */
+  podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read; `any` otherwise. */
+  secretRefs?: SecretRefPolicy;
   format?: LogFormat;
   verbose: boolean;
   /** Says what is being served, at the top of the live table. */
@@ -79,6 +85,8 @@ export async function serve(options: ServeOptions): Promise<string> {
       ...(options.workers ? { workers: options.workers } : {}),
       ...(options.emqxEndpoint ? { emqxEndpoint: options.emqxEndpoint } : {}),
       ...(options.eventsTo ? { eventsTo: options.eventsTo } : {}),
+      ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
+      ...(options.secretRefs ? { secretRefs: options.secretRefs } : {}),
       logger: output.logger.child({ cluster: options.cluster }),
       board: output.board,
     });
@@ -147,6 +155,8 @@ const run: Command = {
                            [--log-format json|text] [--cluster-id id] [--workers n]
                            [--emqx-endpoint pod-ip|service|<url>] [--events-to <file|url>]
                            [--lease-namespace ns] [--lease-seconds n] [--no-lease]
+                           [--pod-policy open|restricted] [--allow-service-account name]...
+                           [--secret-refs annotated|any]
 
 Watches EMQX objects (apps.emqx.io/v2beta1) and their children and reconciles them, all in this process: the
 forwarder's hints go through an in-process bus to a keyed work queue, with requeue timers, a periodic resync and
@@ -178,6 +188,13 @@ Options:
   --lease-namespace <ns>  where the Lease lives (default: --namespace, or default)
   --lease-seconds <n>     how long a silent holder keeps the Lease, 5 to 300 (default 15)
   --no-lease              reconcile without the Lease (only when nothing else can reconcile these CRs)
+  --pod-policy <mode>     open (default: every pod field the CR says, as the operator) or restricted: refuse CRs
+                          asking for privileged containers, added capabilities, host ports, hostPath volumes or
+                          a service account other than default, with a PodTemplateForbidden condition and Event
+                          (docs/security.md)
+  --allow-service-account <name>  a service account a restricted policy allows too; repeat for more
+  --secret-refs <which>   Secrets bootstrapAPIKeys[].secretRef may read: any (default, the operator's behaviour)
+                          or annotated (only those annotated apps.emqx.io/bootstrap-api-key-for: <cr name>)
 
 Examples:
   emqx-reconciler run --sandbox
@@ -195,6 +212,9 @@ Examples:
     "lease-namespace": { type: "string" },
     "lease-seconds": { type: "string" },
     "no-lease": { type: "boolean" },
+    "pod-policy": { type: "string" },
+    "allow-service-account": { type: "string", multiple: true },
+    "secret-refs": { type: "string" },
   },
   allowPositionals: true,
   async run(args) {
@@ -208,6 +228,7 @@ Examples:
       });
     const emqxEndpoint = parseEndpoint(text(args.values["emqx-endpoint"]));
     const lease = parseLease(args);
+    const { podPolicy, secretRefs } = parsePolicyFlags(args);
     const target = await resolveKubeConfig(args, "run");
     const signals = watchStopSignals();
     try {
@@ -218,6 +239,8 @@ Examples:
         ...(workers ? { workers: Number(workers) } : {}),
         ...(emqxEndpoint ? { emqxEndpoint } : {}),
         ...(text(args.values["events-to"]) ? { eventsTo: text(args.values["events-to"]) as string } : {}),
+        podPolicy,
+        secretRefs,
         format: format as LogFormat | undefined,
         verbose: args.debug,
         title: `emqx-reconciler run · ${target.title}`,

@@ -188,6 +188,13 @@ describe("emqx-reconciler plan with bad input", () => {
     expect(badFormat.stderr).toBe("emqx-reconciler: plan: -o must be yaml or json, got 'xml'\n");
   });
 
+  it("passes its last error line through the redaction layer", async () => {
+    const quoted = await cli("-f", join(dir, "password=canary-cli-4e1f"));
+    expect(quoted.code).toBe(1);
+    expect(quoted.stderr).toContain("password=[REDACTED]");
+    expect(quoted.stderr).not.toContain("canary-cli-4e1f");
+  });
+
   it("explains in --help that it prints the steady state", async () => {
     const help = await cli("--help");
     expect(help.code).toBe(0);

@@ -13,7 +13,9 @@ const group = `emqx-reconciler-test-${process.pid}`;
 beforeAll(async () => {
   sandbox = await useTestSandbox();
   expect((await sandbox.kubectl(["create", "namespace", namespace])).code).toBe(0);
-  const applied = await sandbox.kubectl(["apply", "-f", "-"], { input: renderRbac(group, [namespace]) });
+  const applied = await sandbox.kubectl(["apply", "-f", "-"], {
+    input: renderRbac({ group, namespaces: [namespace] }),
+  });
   expect(applied.code).toBe(0);
 }, 60_000);
 

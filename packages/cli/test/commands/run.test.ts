@@ -116,6 +116,12 @@ describe("emqx-reconciler run --sandbox", () => {
       "ftp://x",
       "run: --emqx-endpoint must be pod-ip, service or an http(s) URL, got 'ftp://x'",
     ],
+    [
+      "--pod-policy",
+      "lax",
+      "run: --pod-policy must be open or restricted (got 'lax'), --allow-service-account a non-empty name",
+    ],
+    ["--secret-refs", "all", "run: --secret-refs must be annotated or any, got 'all'"],
   ])(
     "rejects %s %s with one line and exit code 2, before touching any cluster",
     async (flag, value, message) => {

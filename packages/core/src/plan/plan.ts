@@ -1,7 +1,13 @@
 /**
  * `plan`: one reconcile pass of one EMQX CR as a pure function (metacontroller's shape, the operator's semantics).
  */
-import { ConditionReason, EventReason, type ValidationIssue, validateEmqx } from "@emqx-reconciler/api";
+import {
+  ConditionReason,
+  EventReason,
+  SecretRefPolicy,
+  type ValidationIssue,
+  validateEmqx,
+} from "@emqx-reconciler/api";
 import { ChildBuildError } from "../children/errors.ts";
 import { HoconError } from "../hocon/errors.ts";
 import { readConfig } from "../hocon/parse.ts";
@@ -9,7 +15,9 @@ import { parsePriorStatus } from "../status/prior.ts";
 import { formatTime, millisOf } from "../status/time.ts";
 import { planConverge } from "./converge.ts";
 import { planMembership } from "./membership.ts";
+import { podPolicyProblem } from "./podPolicy.ts";
 import { noWrites, planProblem } from "./problem.ts";
+import { secretRefProblem } from "./secretRefConsent.ts";
 import { planSecrets } from "./secrets.ts";
 import type { Plan, PlanInput } from "./types.ts";
 
@@ -29,7 +37,8 @@ function describeIssues(issues: readonly ValidationIssue[]): string {
  * EMQX, and the status to write. No I/O, no clock, no randomness: all of it comes in through `input`.
  *
  * Everything that can fail is checked before anything is planned: an invalid spec (schema and stricter rules),
- * invalid HOCON, or a missing referenced Secret gives a plan with no writes at all, only the `InvalidSpec`
+ * invalid HOCON, pod templates the cluster's pod policy forbids (reason `PodTemplateForbidden`), a referenced
+ * Secret that did not consent (reason `SecretRefForbidden`), or a missing referenced Secret gives a plan with no writes at all, only the `InvalidSpec`
  * condition (reason `InvalidSpec` / `InvalidConfig`) and one Warning event. A CR being deleted gives an empty plan
  * (garbage collection removes the children).
  *
@@ -65,6 +74,10 @@ export function plan(input: PlanInput): Plan {
     };
     return planProblem(raw.status, prior, problem, now, generation);
   }
+  const forbidden = input.podPolicy && podPolicyProblem(emqx, input.podPolicy);
+  if (forbidden) return planProblem(raw.status, prior, forbidden, now, generation);
+  const unconsented = secretRefProblem(emqx, input.observed, input.secretRefs ?? SecretRefPolicy.Any);
+  if (unconsented) return planProblem(raw.status, prior, unconsented, now, generation);
   const secrets = planSecrets(emqx, input.observed, input.random);
   if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
   try {

@@ -8,7 +8,13 @@
  * our field manager, create-only, UID preconditions, resourceVersion guards), so a pass that dies half-way is
  * simply repeated by the next hint.
  */
-import type { EmqxStatus, Limits, NodeEvacuationStatus } from "@emqx-reconciler/api";
+import type {
+  EmqxStatus,
+  Limits,
+  NodeEvacuationStatus,
+  PodPolicy,
+  SecretRefPolicy,
+} from "@emqx-reconciler/api";
 import type {
   KubernetesObject,
   V1ConfigMap,
@@ -50,6 +56,12 @@ export interface SecretPresence {
  */
 export type ReferencedSecretValues = Record<string, Record<string, string> | null>;
 
+/**
+ * The `apps.emqx.io/bootstrap-api-key-for` annotation of each referenced Secret that exists (absent: none), read
+ * with {@link ReferencedSecretValues}.
+ */
+export type ReferencedSecretConsent = Record<string, string | undefined>;
+
 /** One `SuccessfulDelete` Event a StatefulSet or ReplicaSet controller recorded for a set (waitTakeover clock). */
 export interface SetDeleteEvent {
   /** `involvedObject.name`: the set whose pod was deleted. */
@@ -86,6 +98,8 @@ export interface Observed {
   deleteEvents: SetDeleteEvent[];
   /** See {@link ReferencedSecretValues}. */
   referencedSecretValues: ReferencedSecretValues;
+  /** See {@link ReferencedSecretConsent}; absent: no referenced Secret consented. */
+  referencedSecretConsent?: ReferencedSecretConsent;
   /**
    * The credentials the running cluster uses, read only when `credentialSource` (core) names a source: from
    * `<name>-reconciler-state` while a generated Secret is missing, or from the generated Secrets themselves while
@@ -166,6 +180,10 @@ export interface PlanInput {
   random: { password: string; cookie: string };
   /** Policy limits for the spec validation (`maxReplicas`, `maxConfigBytes`); api's `DEFAULT_LIMITS` otherwise. */
   limits?: Partial<Limits>;
+  /** The cluster's pod-template policy; `open` (everything the CR says is applied) when absent. */
+  podPolicy?: PodPolicy;
+  /** Which Secrets `bootstrapAPIKeys[].secretRef` may read; `any` when absent. */
+  secretRefs?: SecretRefPolicy;
 }
 
 /** A child to delete, with the UID precondition that makes a stale delete harmless. */

@@ -145,6 +145,7 @@ describe("plan: bad input is never half-applied", () => {
       observed: {
         ...sim.observed(),
         referencedSecretValues: { "api-keys": { key: "ci", secret: "s3cret-value" } },
+        referencedSecretConsent: { "api-keys": "emqx" },
       },
     });
 

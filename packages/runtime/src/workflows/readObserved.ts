@@ -3,15 +3,17 @@
  * `SuccessfulDelete` Events, old PVCs) only when the pass can use them.
  */
 import {
+  decodeSecretData,
   type KubeEvent,
   type KubeObject,
   type OwnedChildren,
   ownedSelector,
 } from "@emqx-reconciler/adapters";
-import { childNames, LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
+import { ANNOTATION_BOOTSTRAP_KEY_FOR, childNames, LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
 import {
   type EmqxObject,
   type Observed,
+  type ReferencedSecretConsent,
   type ReferencedSecretValues,
   type SetDeleteEvent,
   secretRefsToRead,
@@ -79,16 +81,28 @@ async function readDeleteEvents(
   });
 }
 
-/** Values of the `bootstrapAPIKeys[].secretRef` Secrets, read only while the bootstrap Secret must be created. */
+/**
+ * Values of the `bootstrapAPIKeys[].secretRef` Secrets and their consent annotation, read only while the bootstrap
+ * Secret must be created: one list by name each (a list carries the metadata a `getSecret` leaves out).
+ */
 async function readReferencedSecrets(
   kube: ObservedReader,
   cr: KubeObject,
   secrets: Observed["secrets"],
-): Promise<ReferencedSecretValues> {
+): Promise<{ values: ReferencedSecretValues; consent: ReferencedSecretConsent }> {
   const names = secretRefsToRead(asEmqxObject(cr), { secrets });
   const { namespace } = crRef(cr);
-  const values = await Promise.all(names.map((n) => kube.getSecret(namespace, n)));
-  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? null]));
+  const found = await Promise.all(
+    names.map((n) => kube.list("Secret", { namespace, fieldSelector: `metadata.name=${n}` })),
+  );
+  const values: ReferencedSecretValues = {};
+  const consent: ReferencedSecretConsent = {};
+  names.forEach((name, i) => {
+    const secret = found[i]?.items[0];
+    values[name] = secret ? decodeSecretData(secret.data as Record<string, string> | undefined) : null;
+    consent[name] = secret?.metadata?.annotations?.[ANNOTATION_BOOTSTRAP_KEY_FOR];
+  });
+  return { values, consent };
 }
 
 /**
@@ -104,7 +118,7 @@ export async function readObserved(kube: ObservedReader, cr: KubeObject): Promis
     ...(s.metadata.uid ? { uid: s.metadata.uid } : {}),
     ...(s.metadata.resourceVersion ? { resourceVersion: s.metadata.resourceVersion } : {}),
   }));
-  const [deleteEvents, referencedSecretValues, knownCredentials, claimList] = await Promise.all([
+  const [deleteEvents, referenced, knownCredentials, claimList] = await Promise.all([
     readDeleteEvents(kube, cr, children),
     readReferencedSecrets(kube, cr, secrets),
     readKnownCredentials(kube, namespace, name, secrets),
@@ -126,7 +140,8 @@ export async function readObserved(kube: ObservedReader, cr: KubeObject): Promis
     pdbs: children.PodDisruptionBudget,
     persistentVolumeClaims: claimList as V1PersistentVolumeClaim[],
     deleteEvents,
-    referencedSecretValues,
+    referencedSecretValues: referenced.values,
+    referencedSecretConsent: referenced.consent,
     ...(knownCredentials ? { knownCredentials } : {}),
   } as unknown as Observed;
 }

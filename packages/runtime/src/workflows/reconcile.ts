@@ -169,6 +169,8 @@ async function runPass(
     now: deps.clock.now(),
     random: randomFor(deps, cr, observed),
     ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.podPolicy ? { podPolicy: deps.podPolicy } : {}),
+    ...(deps.secretRefs ? { secretRefs: deps.secretRefs } : {}),
   });
   const backoff = await writeOrReport(pass, key, p, previousFailures);
   if (backoff !== undefined) {

@@ -103,6 +103,7 @@ async function refreshOne(
     now,
     random: { password: "", cookie: "" },
     ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.podPolicy ? { podPolicy: deps.podPolicy } : {}),
   });
   const pass: Pass = {
     deps: { ...deps, random: { password: () => "", cookie: () => "" } },

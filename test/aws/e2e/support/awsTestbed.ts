@@ -55,7 +55,11 @@ async function reconcilerToken(testbed: Testbed, served: string): Promise<string
   const home = `emqx-reconciler-system-${process.pid}`;
   await kubectl(testbed, ["create", "namespace", home]);
   await kubectl(testbed, ["create", "serviceaccount", "reconciler", "-n", home]);
-  await kubectl(testbed, ["apply", "-f", "-"], renderRbac(`system:serviceaccounts:${home}`, [served]));
+  await kubectl(
+    testbed,
+    ["apply", "-f", "-"],
+    renderRbac({ group: `system:serviceaccounts:${home}`, namespaces: [served] }),
+  );
   return (await kubectl(testbed, ["create", "token", "reconciler", "-n", home, "--duration", "2h"])).trim();
 }
 

@@ -1,0 +1,68 @@
+/**
+ * The deployment's schedules and event sources, sped up, around the handlers run in-process: forwarder windows
+ * every 15 s, status every 5 s, and every rule inbox and queue polled in between.
+ */
+import { lambdaContext } from "../../../../packages/functions/test/context.ts";
+import { sleep } from "../../../e2e/support/testbed.ts";
+import type { AwsTestbed } from "./awsTestbed.ts";
+import { type Handler, pollQueue, pollRuleTarget } from "./lambda.ts";
+
+/** Every handler of the functions package, by name. */
+export type Handlers = Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder" | "scale", Handler>;
+
+/** Imports every handler (after the environment points at moto: the handlers read it at import). */
+export async function loadHandlers(): Promise<Handlers> {
+  const load = async (name: string) =>
+    ((await import(`../../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
+  return {
+    admit: await load("admit"),
+    reconcile: await load("reconcile"),
+    requeue: await load("requeue"),
+    status: await load("status"),
+    forwarder: await load("forwarder"),
+    scale: await load("scale"),
+  };
+}
+
+/** Runs the loop until `until` holds or `timeoutMs` passes; says when it held and what the status runs answered. */
+export async function runLoop(
+  aws: AwsTestbed,
+  fn: Handlers,
+  until: () => Promise<boolean>,
+  timeoutMs: number,
+) {
+  const windows: Array<Promise<unknown>> = [];
+  const statusRuns: Array<{ clusters: number; failed: number }> = [];
+  let nextWindow = 0;
+  let nextStatus = Date.now() + 5_000;
+  const deadline = Date.now() + timeoutMs;
+  let done = false;
+  let doneAt = Number.NaN;
+  while (!done && Date.now() < deadline) {
+    if (Date.now() >= nextWindow) {
+      windows.push(
+        fn.forwarder({ shard: 0, shards: 1 } as never, lambdaContext("forwarder", 40_000) as never),
+      );
+      nextWindow = Date.now() + 15_000;
+      await sleep(500);
+    }
+    if (Date.now() >= nextStatus) {
+      statusRuns.push(
+        (await fn.status({} as never, lambdaContext("status") as never)) as {
+          clusters: number;
+          failed: number;
+        },
+      );
+      nextStatus = Date.now() + 5_000;
+    }
+    const moved =
+      (await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")) +
+      (await pollQueue(aws.sqs, aws.reconcileQueue, fn.reconcile, "reconcile")) +
+      (await pollQueue(aws.sqs, aws.delayQueue, fn.requeue, "requeue"));
+    done = await until();
+    if (done) doneAt = Date.now();
+    if (moved === 0 && !done) await sleep(200);
+  }
+  await Promise.allSettled(windows);
+  return { done, doneAt, statusRuns };
+}
