@@ -11,13 +11,13 @@ function observedWith(sim: SimulatedCluster, consent: Record<string, string | un
   return { ...sim.observed(), referencedSecretValues: VALUES, referencedSecretConsent: consent };
 }
 
-describe("plan: bootstrapAPIKeys[].secretRef needs the Secret's consent", () => {
+describe("plan: bootstrapAPIKeys[].secretRef under the opt-in 'annotated' policy needs the Secret's consent", () => {
   it("refuses an unrelated Secret with SecretRefForbidden, one Warning, and no writes", () => {
     // Prepare
     const sim = new SimulatedCluster(structuredClone(CR));
 
     // Act
-    const p = sim.step({ observed: observedWith(sim, {}) });
+    const p = sim.step({ observed: observedWith(sim, {}), secretRefs: "annotated" });
 
     // Assess
     expect([p.create, p.apply, p.delete, p.scale]).toEqual([[], [], [], []]);
@@ -33,8 +33,14 @@ describe("plan: bootstrapAPIKeys[].secretRef needs the Secret's consent", () => 
 
   it("refuses a Secret annotated for another CR, and reads one annotated for this CR", () => {
     const sim = new SimulatedCluster(structuredClone(CR));
-    const other = sim.plan({ observed: observedWith(sim, { "db-credentials": "emqx-other" }) });
-    const consented = sim.plan({ observed: observedWith(sim, { "db-credentials": "emqx-other, emqx" }) });
+    const other = sim.plan({
+      observed: observedWith(sim, { "db-credentials": "emqx-other" }),
+      secretRefs: "annotated",
+    });
+    const consented = sim.plan({
+      observed: observedWith(sim, { "db-credentials": "emqx-other, emqx" }),
+      secretRefs: "annotated",
+    });
 
     expect(other.status.conditions?.[0]?.reason).toBe("SecretRefForbidden");
     const secret = consented.create.find((o) => o.metadata?.name === "emqx-bootstrap-api-key") as {
@@ -43,10 +49,12 @@ describe("plan: bootstrapAPIKeys[].secretRef needs the Secret's consent", () => 
     expect(secret.stringData.bootstrap_api_key).toMatch(/^admin:db-secret-value\n/);
   });
 
-  it("reads any Secret under the 'any' policy, as the operator does", () => {
+  it("reads any Secret under the 'any' policy, the default, as the operator does", () => {
     const sim = new SimulatedCluster(structuredClone(CR));
-    const p = sim.plan({ observed: observedWith(sim, {}), secretRefs: "any" });
-    expect(p.create.map((o) => o.metadata?.name)).toContain("emqx-bootstrap-api-key");
+    const explicit = sim.plan({ observed: observedWith(sim, {}), secretRefs: "any" });
+    const byDefault = sim.plan({ observed: observedWith(sim, {}) });
+    expect(explicit.create.map((o) => o.metadata?.name)).toContain("emqx-bootstrap-api-key");
+    expect(byDefault.create.map((o) => o.metadata?.name)).toContain("emqx-bootstrap-api-key");
   });
 
   it("leaves a missing Secret to the existing GetBootStrapSecretRef warning", () => {
