@@ -1,17 +1,23 @@
-/** SQS FIFO batch → one reconcile pass per CR (the batch's last hint of each group); requeues via the delay queue. */
-import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
+/**
+ * SQS FIFO batch → one reconcile pass per CR (the batch's last hint of each group), clusters isolated from each
+ * other: one lane per cluster with its own deadline ({@link processLanes}); requeues go via the delay queue.
+ */
 import { JSONStringified } from "@aws-lambda-powertools/parser/helpers";
 import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import { crKey, HintSchema } from "@emqx-reconciler/api";
 import { isTerminalWorkflowError, reconcile } from "@emqx-reconciler/runtime";
-import type { SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { clusterDeps } from "./clusters.ts";
-import { count, withObservability } from "./observability.ts";
+import { type LaneResult, processLanes, retryDelaySeconds } from "./fifoBatch.ts";
+import { count, logger, withObservability } from "./observability.ts";
 import { supersededRecords } from "./records.ts";
 import { hintQueue, shared } from "./shared.ts";
 
 const RecordSchema = SqsRecordSchema.extend({ body: JSONStringified(HintSchema) });
-const processor = new SqsFifoPartialProcessorAsync();
+/** Kept free before Lambda's timeout: middy's early timeout (2 s) plus the calls that end the batch. */
+const ANSWER_MARGIN_MS = 5000;
+/** A failed record is retried after at most this long: the reconcile queue's visibility timeout. */
+const MAX_RETRY_DELAY_SECONDS = 360;
 
 async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<void> {
   const { body: hint } = RecordSchema.parse(record);
@@ -33,8 +39,49 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
   }
 }
 
-export const handler = withObservability<SQSEvent>().handler(async (event: SQSEvent, context) => {
+/** A lane that ended while others still run: its done records are deleted now, so their groups unlock. */
+async function settleLane(lane: LaneResult<SQSRecord>, lanesLeft: number): Promise<void> {
+  if (lane.timedOut) {
+    count("ReconcileClusterDeadline");
+    logger.warn("A cluster did not finish its records in time", {
+      cluster: lane.lane,
+      failed: lane.failed.length,
+    });
+  }
+  if (lanesLeft === 0 || lane.succeeded.length === 0) return;
+  await hintQueue()
+    .acknowledge(lane.succeeded.map((r) => r.receiptHandle))
+    .catch((error: unknown) => logger.warn("Could not delete done hints early", { error: String(error) }));
+}
+
+/** Failed records come back after a backoff by receive count, not the queue's whole visibility timeout. */
+async function backOff(failed: readonly SQSRecord[]): Promise<void> {
+  if (failed.length === 0) return;
+  const entries = failed.map((r) => ({
+    receiptHandle: r.receiptHandle,
+    seconds: retryDelaySeconds(Number(r.attributes.ApproximateReceiveCount ?? 1), MAX_RETRY_DELAY_SECONDS),
+  }));
+  await hintQueue()
+    .retryAfter(entries)
+    .catch((error: unknown) =>
+      logger.warn("Could not set the retry delay of failed hints", { error: String(error) }),
+    );
+}
+
+export const handler = withObservability<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
+  const { config } = shared();
   const skip = supersededRecords(event.Records);
-  const options = { context, skipGroupOnError: true };
-  return processPartialResponse(event, (r: SQSRecord) => reconcileRecord(r, skip), processor, options);
+  const lanes = await processLanes(event.Records, {
+    lanes: config.clusterConcurrency,
+    groupsPerLane: config.groupsPerCluster,
+    laneDeadlineMs: config.clusterDeadlineMs,
+    budgetMs: context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+    work: (record) => reconcileRecord(record, skip),
+    onLaneSettled: settleLane,
+  });
+  const failed = lanes.flatMap((lane) => lane.failed);
+  for (const { record, reason } of failed)
+    logger.warn("Hint not reconciled; retried later", { messageId: record.messageId, reason });
+  await backOff(failed.map((f) => f.record));
+  return { batchItemFailures: failed.map((f) => ({ itemIdentifier: f.record.messageId })) };
 });

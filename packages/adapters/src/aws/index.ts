@@ -1,5 +1,6 @@
 export * from "./ClusterRegistryReader.ts";
 export * from "./clusterAccess.ts";
+export * from "./clusterRateLimits.ts";
 export * from "./EksTokenProvider.ts";
 export * from "./EventPublisher.ts";
 export * from "./errors.ts";
