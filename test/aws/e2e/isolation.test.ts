@@ -1,0 +1,210 @@
+/**
+ * Isolation between clusters on the AWS path (moto + the sandbox). Two namespaces of the sandbox are registered as
+ * two clusters, `alpha` and `beta`; a third, `hang`, points at a TCP server that accepts connections and never
+ * answers. The reconcile function is fed real ReceiveMessage batches from the FIFO queue, by two concurrent pollers
+ * as Lambda's event source would, and failed records keep the retry delay the handler gave them.
+ */
+import { once } from "node:events";
+import { createServer, type Server, type Socket } from "node:net";
+import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { DetailType, EventSource } from "@emqx-reconciler/api";
+import type { SQSRecord } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lambdaContext } from "../../../packages/functions/test/context.ts";
+import {
+  closeTestbed,
+  freshNamespace,
+  kubectl,
+  openTestbed,
+  printedStatus,
+  sleep,
+  type Testbed,
+  waitFor,
+} from "../../e2e/support/testbed.ts";
+import { type AwsTestbed, BUS, openAwsTestbed } from "./support/awsTestbed.ts";
+import { type Handler, pollQueue, pollRuleTarget } from "./support/lambda.ts";
+
+let testbed: Testbed;
+let aws: AwsTestbed;
+let nsA: string;
+let nsB: string;
+let hangServer: Server;
+const hangSockets: Socket[] = [];
+let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder", Handler>;
+
+/** A one-core CR (the quickest to reach Ready). */
+const coreOnly = (namespace: string) => ({
+  apiVersion: "apps.emqx.io/v2beta1",
+  kind: "EMQX",
+  metadata: { name: "emqx", namespace },
+  spec: { image: "emqx/emqx:5.8.6", coreTemplate: { spec: { replicas: 1 } } },
+});
+
+beforeAll(async () => {
+  testbed = await openTestbed();
+  nsA = await freshNamespace(testbed, "iso-alpha");
+  nsB = await freshNamespace(testbed, "iso-beta");
+  aws = await openAwsTestbed(testbed, [nsA, nsB]);
+  hangServer = createServer((socket) => void hangSockets.push(socket));
+  hangServer.listen(0, "127.0.0.1");
+  await once(hangServer, "listening");
+  const { port } = hangServer.address() as { port: number };
+  const hangArn = await aws.putKubeconfig("emqx-reconciler/hang", `http://127.0.0.1:${port}`);
+  const sandbox = { type: "kubeconfig", secretArn: aws.sandboxSecretArn };
+  await aws.putRegistry([
+    { id: "alpha", auth: sandbox, namespaces: [nsA] },
+    { id: "beta", auth: sandbox, namespaces: [nsB] },
+    { id: "hang", auth: { type: "kubeconfig", secretArn: hangArn } },
+  ]);
+  Object.assign(process.env, { FORWARDER_WINDOW_SECONDS: "20", CLUSTER_DEADLINE_SECONDS: "15" });
+  const load = async (name: string) =>
+    ((await import(`../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
+  fn = {
+    admit: await load("admit"),
+    reconcile: await load("reconcile"),
+    requeue: await load("requeue"),
+    status: await load("status"),
+    forwarder: await load("forwarder"),
+  };
+});
+
+afterAll(async () => {
+  for (const socket of hangSockets) socket.destroy();
+  hangServer?.close();
+  await aws?.moto.stop();
+  await testbed?.sandbox.kubectl(["delete", "namespace", nsB, "--wait=false", "--ignore-not-found"]);
+  await closeTestbed(testbed, nsA);
+});
+
+/** Puts reconcile hints on the bus, as the forwarder would. */
+async function hint(...keys: Array<[cluster: string, namespace: string, name: string]>): Promise<void> {
+  const Entries = keys.map(([cluster, namespace, name]) => ({
+    EventBusName: BUS,
+    Source: EventSource.Forwarder,
+    DetailType: DetailType.ReconcileHint,
+    Detail: JSON.stringify({ cluster, namespace, name, cause: "modified" }),
+  }));
+  await aws.eventBridge.send(new PutEventsCommand({ Entries }));
+}
+
+/** Every batch the reconcile function answered: each record's `cluster/namespace/name` and whether it failed. */
+interface Answered {
+  key: string;
+  failed: boolean;
+}
+const answered: Answered[][] = [];
+function recordBatch({ records, failed }: { records: SQSRecord[]; failed: ReadonlySet<string> }): void {
+  answered.push(
+    records.map((r) => ({ key: r.attributes.MessageGroupId ?? "", failed: failed.has(r.messageId) })),
+  );
+}
+
+async function notVisible(): Promise<number> {
+  const out = await aws.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: aws.reconcileQueue.url,
+      AttributeNames: ["ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? Number.NaN);
+}
+
+/**
+ * The deployment, sped up: forwarder windows every 15 s, admit and requeue as their sources deliver, and two
+ * reconcile invocations at once (Lambda scales a FIFO source by message group), until `until` or the timeout.
+ */
+async function runFleet(until: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let done = false;
+  const reconcilePoller = async () => {
+    while (!done && Date.now() < deadline) {
+      const options = { keepHandlerVisibility: true, onBatch: recordBatch };
+      if ((await pollQueue(aws.sqs, aws.reconcileQueue, fn.reconcile, "reconcile", options)) === 0)
+        await sleep(200);
+    }
+  };
+  const driver = async () => {
+    const windows: Array<Promise<unknown>> = [];
+    let nextWindow = 0;
+    while (!done && Date.now() < deadline) {
+      if (Date.now() >= nextWindow) {
+        windows.push(
+          fn.forwarder({ shard: 0, shards: 1 } as never, lambdaContext("forwarder", 60_000) as never),
+        );
+        nextWindow = Date.now() + 15_000;
+      }
+      const moved =
+        (await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")) +
+        (await pollQueue(aws.sqs, aws.delayQueue, fn.requeue, "requeue"));
+      done = await until();
+      if (moved === 0 && !done) await sleep(300);
+    }
+    await Promise.allSettled(windows);
+  };
+  await Promise.all([driver(), reconcilePoller(), reconcilePoller()]);
+  return done;
+}
+
+describe("a hanging cluster on the AWS path (moto + sandbox)", () => {
+  it("fails only the hanging cluster's records of a mixed batch, and releases the others before the batch ends", {
+    timeout: 120_000,
+  }, async () => {
+    for (const ns of [nsA, nsB]) await kubectl(testbed, ["apply", "-f", "-"], JSON.stringify(coreOnly(ns)));
+    await hint(["hang", "ns-x", "a"], ["alpha", nsA, "emqx"], ["hang", "ns-x", "b"], ["beta", nsB, "emqx"]);
+    expect(await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")).toBe(4);
+
+    // One real ReceiveMessage batch holds all four CRs (four message groups).
+    let settled = false;
+    const batch = pollQueue(aws.sqs, aws.reconcileQueue, fn.reconcile, "reconcile", {
+      keepHandlerVisibility: true,
+      onBatch: recordBatch,
+    }).finally(() => {
+      settled = true;
+    });
+    // alpha's and beta's records are deleted while the hanging lane still waits for its deadline.
+    await waitFor(
+      "the healthy records deleted",
+      async () => ((await notVisible()) === 2 ? true : undefined),
+      60_000,
+    );
+    expect(settled).toBe(false);
+    expect(await batch).toBe(4);
+
+    const [first] = answered;
+    expect(first?.map((r) => `${r.key} ${r.failed ? "failed" : "done"}`).sort()).toEqual([
+      `alpha/${nsA}/emqx done`,
+      `beta/${nsB}/emqx done`,
+      "hang/ns-x/a failed",
+      "hang/ns-x/b failed",
+    ]);
+    // The healthy clusters' first pass really ran: their core StatefulSets exist.
+    for (const ns of [nsA, nsB])
+      expect(await kubectl(testbed, ["get", "statefulsets", "-n", ns, "-o", "name"])).toMatch(
+        /statefulset\.apps\/emqx-core-/,
+      );
+    // The hanging cluster's records come back after the handler's backoff (30 s), not at once.
+    expect(await notVisible()).toBe(2);
+  });
+
+  it("brings both healthy clusters' CRs to Ready while the hanging cluster's records keep failing alone", {
+    timeout: 240_000,
+  }, async () => {
+    const ready = async () =>
+      (await printedStatus(testbed, nsA)) === "Ready" && (await printedStatus(testbed, nsB)) === "Ready";
+    expect(await runFleet(ready, 200_000)).toBe(true);
+    const records = answered.flat();
+    const failedClusters = new Set(records.filter((r) => r.failed).map((r) => r.key.split("/")[0]));
+    expect([...failedClusters]).toEqual(["hang"]);
+    expect(records.some((r) => r.key.startsWith("alpha/") && !r.failed)).toBe(true);
+    expect(records.some((r) => r.key.startsWith("beta/") && !r.failed)).toBe(true);
+  });
+
+  it("refreshes the healthy clusters' status while the hanging one fails alone in the status function", async () => {
+    expect(await fn.status({} as never, lambdaContext("status") as never)).toEqual({
+      clusters: 3,
+      failed: 1,
+    });
+    expect(await printedStatus(testbed, nsA)).toBe("Ready");
+  });
+});
