@@ -2,10 +2,16 @@
  * Isolation between clusters on the AWS path (moto + the sandbox). Two namespaces of the sandbox are registered as
  * two clusters, `alpha` and `beta`; a third, `hang`, points at a TCP server that accepts connections and never
  * answers. The reconcile function is fed real ReceiveMessage batches from the FIFO queue, by two concurrent pollers
- * as Lambda's event source would, and failed records keep the retry delay the handler gave them.
+ * as Lambda's event source would, and failed records keep the retry delay the handler gave them. Last,
+ * `emqx-reconciler status --registry` lists the same registered clusters the way the functions reach them.
  */
+import { execFile } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DetailType, EventSource } from "@emqx-reconciler/api";
@@ -22,7 +28,7 @@ import {
   type Testbed,
   waitFor,
 } from "../../e2e/support/testbed.ts";
-import { type AwsTestbed, BUS, openAwsTestbed } from "./support/awsTestbed.ts";
+import { type AwsTestbed, BUS, openAwsTestbed, REGISTRY } from "./support/awsTestbed.ts";
 import { type Handler, pollQueue, pollRuleTarget } from "./support/lambda.ts";
 
 let testbed: Testbed;
@@ -31,6 +37,7 @@ let nsA: string;
 let nsB: string;
 let hangServer: Server;
 const hangSockets: Socket[] = [];
+let registry: object[];
 let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder", Handler>;
 
 /** A one-core CR (the quickest to reach Ready). */
@@ -52,11 +59,12 @@ beforeAll(async () => {
   const { port } = hangServer.address() as { port: number };
   const hangArn = await aws.putKubeconfig("emqx-reconciler/hang", `http://127.0.0.1:${port}`);
   const sandbox = { type: "kubeconfig", secretArn: aws.sandboxSecretArn };
-  await aws.putRegistry([
+  registry = [
     { id: "alpha", auth: sandbox, namespaces: [nsA] },
     { id: "beta", auth: sandbox, namespaces: [nsB] },
     { id: "hang", auth: { type: "kubeconfig", secretArn: hangArn } },
-  ]);
+  ];
+  await aws.putRegistry(registry);
   Object.assign(process.env, { FORWARDER_WINDOW_SECONDS: "20", CLUSTER_DEADLINE_SECONDS: "15" });
   const load = async (name: string) =>
     ((await import(`../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
@@ -206,5 +214,55 @@ describe("a hanging cluster on the AWS path (moto + sandbox)", () => {
       failed: 1,
     });
     expect(await printedStatus(testbed, nsA)).toBe("Ready");
+  });
+});
+
+const MAIN = join(import.meta.dirname, "..", "..", "..", "packages", "cli", "src", "main.ts");
+
+/** `emqx-reconciler status …` as a user runs it, with the AWS environment of the test (moto). */
+async function statusCli(...args: string[]) {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [MAIN, "status", ...args]);
+    return { stdout, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
+
+describe("emqx-reconciler status --registry", () => {
+  const expected = () => ({
+    items: [
+      { cluster: "alpha", namespace: nsA, name: "emqx", phase: "Ready", cores: { ready: 1, desired: 1 } },
+      { cluster: "beta", namespace: nsB, name: "emqx", phase: "Ready", cores: { ready: 1, desired: 1 } },
+    ],
+    errors: [{ cluster: "hang" }],
+  });
+
+  it("lists every CR of every cluster of the SSM registry, and names the hanging cluster under them", {
+    timeout: 60_000,
+  }, async () => {
+    const out = await statusCli("--registry", `ssm:${REGISTRY}`, "--timeout", "3", "-o", "json");
+    expect(out.code).toBe(1);
+    expect(JSON.parse(out.stdout)).toMatchObject(expected());
+    const table = await statusCli("--registry", `ssm:${REGISTRY}`, "--timeout", "3");
+    expect(table.stdout).toMatch(new RegExp(`^alpha +${nsA}/emqx +Ready +1/1 `, "m"));
+    expect(table.stdout).toMatch(/^hang: cannot list EMQX CRs: .+/m);
+  });
+
+  it("reads the same registry from a file, and refuses a bad one naming the field", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "registry-"));
+    writeFileSync(join(dir, "good.json"), JSON.stringify({ clusters: registry }));
+    const out = await statusCli("--registry", join(dir, "good.json"), "--timeout", "3", "-o", "json");
+    expect(JSON.parse(out.stdout)).toMatchObject(expected());
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify({ clusters: [{ id: "a/b", auth: { type: "eks" } }] }),
+    );
+    const bad = await statusCli("--registry", join(dir, "bad.json"));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("clusters[0].id: must be 1–63 letters");
   });
 });

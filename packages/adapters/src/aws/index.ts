@@ -6,4 +6,5 @@ export * from "./EventPublisher.ts";
 export * from "./errors.ts";
 export * from "./eventBridgeTarget.ts";
 export * from "./hintQueue.ts";
+export * from "./registryAccess.ts";
 export * from "./registrySchema.ts";
