@@ -41,6 +41,8 @@ export interface LaneOptions<R> {
   laneDeadlineMs: number;
   /** Time left for the whole batch: no lane runs past it (the invocation must answer before its timeout). */
   budgetMs: number;
+  /** A reason to fail a whole lane at once without working it (a cluster known to hang), or `undefined`. */
+  skipLane?: (lane: string) => string | undefined;
   /** One record's work; a rejection fails the record. */
   work: (record: R, lane: string) => Promise<void>;
   /**
@@ -86,6 +88,12 @@ export async function processLanes<R extends LaneRecord>(
 
   async function runLane([lane, laneRecords]: [string, R[]]): Promise<LaneResult<R>> {
     const result: LaneResult<R> = { lane, succeeded: [], failed: [], timedOut: false };
+    const skipped = options.skipLane?.(lane);
+    if (skipped !== undefined) {
+      result.failed = laneRecords.map((record) => ({ record, reason: skipped }));
+      lanesLeft -= 1;
+      return result;
+    }
     const deadlineMs = Math.min(options.laneDeadlineMs, stopAt - now());
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<typeof EXPIRED>((resolve) => {

@@ -1,6 +1,8 @@
 /**
  * SQS FIFO batch → one reconcile pass per CR (the batch's last hint of each group), clusters isolated from each
- * other: one lane per cluster with its own deadline ({@link processLanes}); requeues go via the delay queue.
+ * other: one lane per cluster with its own deadline ({@link processLanes}), and a cluster that missed it is failed
+ * at once for a cool-down ({@link SlowClusters}), so it cannot hold invocations the others need. Requeues go via
+ * the delay queue.
  */
 import { JSONStringified } from "@aws-lambda-powertools/parser/helpers";
 import { SqsRecordSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
@@ -12,12 +14,16 @@ import { type LaneResult, processLanes, retryDelaySeconds } from "./fifoBatch.ts
 import { count, logger, withObservability } from "./observability.ts";
 import { supersededRecords } from "./records.ts";
 import { hintQueue, shared } from "./shared.ts";
+import { SlowClusters } from "./slowClusters.ts";
 
 const RecordSchema = SqsRecordSchema.extend({ body: JSONStringified(HintSchema) });
 /** Kept free before Lambda's timeout: middy's early timeout (2 s) plus the calls that end the batch. */
 const ANSWER_MARGIN_MS = 5000;
 /** A failed record is retried after at most this long: the reconcile queue's visibility timeout. */
 const MAX_RETRY_DELAY_SECONDS = 360;
+/** A cluster that missed its deadline is not tried again by this container for this long. */
+const SLOW_CLUSTER_COOL_DOWN_MS = 60_000;
+const slowClusters = new SlowClusters(SLOW_CLUSTER_COOL_DOWN_MS);
 
 async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<void> {
   const { body: hint } = RecordSchema.parse(record);
@@ -41,7 +47,9 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
 
 /** A lane that ended while others still run: its done records are deleted now, so their groups unlock. */
 async function settleLane(lane: LaneResult<SQSRecord>, lanesLeft: number): Promise<void> {
+  if (!lane.timedOut) slowClusters.answered(lane.lane);
   if (lane.timedOut) {
+    slowClusters.missed(lane.lane, shared().config.clusterDeadlineMs, Date.now());
     count("ReconcileClusterDeadline");
     logger.warn("A cluster did not finish its records in time", {
       cluster: lane.lane,
@@ -76,6 +84,7 @@ export const handler = withObservability<SQSEvent, SQSBatchResponse>().handler(a
     groupsPerLane: config.groupsPerCluster,
     laneDeadlineMs: config.clusterDeadlineMs,
     budgetMs: context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+    skipLane: (cluster) => slowClusters.skipReason(cluster, Date.now()),
     work: (record) => reconcileRecord(record, skip),
     onLaneSettled: settleLane,
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type LaneRecord, processLanes, retryDelaySeconds } from "../src/fifoBatch.ts";
+import { SlowClusters } from "../src/slowClusters.ts";
 
 const record = (messageId: string, group: string): LaneRecord => ({
   messageId,
@@ -116,5 +117,42 @@ describe("Function: processLanes (one lane per cluster)", () => {
 describe("Function: retryDelaySeconds", () => {
   it("doubles from 30 s per receive, up to the visibility timeout", () => {
     expect([1, 2, 3, 4, 5, 20].map((n) => retryDelaySeconds(n, 360))).toEqual([30, 60, 120, 240, 360, 360]);
+  });
+});
+
+describe("SlowClusters with processLanes", () => {
+  it("fails a cluster that missed its deadline at once during the cool-down, then tries it again", async () => {
+    const slow = new SlowClusters(60_000);
+    let now = 0;
+    let calls = 0;
+    const run = () =>
+      processLanes([record("1", "hang/ns/a"), record("2", "live/ns/a")], {
+        ...options,
+        laneDeadlineMs: 100,
+        skipLane: (lane) => slow.skipReason(lane, now),
+        work: async (_r, lane) => {
+          calls += 1;
+          if (lane === "hang") return never();
+        },
+        onLaneSettled: async (lane) => {
+          if (lane.timedOut) slow.missed(lane.lane, 100, now);
+          else slow.answered(lane.lane);
+        },
+      });
+    expect(summary(await run()).hang?.failed).toEqual(["1: cluster hang did not finish within 100 ms"]);
+    expect(calls).toBe(2);
+    now = 30_000;
+    expect(summary(await run())).toEqual({
+      hang: {
+        ok: [],
+        failed: ["1: cluster hang did not finish within 100 ms lately; tried again in 30 s"],
+        timedOut: false,
+      },
+      live: { ok: ["2"], failed: [], timedOut: false },
+    });
+    expect(calls).toBe(3);
+    now = 60_000;
+    await run();
+    expect(calls).toBe(5);
   });
 });

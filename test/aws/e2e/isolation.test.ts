@@ -24,12 +24,12 @@ import {
   kubectl,
   openTestbed,
   printedStatus,
-  sleep,
   type Testbed,
   waitFor,
 } from "../../e2e/support/testbed.ts";
 import { type AwsTestbed, BUS, openAwsTestbed, REGISTRY } from "./support/awsTestbed.ts";
-import { type Handler, pollQueue, pollRuleTarget } from "./support/lambda.ts";
+import { loadFleetHandlers, runFleet } from "./support/fleetDriver.ts";
+import { pollQueue, pollRuleTarget } from "./support/lambda.ts";
 
 let testbed: Testbed;
 let aws: AwsTestbed;
@@ -38,7 +38,7 @@ let nsB: string;
 let hangServer: Server;
 const hangSockets: Socket[] = [];
 let registry: object[];
-let fn: Record<"admit" | "reconcile" | "requeue" | "status" | "forwarder", Handler>;
+let fn: Awaited<ReturnType<typeof loadFleetHandlers>>;
 
 /** A one-core CR (the quickest to reach Ready). */
 const coreOnly = (namespace: string) => ({
@@ -66,15 +66,7 @@ beforeAll(async () => {
   ];
   await aws.putRegistry(registry);
   Object.assign(process.env, { FORWARDER_WINDOW_SECONDS: "20", CLUSTER_DEADLINE_SECONDS: "15" });
-  const load = async (name: string) =>
-    ((await import(`../../../packages/functions/src/${name}.ts`)) as { handler: Handler }).handler;
-  fn = {
-    admit: await load("admit"),
-    reconcile: await load("reconcile"),
-    requeue: await load("requeue"),
-    status: await load("status"),
-    forwarder: await load("forwarder"),
-  };
+  fn = await loadFleetHandlers();
 });
 
 afterAll(async () => {
@@ -116,42 +108,6 @@ async function notVisible(): Promise<number> {
     }),
   );
   return Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? Number.NaN);
-}
-
-/**
- * The deployment, sped up: forwarder windows every 15 s, admit and requeue as their sources deliver, and two
- * reconcile invocations at once (Lambda scales a FIFO source by message group), until `until` or the timeout.
- */
-async function runFleet(until: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let done = false;
-  const reconcilePoller = async () => {
-    while (!done && Date.now() < deadline) {
-      const options = { keepHandlerVisibility: true, onBatch: recordBatch };
-      if ((await pollQueue(aws.sqs, aws.reconcileQueue, fn.reconcile, "reconcile", options)) === 0)
-        await sleep(200);
-    }
-  };
-  const driver = async () => {
-    const windows: Array<Promise<unknown>> = [];
-    let nextWindow = 0;
-    while (!done && Date.now() < deadline) {
-      if (Date.now() >= nextWindow) {
-        windows.push(
-          fn.forwarder({ shard: 0, shards: 1 } as never, lambdaContext("forwarder", 60_000) as never),
-        );
-        nextWindow = Date.now() + 15_000;
-      }
-      const moved =
-        (await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")) +
-        (await pollQueue(aws.sqs, aws.delayQueue, fn.requeue, "requeue"));
-      done = await until();
-      if (moved === 0 && !done) await sleep(300);
-    }
-    await Promise.allSettled(windows);
-  };
-  await Promise.all([driver(), reconcilePoller(), reconcilePoller()]);
-  return done;
 }
 
 describe("a hanging cluster on the AWS path (moto + sandbox)", () => {
@@ -200,7 +156,8 @@ describe("a hanging cluster on the AWS path (moto + sandbox)", () => {
   }, async () => {
     const ready = async () =>
       (await printedStatus(testbed, nsA)) === "Ready" && (await printedStatus(testbed, nsB)) === "Ready";
-    expect(await runFleet(ready, 200_000)).toBe(true);
+    const options = { keepHandlerVisibility: true, onBatch: recordBatch };
+    expect(await runFleet(aws, fn, ready, 200_000, options)).toBe(true);
     const records = answered.flat();
     const failedClusters = new Set(records.filter((r) => r.failed).map((r) => r.key.split("/")[0]));
     expect([...failedClusters]).toEqual(["hang"]);
