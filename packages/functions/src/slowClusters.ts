@@ -29,3 +29,13 @@ export class SlowClusters {
     return `cluster ${cluster} did not finish within ${known.deadlineMs} ms lately; tried again in ${left} s`;
   }
 }
+
+/** `clusters` with the ones `slow` holds now moved to the end, each part in its own order. */
+export function slowLast<T extends { id: string }>(
+  clusters: readonly T[],
+  slow: SlowClusters,
+  nowMs: number,
+): T[] {
+  const isSlow = (c: T) => slow.skipReason(c.id, nowMs) !== undefined;
+  return [...clusters.filter((c) => !isSlow(c)), ...clusters.filter(isSlow)];
+}

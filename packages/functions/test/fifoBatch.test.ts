@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type LaneRecord, processLanes, retryDelaySeconds } from "../src/fifoBatch.ts";
-import { SlowClusters } from "../src/slowClusters.ts";
+import { SlowClusters, slowLast } from "../src/slowClusters.ts";
 
 const record = (messageId: string, group: string): LaneRecord => ({
   messageId,
@@ -154,5 +154,19 @@ describe("SlowClusters with processLanes", () => {
     now = 60_000;
     await run();
     expect(calls).toBe(5);
+  });
+});
+
+describe("Function: slowLast", () => {
+  it("moves the clusters that missed their deadline lately to the end, until their cool-down is over", () => {
+    const slow = new SlowClusters(1000);
+    const ids = (now: number) =>
+      slowLast([{ id: "a" }, { id: "b" }, { id: "c" }], slow, now).map((c) => c.id);
+    slow.missed("a", 50, 0);
+    expect(ids(500)).toEqual(["b", "c", "a"]);
+    slow.missed("b", 50, 600);
+    slow.answered("a");
+    expect(ids(700)).toEqual(["a", "c", "b"]);
+    expect(ids(1600)).toEqual(["a", "b", "c"]);
   });
 });

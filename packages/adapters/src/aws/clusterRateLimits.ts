@@ -3,8 +3,8 @@ import type { ClusterEntry } from "./registrySchema.ts";
 
 /**
  * One request-rate bucket per registered cluster (the registry entry's `rateLimit`), shared by every client of that
- * cluster in this process: the gateways kept across invocations, the status function's scale client, a rebuilt
- * gateway after a registry change. A bucket is replaced only when the cluster's `qps` or `burst` changes.
+ * cluster in this process: the gateways kept across invocations, the scale clients of the status and scale
+ * functions, a gateway rebuilt after a registry change. A bucket is replaced only when the cluster's `qps` or `burst` changes.
  *
  * A bucket caps one process. A Lambda function has one per warm container, so the cap a cluster's apiserver sees is
  * `qps` times the containers working on it at once (see docs/deploy.md, "Per-cluster request rate").
