@@ -110,10 +110,12 @@ export async function processLanes<R extends LaneRecord>(
           continue;
         }
         const outcome = await Promise.race([
-          options.work(record, lane).then(
-            () => undefined,
-            (error: unknown) => (error instanceof Error ? error.message : String(error)),
-          ),
+          Promise.resolve()
+            .then(() => options.work(record, lane))
+            .then(
+              () => undefined,
+              (error: unknown) => (error instanceof Error ? error.message : String(error)),
+            ),
           expired,
         ]);
         if (outcome === undefined) {
@@ -128,7 +130,9 @@ export async function processLanes<R extends LaneRecord>(
     });
     clearTimeout(timer);
     lanesLeft -= 1;
-    await options.onLaneSettled?.(result, lanesLeft).catch(() => undefined);
+    await Promise.resolve()
+      .then(() => options.onLaneSettled?.(result, lanesLeft))
+      .catch(() => undefined);
     return result;
   }
 

@@ -114,6 +114,24 @@ describe("Function: processLanes (one lane per cluster)", () => {
   });
 });
 
+describe("Function: processLanes never loses a record", () => {
+  it("reports a record whose work throws at once as failed, whatever onLaneSettled does", async () => {
+    const lanes = await processLanes([record("1", "c/ns/a"), record("2", "c/ns/b")], {
+      ...options,
+      work: (r) => {
+        if (r.messageId === "1") throw new Error("thrown before any promise");
+        return Promise.resolve();
+      },
+      onLaneSettled: () => {
+        throw new Error("the early delete broke");
+      },
+    });
+    expect(summary(lanes)).toEqual({
+      c: { ok: ["2"], failed: ["1: thrown before any promise"], timedOut: false },
+    });
+  });
+});
+
 describe("Function: retryDelaySeconds", () => {
   it("doubles from 30 s per receive, up to the visibility timeout", () => {
     expect([1, 2, 3, 4, 5, 20].map((n) => retryDelaySeconds(n, 360))).toEqual([30, 60, 120, 240, 360, 360]);
