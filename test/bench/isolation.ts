@@ -4,7 +4,8 @@
  * reconcile function fed real FIFO batches by two concurrent invocations. Each of ISO_ROUNDS rounds deletes every
  * CR's dashboard Service and puts one hint per CR on the queue; a CR's reconcile latency is the time from its hint
  * to its Service being back. The same rounds run twice: without, then with a cluster that hangs for the whole run
- * (a TCP server that accepts and never answers, with hints in every batch, retried as soon as they fail).
+ * (a TCP server that accepts and never answers) and gets hints for three more of its CRs in every round. Failed
+ * records keep the retry delay the handler gives them, as under Lambda.
  * Run: `npm run bench -- isolation` (ISO_CLUSTERS=4 ISO_CRS=2 ISO_ROUNDS=8). Prints numbers; asserts nothing.
  */
 import { once } from "node:events";
@@ -86,6 +87,8 @@ try {
     `isolation: ${CLUSTERS} clusters × ${CRS} one-core CRs Ready through the AWS path in ${seconds(performance.now() - t0)}`,
   );
 
+  let hangFailed = 0;
+  let healthyFailed = 0;
   /** One round: every CR's dashboard Service deleted and hinted; the time until each Service is back, per CR. */
   async function round(label: string, withHang: boolean): Promise<number[]> {
     for (const c of clusters)
@@ -103,8 +106,11 @@ try {
       names.map((name) => ({ cluster: c.id, namespace: c.ns, name, cause: "resync" }) as Hint),
     );
     if (withHang)
-      for (const name of ["a", "b", "c"])
-        await queue.enqueue({ cluster: "hang", namespace: "x", name, cause: "resync" } as Hint, nonce);
+      for (const i of [0, 1, 2])
+        await queue.enqueue(
+          { cluster: "hang", namespace: "x", name: `${label}-${i}`, cause: "resync" } as Hint,
+          nonce,
+        );
     for (const h of hints) {
       sentAt.set(`${h.namespace}/${h.name}`, performance.now());
       await queue.enqueue(h, nonce);
@@ -122,7 +128,17 @@ try {
       }
       return latency.size === hints.length;
     };
-    await runFleet(awsBed, fn, back, ROUND_TIMEOUT_MS, { forwarder: false });
+    await runFleet(awsBed, fn, back, ROUND_TIMEOUT_MS, {
+      forwarder: false,
+      keepHandlerVisibility: true,
+      onBatch: ({ records, failed }) => {
+        for (const r of records) {
+          const hang = r.attributes.MessageGroupId?.startsWith("hang/") === true;
+          if (hang && failed.has(r.messageId)) hangFailed += 1;
+          if (!hang && failed.has(r.messageId)) healthyFailed += 1;
+        }
+      },
+    });
     return [...latency.values()];
   }
 

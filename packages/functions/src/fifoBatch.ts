@@ -29,6 +29,8 @@ export interface LaneResult<R> {
   failed: Array<FailedRecord<R>>;
   /** The lane's deadline passed before every record finished. */
   timedOut: boolean;
+  /** The deadline the lane had (0 for a lane skipped at once). */
+  deadlineMs: number;
 }
 
 /** Options of {@link processLanes}. */
@@ -37,8 +39,8 @@ export interface LaneOptions<R> {
   lanes: number;
   /** Message groups (CRs) of one lane worked at once. */
   groupsPerLane: number;
-  /** Longest time one lane may take, counted from its start. */
-  laneDeadlineMs: number;
+  /** Longest time one lane may take, counted from its start (or per lane). */
+  laneDeadlineMs: number | ((lane: string) => number);
   /** Time left for the whole batch: no lane runs past it (the invocation must answer before its timeout). */
   budgetMs: number;
   /** A reason to fail a whole lane at once without working it (a cluster known to hang), or `undefined`. */
@@ -87,19 +89,22 @@ export async function processLanes<R extends LaneRecord>(
   let lanesLeft = lanes.length;
 
   async function runLane([lane, laneRecords]: [string, R[]]): Promise<LaneResult<R>> {
-    const result: LaneResult<R> = { lane, succeeded: [], failed: [], timedOut: false };
+    const result: LaneResult<R> = { lane, succeeded: [], failed: [], timedOut: false, deadlineMs: 0 };
     const skipped = options.skipLane?.(lane);
     if (skipped !== undefined) {
       result.failed = laneRecords.map((record) => ({ record, reason: skipped }));
       lanesLeft -= 1;
       return result;
     }
-    const deadlineMs = Math.min(options.laneDeadlineMs, stopAt - now());
+    const { laneDeadlineMs } = options;
+    const ownMs = typeof laneDeadlineMs === "number" ? laneDeadlineMs : laneDeadlineMs(lane);
+    const deadlineMs = Math.max(0, Math.min(ownMs, stopAt - now()));
+    result.deadlineMs = deadlineMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<typeof EXPIRED>((resolve) => {
-      timer = setTimeout(() => resolve(EXPIRED), Math.max(0, deadlineMs));
+      timer = setTimeout(() => resolve(EXPIRED), deadlineMs);
     });
-    const late = `cluster ${lane} did not finish within ${Math.max(0, deadlineMs)} ms`;
+    const late = `cluster ${lane} did not finish within ${deadlineMs} ms`;
     const groups = [...groupBy(laneRecords, groupOf).values()];
     await mapBounded(groups, options.groupsPerLane, async (group) => {
       let blocked: string | undefined;

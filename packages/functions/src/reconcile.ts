@@ -23,6 +23,8 @@ const ANSWER_MARGIN_MS = 5000;
 const MAX_RETRY_DELAY_SECONDS = 360;
 /** A cluster that missed its deadline is not tried again by this container for this long. */
 const SLOW_CLUSTER_COOL_DOWN_MS = 60_000;
+/** Then it is tried within at most this long, until it answers in time again. */
+const PROBE_DEADLINE_MS = 10_000;
 const slowClusters = new SlowClusters(SLOW_CLUSTER_COOL_DOWN_MS);
 
 async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<void> {
@@ -49,7 +51,7 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
 async function settleLane(lane: LaneResult<SQSRecord>, lanesLeft: number): Promise<void> {
   if (!lane.timedOut) slowClusters.answered(lane.lane);
   if (lane.timedOut) {
-    slowClusters.missed(lane.lane, shared().config.clusterDeadlineMs, Date.now());
+    slowClusters.missed(lane.lane, lane.deadlineMs, Date.now());
     count("ReconcileClusterDeadline");
     logger.warn("A cluster did not finish its records in time", {
       cluster: lane.lane,
@@ -82,7 +84,10 @@ export const handler = withObservability<SQSEvent, SQSBatchResponse>().handler(a
   const lanes = await processLanes(event.Records, {
     lanes: config.clusterConcurrency,
     groupsPerLane: config.groupsPerCluster,
-    laneDeadlineMs: config.clusterDeadlineMs,
+    laneDeadlineMs: (cluster) =>
+      slowClusters.suspect(cluster)
+        ? Math.min(PROBE_DEADLINE_MS, config.clusterDeadlineMs)
+        : config.clusterDeadlineMs,
     budgetMs: context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
     skipLane: (cluster) => slowClusters.skipReason(cluster, Date.now()),
     work: (record) => reconcileRecord(record, skip),

@@ -1,7 +1,8 @@
 /**
  * The clusters this warm container saw miss their deadline, kept for a cool-down: their records fail at once
  * (retried after the queue's backoff) instead of holding an invocation for a whole deadline again. After the
- * cool-down the next batch tries the cluster again, so a cluster that recovers is served within one cool-down.
+ * cool-down the next batch tries the cluster again (a probe, which the caller may give a shorter deadline), so a
+ * cluster that recovers is served within one cool-down.
  */
 export class SlowClusters {
   private readonly until = new Map<string, { untilMs: number; deadlineMs: number }>();
@@ -19,6 +20,11 @@ export class SlowClusters {
   /** Forgets `cluster` (it finished its records in time). */
   answered(cluster: string): void {
     this.until.delete(cluster);
+  }
+
+  /** True while `cluster` has missed its deadline and not answered in time since (cool-down over or not). */
+  suspect(cluster: string): boolean {
+    return this.until.has(cluster);
   }
 
   /** Why `cluster`'s records are not tried now, or `undefined` when they are. */

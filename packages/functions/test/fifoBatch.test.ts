@@ -139,21 +139,21 @@ describe("Function: retryDelaySeconds", () => {
 });
 
 describe("SlowClusters with processLanes", () => {
-  it("fails a cluster that missed its deadline at once during the cool-down, then tries it again", async () => {
+  it("fails a cluster that missed its deadline at once during the cool-down, then probes it with a shorter one", async () => {
     const slow = new SlowClusters(60_000);
     let now = 0;
     let calls = 0;
     const run = () =>
       processLanes([record("1", "hang/ns/a"), record("2", "live/ns/a")], {
         ...options,
-        laneDeadlineMs: 100,
+        laneDeadlineMs: (lane) => (slow.suspect(lane) ? 50 : 100),
         skipLane: (lane) => slow.skipReason(lane, now),
         work: async (_r, lane) => {
           calls += 1;
           if (lane === "hang") return never();
         },
         onLaneSettled: async (lane) => {
-          if (lane.timedOut) slow.missed(lane.lane, 100, now);
+          if (lane.timedOut) slow.missed(lane.lane, lane.deadlineMs, now);
           else slow.answered(lane.lane);
         },
       });
@@ -170,8 +170,10 @@ describe("SlowClusters with processLanes", () => {
     });
     expect(calls).toBe(3);
     now = 60_000;
-    await run();
+    expect(summary(await run()).hang?.failed).toEqual(["1: cluster hang did not finish within 50 ms"]);
     expect(calls).toBe(5);
+    expect(slow.suspect("hang")).toBe(true);
+    expect(slow.suspect("live")).toBe(false);
   });
 });
 
