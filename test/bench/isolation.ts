@@ -33,7 +33,7 @@ const cr = (name: string) =>
     spec: { image: "emqx/emqx:5.8.6", coreTemplate: { spec: { replicas: 1 } } },
   });
 
-process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
+process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
 const bench = await openBenchSandbox("bench-isolation", { podStartDelayMs: 0 });
 const sockets: Socket[] = [];
 const hangServer = createServer((socket) => void sockets.push(socket));
