@@ -2,7 +2,12 @@
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
-import { ClusterRegistryReader, clusterConnection, decodeEksToken } from "@emqx-reconciler/adapters/aws";
+import {
+  ClusterEntrySchema,
+  ClusterRegistryReader,
+  clusterConnection,
+  decodeEksToken,
+} from "@emqx-reconciler/adapters/aws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type MotoServer, startMoto } from "./support/moto.ts";
 
@@ -102,7 +107,7 @@ describe("clusterConnection against moto", () => {
   });
 
   it("R46 signs an EKS token with credentials of the cluster's role, assumed through STS with the external id", async () => {
-    const conn = await clusterConnection(eksEntry as never, { sts, secretsManager: sm });
+    const conn = await clusterConnection(ClusterEntrySchema.parse(eksEntry), { sts, secretsManager: sm });
     const url = decodeEksToken((await conn.getToken?.()) ?? "");
     const credential = url.searchParams.get("X-Amz-Credential") ?? "";
     expect(credential).toMatch(/^ASIA[A-Z0-9]+\/\d{8}\/eu-west-1\/sts\/aws4_request$/);

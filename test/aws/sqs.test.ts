@@ -96,3 +96,34 @@ describe("Dead-letter queue", () => {
     expect(dead.map((m) => JSON.parse(m.Body ?? "{}").name)).toEqual(["poison"]);
   });
 });
+
+describe("Releasing a batch's records early, and retrying failed ones after a backoff", () => {
+  it("unlocks a CR's group as soon as its done hint is deleted, and holds a failed one for its delay", async () => {
+    const fifo = await createQueue(sqs, "reconcile.fifo", { VisibilityTimeout: "300" });
+    const queue = new HintQueue(sqs, { reconcileQueueUrl: fifo.url });
+    for (const h of [hint("done", "1"), hint("failed", "1")]) await queue.enqueue(h);
+    const batch = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: fifo.url, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }),
+    );
+    for (const h of [hint("done", "2"), hint("failed", "2")]) await queue.enqueue(h);
+    const byName = (name: string) =>
+      (batch.Messages ?? []).find((m) => JSON.parse(m.Body ?? "{}").name === name)?.ReceiptHandle ?? "";
+    expect((batch.Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}").name).sort()).toEqual([
+      "done",
+      "failed",
+    ]);
+    // Both groups are in flight: nothing more is delivered.
+    expect(await receiveAll(sqs, fifo.url)).toEqual([]);
+    await queue.acknowledge([byName("done")]);
+    await queue.retryAfter([{ receiptHandle: byName("failed"), seconds: 5 }]);
+    // The done group's next hint comes at once; the failed group waits for its delay, then resumes in order.
+    const next = await receiveAll(sqs, fifo.url);
+    expect(
+      next.map((m) => `${JSON.parse(m.Body ?? "{}").name}:${JSON.parse(m.Body ?? "{}").resourceVersion}`),
+    ).toEqual(["done:2"]);
+    const retried = await drain(sqs, fifo.url, 2, 15_000);
+    expect(
+      retried.map((m) => `${JSON.parse(m.Body ?? "{}").name}:${JSON.parse(m.Body ?? "{}").resourceVersion}`),
+    ).toEqual(["failed:1", "failed:2"]);
+  });
+});

@@ -38,10 +38,19 @@ export interface FunctionConfig {
   registry: RegistrySource;
   /** `REGISTRY_TTL_SECONDS`: how long a warm function reuses the registry. @default 60 */
   registryTtlMs: number;
-  /** `STATUS_CLUSTER_CONCURRENCY`: clusters refreshed at once by the status function. @default 8 */
+  /**
+   * `STATUS_CLUSTER_CONCURRENCY`: clusters worked at once by the status function, and by the reconcile function
+   * within one batch. @default 8
+   */
   clusterConcurrency: number;
-  /** `CLUSTER_DEADLINE_SECONDS`: longest wait for one cluster's status refresh. @default 50 */
+  /**
+   * `CLUSTER_DEADLINE_SECONDS`: longest wait for one cluster in one invocation (its status refresh, or its records
+   * of a reconcile batch); past it that cluster's work fails alone and the others go on. Never more than the
+   * invocation's own time left. @default 50
+   */
   clusterDeadlineMs: number;
+  /** `RECONCILE_GROUPS_PER_CLUSTER`: CRs of one cluster reconciled at once within one batch. @default 4 */
+  groupsPerCluster: number;
 }
 
 /** Reads the settings shared by every handler. */
@@ -51,5 +60,6 @@ export function loadConfig(env: Env = process.env): FunctionConfig {
     registryTtlMs: numberEnv(env, "REGISTRY_TTL_SECONDS", 60) * 1000,
     clusterConcurrency: numberEnv(env, "STATUS_CLUSTER_CONCURRENCY", 8),
     clusterDeadlineMs: numberEnv(env, "CLUSTER_DEADLINE_SECONDS", 50) * 1000,
+    groupsPerCluster: numberEnv(env, "RECONCILE_GROUPS_PER_CLUSTER", 4),
   };
 }

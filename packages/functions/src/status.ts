@@ -1,5 +1,7 @@
 /**
- * Scheduled: every registered cluster's EMQX statuses, clusters in parallel; health per cluster as a metric. The
+ * Scheduled: every registered cluster's EMQX statuses, clusters in parallel, each within its own deadline (a
+ * hanging cluster fails alone and does not delay the others; the next runs start it after the others); health per
+ * cluster as a metric. The
  * connection autoscaler runs here too, on the CRs that opted in; its samples live as long as the Lambda container.
  */
 import { KubeHttp } from "@emqx-reconciler/adapters";
@@ -9,8 +11,11 @@ import { clusterDeps } from "./clusters.ts";
 import { withinDeadline } from "./deadline.ts";
 import { clusterMetric, count, logger, withObservability } from "./observability.ts";
 import { clusterClients, registry, shared } from "./shared.ts";
+import { SlowClusters, slowLast } from "./slowClusters.ts";
 
 const memories = new Map<string, AutoscaleMemory>();
+/** Clusters that failed or missed their deadline lately: refreshed after the others, so they cannot take their slots. */
+const slowClusters = new SlowClusters(10 * 60_000);
 
 function memoryOf(cluster: string): AutoscaleMemory {
   const memory = memories.get(cluster) ?? new AutoscaleMemory();
@@ -18,11 +23,16 @@ function memoryOf(cluster: string): AutoscaleMemory {
   return memory;
 }
 
-export const handler = withObservability().handler(async () => {
+/** Kept free before Lambda's timeout: middy's early timeout (2 s) plus the metrics and log lines at the end. */
+const ANSWER_MARGIN_MS = 5000;
+
+export const handler = withObservability().handler(async (_event, context) => {
   const { config } = shared();
-  const clusters = await (await registry()).list();
+  const clusters = slowLast(await (await registry()).list(), slowClusters, Date.now());
+  // A cluster waiting for a free slot gets only what is left of the invocation, so the answer always comes in time.
+  const stopAt = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
   const results = await mapBounded(clusters, config.clusterConcurrency, (entry) =>
-    withinDeadline(config.clusterDeadlineMs, async () => {
+    withinDeadline(Math.max(0, Math.min(config.clusterDeadlineMs, stopAt - Date.now())), async () => {
       const http = new KubeHttp(await clusterConnection(entry, await clusterClients()));
       const autoscale = { scale: kubeScalePort(http), memory: memoryOf(entry.id) };
       const deps = { ...(await clusterDeps(entry, {})), autoscale, rebalance: true };
@@ -31,12 +41,16 @@ export const handler = withObservability().handler(async () => {
       clusterMetric(entry.id, "StatusCrFailures", result.failed);
     }),
   );
-  results.forEach((result, i) => {
+  for (const [i, result] of results.entries()) {
     const cluster = clusters[i]?.id ?? "";
     clusterMetric(cluster, "ClusterHealthy", result.status === "rejected" ? 0 : 1);
-    if (result.status === "rejected")
-      logger.warn("Failed to refresh a cluster", { cluster, error: (result.reason as Error).message });
-  });
+    if (result.status === "fulfilled") {
+      slowClusters.answered(cluster);
+      continue;
+    }
+    slowClusters.missed(cluster, config.clusterDeadlineMs, Date.now());
+    logger.warn("Failed to refresh a cluster", { cluster, error: (result.reason as Error).message });
+  }
   const failed = results.filter((r) => r.status === "rejected").length;
   logger.info("Refreshed statuses", { clusters: clusters.length, failed });
   return { clusters: clusters.length, failed };

@@ -4,6 +4,7 @@ import { KubeGateway, type KubeGatewayOptions } from "../kube/KubeGateway.ts";
 import { kubeTargetFromEndpoint } from "../kube/kubeconfig/endpoint.ts";
 import { KubeconfigError } from "../kube/kubeconfig/KubeconfigError.ts";
 import type { KubeTarget } from "../kube/kubeconfig/KubeTarget.ts";
+import { type ClusterRateLimits, processRateLimits } from "./clusterRateLimits.ts";
 import { assumeRoleCredentials, type CredentialSource, EksTokenProvider } from "./EksTokenProvider.ts";
 import { AwsError, AwsErrorKind, toAwsError } from "./errors.ts";
 import type { ClusterEntry } from "./registrySchema.ts";
@@ -18,14 +19,19 @@ export interface ClusterAccessClients {
 
 /**
  * How to reach one registered cluster's API server: the gateway's kubeconfig and, for EKS, its token source, with
- * the registry's client-side rate limit and namespace scope.
+ * the registry's namespace scope and client-side rate limit: one bucket per cluster, shared by every connection to
+ * it in this process (`limits`).
  */
 export async function clusterConnection(
   entry: ClusterEntry,
   clients: ClusterAccessClients,
+  limits: ClusterRateLimits = processRateLimits,
 ): Promise<KubeGatewayOptions> {
   const { auth } = entry;
-  const scope = { rateLimit: entry.rateLimit, ...(entry.namespaces ? { namespaces: entry.namespaces } : {}) };
+  const scope = {
+    requestBucket: limits.bucketFor(entry),
+    ...(entry.namespaces ? { namespaces: entry.namespaces } : {}),
+  };
   if (auth.type === "kubeconfig")
     return {
       ...scope,

@@ -7,6 +7,19 @@ import { toAwsError } from "./errors.ts";
 /** SQS limits: group and deduplication ids are ≤ 128 characters; a message is delayed at most 15 minutes. */
 const SQS_ID_MAX = 128;
 export const SQS_MAX_DELAY_SECONDS = 900;
+/** SQS limits: a visibility timeout is at most 12 hours; a batch call takes at most 10 entries. */
+const SQS_MAX_VISIBILITY_SECONDS = 12 * 3600;
+const SQS_BATCH_MAX = 10;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += SQS_BATCH_MAX) out.push(items.slice(i, i + SQS_BATCH_MAX));
+  return out;
+}
+
+function batchFailures(failed: ReadonlyArray<{ Id?: string; Code?: string; Message?: string }> = []): string {
+  return failed.map((f) => `entry ${f.Id}: ${f.Code ?? "failed"} ${f.Message ?? ""}`.trim()).join("; ");
+}
 
 /** Causes whose `uid:resourceVersion` repeats by design, so their deduplication id needs a nonce. */
 const REPEATING_CAUSES: ReadonlySet<string> = new Set([HintCause.Resync, HintCause.Requeue]);
@@ -110,6 +123,42 @@ export class HintQueue {
     }
     await admit(delayed.hint, String(Date.parse(delayed.dueAt)));
     return "admitted";
+  }
+
+  /**
+   * Deletes messages of the reconcile queue that are done, before the batch that holds them ends, so their message
+   * groups unlock at once (the event source deletes them again at the end of the batch, which is harmless).
+   */
+  async acknowledge(receiptHandles: readonly string[]): Promise<void> {
+    const { DeleteMessageBatchCommand } = await import("@aws-sdk/client-sqs");
+    for (const chunk of chunks(receiptHandles)) {
+      const Entries = chunk.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle }));
+      const out = await this.sqs
+        .send(new DeleteMessageBatchCommand({ QueueUrl: this.options.reconcileQueueUrl, Entries }))
+        .catch((error: unknown) => Promise.reject(toAwsError("DeleteMessageBatch of done hints", error)));
+      if ((out.Failed ?? []).length > 0)
+        throw toAwsError("DeleteMessageBatch of done hints", new Error(batchFailures(out.Failed)));
+    }
+  }
+
+  /**
+   * Makes failed messages of the reconcile queue visible again after their own delay (a backoff) instead of the
+   * queue's whole visibility timeout.
+   */
+  async retryAfter(entries: ReadonlyArray<{ receiptHandle: string; seconds: number }>): Promise<void> {
+    const { ChangeMessageVisibilityBatchCommand } = await import("@aws-sdk/client-sqs");
+    for (const chunk of chunks(entries)) {
+      const Entries = chunk.map((e, i) => ({
+        Id: String(i),
+        ReceiptHandle: e.receiptHandle,
+        VisibilityTimeout: Math.max(0, Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.ceil(e.seconds))),
+      }));
+      const out = await this.sqs
+        .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.reconcileQueueUrl, Entries }))
+        .catch((error: unknown) => Promise.reject(toAwsError("ChangeMessageVisibilityBatch", error)));
+      if ((out.Failed ?? []).length > 0)
+        throw toAwsError("ChangeMessageVisibilityBatch", new Error(batchFailures(out.Failed)));
+    }
   }
 
   private async sendDelayed(delayed: DelayedHint): Promise<void> {

@@ -30,6 +30,11 @@ export interface KubeHttpOptions {
    * token, so one busy cluster cannot flood its apiserver. @default unlimited
    */
   rateLimit?: { qps: number; burst: number };
+  /**
+   * A request-rate bucket shared with the other clients of the same cluster (a per-cluster cap across clients);
+   * used instead of `rateLimit` when given.
+   */
+  requestBucket?: TokenBucket;
 }
 
 /** One request to the API server. `body` is sent as JSON text exactly as given. */
@@ -82,7 +87,9 @@ export class KubeHttp {
     this.auth = getToken
       ? cachingAuth(async () => ({ credentials: { authorization: `Bearer ${await getToken()}` } }))
       : options.kubeConfig.auth;
-    this.bucket = options.rateLimit && createTokenBucket(options.rateLimit.qps, options.rateLimit.burst);
+    this.bucket =
+      options.requestBucket ??
+      (options.rateLimit && createTokenBucket(options.rateLimit.qps, options.rateLimit.burst));
   }
 
   /** Sends one request; throws a classified `KubeError` for a non-2xx answer or a transport failure. */

@@ -1,4 +1,9 @@
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import type { Hint } from "@emqx-reconciler/api";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -99,6 +104,39 @@ describe("Class: HintQueue", () => {
     await expect(queue().enqueue(hint)).rejects.toMatchObject({
       kind: "retryable",
       message: expect.stringContaining("prod/mq/emqx"),
+    });
+  });
+});
+
+describe("HintQueue.acknowledge and retryAfter", () => {
+  beforeEach(() => sqs.reset());
+
+  it("deletes in batches of 10 and names an entry SQS refused", async () => {
+    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const queue = new HintQueue(new SQSClient({ region: "eu-west-1" }), { reconcileQueueUrl: "q" });
+    await queue.acknowledge(Array.from({ length: 12 }, (_, i) => `r${i}`));
+    const calls = sqs.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries?.length);
+    expect(calls).toEqual([10, 2]);
+    sqs
+      .on(DeleteMessageBatchCommand)
+      .resolves({ Failed: [{ Id: "0", Code: "ReceiptHandleIsInvalid", SenderFault: true }] });
+    await expect(queue.acknowledge(["stale"])).rejects.toThrow("entry 0: ReceiptHandleIsInvalid");
+  });
+
+  it("sets each failed message's own visibility, whole seconds within SQS's 12 h", async () => {
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    const queue = new HintQueue(new SQSClient({ region: "eu-west-1" }), { reconcileQueueUrl: "q" });
+    await queue.retryAfter([
+      { receiptHandle: "a", seconds: 29.2 },
+      { receiptHandle: "b", seconds: 1e9 },
+    ]);
+    const [call] = sqs.commandCalls(ChangeMessageVisibilityBatchCommand);
+    expect(call?.args[0].input).toEqual({
+      QueueUrl: "q",
+      Entries: [
+        { Id: "0", ReceiptHandle: "a", VisibilityTimeout: 30 },
+        { Id: "1", ReceiptHandle: "b", VisibilityTimeout: 43_200 },
+      ],
     });
   });
 });

@@ -36,9 +36,15 @@ export interface AwsTestbed {
   reconcileQueue: QueueRef;
   delayQueue: QueueRef;
   dlqs: QueueRef[];
+  /** The Secrets Manager secret holding the sandbox's kubeconfig (a ServiceAccount bound to the served namespaces). */
+  sandboxSecretArn: string;
+  /** Replaces the registry parameter; call it before the first invocation (the functions cache the registry). */
+  putRegistry(clusters: readonly object[]): Promise<void>;
+  /** Stores a kubeconfig for `server` (no TLS material is checked for http) and returns the secret's ARN. */
+  putKubeconfig(name: string, server: string): Promise<string>;
 }
 
-/** A kubeconfig for the sandbox's apiserver with a ServiceAccount token (static credentials, as Lambda needs). */
+/** A kubeconfig for an apiserver with a ServiceAccount token (static credentials, as Lambda needs). */
 function kubeconfigYaml(server: string, caData: string, token: string): string {
   return JSON.stringify({
     apiVersion: "v1",
@@ -51,14 +57,14 @@ function kubeconfigYaml(server: string, caData: string, token: string): string {
 }
 
 /** A ServiceAccount in a namespace of its own, bound through `rbac --group system:serviceaccounts:<ns>`; its token. */
-async function reconcilerToken(testbed: Testbed, served: string): Promise<string> {
+async function reconcilerToken(testbed: Testbed, served: readonly string[]): Promise<string> {
   const home = `emqx-reconciler-system-${process.pid}`;
   await kubectl(testbed, ["create", "namespace", home]);
   await kubectl(testbed, ["create", "serviceaccount", "reconciler", "-n", home]);
   await kubectl(
     testbed,
     ["apply", "-f", "-"],
-    renderRbac({ group: `system:serviceaccounts:${home}`, namespaces: [served] }),
+    renderRbac({ group: `system:serviceaccounts:${home}`, namespaces: served }),
   );
   return (await kubectl(testbed, ["create", "token", "reconciler", "-n", home, "--duration", "2h"])).trim();
 }
@@ -69,8 +75,15 @@ function caDataOf(testbed: Testbed): string {
   return Buffer.from(ca).toString("base64");
 }
 
-/** Starts moto, declares the topology on it, registers the sandbox, and points the handlers' environment at it. */
-export async function openAwsTestbed(testbed: Testbed, served: string): Promise<AwsTestbed> {
+/**
+ * Starts moto, declares the topology on it, registers the sandbox (serving `served`, one namespace or several),
+ * and points the handlers' environment at it.
+ */
+export async function openAwsTestbed(
+  testbed: Testbed,
+  served: string | readonly string[],
+): Promise<AwsTestbed> {
+  const namespaces = typeof served === "string" ? [served] : served;
   const moto = await startMoto();
   const cfg = moto.clientConfig;
   const sqs = new SQSClient(cfg);
@@ -110,7 +123,7 @@ export async function openAwsTestbed(testbed: Testbed, served: string): Promise<
   );
 
   const sm = new SecretsManagerClient(cfg);
-  const token = await reconcilerToken(testbed, served);
+  const token = await reconcilerToken(testbed, namespaces);
   const live = await sm.send(
     new CreateSecretCommand({
       Name: "emqx-reconciler/sandbox",
@@ -125,13 +138,20 @@ export async function openAwsTestbed(testbed: Testbed, served: string): Promise<
   );
   const registry = {
     clusters: [
-      { id: CLUSTER, auth: { type: "kubeconfig", secretArn: live.ARN }, namespaces: [served] },
+      { id: CLUSTER, auth: { type: "kubeconfig", secretArn: live.ARN }, namespaces },
       { id: "dead", auth: { type: "kubeconfig", secretArn: dead.ARN } },
     ],
   };
-  await new SSMClient(cfg).send(
-    new PutParameterCommand({ Name: REGISTRY, Type: "SecureString", Value: JSON.stringify(registry) }),
-  );
+  const ssm = new SSMClient(cfg);
+  const putRegistry = async (clusters: readonly object[]) => {
+    const Value = JSON.stringify({ clusters });
+    await ssm.send(new PutParameterCommand({ Name: REGISTRY, Type: "SecureString", Value, Overwrite: true }));
+  };
+  await putRegistry(registry.clusters);
+  const putKubeconfig = async (name: string, server: string) => {
+    const secret = kubeconfigYaml(server, caDataOf(testbed), "x");
+    return (await sm.send(new CreateSecretCommand({ Name: name, SecretString: secret }))).ARN ?? "";
+  };
 
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: moto.endpoint,
@@ -146,5 +166,16 @@ export async function openAwsTestbed(testbed: Testbed, served: string): Promise<
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
-  return { moto, sqs, eventBridge, inboxes, reconcileQueue, delayQueue, dlqs: [reconcileDlq, delayDlq] };
+  return {
+    moto,
+    sqs,
+    eventBridge,
+    inboxes,
+    reconcileQueue,
+    delayQueue,
+    dlqs: [reconcileDlq, delayDlq],
+    sandboxSecretArn: live.ARN ?? "",
+    putRegistry,
+    putKubeconfig,
+  };
 }

@@ -76,6 +76,17 @@ export function sqsRecord(message: Message, queue: QueueRef): SQSRecord {
   };
 }
 
+/** What the SQS event source driver reports of one batch, and how it treats failed records. */
+export interface PollOptions {
+  /** Sees every batch handed to the handler and the ids it reported failed. */
+  onBatch?: (batch: { records: SQSRecord[]; failed: ReadonlySet<string> }) => void;
+  /**
+   * Leaves failed records as the handler set them (Lambda's own behaviour, the handler's backoff). By default they
+   * are visible again after 1 s, so a test does not wait out a visibility timeout.
+   */
+  keepHandlerVisibility?: boolean;
+}
+
 /**
  * SQS event source: one batch from `queue` to `handler`; records the handler reports as failed (partial batch
  * response) or all of them when it throws are released for redelivery, the rest deleted. Returns the batch size.
@@ -85,6 +96,7 @@ export async function pollQueue(
   queue: QueueRef,
   handler: Handler,
   name: string,
+  options: PollOptions = {},
 ): Promise<number> {
   const messages = await receive(sqs, queue);
   if (messages.length === 0) return 0;
@@ -98,17 +110,19 @@ export async function pollQueue(
   } catch {
     failedIds = new Set(messages.map((m) => m.MessageId ?? ""));
   }
+  options.onBatch?.({ records: event.Records, failed: failedIds });
   await remove(
     sqs,
     queue,
     messages.filter((m) => !failedIds.has(m.MessageId ?? "")),
   );
-  await release(
-    sqs,
-    queue,
-    messages.filter((m) => failedIds.has(m.MessageId ?? "")),
-    1,
-  );
+  if (!options.keepHandlerVisibility)
+    await release(
+      sqs,
+      queue,
+      messages.filter((m) => failedIds.has(m.MessageId ?? "")),
+      1,
+    );
   return messages.length;
 }
 
