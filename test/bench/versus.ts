@@ -10,7 +10,7 @@
  * measured, as the seed, steady-state and memory rows come from it).
  */
 import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { bundleCli, RUN_NODE_FLAGS } from "../../packages/cli/scripts/bundle.ts";
@@ -160,7 +160,7 @@ try {
             ? ""
             : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
         console.log(
-          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra}`,
+          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra} (load ${loadavg()[0]?.toFixed(1)})`,
         );
       }
     }
