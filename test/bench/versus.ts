@@ -47,6 +47,8 @@ interface Sample {
   readyMs: number;
   requests: number;
   steadyRequests?: number;
+  /** The steady window's requests by verb (`WATCH`, `PUT`, …). */
+  steadyByVerb?: Record<string, number>;
   rssMiB?: number;
   anonMiB?: number;
 }
@@ -85,7 +87,9 @@ async function measure(
       await sleep(3_000);
       proxy.reset();
       await sleep(STEADY_SECONDS * 1000);
-      sample.steadyRequests = proxy.counts().total;
+      const steady = proxy.counts();
+      sample.steadyRequests = steady.total;
+      sample.steadyByVerb = steady.byVerb;
       const memory = await residentMiB(child.pid);
       sample.rssMiB = memory.rss;
       sample.anonMiB = memory.anon;
@@ -158,7 +162,7 @@ try {
         const extra =
           sample.steadyRequests === undefined
             ? ""
-            : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
+            : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s ${JSON.stringify(sample.steadyByVerb)}, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
         console.log(
           `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra} (load ${loadavg()[0]?.toFixed(1)})`,
         );
