@@ -1,16 +1,19 @@
 /**
  * emqx-operator 2.2 (pinned commit) against `emqx-reconciler run`, on one sandbox with pods Ready at once, both
  * behind one counting proxy, in interleaved rounds (the order alternates): the seed example from `kubectl apply`
- * to `Ready` (time and requests), the requests of the converged CR over a steady window, the process's RSS at
- * that point (idle), and N copies applied at once until all are `Ready` (time and requests).
+ * to `Ready` (time and requests), the requests of the converged CR over a steady window, the process's resident
+ * memory at that point (idle: RSS, and its anonymous part), and N copies applied at once until all are `Ready`
+ * (time and requests). Ours runs from the bundled CLI (built first, `packages/cli/scripts/bundle.ts`).
  * Needs Go and `$EMQX_OPERATOR_SRC` (a git directory of github.com/emqx/emqx-operator holding the commit); without
  * them it says so and exits 0. A benchmark, not a test: it prints numbers and asserts nothing.
- * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30]`.
+ * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30]` (N = 1 is always
+ * measured, as the seed, steady-state and memory rows come from it).
  */
 import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import { bundleCli, RUN_NODE_FLAGS } from "../../packages/cli/scripts/bundle.ts";
 import {
   applyCopies,
   type BenchSandbox,
@@ -24,7 +27,7 @@ import {
   type Contestant,
   operatorContestant,
   oursContestant,
-  rssMiB,
+  residentMiB,
   stopProcess,
 } from "./versusKit/contestants.ts";
 import { type CountingProxy, startCountingProxy } from "./versusKit/countingProxy.ts";
@@ -35,14 +38,19 @@ function arg(name: string, fallback: string): string {
   return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
 }
 const ROUNDS = Number(arg("--rounds", "2"));
-const SIZES = arg("--sizes", "1,10,50").split(",").map(Number);
+const SIZES = [...new Set([1, ...arg("--sizes", "1,10,50").split(",").map(Number)])].filter(
+  (n) => Number.isInteger(n) && n > 0,
+);
 const STEADY_SECONDS = Number(arg("--steady-seconds", "30"));
 
 interface Sample {
   readyMs: number;
   requests: number;
   steadyRequests?: number;
+  /** The steady window's requests by verb (`WATCH`, `PUT`, …). */
+  steadyByVerb?: Record<string, number>;
   rssMiB?: number;
+  anonMiB?: number;
 }
 
 type Results = Record<Contestant["name"], Map<string, Sample[]>>;
@@ -79,8 +87,12 @@ async function measure(
       await sleep(3_000);
       proxy.reset();
       await sleep(STEADY_SECONDS * 1000);
-      sample.steadyRequests = proxy.counts().total;
-      sample.rssMiB = await rssMiB(child.pid);
+      const steady = proxy.counts();
+      sample.steadyRequests = steady.total;
+      sample.steadyByVerb = steady.byVerb;
+      const memory = await residentMiB(child.pid);
+      sample.rssMiB = memory.rss;
+      sample.anonMiB = memory.anon;
     }
     return sample;
   } finally {
@@ -121,6 +133,7 @@ if (unavailable) {
   process.exit(0);
 }
 const build = await buildOperator((line) => console.log(line));
+const cliMain = await bundleCli();
 const bench = await openBenchSandbox("bench-versus", { podStartDelayMs: 0, nodes: 15 });
 const proxy = await startCountingProxy(loadKubeconfigFile(bench.sandbox.kubeconfigPath));
 const logDir = await mkdtemp(join(tmpdir(), "versus-"));
@@ -131,7 +144,10 @@ try {
   }
   const kubeconfig = join(logDir, "proxy.kubeconfig");
   await proxy.writeKubeconfig(kubeconfig);
-  const contestants = [operatorContestant(build.manager, kubeconfig), oursContestant(kubeconfig)];
+  const contestants = [
+    operatorContestant(build.manager, kubeconfig),
+    oursContestant(cliMain, RUN_NODE_FLAGS, kubeconfig),
+  ];
   const results: Results = { operator: new Map(), ours: new Map() };
   console.log(`emqx-operator ${OPERATOR_COMMIT.slice(0, 12)} vs emqx-reconciler run; logs in ${logDir}`);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -146,9 +162,9 @@ try {
         const extra =
           sample.steadyRequests === undefined
             ? ""
-            : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s, RSS ${sample.rssMiB?.toFixed(0)} MiB`;
+            : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s ${JSON.stringify(sample.steadyByVerb)}, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
         console.log(
-          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra}`,
+          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra} (load ${loadavg()[0]?.toFixed(1)})`,
         );
       }
     }
@@ -162,6 +178,7 @@ try {
     row(`${size} seed CRs, requests`, results, String(size), (s) => s.requests, 0);
   }
   row("idle RSS (one converged CR)", results, "1", (s) => s.rssMiB, 0, " MiB");
+  row("idle RSS, anonymous part (without mapped code)", results, "1", (s) => s.anonMiB, 0, " MiB");
 } finally {
   await proxy.close();
   await bench.close();

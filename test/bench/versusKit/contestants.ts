@@ -1,15 +1,12 @@
 /**
  * The two reconcilers the `versus` benchmark runs, each as its own process scoped to one namespace and talking
  * only to the counting proxy: the EMQX Operator (`WATCH_NAMESPACE`, no webhooks, no leader election, metrics and
- * probes on loopback) and `emqx-reconciler run --namespace … --no-lease`.
+ * probes on loopback) and `emqx-reconciler run --namespace … --no-lease` from the bundled CLI (plain JavaScript,
+ * with its Node flags), as one deploys it; both are compiled programs then.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-
-/** The CLI entry `npx emqx-reconciler` runs. */
-const CLI_MAIN = join(import.meta.dirname, "../../../packages/cli/src/main.ts");
 
 /** One side of the comparison. */
 export interface Contestant {
@@ -48,15 +45,16 @@ export function operatorContestant(manager: string, kubeconfig: string): Contest
   };
 }
 
-/** `emqx-reconciler run`, reaching the apiserver through `kubeconfig`. */
-export function oursContestant(kubeconfig: string): Contestant {
+/** `emqx-reconciler run` of the CLI entry `main` with `nodeFlags`, reaching the apiserver through `kubeconfig`. */
+export function oursContestant(main: string, nodeFlags: readonly string[], kubeconfig: string): Contestant {
   return {
     name: "ours",
     start: (namespace, logFile) =>
       spawn(
         process.execPath,
         [
-          CLI_MAIN,
+          ...nodeFlags,
+          main,
           "run",
           "--kubeconfig",
           kubeconfig,
@@ -71,11 +69,15 @@ export function oursContestant(kubeconfig: string): Contestant {
   };
 }
 
-/** Resident set size of a live process, in MiB (`VmRSS` of /proc). */
-export async function rssMiB(pid: number | undefined): Promise<number> {
+/**
+ * Resident memory of a live process, in MiB, from /proc: `rss` (`VmRSS`, what `ps` and the README show) and
+ * `anon` (`RssAnon`, its own heap and stacks, without the pages of its executable and libraries, which the
+ * kernel shares and can drop: a Go binary and the Node binary map very different amounts of code).
+ */
+export async function residentMiB(pid: number | undefined): Promise<{ rss: number; anon: number }> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return kb / 1024;
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: kb("VmRSS") / 1024, anon: kb("RssAnon") / 1024 };
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */

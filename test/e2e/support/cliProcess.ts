@@ -24,17 +24,25 @@ export interface RunProcess {
   readonly exited: Promise<number | string>;
 }
 
+/** Which CLI entry runs, and with which Node flags: the TypeScript sources by default. */
+export interface RunEntry {
+  /** The entry file, e.g. the bundle's `packages/cli/dist/main.js`. */
+  main: string;
+  nodeFlags?: readonly string[];
+}
+
 /** Starts `run` against the sandbox, limited to one namespace, with `extraArgs` after the usual ones. */
 export function startRunProcess(
   testbed: Testbed,
   namespace: string,
   clusterId: string,
   extraArgs: readonly string[] = [],
+  entry: RunEntry = { main: MAIN },
 ): RunProcess {
-  const args = [MAIN, "run", "--kubeconfig", testbed.sandbox.kubeconfigPath, "--log-format", "json"];
+  const args = [entry.main, "run", "--kubeconfig", testbed.sandbox.kubeconfigPath, "--log-format", "json"];
   const proc = spawn(
     process.execPath,
-    [...args, "--namespace", namespace, "--cluster-id", clusterId, ...extraArgs],
+    [...(entry.nodeFlags ?? []), ...args, "--namespace", namespace, "--cluster-id", clusterId, ...extraArgs],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -11,6 +11,7 @@ import {
   EventReason,
 } from "@emqx-reconciler/api";
 import type { V1Pod, V1ReplicaSet, V1StatefulSet } from "@kubernetes/client-node";
+import { compareText } from "../compareText.ts";
 import { controllerUid, isRunning } from "../status/nodes.ts";
 import type { WorkloadSet } from "../status/revisions.ts";
 import { toMillis } from "../status/time.ts";
@@ -140,7 +141,7 @@ function stepReplicaSet(input: ScaleDownInput, old: V1ReplicaSet, update: V1Repl
   if (gate.blocked) return { events: [], waitSeconds: EVACUATION_POLL_SECONDS };
   const evacuated = gate.done && live.find((p) => nodeOf(input.status, p)?.node === gate.done);
   if (evacuated) return remove(input, "ReplicaSet", old, evacuated, true);
-  const byNameDesc = [...live].sort((a, b) => (b.metadata?.name ?? "").localeCompare(a.metadata?.name ?? ""));
+  const byNameDesc = [...live].sort((a, b) => compareText(b.metadata?.name ?? "", a.metadata?.name ?? ""));
   const victim =
     live.find((p) => p.metadata?.annotations?.[ANNOTATION_POD_DELETION_COST] === DELETION_COST) ??
     byNameDesc[0];

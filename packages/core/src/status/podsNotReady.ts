@@ -19,6 +19,7 @@ import {
   LABEL_INSTANCE,
 } from "@emqx-reconciler/api";
 import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
+import { compareText } from "../compareText.ts";
 import type { PlannedEvent } from "../plan/types.ts";
 import { findCondition, removeConditions, setCondition, sortConditions } from "./conditions.ts";
 
@@ -86,7 +87,7 @@ export function findStuckPods(name: string, pods: readonly V1Pod[]): StuckPod[] 
     .filter((p) => p.metadata?.labels?.[LABEL_INSTANCE] === name && !p.metadata?.deletionTimestamp)
     .map(stuckReason)
     .filter((s): s is StuckPod => s !== undefined)
-    .sort((a, b) => a.pod.localeCompare(b.pod));
+    .sort((a, b) => compareText(a.pod, b.pod));
 }
 
 function describeGroup(reason: string, stuck: readonly StuckPod[]): string {

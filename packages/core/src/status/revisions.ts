@@ -7,6 +7,7 @@
  */
 import { LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
 import type { V1ReplicaSet, V1StatefulSet } from "@kubernetes/client-node";
+import { compareText } from "../compareText.ts";
 import { toMillis } from "./time.ts";
 
 /** A core StatefulSet or a replicant ReplicaSet: the fields both share are all this module reads. */
@@ -33,7 +34,7 @@ export function oldestFirst<S extends WorkloadSet>(sets: readonly S[]): S[] {
   return [...sets].sort(
     (a, b) =>
       (toMillis(a.metadata?.creationTimestamp) ?? 0) - (toMillis(b.metadata?.creationTimestamp) ?? 0) ||
-      (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""),
+      compareText(a.metadata?.name ?? "", b.metadata?.name ?? ""),
   );
 }
 

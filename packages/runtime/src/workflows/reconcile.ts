@@ -7,6 +7,7 @@ import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
 import { auditChanges, auditRecord, publishAudit } from "./audit.ts";
+import { applyChildren, createSecrets } from "./childWrites.ts";
 import { forceLeaveNodes } from "./forceLeave.ts";
 import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { readEmqxView } from "./readEmqxView.ts";
@@ -14,8 +15,6 @@ import { readObserved } from "./readObserved.ts";
 import { reportWriteFailure, shouldReport, writeFailureOf } from "./reconcileFailure.ts";
 import {
   annotatePods,
-  applyChildren,
-  createSecrets,
   deleteChildren,
   freshPassState,
   type Pass,

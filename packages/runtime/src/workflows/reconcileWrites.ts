@@ -16,7 +16,6 @@ import type {
   ScaleStep,
 } from "@emqx-reconciler/core";
 import type { EmqxApi, ReconcileDeps } from "../ports.ts";
-import { isApplyNoop } from "./applyNoop.ts";
 import { crRef } from "./readObserved.ts";
 import { isStaleReadError } from "./workflowErrors.ts";
 
@@ -54,43 +53,6 @@ export function freshPassState(cr: KubeObject): PassState {
 /** Asks for another run after `seconds`, keeping the soonest request. */
 export function requeueIn(pass: Pass, seconds: number): void {
   pass.state.requeueAfterSeconds = Math.min(pass.state.requeueAfterSeconds ?? seconds, seconds);
-}
-
-function liveChild(observed: Observed, obj: KubeObject): KubeObject | undefined {
-  const name = obj.metadata?.name;
-  const lists: Record<string, readonly unknown[]> = {
-    Service: observed.services,
-    ConfigMap: observed.configMap ? [observed.configMap] : [],
-    StatefulSet: observed.statefulSets,
-    ReplicaSet: observed.replicaSets,
-    PodDisruptionBudget: observed.pdbs,
-  };
-  return (lists[obj.kind ?? ""] ?? []).find((o) => (o as KubeObject).metadata?.name === name) as
-    | KubeObject
-    | undefined;
-}
-
-/** Create-only Secrets: AlreadyExists is success and the existing Secret is never touched. */
-export async function createSecrets(pass: Pass, objects: readonly KubeObject[]): Promise<void> {
-  for (const obj of objects) {
-    const result = await pass.deps.kube.createIfAbsent(obj);
-    if (result.outcome === "created") {
-      pass.state.writes++;
-      pass.deps.logger.info(`Created ${obj.kind}`, { ...crRef(pass.cr), child: obj.metadata?.name });
-    }
-  }
-}
-
-/** Server-side applies in plan order, skipping the ones that could not change the live object. */
-export async function applyChildren(pass: Pass, objects: readonly KubeObject[]): Promise<void> {
-  for (const obj of objects) {
-    const live = liveChild(pass.observed, obj);
-    if (isApplyNoop(obj, live)) continue;
-    const stored = await pass.deps.kube.apply(obj);
-    if (stored.metadata?.resourceVersion === live?.metadata?.resourceVersion) continue;
-    pass.state.writes++;
-    pass.deps.logger.info(`Applied ${obj.kind}`, { ...crRef(pass.cr), child: obj.metadata?.name });
-  }
 }
 
 /** Deletes retired sets (and their claims), each only if its UID is still the one planned. */

@@ -9,6 +9,7 @@
  * Objects are stored compact (see {@link compactObject}) and handed out as stored: callers must not mutate them.
  */
 import type { KindName, KubeObject, WatchEvent } from "@emqx-reconciler/adapters";
+import { compareText } from "@emqx-reconciler/core";
 import { compactObject } from "./compact.ts";
 import { matchesSelector, parseSelector, type Requirement, selectorImplies } from "./labelSelector.ts";
 
@@ -134,7 +135,7 @@ export class ObjectCache {
       if (namespace !== undefined && obj.metadata?.namespace !== namespace) continue;
       if (matchesSelector(obj.metadata?.labels, requirements)) items.push(obj);
     }
-    return items.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    return items.sort((a, b) => compareText(keyOf(a), keyOf(b)));
   }
 
   /** The version the cache of this kind has seen up to, in `namespace`'s scope. */
