@@ -4,6 +4,11 @@ export { chooseCredentials, credentialSource } from "./credentials.ts";
 export { type DashboardCaSource, dashboardCaSource, dashboardServerNames } from "./dashboardTrust.ts";
 export { changedPaths, diffObjects, type FieldChange, IGNORED_PATHS } from "./objectDiff.ts";
 export { plan } from "./plan.ts";
+export {
+  chooseLeaving,
+  LEAVING_DELETION_COST,
+  LEAVING_EVACUATION_BOUND_SECONDS,
+} from "./replicantScaleDown.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
 export { SECRET_REF_RETRY_SECONDS, secretRefsToRead } from "./secrets.ts";

@@ -10,6 +10,7 @@ import { formatTime, millisOf } from "../status/time.ts";
 import { planConverge } from "./converge.ts";
 import { planMembership } from "./membership.ts";
 import { noWrites, planProblem } from "./problem.ts";
+import { planReplicantScaleDown } from "./replicantScaleDown.ts";
 import { planSecrets } from "./secrets.ts";
 import type { Plan, PlanInput } from "./types.ts";
 
@@ -77,7 +78,7 @@ export function plan(input: PlanInput): Plan {
       create: secrets.create,
       nowMs: millisOf(input.now),
     });
-    const converged = planMembership(input, emqx, converging);
+    const converged = planReplicantScaleDown(input, emqx, planMembership(input, emqx, converging));
     if (secrets.events.length === 0) return converged;
     return { ...converged, events: [...secrets.events, ...converged.events] };
   } catch (error) {
