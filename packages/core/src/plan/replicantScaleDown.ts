@@ -22,6 +22,8 @@ import type { EvacuationStart, Plan, PlanInput, PlannedEvent, PodAnnotationChang
 
 /** The deletion cost of a leaving pod: below any a user would set, so the ReplicaSet removes it first. */
 export const LEAVING_DELETION_COST = "-99999";
+/** When to look again after marking the leaving pods. */
+const MARKED_POLL_SECONDS = 1;
 /** How long the scale-down waits for a leaving node's sessions to be evacuated before removing it anyway. */
 export const LEAVING_EVACUATION_BOUND_SECONDS = 600;
 
@@ -132,6 +134,8 @@ export function planReplicantScaleDown(input: PlanInput, emqx: Emqx, p: Plan): P
       apply: hold(p, index, applied, current),
       podAnnotations: [...p.podAnnotations, ...unmarked.map((pod) => mark(pod, now))],
       events: [...p.events, event],
+      // A pod's annotations are no hint (the forwarder passes on pod state, not metadata): look again soon.
+      requeueAfterSeconds: MARKED_POLL_SECONDS,
     };
   }
   const apiOk = input.api.state === "ok";
