@@ -11,7 +11,7 @@ export {
 } from "./replicantScaleDown.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
-export { SECRET_REF_RETRY_SECONDS, secretRefsToRead } from "./secrets.ts";
+export { SECRET_REF_RETRY_SECONDS, secretRefsToRead, templateCredentialsGeneration } from "./secrets.ts";
 export { statusDiffers } from "./statusDiff.ts";
 export type * from "./types.ts";
 export {

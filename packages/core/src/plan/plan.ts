@@ -11,7 +11,7 @@ import { planConverge } from "./converge.ts";
 import { planMembership } from "./membership.ts";
 import { noWrites, planProblem } from "./problem.ts";
 import { planReplicantScaleDown } from "./replicantScaleDown.ts";
-import { planSecrets } from "./secrets.ts";
+import { planSecrets, withCredentialsGeneration } from "./secrets.ts";
 import type { Plan, PlanInput } from "./types.ts";
 
 /** How many validation issues one condition message lists. */
@@ -66,11 +66,12 @@ export function plan(input: PlanInput): Plan {
     };
     return planProblem(raw.status, prior, problem, now, generation);
   }
-  const secrets = planSecrets(emqx, input.observed, input.random);
+  const secrets = planSecrets(emqx, input.observed, input.random, now);
   if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
+  const built = withCredentialsGeneration(emqx, secrets.generation);
   try {
     const converging = planConverge({
-      emqx,
+      emqx: built,
       observed: input.observed,
       api: input.api,
       storedStatus: raw.status,

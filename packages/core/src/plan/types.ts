@@ -41,6 +41,8 @@ export interface SecretPresence {
   name: string;
   uid?: string;
   resourceVersion?: string;
+  /** Its `apps.emqx.io/credentials-generation` annotation, when set (a label of the values, never a value). */
+  credentialsGeneration?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type OwnedChildren,
   ownedSelector,
 } from "@emqx-reconciler/adapters";
-import { childNames, LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
+import { ANNOTATION_CREDENTIALS_GENERATION, childNames, LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
 import {
   type EmqxObject,
   type Observed,
@@ -103,6 +103,9 @@ export async function readObserved(kube: ObservedReader, cr: KubeObject): Promis
     name: s.metadata.name ?? "",
     ...(s.metadata.uid ? { uid: s.metadata.uid } : {}),
     ...(s.metadata.resourceVersion ? { resourceVersion: s.metadata.resourceVersion } : {}),
+    ...(s.metadata.annotations?.[ANNOTATION_CREDENTIALS_GENERATION]
+      ? { credentialsGeneration: s.metadata.annotations[ANNOTATION_CREDENTIALS_GENERATION] }
+      : {}),
   }));
   const [deleteEvents, referencedSecretValues, knownCredentials, claimList] = await Promise.all([
     readDeleteEvents(kube, cr, children),

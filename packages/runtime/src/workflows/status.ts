@@ -21,7 +21,13 @@ import {
   MANAGED_BY,
   type StatusTransition,
 } from "@emqx-reconciler/api";
-import { computeApiCandidates, type Observed, plan, statusDiffers } from "@emqx-reconciler/core";
+import {
+  computeApiCandidates,
+  type Observed,
+  plan,
+  statusDiffers,
+  templateCredentialsGeneration,
+} from "@emqx-reconciler/core";
 import type { EmqxApi, StatusDeps } from "../ports.ts";
 import { autoscaleOne } from "./autoscale.ts";
 import { publishStatusLifecycle } from "./lifecyclePublish.ts";
@@ -83,10 +89,16 @@ async function refreshOne(
 ) {
   const { name } = crRef(cr);
   const names = childNames(name);
+  // Secrets are not listed here: the credentials generation the core sets were built with stands for theirs.
+  const generation = templateCredentialsGeneration(children.statefulSets);
+  const stamp = generation ? { credentialsGeneration: generation } : {};
   const observed = {
     ...children,
     services: [],
-    secrets: [{ name: names.bootstrapApiKey }, { name: names.nodeCookie }],
+    secrets: [
+      { name: names.bootstrapApiKey, ...stamp },
+      { name: names.nodeCookie, ...stamp },
+    ],
     pdbs: [],
     persistentVolumeClaims: [],
     deleteEvents: [],
