@@ -13,6 +13,7 @@
  *     autoscale.apps.emqx.io/scale-up-window: "1m"
  *     autoscale.apps.emqx.io/scale-down-window: "5m"
  *     autoscale.apps.emqx.io/cooldown: "2m"
+ *     autoscale.apps.emqx.io/rebalance-after-scale-up: "true"
  */
 export const ANNOTATION_AUTOSCALE = {
   /** Live connections one replicant should hold; the autoscaler is off without it. */
@@ -29,6 +30,14 @@ export const ANNOTATION_AUTOSCALE = {
   scaleDownWindow: "autoscale.apps.emqx.io/scale-down-window",
   /** Quiet time after any decision (default 120s). */
   cooldown: "autoscale.apps.emqx.io/cooldown",
+  /**
+   * `"true"`: after a scale-up is Ready, the autoscaler creates a `Rebalance` (EMQX Enterprise only) that moves
+   * existing clients onto the new replicants (default `"false"`).
+   */
+  rebalanceAfterScaleUp: "autoscale.apps.emqx.io/rebalance-after-scale-up",
   /** Written by the autoscaler: its last decision as JSON `{"at","from","to"}`, so windows survive restarts. */
   lastDecision: "autoscale.apps.emqx.io/last-decision",
 } as const;
+
+/** Label on the Rebalances the autoscaler creates: the name of the EMQX CR they were made for. */
+export const LABEL_AUTOSCALE_REBALANCE_FOR = "autoscale.apps.emqx.io/rebalance-for";

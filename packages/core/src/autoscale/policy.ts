@@ -12,6 +12,8 @@ export interface AutoscalePolicy {
   scaleUpWindowMs: number;
   scaleDownWindowMs: number;
   cooldownMs: number;
+  /** Create a `Rebalance` once a scale-up is Ready (`rebalance-after-scale-up`). */
+  rebalanceAfterScaleUp: boolean;
 }
 
 /** The policy, `off` when the CR did not opt in, or the first annotation that cannot be read. */
@@ -72,9 +74,12 @@ export function readAutoscalePolicy(
     scaleDownWindowMs: duration(K.scaleDownWindow, AUTOSCALE_DEFAULTS.scaleDownWindowMs),
     cooldownMs: duration(K.cooldown, AUTOSCALE_DEFAULTS.cooldownMs),
   };
+  const flag = a[K.rebalanceAfterScaleUp]?.trim();
+  if (flag !== undefined && flag !== "true" && flag !== "false")
+    return { kind: "invalid", problem: `annotation ${K.rebalanceAfterScaleUp} must be "true" or "false"` };
   const problem = Object.values(fields).find((v): v is string => typeof v === "string");
   if (problem) return { kind: "invalid", problem };
-  const policy = fields as AutoscalePolicy;
+  const policy = { ...fields, rebalanceAfterScaleUp: flag === "true" } as AutoscalePolicy;
   policy.max = Math.min(policy.max, maxReplicas);
   if (policy.min > policy.max)
     return { kind: "invalid", problem: `autoscale min ${policy.min} is above max ${policy.max}` };

@@ -16,6 +16,7 @@ const policy: AutoscalePolicy = {
   scaleUpWindowMs: 10_000,
   scaleDownWindowMs: 30_000,
   cooldownMs: 5_000,
+  rebalanceAfterScaleUp: false,
 };
 
 /** One sample per second from `from` to `to` (inclusive) holding `connections`. */
@@ -121,7 +122,19 @@ describe("readAutoscalePolicy", () => {
         scaleUpWindowMs: 60_000,
         scaleDownWindowMs: 300_000,
         cooldownMs: 120_000,
+        rebalanceAfterScaleUp: false,
       },
+    });
+  });
+
+  it("reads rebalance-after-scale-up as true or false only", () => {
+    const flag = "autoscale.apps.emqx.io/rebalance-after-scale-up";
+    expect(readAutoscalePolicy({ [key]: "5", [flag]: "true" }, 10)).toMatchObject({
+      policy: { rebalanceAfterScaleUp: true },
+    });
+    expect(readAutoscalePolicy({ [key]: "5", [flag]: "yes" }, 10)).toEqual({
+      kind: "invalid",
+      problem: `annotation ${flag} must be "true" or "false"`,
     });
   });
 

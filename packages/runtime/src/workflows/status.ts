@@ -29,7 +29,7 @@ import {
   templateCredentialsGeneration,
 } from "@emqx-reconciler/core";
 import type { EmqxApi, StatusDeps } from "../ports.ts";
-import { autoscaleOne } from "./autoscale.ts";
+import { runAutoscale } from "./autoscaleRebalance.ts";
 import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
@@ -125,7 +125,7 @@ async function refreshOne(
   };
   await setPodGates(pass, p.podConditions);
   if (deps.autoscale && session.emqxClient && session.emqxView.state === "ok")
-    await autoscale(deps, cluster, cr, session.emqxClient);
+    await runAutoscale(deps, cluster, cr, session.emqxClient, deps.rebalance ? rebalanceList : undefined);
   if (deps.rebalance) await rebalances(deps, cr, session.emqxClient, rebalanceList);
   const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
@@ -169,30 +169,6 @@ async function failOrphans(
         error: error instanceof Error ? error.message : String(error),
       }),
     );
-  }
-}
-
-/** Runs the autoscaler on one CR; its failures are logged and never fail the status refresh. */
-async function autoscale(deps: StatusDeps, cluster: string, cr: KubeObject, api: EmqxApi): Promise<void> {
-  if (!deps.autoscale) return;
-  try {
-    await autoscaleOne(
-      {
-        ...deps.autoscale,
-        publisher: deps.publisher,
-        logger: deps.logger,
-        now: () => deps.clock.now(),
-        cluster,
-        ...(deps.limits ? { limits: deps.limits } : {}),
-      },
-      cr,
-      api,
-    );
-  } catch (error) {
-    deps.logger.warn("Autoscale failed", {
-      ...crRef(cr),
-      error: error instanceof Error ? error.message : String(error),
-    });
   }
 }
 
