@@ -1,6 +1,7 @@
 /**
- * Annotations that opt one EMQX CR into the built-in connection autoscaler. Only
- * `autoscale.apps.emqx.io/target-connections-per-replicant` is required; the others have defaults. Durations are
+ * Annotations that opt one EMQX CR into the built-in autoscaler. One target is required
+ * (`autoscale.apps.emqx.io/target-connections-per-replicant` and / or
+ * `autoscale.apps.emqx.io/target-messages-per-second-per-replicant`); the others have defaults. Durations are
  * `500ms`, `30s`, `5m`, `1h` or a bare number of seconds.
  *
  * @example
@@ -16,8 +17,13 @@
  *     autoscale.apps.emqx.io/rebalance-after-scale-up: "true"
  */
 export const ANNOTATION_AUTOSCALE = {
-  /** Live connections one replicant should hold; the autoscaler is off without it. */
+  /** Live connections one replicant should hold; the autoscaler is off without this or the messages target. */
   targetConnectionsPerReplicant: "autoscale.apps.emqx.io/target-connections-per-replicant",
+  /**
+   * Messages per second (received by the cluster, `received_msg_rate` of `/api/v5/monitor_current`) one
+   * replicant should take; with both targets the one asking for more replicants wins.
+   */
+  targetMessagesPerSecondPerReplicant: "autoscale.apps.emqx.io/target-messages-per-second-per-replicant",
   /** Fewest replicants the autoscaler keeps (default 1). */
   min: "autoscale.apps.emqx.io/min",
   /** Most replicants the autoscaler asks for (default the reconciler's replica limit). */

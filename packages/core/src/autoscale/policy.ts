@@ -5,7 +5,10 @@ import { ANNOTATION_AUTOSCALE } from "@emqx-reconciler/api";
 
 /** What the autoscaler aims for on one CR. Durations in milliseconds. */
 export interface AutoscalePolicy {
-  targetConnectionsPerReplicant: number;
+  /** Live connections per replicant; absent when only the messages target is set. */
+  targetConnectionsPerReplicant?: number;
+  /** Messages per second (received) per replicant; absent when not set. */
+  targetMessagesPerSecondPerReplicant?: number;
   min: number;
   max: number;
   step: number;
@@ -52,7 +55,11 @@ export function readAutoscalePolicy(
 ): AutoscalePolicyResult {
   const a = annotations ?? {};
   const K = ANNOTATION_AUTOSCALE;
-  if (a[K.targetConnectionsPerReplicant] === undefined) return { kind: "off" };
+  if (
+    a[K.targetConnectionsPerReplicant] === undefined &&
+    a[K.targetMessagesPerSecondPerReplicant] === undefined
+  )
+    return { kind: "off" };
   const count = (key: string, fallback: number | undefined, floor: number): number | string => {
     const v = a[key];
     if (v === undefined) return fallback ?? floor;
@@ -65,8 +72,10 @@ export function readAutoscalePolicy(
     if (v === undefined) return fallback;
     return parseDurationMs(v) ?? `annotation ${key} must be a duration such as 30s or 5m`;
   };
+  const optional = (key: string) => (a[key] === undefined ? undefined : count(key, undefined, 1));
   const fields = {
-    targetConnectionsPerReplicant: count(K.targetConnectionsPerReplicant, undefined, 1),
+    targetConnectionsPerReplicant: optional(K.targetConnectionsPerReplicant),
+    targetMessagesPerSecondPerReplicant: optional(K.targetMessagesPerSecondPerReplicant),
     min: count(K.min, AUTOSCALE_DEFAULTS.min, 0),
     max: count(K.max, maxReplicas, 0),
     step: count(K.step, AUTOSCALE_DEFAULTS.step, 1),
@@ -79,7 +88,10 @@ export function readAutoscalePolicy(
     return { kind: "invalid", problem: `annotation ${K.rebalanceAfterScaleUp} must be "true" or "false"` };
   const problem = Object.values(fields).find((v): v is string => typeof v === "string");
   if (problem) return { kind: "invalid", problem };
-  const policy = { ...fields, rebalanceAfterScaleUp: flag === "true" } as AutoscalePolicy;
+  const targets = Object.fromEntries(
+    Object.entries(fields).filter(([key, value]) => value !== undefined || !key.startsWith("target")),
+  );
+  const policy = { ...targets, rebalanceAfterScaleUp: flag === "true" } as AutoscalePolicy;
   policy.max = Math.min(policy.max, maxReplicas);
   if (policy.min > policy.max)
     return { kind: "invalid", problem: `autoscale min ${policy.min} is above max ${policy.max}` };

@@ -38,6 +38,21 @@ describe("decideAutoscale", () => {
     expect(decision.reason).toBe("4500 live connections over 10s need at least 5 replicants at 1000 each");
   });
 
+  it("targets messages per second as well: the target asking for more replicants wins", () => {
+    const both: AutoscalePolicy = { ...policy, targetMessagesPerSecondPerReplicant: 500 };
+    const busy = steady(0, 10_000, 1_500).map((s) => ({ ...s, messagesPerSecond: 2_000 }));
+    const decision = decideAutoscale({ policy: both, samples: busy, replicas: 2, now: 10_000 });
+    expect(decision).toMatchObject({ action: "scale-up", from: 2, to: 4, desired: 4 });
+    expect(decision.reason).toBe(
+      "1500 live connections and 2000 messages/s over 10s need at least 4 replicants at 1000 connections or 500 messages/s each",
+    );
+    const { targetConnectionsPerReplicant: _c, ...messagesOnly } = both;
+    const quiet = steady(0, 30_000, 9_000).map((s) => ({ ...s, messagesPerSecond: 100 }));
+    const down = decideAutoscale({ policy: messagesOnly, samples: quiet, replicas: 4, now: 30_000 });
+    expect(down).toMatchObject({ action: "scale-down", from: 4, to: 2 });
+    expect(down.reason).toBe("100 messages/s over 30s need at most 2 replicants at 500 messages/s each");
+  });
+
   it("lets one dip inside the window veto a scale-up", () => {
     const samples = [...steady(0, 10_000, 4_500)];
     samples[5] = { at: 5_000, connections: 1_500 };
@@ -124,6 +139,17 @@ describe("readAutoscalePolicy", () => {
         cooldownMs: 120_000,
         rebalanceAfterScaleUp: false,
       },
+    });
+  });
+
+  it("turns on with the messages target alone", () => {
+    const msgs = "autoscale.apps.emqx.io/target-messages-per-second-per-replicant";
+    const result = readAutoscalePolicy({ [msgs]: "800" }, 10);
+    expect(result).toMatchObject({ kind: "on", policy: { targetMessagesPerSecondPerReplicant: 800 } });
+    expect(result.kind === "on" && "targetConnectionsPerReplicant" in result.policy).toBe(false);
+    expect(readAutoscalePolicy({ [msgs]: "lots" }, 10)).toEqual({
+      kind: "invalid",
+      problem: `annotation ${msgs} must be a whole number ≥ 1`,
     });
   });
 
