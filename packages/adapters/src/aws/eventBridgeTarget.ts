@@ -2,7 +2,7 @@
  * PutEvents on a real EventBridge bus. The contract (entry shape, limits) is the api's `putEvents.ts`, shared
  * with the embedded bus.
  */
-import { type EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { PutEventsTarget } from "@emqx-reconciler/api";
 import { toAwsError } from "./errors.ts";
 
@@ -33,4 +33,14 @@ export function eventBridgeTarget(client: EventBridgeClient, eventBusName: strin
       }
     },
   };
+}
+
+/**
+ * {@link eventBridgeTarget} with a client configured from the environment (region, credentials and
+ * `AWS_ENDPOINT_URL`, as every AWS SDK client reads them).
+ *
+ * @example await busTarget("emqx-reconciler").putEvents([entry]);
+ */
+export function busTarget(eventBusName: string): PutEventsTarget {
+  return eventBridgeTarget(new EventBridgeClient({}), eventBusName);
 }
