@@ -35,6 +35,8 @@ export const EventReason = {
   CredentialsRegenerated: "CredentialsRegenerated",
   /** Ours: pods are stuck (see `ConditionType.PodsNotReady`); the message names the pods and the reason. */
   PodsNotReady: "PodsNotReady",
+  /** Ours: replicant pods were chosen to leave a replicant scale-down; the message names them and the rule. */
+  ReplicantsLeaving: "ReplicantsLeaving",
   /** Ours: the audit record of a pass that wrote: the objects, field paths, plan steps and the hint. */
   ReconcileApplied: "ReconcileApplied",
 } as const;

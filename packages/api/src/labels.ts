@@ -34,10 +34,22 @@ export const ANNOTATION_SCALE_BOUNDS = {
   core: { min: "apps.emqx.io/scale-min-cores", max: "apps.emqx.io/scale-max-cores" },
   replicant: { min: "apps.emqx.io/scale-min-replicants", max: "apps.emqx.io/scale-max-replicants" },
 } as const;
+/**
+ * Ours: which generation of generated credentials a cluster runs with, on `<name>-bootstrap-api-key`,
+ * `<name>-node-cookie`, `<name>-reconciler-state` and the pod templates of both roles. Absent until credentials
+ * had to be generated anew for a running cluster (the Secret and its copy both deleted); then the time of that
+ * pass, so the pod templates change and the pods are replaced with ones that load the new values. Never a value.
+ */
+export const ANNOTATION_CREDENTIALS_GENERATION = "apps.emqx.io/credentials-generation";
 /** The operator's 3-way-diff annotation; read to recognise its objects, never written by us. */
 export const ANNOTATION_LAST_APPLIED = "apps.emqx.io/last-applied";
-/** Pod annotation steering which pod a ReplicaSet removes first during blue-green scale-down. */
+/** Pod annotation steering which pod a ReplicaSet removes first (blue-green and replicant scale-down). */
 export const ANNOTATION_POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+/**
+ * Ours, on a replicant pod chosen to leave in a replicant scale-down: when it was chosen (RFC 3339). It keeps the
+ * choice stable across passes and starts the bound on its evacuation.
+ */
+export const ANNOTATION_LEAVING_SINCE = "apps.emqx.io/leaving-since";
 /**
  * Annotation on a StatefulSet / ReplicaSet we created: the CR `metadata.generation` it was created for. The pod
  * template is a function of the spec alone, so one generation needs at most one new set per role; a second would

@@ -58,6 +58,8 @@ export function tapKube(gateway: KubePort, options: KubeTapOptions): KubePort {
       log(`Recorded ${event.type} Event ${event.reason}`, { namespace, name, message: event.message });
     },
     list: (kind, listOptions) => gateway.list(kind, listOptions),
+    setFinalizers: (kind, namespace, name, finalizers, resourceVersion) =>
+      gateway.setFinalizers(kind, namespace, name, finalizers, resourceVersion),
     listChildren: (namespace, instance) => gateway.listChildren(namespace, instance),
     listEvents: (namespace, involvedName, reason) => gateway.listEvents(namespace, involvedName, reason),
     getSecret: (namespace, name) => gateway.getSecret(namespace, name),

@@ -26,6 +26,7 @@ export type KubePort = Pick<
   | "patchCrAnnotations"
   | "setReplicas"
   | "patchPodAnnotations"
+  | "setFinalizers"
   | "setPodCondition"
   | "recordEvent"
 >;
@@ -41,7 +42,9 @@ export type EmqxApi = Pick<
   | "startEvacuation"
   | "forceLeave"
   | "getStats"
+  | "getMonitorCurrent"
   | "startRebalance"
+  | "stopRebalance"
 >;
 
 /** The EMQX API reads of a pass, and nothing that changes EMQX: what a read-only caller (`plan --live`) gets. */

@@ -3,12 +3,14 @@
  * (PutEvents → rules → queues, FIFO groups, delays, DLQs); the forwarder, admit, reconcile, requeue and status
  * handlers run in-process on exactly what moto delivers; the sandbox is reached only as a registered cluster
  * (kubeconfig in Secrets Manager, a ServiceAccount bound by the shipped RBAC). A second registered cluster is dead,
- * and must not hold anything up. A ScaleRequest on the bus then scales the replicants through the scale function;
- * one for cores 0 is refused without a retry.
+ * and must not hold anything up. A ScaleRequest on the bus then scales the replicants through the scale function,
+ * and so does the `scale` verb's `+1` sent over the bus; one for cores 0 is refused without a retry.
  */
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { eventBridgeTarget } from "@emqx-reconciler/adapters/aws";
 import { DetailType, EventSource } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendScaleRequest as sendScaleRequestOverBus } from "../../../packages/cli/src/scaleBus.ts";
 import { lambdaContext } from "../../../packages/functions/test/context.ts";
 import {
   closeTestbed,
@@ -114,6 +116,35 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
     const scaled = async () =>
       (await printedStatus(testbed, ns)) === "Ready" &&
       (await readCr(testbed, ns))?.status?.replicantNodes?.length === 4;
+    expect((await runLoop(aws, fn, scaled, 90_000)).done).toBe(true);
+  });
+
+  it("the scale verb's +1 over the bus: 4 → 5 through EventBridge, the queue and the scale function", {
+    timeout: 120_000,
+  }, async () => {
+    const sent = await sendScaleRequestOverBus(
+      { getEmqx: (namespace, name) => testbed.gateway.getEmqx(namespace, name) },
+      eventBridgeTarget(aws.eventBridge, BUS),
+      {
+        cluster: CLUSTER,
+        namespace: ns,
+        name: "emqx",
+        role: "replicant",
+        change: { kind: "delta", value: 1 },
+      },
+    );
+    expect(sent).toMatchObject({ outcome: "sent", replicas: 5 });
+    expect(await pollRuleTarget(aws.sqs, aws.inboxes.scaleRequests, fn.scale, "scale")).toBe(1);
+    const cr = await readCr(testbed, ns);
+    expect(
+      (cr?.spec as { replicantTemplate?: { spec?: { replicas?: number } } })?.replicantTemplate?.spec
+        ?.replicas,
+    ).toBe(5);
+    const events = await testbed.gateway.listEvents(ns, "emqx", "ScaleRequested");
+    expect(events.some((e) => e.message?.includes("emqx-reconciler scale"))).toBe(true);
+    const scaled = async () =>
+      (await printedStatus(testbed, ns)) === "Ready" &&
+      (await readCr(testbed, ns))?.status?.replicantNodes?.length === 5;
     expect((await runLoop(aws, fn, scaled, 90_000)).done).toBe(true);
   });
 

@@ -35,3 +35,14 @@ export function eventBridgeTarget(client: EventBridgeClient, eventBusName: strin
     },
   };
 }
+
+/**
+ * {@link eventBridgeTarget} with a client configured from the environment (region, credentials and
+ * `AWS_ENDPOINT_URL`, as every AWS SDK client reads them).
+ *
+ * @example await (await busTarget("emqx-reconciler")).putEvents([entry]);
+ */
+export async function busTarget(eventBusName: string): Promise<PutEventsTarget> {
+  const { EventBridgeClient } = await import("@aws-sdk/client-eventbridge");
+  return eventBridgeTarget(new EventBridgeClient({}), eventBusName);
+}

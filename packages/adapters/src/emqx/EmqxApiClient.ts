@@ -73,6 +73,12 @@ export class EmqxApiClient {
     return this.parse(res, EmqxNodeInfoSchema, "GET /api/v5/nodes/{node}");
   }
 
+  /** `GET /api/v5/monitor_current`: cluster-wide gauges (connections, `received_msg_rate`, …). */
+  async getMonitorCurrent(): Promise<EmqxStats> {
+    const res = await this.call({ method: "GET", path: "/api/v5/monitor_current" });
+    return this.parse(res, EmqxStatsSchema, "GET /api/v5/monitor_current");
+  }
+
   /** `GET /api/v5/stats?aggregate=true`. */
   async getStats(): Promise<EmqxStats> {
     const res = await this.call({ method: "GET", path: "/api/v5/stats?aggregate=true" });

@@ -181,6 +181,26 @@ export class KubeGateway {
     });
   }
 
+  /**
+   * Sets `metadata.finalizers` of a Rebalance to exactly `finalizers`, only if it is still at `resourceVersion`
+   * (else `conflict`): a merge patch replaces the whole list, so the caller passes the others unchanged.
+   */
+  setFinalizers(
+    kind: "Rebalance",
+    namespace: string,
+    name: string,
+    finalizers: string[],
+    resourceVersion: string,
+  ): Promise<KubeObject> {
+    return patchObject(this.http, {
+      info: RESOURCES[kind],
+      namespace,
+      name,
+      patch: { metadata: { resourceVersion, finalizers } },
+      contentType: ContentType.MergePatch,
+    });
+  }
+
   /** Sets `spec.replicas` of a set, only if it is still at `resourceVersion` (else `conflict`). */
   setReplicas(
     kind: "StatefulSet" | "ReplicaSet",

@@ -11,6 +11,11 @@ export const REBALANCE_LIST_KIND = "RebalanceList";
 export const REBALANCE_PLURAL = "rebalances";
 export const REBALANCE_SINGULAR = "rebalance";
 export const REBALANCE_CRD_NAME = `${REBALANCE_PLURAL}.apps.emqx.io`;
+/**
+ * The operator's finalizer on a Rebalance it started: deleting a `Processing` Rebalance first stops the rebalance
+ * on its coordinator node, then the finalizer is removed (also when the EMQX CR or its API is gone).
+ */
+export const REBALANCE_FINALIZER = "apps.emqx.io/finalizer";
 
 /** `spec.rebalanceStrategy`, the `load_rebalance/{node}/start` parameters. */
 export const RebalanceStrategySchema = z

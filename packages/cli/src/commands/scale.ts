@@ -2,6 +2,7 @@
 import { KubeHttp, loadDefaultKubeconfig, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { kubeScalePort } from "@emqx-reconciler/runtime";
 import { CliError, type Command } from "../command.ts";
+import { sendScaleRequest } from "../scaleBus.ts";
 import { parseReplicasChange, scaleCr } from "../scaleCr.ts";
 
 const ROLES = ["core", "replicant"] as const;
@@ -12,7 +13,7 @@ function text(value: unknown): string | undefined {
 
 const scale: Command = {
   usage: `Usage: emqx-reconciler scale <namespace>/<name> [--role replicant|core] --replicas N|+N|-N
-                             [--kubeconfig path] [--context name]
+                             [--kubeconfig path] [--context name] [--bus name --cluster id]
 
 Sets one role's replicas of an EMQX CR the way a ScaleRequest does: +N and -N are resolved against the CR's
 current spec, and the change is written with the resourceVersion of that same read (a CR edited in between is read
@@ -27,17 +28,23 @@ Options:
   --kubeconfig <path>     kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)
   --context <name>        kubeconfig context (default: the current one)
                           (the sandbox's: --kubeconfig "$(emqx-reconciler sandbox kubeconfig)")
+  --bus <name>            the AWS path: send the resolved count as a ScaleRequest on this EventBridge bus
+                          (AWS credentials and region from the environment); the scale function applies it
+  --cluster <id>          with --bus: the cluster id the registry serves (default: the kubeconfig context)
 
 Exit codes: 0 scaled or unchanged, 1 refused, absent or failed, 2 bad arguments.
 
 Examples:
   emqx-reconciler scale mq/emqx --replicas +1
-  emqx-reconciler scale mq/emqx --role core --replicas 3 --context prod`,
+  emqx-reconciler scale mq/emqx --role core --replicas 3 --context prod
+  emqx-reconciler scale mq/emqx --replicas +1 --context prod --bus emqx-reconciler --cluster prod`,
   options: {
     role: { type: "string" },
     replicas: { type: "string" },
     kubeconfig: { type: "string" },
     context: { type: "string" },
+    bus: { type: "string" },
+    cluster: { type: "string" },
   },
   allowPositionals: true,
   async run(args) {
@@ -53,8 +60,9 @@ Examples:
     const path = text(args.values.kubeconfig);
     const context = text(args.values.context);
     const kubeConfig = path ? loadKubeconfigFile(path, context) : loadDefaultKubeconfig(context);
-    const cluster = kubeConfig.name;
+    const cluster = text(args.values.cluster) ?? kubeConfig.name;
     const http = new KubeHttp({ kubeConfig });
+    const bus = text(args.values.bus);
     const lines: string[] = [];
     const logger = {
       debug: () => undefined,
@@ -65,6 +73,17 @@ Examples:
     };
     try {
       const [, namespace = "", name = ""] = m;
+      if (bus) {
+        const target = { cluster, namespace, name, role: role as (typeof ROLES)[number], change };
+        // The AWS SDK only on this path: the embedded one never loads it.
+        const { busTarget } = await import("@emqx-reconciler/adapters/aws");
+        const sent = await sendScaleRequest(kubeScalePort(http), await busTarget(bus), target);
+        if (sent.outcome === "absent") throw new CliError(`scale: EMQX ${namespace}/${name} does not exist`);
+        console.log(
+          `${namespace}/${name} ${role}s → ${sent.replicas} requested on bus ${bus} (${sent.eventId})`,
+        );
+        return 0;
+      }
       const result = await scaleCr(kubeScalePort(http), logger, {
         cluster,
         namespace,

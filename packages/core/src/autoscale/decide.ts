@@ -14,6 +14,8 @@ export interface AutoscaleSample {
   /** Epoch ms. */
   at: number;
   connections: number;
+  /** Messages received per second by the cluster, when the policy targets messages. */
+  messagesPerSecond?: number;
 }
 
 /** The last decision, as the CR's `autoscale.apps.emqx.io/last-decision` annotation keeps it. */
@@ -47,9 +49,27 @@ export interface AutoscaleDecision {
   reason: string;
 }
 
-function recommend(policy: AutoscalePolicy, connections: number): number {
-  const raw = Math.ceil(connections / policy.targetConnectionsPerReplicant);
-  return Math.min(policy.max, Math.max(policy.min, raw));
+/** Replicants one sample asks for: the larger of what each target needs, within min…max. */
+function recommend(policy: AutoscalePolicy, sample: AutoscaleSample): number {
+  const byConnections = policy.targetConnectionsPerReplicant
+    ? Math.ceil(sample.connections / policy.targetConnectionsPerReplicant)
+    : 0;
+  const byMessages = policy.targetMessagesPerSecondPerReplicant
+    ? Math.ceil((sample.messagesPerSecond ?? 0) / policy.targetMessagesPerSecondPerReplicant)
+    : 0;
+  return Math.min(policy.max, Math.max(policy.min, byConnections, byMessages));
+}
+
+/** The load of a sample and the targets, in words: what the policy targets only. */
+function describeLoad(policy: AutoscalePolicy, sample: AutoscaleSample): { load: string; target: string } {
+  const conn = policy.targetConnectionsPerReplicant;
+  const msgs = policy.targetMessagesPerSecondPerReplicant;
+  const connLoad = `${sample.connections} live connections`;
+  const msgLoad = `${sample.messagesPerSecond ?? 0} messages/s`;
+  if (conn && msgs)
+    return { load: `${connLoad} and ${msgLoad}`, target: `${conn} connections or ${msgs} messages/s each` };
+  if (msgs) return { load: msgLoad, target: `${msgs} messages/s each` };
+  return { load: connLoad, target: `${conn} each` };
 }
 
 function seconds(ms: number): string {
@@ -104,10 +124,10 @@ export function decideAutoscale(input: AutoscaleInput): AutoscaleDecision {
     .sort((a, b) => a.at - b.at);
   const latest = samples.at(-1);
   if (!latest) return hold("no connection sample since the last decision");
-  const seen = { desired: recommend(policy, latest.connections), connections: latest.connections };
-  const target = policy.targetConnectionsPerReplicant;
+  const seen = { desired: recommend(policy, latest), connections: latest.connections };
+  const { load, target } = describeLoad(policy, latest);
   const up = windowSamples(samples, now, policy.scaleUpWindowMs);
-  const upTo = up && Math.min(...up.map((s) => recommend(policy, s.connections)));
+  const upTo = up && Math.min(...up.map((s) => recommend(policy, s)));
   if (upTo !== undefined && upTo > replicas) {
     const to = Math.min(upTo, replicas + policy.step);
     return {
@@ -115,11 +135,11 @@ export function decideAutoscale(input: AutoscaleInput): AutoscaleDecision {
       from: replicas,
       to,
       ...seen,
-      reason: `${latest.connections} live connections over ${seconds(policy.scaleUpWindowMs)} need at least ${upTo} replicants at ${target} each`,
+      reason: `${load} over ${seconds(policy.scaleUpWindowMs)} need at least ${upTo} replicants at ${target}`,
     };
   }
   const down = windowSamples(samples, now, policy.scaleDownWindowMs);
-  const downTo = down && Math.max(...down.map((s) => recommend(policy, s.connections)));
+  const downTo = down && Math.max(...down.map((s) => recommend(policy, s)));
   if (downTo !== undefined && downTo < replicas) {
     const to = Math.max(downTo, replicas - policy.step);
     return {
@@ -127,11 +147,10 @@ export function decideAutoscale(input: AutoscaleInput): AutoscaleDecision {
       from: replicas,
       to,
       ...seen,
-      reason: `${latest.connections} live connections over ${seconds(policy.scaleDownWindowMs)} need at most ${downTo} replicants at ${target} each`,
+      reason: `${load} over ${seconds(policy.scaleDownWindowMs)} need at most ${downTo} replicants at ${target}`,
     };
   }
-  if (seen.desired === replicas)
-    return hold(`${latest.connections} live connections fit ${replicas} replicants`, seen);
+  if (seen.desired === replicas) return hold(`${load} fit ${replicas} replicants`, seen);
   return hold(
     `waiting for the load to hold for the whole window (it asks for ${seen.desired} replicants)`,
     seen,

@@ -1,2 +1,3 @@
 export * from "./decide.ts";
 export * from "./policy.ts";
+export * from "./rebalanceAfterScaleUp.ts";

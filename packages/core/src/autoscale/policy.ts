@@ -5,13 +5,18 @@ import { ANNOTATION_AUTOSCALE } from "@emqx-reconciler/api";
 
 /** What the autoscaler aims for on one CR. Durations in milliseconds. */
 export interface AutoscalePolicy {
-  targetConnectionsPerReplicant: number;
+  /** Live connections per replicant; absent when only the messages target is set. */
+  targetConnectionsPerReplicant?: number;
+  /** Messages per second (received) per replicant; absent when not set. */
+  targetMessagesPerSecondPerReplicant?: number;
   min: number;
   max: number;
   step: number;
   scaleUpWindowMs: number;
   scaleDownWindowMs: number;
   cooldownMs: number;
+  /** Create a `Rebalance` once a scale-up is Ready (`rebalance-after-scale-up`). */
+  rebalanceAfterScaleUp: boolean;
 }
 
 /** The policy, `off` when the CR did not opt in, or the first annotation that cannot be read. */
@@ -50,7 +55,11 @@ export function readAutoscalePolicy(
 ): AutoscalePolicyResult {
   const a = annotations ?? {};
   const K = ANNOTATION_AUTOSCALE;
-  if (a[K.targetConnectionsPerReplicant] === undefined) return { kind: "off" };
+  if (
+    a[K.targetConnectionsPerReplicant] === undefined &&
+    a[K.targetMessagesPerSecondPerReplicant] === undefined
+  )
+    return { kind: "off" };
   const count = (key: string, fallback: number | undefined, floor: number): number | string => {
     const v = a[key];
     if (v === undefined) return fallback ?? floor;
@@ -63,8 +72,10 @@ export function readAutoscalePolicy(
     if (v === undefined) return fallback;
     return parseDurationMs(v) ?? `annotation ${key} must be a duration such as 30s or 5m`;
   };
+  const optional = (key: string) => (a[key] === undefined ? undefined : count(key, undefined, 1));
   const fields = {
-    targetConnectionsPerReplicant: count(K.targetConnectionsPerReplicant, undefined, 1),
+    targetConnectionsPerReplicant: optional(K.targetConnectionsPerReplicant),
+    targetMessagesPerSecondPerReplicant: optional(K.targetMessagesPerSecondPerReplicant),
     min: count(K.min, AUTOSCALE_DEFAULTS.min, 0),
     max: count(K.max, maxReplicas, 0),
     step: count(K.step, AUTOSCALE_DEFAULTS.step, 1),
@@ -72,9 +83,15 @@ export function readAutoscalePolicy(
     scaleDownWindowMs: duration(K.scaleDownWindow, AUTOSCALE_DEFAULTS.scaleDownWindowMs),
     cooldownMs: duration(K.cooldown, AUTOSCALE_DEFAULTS.cooldownMs),
   };
+  const flag = a[K.rebalanceAfterScaleUp]?.trim();
+  if (flag !== undefined && flag !== "true" && flag !== "false")
+    return { kind: "invalid", problem: `annotation ${K.rebalanceAfterScaleUp} must be "true" or "false"` };
   const problem = Object.values(fields).find((v): v is string => typeof v === "string");
   if (problem) return { kind: "invalid", problem };
-  const policy = fields as AutoscalePolicy;
+  const targets = Object.fromEntries(
+    Object.entries(fields).filter(([key, value]) => value !== undefined || !key.startsWith("target")),
+  );
+  const policy = { ...targets, rebalanceAfterScaleUp: flag === "true" } as AutoscalePolicy;
   policy.max = Math.min(policy.max, maxReplicas);
   if (policy.min > policy.max)
     return { kind: "invalid", problem: `autoscale min ${policy.min} is above max ${policy.max}` };

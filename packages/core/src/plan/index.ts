@@ -5,10 +5,15 @@ export { type DashboardCaSource, dashboardCaSource, dashboardServerNames } from 
 export { changedPaths, diffObjects, type FieldChange, IGNORED_PATHS } from "./objectDiff.ts";
 export { plan } from "./plan.ts";
 export { forbiddenPodFields, podPolicyProblem } from "./podPolicy.ts";
+export {
+  chooseLeaving,
+  LEAVING_DELETION_COST,
+  LEAVING_EVACUATION_BOUND_SECONDS,
+} from "./replicantScaleDown.ts";
 export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
 export { secretRefProblem, unconsentedSecrets } from "./secretRefConsent.ts";
-export { SECRET_REF_RETRY_SECONDS, secretRefsToRead } from "./secrets.ts";
+export { SECRET_REF_RETRY_SECONDS, secretRefsToRead, templateCredentialsGeneration } from "./secrets.ts";
 export { statusDiffers } from "./statusDiff.ts";
 export type * from "./types.ts";
 export {

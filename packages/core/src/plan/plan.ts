@@ -17,8 +17,9 @@ import { planConverge } from "./converge.ts";
 import { planMembership } from "./membership.ts";
 import { podPolicyProblem } from "./podPolicy.ts";
 import { noWrites, planProblem } from "./problem.ts";
+import { planReplicantScaleDown } from "./replicantScaleDown.ts";
 import { secretRefProblem } from "./secretRefConsent.ts";
-import { planSecrets } from "./secrets.ts";
+import { planSecrets, withCredentialsGeneration } from "./secrets.ts";
 import type { Plan, PlanInput } from "./types.ts";
 
 /** How many validation issues one condition message lists. */
@@ -78,11 +79,12 @@ export function plan(input: PlanInput): Plan {
   if (forbidden) return planProblem(raw.status, prior, forbidden, now, generation);
   const unconsented = secretRefProblem(emqx, input.observed, input.secretRefs ?? SecretRefPolicy.Any);
   if (unconsented) return planProblem(raw.status, prior, unconsented, now, generation);
-  const secrets = planSecrets(emqx, input.observed, input.random);
+  const secrets = planSecrets(emqx, input.observed, input.random, now);
   if ("problem" in secrets) return planProblem(raw.status, prior, secrets.problem, now, generation);
+  const built = withCredentialsGeneration(emqx, secrets.generation);
   try {
     const converging = planConverge({
-      emqx,
+      emqx: built,
       observed: input.observed,
       api: input.api,
       storedStatus: raw.status,
@@ -90,7 +92,7 @@ export function plan(input: PlanInput): Plan {
       create: secrets.create,
       nowMs: millisOf(input.now),
     });
-    const converged = planMembership(input, emqx, converging);
+    const converged = planReplicantScaleDown(input, emqx, planMembership(input, emqx, converging));
     if (secrets.events.length === 0) return converged;
     return { ...converged, events: [...secrets.events, ...converged.events] };
   } catch (error) {

@@ -2,8 +2,15 @@
  * The two create-only Secrets: generated once, never updated or regenerated while they exist
  * (regenerating the API key locks the reconciler out of every running pod, #1268).
  */
-import { ConditionReason, childNames, type Emqx, EventReason, validateEmqx } from "@emqx-reconciler/api";
-import type { V1Secret } from "@kubernetes/client-node";
+import {
+  ANNOTATION_CREDENTIALS_GENERATION,
+  ConditionReason,
+  childNames,
+  type Emqx,
+  EventReason,
+  validateEmqx,
+} from "@emqx-reconciler/api";
+import type { V1Secret, V1StatefulSet } from "@kubernetes/client-node";
 import { specConfig } from "../children/config.ts";
 import { MissingSecretRefError } from "../children/errors.ts";
 import { buildBootstrapSecret, buildCookieSecret, referencedSecretNames } from "../children/secrets.ts";
@@ -41,10 +48,11 @@ export function planSecrets(
   emqx: Emqx,
   observed: Observed,
   random: PlanInput["random"],
-): { create: V1Secret[]; events: PlannedEvent[] } | { problem: Problem } {
+  now: string,
+): { create: V1Secret[]; events: PlannedEvent[]; generation?: string } | { problem: Problem } {
   const names = childNames(emqx.metadata.name);
   const cookieFromConfig = nodeCookie(specConfig(emqx)) !== undefined;
-  const chosen = chooseCredentials(emqx.metadata.name, observed, random, cookieFromConfig);
+  const chosen = chooseCredentials(emqx.metadata.name, observed, random, cookieFromConfig, now);
   const create: V1Secret[] = chosen.state ? [buildStateSecret(emqx, chosen.state)] : [];
   if (!has(observed, names.bootstrapApiKey)) {
     const refValues = Object.fromEntries(
@@ -65,5 +73,50 @@ export function planSecrets(
     }
   }
   if (!has(observed, names.nodeCookie)) create.push(buildCookieSecret(emqx, { randomCookie: chosen.cookie }));
-  return { create, events: chosen.events };
+  const { generation } = chosen;
+  if (!generation) return { create, events: chosen.events };
+  return { create: create.map((s) => withGeneration(s, generation)), events: chosen.events, generation };
+}
+
+function withGeneration(secret: V1Secret, generation: string): V1Secret {
+  const annotations = { ...secret.metadata?.annotations, [ANNOTATION_CREDENTIALS_GENERATION]: generation };
+  return { ...secret, metadata: { ...secret.metadata, annotations } };
+}
+
+/**
+ * The CR as the children are built from it: with a credentials generation, both pod templates carry it as an
+ * annotation, so a new generation replaces the pods (blue-green, like any template change) and the new ones load
+ * the new API key and cookie.
+ */
+export function withCredentialsGeneration(emqx: Emqx, generation: string | undefined): Emqx {
+  if (!generation) return emqx;
+  const stamp = <T extends { metadata?: { annotations?: Record<string, string> } }>(template: T): T => ({
+    ...template,
+    metadata: {
+      ...template.metadata,
+      annotations: { ...template.metadata?.annotations, [ANNOTATION_CREDENTIALS_GENERATION]: generation },
+    },
+  });
+  const { coreTemplate, replicantTemplate } = emqx.spec;
+  return {
+    ...emqx,
+    spec: {
+      ...emqx.spec,
+      coreTemplate: stamp(coreTemplate),
+      ...(replicantTemplate ? { replicantTemplate: stamp(replicantTemplate) } : {}),
+    },
+  };
+}
+
+/**
+ * The newest credentials generation the core StatefulSets' pod templates carry: what a pass that does not list
+ * Secrets (the status refresh) uses as theirs, so it builds the same templates as the reconcile.
+ *
+ * @example templateCredentialsGeneration(observed.statefulSets) // undefined until credentials were ever regenerated
+ */
+export function templateCredentialsGeneration(sets: readonly V1StatefulSet[]): string | undefined {
+  const found = sets.flatMap(
+    (s) => s.spec?.template?.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION] ?? [],
+  );
+  return found.sort().at(-1);
 }

@@ -47,10 +47,14 @@ export interface TemplateDrift {
   paths: string[];
 }
 
-/** The CR a set is planned for: its UID (owner references) and generation (the circuit breaker's key). */
+/**
+ * The CR a set is planned for: its UID (owner references) and generation (the circuit breaker's key): the CR's
+ * `metadata.generation`, followed by `/<credentials generation>` when the credentials were ever regenerated, so
+ * that a new credentials generation may create one more set for the same spec.
+ */
 export interface SetOwner {
   uid?: string;
-  generation?: number;
+  generation?: number | string;
 }
 
 /** Reasons per role: core StatefulSet vs replicant ReplicaSet. */

@@ -47,6 +47,8 @@ export interface SecretPresence {
   name: string;
   uid?: string;
   resourceVersion?: string;
+  /** Its `apps.emqx.io/credentials-generation` annotation, when set (a label of the values, never a value). */
+  credentialsGeneration?: string;
 }
 
 /**
@@ -229,9 +231,12 @@ export interface EvacuationStart {
   node: string;
   conn_evict_rate: number;
   sess_evict_rate: number;
-  migrate_to: string[];
+  /** Absent: EMQX migrates to every other running node. */
+  migrate_to?: string[];
   /** Only sent when > 0. */
   wait_takeover?: number;
+  /** Seconds EMQX waits for load balancers to see the node unhealthy before evicting; EMQX's default when absent. */
+  wait_health_check?: number;
 }
 
 /** `PUT /api/v5/configs?mode=<mode>&ignore_readonly=true`, `Content-Type: text/plain`. */

@@ -2,7 +2,7 @@
  * The workload half of a pass: update-set decisions for both roles, revision promotion and the status they lead
  * to. Shared by `plan` and by anyone who needs only the status (same code, same answer).
  */
-import type { Emqx, EmqxStatus } from "@emqx-reconciler/api";
+import { ANNOTATION_CREDENTIALS_GENERATION, type Emqx, type EmqxStatus } from "@emqx-reconciler/api";
 import type { V1ReplicaSet, V1StatefulSet } from "@kubernetes/client-node";
 import { buildCoreSet } from "../children/coreSet.ts";
 import { buildReplicantSet } from "../children/replicantSet.ts";
@@ -41,6 +41,13 @@ function roleSets<S extends WorkloadSet>(sets: readonly S[], revisions: RoleRevi
   };
 }
 
+/** See {@link SetOwner.generation}. */
+function ownerGeneration(emqx: Emqx): number | string | undefined {
+  const credentials = emqx.spec.coreTemplate.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION];
+  const { generation } = emqx.metadata;
+  return credentials && generation !== undefined ? `${generation}/${credentials}` : generation;
+}
+
 /**
  * Decides the core set, then — only once the core set is ready, as the operator's addRepl requires
  * `CoreNodesReady` — the replicant set, promotes the current revisions and computes the status.
@@ -52,7 +59,7 @@ export function planWorkloads(
   prior: EmqxStatus,
   now: string,
 ): Workloads {
-  const owner: SetOwner = { uid: emqx.metadata.uid, generation: emqx.metadata.generation };
+  const owner: SetOwner = { uid: emqx.metadata.uid, generation: ownerGeneration(emqx) };
   const core = planSet(
     "StatefulSet",
     (collisionCount) => buildCoreSet(emqx, { collisionCount }),

@@ -2,8 +2,10 @@
  * A `Rebalance` pass as the operator 2.2 runs it, as a pure function: refuse (phase `Failed`) when the target
  * EMQX is missing, not Ready, or not an Enterprise build (open-source EMQX has no `load_rebalance`); otherwise
  * start once on the first target node (replicants when the cluster has any, else cores), then poll
- * `global_status.rebalances` every 5 s until it is empty (`Completed`). A Rebalance deleted while `Processing`
- * stops the rebalance on its coordinator node. `Completed` and `Failed` are final.
+ * `global_status.rebalances` every 5 s until it is empty (`Completed`). `Completed` and `Failed` are final.
+ * The finalizer `apps.emqx.io/finalizer` is added before the start and removed once the Rebalance is final; a
+ * Rebalance deleted while `Processing` stops the rebalance on its coordinator node, and its finalizer is removed
+ * whatever the stop's outcome, and also when the EMQX CR or its API is gone (a delete never hangs).
  */
 import type { RebalanceSpec, RebalanceStateEntry, RebalanceStatus } from "@emqx-reconciler/api";
 
@@ -27,6 +29,8 @@ export interface RebalanceInput {
   spec: RebalanceSpec;
   status: RebalanceStatus | undefined;
   deleting: boolean;
+  /** Whether `metadata.finalizers` holds `apps.emqx.io/finalizer`. */
+  hasFinalizer?: boolean;
   /** `undefined`: no EMQX of that name in the namespace. */
   target: RebalanceTarget | undefined;
   now: Date;
@@ -59,6 +63,8 @@ export interface RebalancePlan {
   action: RebalanceAction;
   event?: { type: "Normal" | "Warning"; reason: "Rebalance"; message: string };
   requeueAfterSeconds?: number;
+  /** Add the finalizer (before the start call) or remove it (after the status write, or after the stop). */
+  finalizer?: "add" | "remove";
 }
 
 /** How often a `Processing` rebalance is polled, as the operator does. */
@@ -105,11 +111,20 @@ function startBody(spec: RebalanceSpec, nodes: string[]): RebalanceStartBody {
  * @example planRebalance({ spec, status: undefined, deleting: false, target, now }).action // { kind: "start", node: "emqx@10.0.0.5", … }
  */
 export function planRebalance(input: RebalanceInput): RebalancePlan {
+  const plan = planPass(input);
+  const final = plan.status.phase === "Completed" || plan.status.phase === "Failed";
+  if (input.hasFinalizer && (input.deleting || final)) return { ...plan, finalizer: "remove" };
+  if (!input.hasFinalizer && !input.deleting && plan.action.kind === "start")
+    return { ...plan, finalizer: "add" };
+  return plan;
+}
+
+function planPass(input: RebalanceInput): RebalancePlan {
   const { spec, status, target, now, outcome } = input;
   const phase = status?.phase;
   if (input.deleting) {
     const coordinator = status?.rebalanceStates?.[0]?.coordinator_node;
-    const stop = phase === "Processing" && coordinator;
+    const stop = phase === "Processing" && coordinator && target;
     return { status: status ?? {}, action: stop ? { kind: "stop", node: coordinator } : { kind: "none" } };
   }
   if (phase === "Completed" || phase === "Failed")

@@ -16,6 +16,7 @@ const policy: AutoscalePolicy = {
   scaleUpWindowMs: 10_000,
   scaleDownWindowMs: 30_000,
   cooldownMs: 5_000,
+  rebalanceAfterScaleUp: false,
 };
 
 /** One sample per second from `from` to `to` (inclusive) holding `connections`. */
@@ -35,6 +36,21 @@ describe("decideAutoscale", () => {
     const decision = decideAutoscale({ policy, samples: steady(0, 10_000, 4_500), replicas: 2, now: 10_000 });
     expect(decision).toMatchObject({ action: "scale-up", from: 2, to: 4, desired: 5, connections: 4_500 });
     expect(decision.reason).toBe("4500 live connections over 10s need at least 5 replicants at 1000 each");
+  });
+
+  it("targets messages per second as well: the target asking for more replicants wins", () => {
+    const both: AutoscalePolicy = { ...policy, targetMessagesPerSecondPerReplicant: 500 };
+    const busy = steady(0, 10_000, 1_500).map((s) => ({ ...s, messagesPerSecond: 2_000 }));
+    const decision = decideAutoscale({ policy: both, samples: busy, replicas: 2, now: 10_000 });
+    expect(decision).toMatchObject({ action: "scale-up", from: 2, to: 4, desired: 4 });
+    expect(decision.reason).toBe(
+      "1500 live connections and 2000 messages/s over 10s need at least 4 replicants at 1000 connections or 500 messages/s each",
+    );
+    const { targetConnectionsPerReplicant: _c, ...messagesOnly } = both;
+    const quiet = steady(0, 30_000, 9_000).map((s) => ({ ...s, messagesPerSecond: 100 }));
+    const down = decideAutoscale({ policy: messagesOnly, samples: quiet, replicas: 4, now: 30_000 });
+    expect(down).toMatchObject({ action: "scale-down", from: 4, to: 2 });
+    expect(down.reason).toBe("100 messages/s over 30s need at most 2 replicants at 500 messages/s each");
   });
 
   it("lets one dip inside the window veto a scale-up", () => {
@@ -121,7 +137,30 @@ describe("readAutoscalePolicy", () => {
         scaleUpWindowMs: 60_000,
         scaleDownWindowMs: 300_000,
         cooldownMs: 120_000,
+        rebalanceAfterScaleUp: false,
       },
+    });
+  });
+
+  it("turns on with the messages target alone", () => {
+    const msgs = "autoscale.apps.emqx.io/target-messages-per-second-per-replicant";
+    const result = readAutoscalePolicy({ [msgs]: "800" }, 10);
+    expect(result).toMatchObject({ kind: "on", policy: { targetMessagesPerSecondPerReplicant: 800 } });
+    expect(result.kind === "on" && "targetConnectionsPerReplicant" in result.policy).toBe(false);
+    expect(readAutoscalePolicy({ [msgs]: "lots" }, 10)).toEqual({
+      kind: "invalid",
+      problem: `annotation ${msgs} must be a whole number ≥ 1`,
+    });
+  });
+
+  it("reads rebalance-after-scale-up as true or false only", () => {
+    const flag = "autoscale.apps.emqx.io/rebalance-after-scale-up";
+    expect(readAutoscalePolicy({ [key]: "5", [flag]: "true" }, 10)).toMatchObject({
+      policy: { rebalanceAfterScaleUp: true },
+    });
+    expect(readAutoscalePolicy({ [key]: "5", [flag]: "yes" }, 10)).toEqual({
+      kind: "invalid",
+      problem: `annotation ${flag} must be "true" or "false"`,
     });
   });
 

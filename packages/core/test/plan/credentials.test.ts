@@ -1,6 +1,8 @@
-import type { V1Secret } from "@kubernetes/client-node";
+import { ANNOTATION_CREDENTIALS_GENERATION } from "@emqx-reconciler/api";
+import type { V1Secret, V1StatefulSet } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { credentialSource } from "../../src/plan/credentials.ts";
+import { templateCredentialsGeneration } from "../../src/plan/secrets.ts";
 import type { Plan } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
 import { runToReady } from "./toReady.ts";
@@ -18,6 +20,11 @@ function readyWorld(spec: Record<string, unknown> = {}): SimulatedCluster {
   world.applyPlan(world.plan({ random: FIRST }));
   runToReady(world);
   return world;
+}
+
+/** The pod-template annotations of the core sets. */
+function templateAnnotations(world: SimulatedCluster) {
+  return world.setsOf("StatefulSet").map((s) => (s as V1StatefulSet).spec?.template?.metadata?.annotations);
 }
 
 /** Everything a pass writes where people and tools can read it: status, annotations, events. */
@@ -104,15 +111,21 @@ describe("plan: credentials that survive a deleted Secret", () => {
     expect(p.events.filter((e) => e.reason.startsWith("Credentials"))).toEqual([]);
   });
 
-  it("with no copy left, new values are created and a Warning says the running pods keep the old ones", () => {
+  it("with no copy left, new values are created under a new credentials generation that replaces the pods", () => {
     // Prepare
     const world = readyWorld();
+    const setsBefore = world.setsOf("StatefulSet").map((s) => s.metadata?.name);
+    const before = templateAnnotations(world);
     world.secrets.delete("Secret/emqx-reconciler-state");
     world.secrets.delete("Secret/emqx-bootstrap-api-key");
     const observed = { ...world.observed(), knownCredentials: { cookie: FIRST.cookie } };
+    const generation = new Date(world.now).toISOString().replace(/\.\d+Z$/, "Z");
 
     // Act
     const p = world.plan({ observed, random: FRESH });
+    world.applyPlan(p);
+    world.settle();
+    const next = world.plan();
 
     // Assess
     expect(created(p, "emqx-bootstrap-api-key")?.stringData?.bootstrap_api_key).toBe(
@@ -122,15 +135,58 @@ describe("plan: credentials that survive a deleted Secret", () => {
       controller_password: FRESH.password,
       node_cookie: FIRST.cookie,
     });
+    for (const o of p.create)
+      expect(o.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION]).toBe(generation);
+    expect(before.every((a) => a?.[ANNOTATION_CREDENTIALS_GENERATION] === undefined)).toBe(true);
+    // A new template: a new core set (the blue-green replacement of every pod) carrying the generation.
+    const newSet = p.apply.find((o) => o.kind === "StatefulSet") as V1StatefulSet | undefined;
+    expect(setsBefore).not.toContain(newSet?.metadata?.name);
+    expect(newSet?.spec?.template?.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION]).toBe(
+      generation,
+    );
     expect(p.events.filter((e) => e.reason.startsWith("Credentials"))).toEqual([
       {
         type: "Warning",
         reason: "CredentialsRegenerated",
         message:
-          "Secret emqx-bootstrap-api-key was missing and no copy of its values was left: created with new values; " +
-          "pods started before keep the old ones until they restart",
+          "Secret emqx-bootstrap-api-key was missing and no copy of its values was left: created with new values " +
+          `(credentials generation ${generation}); the pods are replaced so that they load them`,
       },
     ]);
+    // The next pass reads the generation back from the Secrets: the same templates, nothing created.
+    expect(next.create).toEqual([]);
+    const again = next.apply.find((o) => o.kind === "StatefulSet") as V1StatefulSet;
+    expect(again.spec?.template?.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION]).toBe(generation);
+    expect(templateCredentialsGeneration(world.setsOf("StatefulSet") as V1StatefulSet[])).toBe(generation);
+  });
+
+  it("a Secret restored from a copy keeps the generation the others carry", () => {
+    // Prepare
+    const world = readyWorld();
+    world.secrets.delete("Secret/emqx-reconciler-state");
+    world.secrets.delete("Secret/emqx-bootstrap-api-key");
+    world.applyPlan(
+      world.plan({ observed: { ...world.observed(), knownCredentials: { cookie: FIRST.cookie } } }),
+    );
+    const generation = world
+      .observed()
+      .secrets.find((s) => s.name === "emqx-reconciler-state")?.credentialsGeneration;
+    world.secrets.delete("Secret/emqx-node-cookie");
+    const observed = {
+      ...world.observed(),
+      knownCredentials: { password: FRESH.password, cookie: FIRST.cookie },
+    };
+
+    // Act
+    const p = world.plan({ observed });
+
+    // Assess
+    expect(generation).toBeDefined();
+    expect(created(p, "emqx-node-cookie")?.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION]).toBe(
+      generation,
+    );
+    expect(p.events.map((e) => e.reason)).toContain("CredentialsRestored");
+    expect(p.events.map((e) => e.reason)).not.toContain("CredentialsRegenerated");
   });
 
   it("a cookie set by config.data is recreated from the config, with no event", () => {

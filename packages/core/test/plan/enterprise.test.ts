@@ -36,9 +36,9 @@ describe("plan: EMQX Enterprise", () => {
       wait_takeover: 10,
     });
     expect(p.evacuation?.migrate_to).toHaveLength(2);
-    expect(p.evacuation?.migrate_to.every((n) => !n.includes(p.evacuation?.node.split(".")[0] ?? "?"))).toBe(
-      true,
-    );
+    expect(
+      (p.evacuation?.migrate_to ?? []).every((n) => !n.includes(p.evacuation?.node.split(".")[0] ?? "?")),
+    ).toBe(true);
     expect(p.events).toEqual([expect.objectContaining({ reason: "NodeEvacuation" })]);
     expect(p.requeueAfterSeconds).toBe(5);
 

@@ -4,6 +4,7 @@
  * lets the set controllers and kubelet catch up; `view` is what the EMQX API would answer.
  */
 import {
+  ANNOTATION_CREDENTIALS_GENERATION,
   CONDITION_ON_SERVING,
   LABEL_DB_ROLE,
   LABEL_INSTANCE,
@@ -73,7 +74,10 @@ export class SimulatedCluster {
       pods: structuredClone(this.pods),
       services: [...this.others.values()].filter((o) => o.kind === "Service"),
       configMap: this.others.get("ConfigMap/emqx-configs"),
-      secrets: [...this.secrets.values()].map((s) => ({ name: s.metadata?.name ?? "" })),
+      secrets: [...this.secrets.values()].map((s) => {
+        const generation = s.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION];
+        return { name: s.metadata?.name ?? "", ...(generation ? { credentialsGeneration: generation } : {}) };
+      }),
       pdbs: [],
       persistentVolumeClaims: [],
       deleteEvents: [...this.deleteEvents],

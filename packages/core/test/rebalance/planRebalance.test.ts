@@ -108,4 +108,33 @@ describe("planRebalance", () => {
       planRebalance({ spec, status: { phase: "Completed" }, deleting: true, target, now }).action,
     ).toEqual({ kind: "none" });
   });
+
+  it("adds the finalizer before the start and removes it once final", () => {
+    expect(planRebalance({ spec, status: undefined, deleting: false, target, now }).finalizer).toBe("add");
+    expect(
+      planRebalance({ spec, status: undefined, deleting: false, hasFinalizer: true, target, now }).finalizer,
+    ).toBeUndefined();
+    const done = planRebalance({
+      spec,
+      status: { phase: "Processing" },
+      deleting: false,
+      hasFinalizer: true,
+      target,
+      now,
+      outcome: { kind: "polled", rebalances: [] },
+    });
+    expect(done.status.phase).toBe("Completed");
+    expect(done.finalizer).toBe("remove");
+    const refused = planRebalance({ spec, status: undefined, deleting: false, target: undefined, now });
+    expect(refused.status.phase).toBe("Failed");
+    expect(refused.finalizer).toBeUndefined();
+  });
+
+  it("removes the finalizer of a deleted Rebalance, with a stop only while Processing and the EMQX is there", () => {
+    const status = { phase: "Processing" as const, rebalanceStates: [{ coordinator_node: "emqx@10.0.0.1" }] };
+    const withTarget = planRebalance({ spec, status, deleting: true, hasFinalizer: true, target, now });
+    const gone = planRebalance({ spec, status, deleting: true, hasFinalizer: true, target: undefined, now });
+    expect(withTarget).toMatchObject({ action: { kind: "stop" }, finalizer: "remove" });
+    expect(gone).toMatchObject({ action: { kind: "none" }, finalizer: "remove" });
+  });
 });

@@ -56,9 +56,10 @@ export interface AutoscaleDeps {
   publisher?: Publisher;
 }
 
-/** The EMQX API call the autoscaler makes. */
+/** The EMQX API calls the autoscaler makes: `/monitor_current` only when the policy targets messages. */
 export interface ConnectionStats {
   getStats(): Promise<Record<string, number>>;
+  getMonitorCurrent(): Promise<Record<string, number>>;
 }
 
 /** Live connections of a `/stats?aggregate=true` body (`live_connections.count`, else `connections.count`). */
@@ -99,11 +100,16 @@ export async function autoscaleOne(
   const now = deps.now().getTime();
   const uid = cr.metadata?.uid ?? key;
   const connections = liveConnections(await api.getStats());
-  const samples = pruneSamples(
-    [...deps.memory.samples(uid), ...(connections === undefined ? [] : [{ at: now, connections }])],
-    policy,
-    now,
-  );
+  const messagesPerSecond = policy.targetMessagesPerSecondPerReplicant
+    ? (await api.getMonitorCurrent()).received_msg_rate
+    : undefined;
+  const sample = {
+    at: now,
+    connections: connections ?? 0,
+    ...(messagesPerSecond !== undefined ? { messagesPerSecond } : {}),
+  };
+  const counted = connections !== undefined || messagesPerSecond !== undefined;
+  const samples = pruneSamples([...deps.memory.samples(uid), ...(counted ? [sample] : [])], policy, now);
   deps.memory.keep(uid, samples);
   const last = readLastDecision(annotations?.[ANNOTATION_AUTOSCALE.lastDecision]);
   const decision = decideAutoscale({ policy, samples, replicas, now, last });

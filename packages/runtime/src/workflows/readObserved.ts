@@ -9,7 +9,12 @@ import {
   type OwnedChildren,
   ownedSelector,
 } from "@emqx-reconciler/adapters";
-import { ANNOTATION_BOOTSTRAP_KEY_FOR, childNames, LABEL_POD_TEMPLATE_HASH } from "@emqx-reconciler/api";
+import {
+  ANNOTATION_BOOTSTRAP_KEY_FOR,
+  ANNOTATION_CREDENTIALS_GENERATION,
+  childNames,
+  LABEL_POD_TEMPLATE_HASH,
+} from "@emqx-reconciler/api";
 import {
   type EmqxObject,
   type Observed,
@@ -117,6 +122,9 @@ export async function readObserved(kube: ObservedReader, cr: KubeObject): Promis
     name: s.metadata.name ?? "",
     ...(s.metadata.uid ? { uid: s.metadata.uid } : {}),
     ...(s.metadata.resourceVersion ? { resourceVersion: s.metadata.resourceVersion } : {}),
+    ...(s.metadata.annotations?.[ANNOTATION_CREDENTIALS_GENERATION]
+      ? { credentialsGeneration: s.metadata.annotations[ANNOTATION_CREDENTIALS_GENERATION] }
+      : {}),
   }));
   const [deleteEvents, referenced, knownCredentials, claimList] = await Promise.all([
     readDeleteEvents(kube, cr, children),

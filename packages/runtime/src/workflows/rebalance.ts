@@ -4,17 +4,24 @@
  * asks for (start on the first replicant, poll `global_status`, stop on delete), then the status that call's
  * outcome gives, written with the Rebalance's resourceVersion, and a `Rebalance` Event on it. A namespace without
  * the Rebalance CRD (404 on the list) has none. A Rebalance naming an EMQX that does not exist in a namespace that
- * has EMQX CRs is failed (`EMQX <name> not found`), as the operator does. Not done: the operator's finalizer, so a Rebalance deleted while
- * `Processing` is not stopped on the coordinator (its rebalance ends on its own).
+ * has EMQX CRs is failed (`EMQX <name> not found`), as the operator does. The operator's finalizer: added before
+ * the start, removed once final; a Rebalance deleted while `Processing` is stopped on its coordinator, then its
+ * finalizer is removed whatever the stop gave (also with the EMQX CR or its API gone).
  */
 import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
-import { RebalanceSpecSchema, type RebalanceStatus } from "@emqx-reconciler/api";
-import { planRebalance, type RebalanceOutcome, type RebalanceTarget } from "@emqx-reconciler/core";
+import { REBALANCE_FINALIZER, RebalanceSpecSchema, type RebalanceStatus } from "@emqx-reconciler/api";
+import {
+  planRebalance,
+  type RebalanceOutcome,
+  type RebalancePlan,
+  type RebalanceTarget,
+} from "@emqx-reconciler/core";
 import type { EmqxApi, Logger, StatusDeps } from "../ports.ts";
 
 /** The EMQX API calls of a Rebalance pass. */
 export type RebalanceApi = Pick<EmqxApi, "globalStatus"> & {
   startRebalance(node: string, body: Record<string, unknown>): Promise<"started" | { refused: string }>;
+  stopRebalance(node: string): Promise<"stopped" | "not-started">;
 };
 
 interface NodeView {
@@ -101,14 +108,19 @@ async function passOne(
     spec: spec.data,
     status,
     deleting: Boolean(rebalance.metadata?.deletionTimestamp),
+    hasFinalizer: rebalance.metadata?.finalizers?.includes(REBALANCE_FINALIZER) ?? false,
     target: cr ? targetOf(cr) : undefined,
     now: deps.clock.now(),
   };
   const first = planRebalance(input);
+  if (input.deleting) return finishDelete(deps, api, rebalance, first);
   let outcome: RebalanceOutcome | undefined;
   const action = first.action;
   if (action.kind !== "none" && !api) return;
+  let current = rebalance;
   if (action.kind === "start" && api) {
+    // The finalizer first, and the status later written against the version that holds it.
+    if (first.finalizer === "add") current = (await setFinalizer(deps, rebalance, true)) ?? rebalance;
     const started = await api.startRebalance(action.node, { ...action.body });
     outcome =
       started === "started" ? { kind: "started" } : { kind: "start-failed", message: started.refused };
@@ -116,13 +128,68 @@ async function passOne(
     const global = await api.globalStatus();
     outcome = { kind: "polled", rebalances: global.rebalances as never };
   }
-  const plan = outcome ? planRebalance({ ...input, outcome }) : first;
-  if (JSON.stringify(plan.status) === JSON.stringify(status ?? {})) return;
-  await deps.kube.replaceStatus({ ...rebalance, status: plan.status });
-  if (plan.event) await deps.kube.recordEvent(rebalance, plan.event).catch(() => undefined);
-  deps.logger.info("Rebalance", {
-    namespace: rebalance.metadata?.namespace,
-    name: rebalance.metadata?.name,
-    phase: plan.status.phase,
-  });
+  const plan = outcome
+    ? planRebalance({ ...input, hasFinalizer: input.hasFinalizer || first.finalizer === "add", outcome })
+    : first;
+  if (JSON.stringify(plan.status) !== JSON.stringify(status ?? {})) {
+    const resourceVersion = current.metadata?.resourceVersion;
+    current = await deps.kube.replaceStatus({
+      ...rebalance,
+      metadata: { ...rebalance.metadata, resourceVersion },
+      status: plan.status,
+    });
+    if (plan.event) await deps.kube.recordEvent(rebalance, plan.event).catch(() => undefined);
+    deps.logger.info("Rebalance", {
+      namespace: rebalance.metadata?.namespace,
+      name: rebalance.metadata?.name,
+      phase: plan.status.phase,
+    });
+  }
+  if (plan.finalizer === "remove") await setFinalizer(deps, current, false);
+}
+
+/**
+ * A deleted Rebalance: one attempt to stop a running rebalance on its coordinator, then the finalizer goes,
+ * whatever that attempt gave (no API, an error), so a delete never waits on EMQX.
+ */
+async function finishDelete(
+  deps: Pick<StatusDeps, "kube"> & { logger: Logger },
+  api: RebalanceApi | undefined,
+  rebalance: KubeObject,
+  plan: RebalancePlan,
+): Promise<void> {
+  const where = { namespace: rebalance.metadata?.namespace, name: rebalance.metadata?.name };
+  if (plan.action.kind === "stop") {
+    const node = plan.action.node;
+    const stopped = api
+      ? await api.stopRebalance(node).catch((error: unknown) => `failed: ${String(error)}`)
+      : "no EMQX API";
+    deps.logger.info("Rebalance deleted while processing: stop", { ...where, node, outcome: stopped });
+  }
+  if (plan.finalizer === "remove") await setFinalizer(deps, rebalance, false);
+}
+
+/**
+ * Adds or removes our finalizer, leaving any other finalizer alone, guarded by the resourceVersion read (a conflict
+ * fails this pass; the next refresh tries again). Returns the stored object; a Rebalance already gone counts as
+ * done (`undefined`).
+ */
+async function setFinalizer(
+  deps: Pick<StatusDeps, "kube">,
+  rebalance: KubeObject,
+  present: boolean,
+): Promise<KubeObject | undefined> {
+  const others = (rebalance.metadata?.finalizers ?? []).filter((f) => f !== REBALANCE_FINALIZER);
+  try {
+    return await deps.kube.setFinalizers(
+      "Rebalance",
+      rebalance.metadata?.namespace ?? "default",
+      rebalance.metadata?.name ?? "",
+      present ? [...others, REBALANCE_FINALIZER] : others,
+      rebalance.metadata?.resourceVersion ?? "",
+    );
+  } catch (error) {
+    if (!isKubeError(error, KubeErrorKind.NotFound)) throw error;
+    return undefined;
+  }
 }

@@ -21,9 +21,15 @@ import {
   MANAGED_BY,
   type StatusTransition,
 } from "@emqx-reconciler/api";
-import { computeApiCandidates, type Observed, plan, statusDiffers } from "@emqx-reconciler/core";
+import {
+  computeApiCandidates,
+  type Observed,
+  plan,
+  statusDiffers,
+  templateCredentialsGeneration,
+} from "@emqx-reconciler/core";
 import type { EmqxApi, StatusDeps } from "../ports.ts";
-import { autoscaleOne } from "./autoscale.ts";
+import { runAutoscale } from "./autoscaleRebalance.ts";
 import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
@@ -83,10 +89,16 @@ async function refreshOne(
 ) {
   const { name } = crRef(cr);
   const names = childNames(name);
+  // Secrets are not listed here: the credentials generation the core sets were built with stands for theirs.
+  const generation = templateCredentialsGeneration(children.statefulSets);
+  const stamp = generation ? { credentialsGeneration: generation } : {};
   const observed = {
     ...children,
     services: [],
-    secrets: [{ name: names.bootstrapApiKey }, { name: names.nodeCookie }],
+    secrets: [
+      { name: names.bootstrapApiKey, ...stamp },
+      { name: names.nodeCookie, ...stamp },
+    ],
     pdbs: [],
     persistentVolumeClaims: [],
     deleteEvents: [],
@@ -114,7 +126,7 @@ async function refreshOne(
   };
   await setPodGates(pass, p.podConditions);
   if (deps.autoscale && session.emqxClient && session.emqxView.state === "ok")
-    await autoscale(deps, cluster, cr, session.emqxClient);
+    await runAutoscale(deps, cluster, cr, session.emqxClient, deps.rebalance ? rebalanceList : undefined);
   if (deps.rebalance) await rebalances(deps, cr, session.emqxClient, rebalanceList);
   const status = keepWriteFailure(p.status, cr.status);
   if (!statusDiffers(cr.status, status)) return { patched: false };
@@ -158,30 +170,6 @@ async function failOrphans(
         error: error instanceof Error ? error.message : String(error),
       }),
     );
-  }
-}
-
-/** Runs the autoscaler on one CR; its failures are logged and never fail the status refresh. */
-async function autoscale(deps: StatusDeps, cluster: string, cr: KubeObject, api: EmqxApi): Promise<void> {
-  if (!deps.autoscale) return;
-  try {
-    await autoscaleOne(
-      {
-        ...deps.autoscale,
-        publisher: deps.publisher,
-        logger: deps.logger,
-        now: () => deps.clock.now(),
-        cluster,
-        ...(deps.limits ? { limits: deps.limits } : {}),
-      },
-      cr,
-      api,
-    );
-  } catch (error) {
-    deps.logger.warn("Autoscale failed", {
-      ...crRef(cr),
-      error: error instanceof Error ? error.message : String(error),
-    });
   }
 }
 

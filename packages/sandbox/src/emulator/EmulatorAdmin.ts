@@ -83,7 +83,7 @@ export class EmulatorAdmin {
    */
   async setLoadCurve(
     cluster: { namespace: string; name: string },
-    steps: readonly { afterMs: number; connections: number }[],
+    steps: readonly { afterMs: number; connections: number; messagesPerSecond?: number }[],
   ): Promise<void> {
     await this.#call("PUT", "/load", { ...cluster, steps });
   }

@@ -27,7 +27,13 @@ export const LoadCurveRequestSchema = z
     namespace: z.string().min(1),
     name: z.string().min(1),
     steps: z.array(
-      z.object({ afterMs: z.number().int().min(0), connections: z.number().int().min(0) }).strict(),
+      z
+        .object({
+          afterMs: z.number().int().min(0),
+          connections: z.number().int().min(0),
+          messagesPerSecond: z.number().int().min(0).optional(),
+        })
+        .strict(),
     ),
   })
   .strict();

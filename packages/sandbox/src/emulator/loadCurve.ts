@@ -14,6 +14,8 @@ export interface LoadStep {
   /** Milliseconds after the curve was set. */
   readonly afterMs: number;
   readonly connections: number;
+  /** Messages the cluster receives per second from then on (`received_msg_rate`); 0 when absent. */
+  readonly messagesPerSecond?: number;
 }
 
 /** A curve as set through the admin API. */
@@ -56,6 +58,14 @@ export function computeCurveTarget(curve: LoadCurve, now: number): number {
   let target = 0;
   for (const step of curve.steps) if (step.afterMs <= elapsed) target = step.connections;
   return target;
+}
+
+/** Messages per second the curve asks for at `now`: the last step already reached (0 before the first). */
+export function computeCurveMessageRate(curve: LoadCurve, now: number): number {
+  const elapsed = now - curve.setAt;
+  let rate = 0;
+  for (const step of curve.steps) if (step.afterMs <= elapsed) rate = step.messagesPerSecond ?? 0;
+  return rate;
 }
 
 /** The running nodes that accept clients: replicants when the cluster has running ones, else cores. */

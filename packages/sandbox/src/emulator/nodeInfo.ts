@@ -124,8 +124,14 @@ export function aggregateStats(
   return out;
 }
 
-/** `/monitor_current` (cluster form) from the summed node loads. */
-export function buildMonitorCurrent(loads: readonly NodeLoad[]): Record<string, number> {
+/**
+ * `/monitor_current` (cluster form) from the summed node loads; `messagesPerSecond` (a load curve's) is reported
+ * as `received_msg_rate` and `sent_msg_rate`.
+ */
+export function buildMonitorCurrent(
+  loads: readonly NodeLoad[],
+  messagesPerSecond = 0,
+): Record<string, number> {
   const sessions = loads.reduce((s, l) => s + l.sessions, 0);
   const live = loads.reduce((s, l) => s + l.live, 0);
   const zeroes = [
@@ -134,8 +140,6 @@ export function buildMonitorCurrent(loads: readonly NodeLoad[]): Record<string, 
     "subscriptions_durable",
     "disconnected_durable_sessions",
     "topics",
-    "received_msg_rate",
-    "sent_msg_rate",
     "dropped_msg_rate",
     "persisted_rate",
     "validation_succeeded_rate",
@@ -149,6 +153,8 @@ export function buildMonitorCurrent(loads: readonly NodeLoad[]): Record<string, 
     connections: sessions,
     live_connections: live,
     ...Object.fromEntries(zeroes.map((k) => [k, 0])),
+    received_msg_rate: messagesPerSecond,
+    sent_msg_rate: messagesPerSecond,
     license_quota: 10000,
   };
 }

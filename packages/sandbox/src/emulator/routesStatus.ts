@@ -4,6 +4,7 @@
  */
 import { type EmulatedNode, listVisibleNodes } from "./cluster.ts";
 import { computeClusterName } from "./clusterConfig.ts";
+import { computeCurveMessageRate, findLoadCurve } from "./loadCurve.ts";
 import {
   aggregateStats,
   buildMonitorCurrent,
@@ -121,7 +122,15 @@ export function getCluster(ctx: ApiContext): Reply {
   });
 }
 
-/** `GET /monitor_current`: cluster-wide gauges. */
+/** `GET /monitor_current`: cluster-wide gauges; the message rates follow the cluster's load curve. */
 export function getMonitorCurrent(ctx: ApiContext): Reply {
-  return jsonReply(200, buildMonitorCurrent(listRunning(ctx).running.map((r) => r.load)));
+  const curve = findLoadCurve(ctx.emqx, ctx.cluster.key);
+  const rate = curve ? computeCurveMessageRate(curve, ctx.now) : 0;
+  return jsonReply(
+    200,
+    buildMonitorCurrent(
+      listRunning(ctx).running.map((r) => r.load),
+      rate,
+    ),
+  );
 }

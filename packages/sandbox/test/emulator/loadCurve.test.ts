@@ -56,6 +56,17 @@ describe("Emulated load curve", () => {
     expect(t.replicantNames.every((n) => (third[n] ?? 0) >= 199 && (third[n] ?? 0) <= 201)).toBe(true);
   });
 
+  it("reports the curve's messages per second as the message rates of /monitor_current", async () => {
+    await admin.setLoadCurve(cluster, [
+      { afterMs: 0, connections: 3000, messagesPerSecond: 1200 },
+      { afterMs: 10_000, connections: 3000 },
+    ]);
+    const busy = (await monitorCurrent()) as unknown as Record<string, number>;
+    expect(busy).toMatchObject({ received_msg_rate: 1200, sent_msg_rate: 1200, dropped_msg_rate: 0 });
+    now += 10_000;
+    expect(((await monitorCurrent()) as unknown as Record<string, number>).received_msg_rate).toBe(0);
+  });
+
   it("refuses a rebalance when the nodes are balanced (nothing_to_balance)", async () => {
     const res = await t.call(t.ips[0] as string, `/api/v5/load_rebalance/${t.coreNames[0]}/start`, {
       method: "POST",

@@ -134,6 +134,8 @@ export function createCachingKube(kube: KubePort, cache: ObjectCache): CachingKu
     },
     setPodCondition: (pod, condition) =>
       kube.setPodCondition(pod, condition, { onStored: (stored) => cache.noteWritten("Pod", stored) }),
+    setFinalizers: (kind, namespace, name, finalizers, resourceVersion) =>
+      kube.setFinalizers(kind, namespace, name, finalizers, resourceVersion),
     recordEvent: (cr, event) => kube.recordEvent(cr, event),
   };
   return { kube: cached, stats: () => ({ ...counts }) };
