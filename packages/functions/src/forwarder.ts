@@ -1,10 +1,13 @@
-/** Scheduled watch window over one shard of the registry: list (a resync), watch, flush hints to the bus. */
+/**
+ * Scheduled watch window over one shard of the registry: list, watch, flush hints to the bus. How many of the
+ * shard's clusters could not be watched is one fleet metric; each of them is one finding log line.
+ */
 import { shardClusters } from "@emqx-reconciler/adapters/aws";
 import { createHintBatcher, runWatchWindow } from "@emqx-reconciler/runtime";
 import { z } from "zod";
 import { clusterGateways } from "./clusters.ts";
 import { numberEnv } from "./config.ts";
-import { clusterMetric, count, logger, portLogger, withObservability } from "./observability.ts";
+import { count, fleetGauge, logFinding, logger, portLogger, withObservability } from "./observability.ts";
 import { busTarget, shared } from "./shared.ts";
 
 /** The constant input of the shard's schedule (`sst.aws.Cron` `event`). */
@@ -32,8 +35,14 @@ export const handler = withObservability<unknown>().handler(async (event, contex
   });
   const results = await Promise.allSettled(windows);
   await batcher.close();
-  for (const [i, r] of results.entries())
-    clusterMetric(clusters[i]?.id ?? "", "ForwarderHealthy", r.status === "fulfilled" ? 1 : 0);
+  let failing = 0;
+  for (const [i, r] of results.entries()) {
+    if (r.status === "fulfilled") continue;
+    failing += 1;
+    const reason = r.reason instanceof Error ? r.reason.message : String(r.reason);
+    logFinding({ signal: "ClustersWatchFailing", cluster: clusters[i]?.id ?? "", reason });
+  }
+  fleetGauge("ClustersWatchFailing", failing);
   count("HintsForwarded", batcher.stats().published);
   logger.info("Closed watch window", { shard, shards, clusters: clusters.length, ...batcher.stats() });
   return { clusters: clusters.length, published: batcher.stats().published };

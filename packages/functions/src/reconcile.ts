@@ -6,7 +6,7 @@ import { crKey, HintSchema } from "@emqx-reconciler/api";
 import { isTerminalWorkflowError, reconcile } from "@emqx-reconciler/runtime";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { clusterDeps } from "./clusters.ts";
-import { count, withObservability } from "./observability.ts";
+import { count, latency, withObservability } from "./observability.ts";
 import { supersededRecords } from "./records.ts";
 import { hintQueue, shared } from "./shared.ts";
 
@@ -22,7 +22,9 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
   const deps = await clusterDeps(entry, { key });
   try {
     const previousFailures = Math.max(0, Number(record.attributes.ApproximateReceiveCount ?? 1) - 1);
+    const started = performance.now();
     const result = await reconcile(deps, hint, hint, { previousFailures });
+    latency("ReconcileDuration", performance.now() - started);
     count(`Reconcile_${result.outcome}`);
     if (result.requeueAfterSeconds !== undefined)
       await hintQueue().requeueAfter(hint, result.requeueAfterSeconds);
