@@ -50,9 +50,14 @@ function kubeconfigYaml(server: string, caData: string, token: string): string {
   });
 }
 
+/** The namespace of this test process's reconciler ServiceAccount (`reconciler`); deleting it revokes access. */
+export function reconcilerHome(): string {
+  return `emqx-reconciler-system-${process.pid}`;
+}
+
 /** A ServiceAccount in a namespace of its own, bound through `rbac --group system:serviceaccounts:<ns>`; its token. */
 async function reconcilerToken(testbed: Testbed, served: string): Promise<string> {
-  const home = `emqx-reconciler-system-${process.pid}`;
+  const home = reconcilerHome();
   await kubectl(testbed, ["create", "namespace", home]);
   await kubectl(testbed, ["create", "serviceaccount", "reconciler", "-n", home]);
   await kubectl(testbed, ["apply", "-f", "-"], renderRbac(`system:serviceaccounts:${home}`, [served]));
