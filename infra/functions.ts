@@ -6,7 +6,7 @@ import { type HandlerName, handlerPath } from "@emqx-reconciler/functions/handle
 import { bus } from "./bus.ts";
 import { asyncDlq, delayQueue, reconcileQueue } from "./queues.ts";
 import { registryParameter, registrySource } from "./registry.ts";
-import { clusterRoleArns } from "./settings.ts";
+import { clusterRoleArns, forwarderResyncSeconds, forwarderSchedule, rateSeconds } from "./settings.ts";
 import {
   ASYNC_MAX_EVENT_AGE_SECONDS,
   ASYNC_RETRIES,
@@ -111,5 +111,7 @@ export const status = lambda("status", [putEvents, ...reachClusters], { BUS_NAME
 export const forwarder = lambda("forwarder", [putEvents, ...reachClusters], {
   BUS_NAME: bus.name,
   FORWARDER_WINDOW_SECONDS: String(schedules.forwarder.windowSeconds),
+  FORWARDER_EVERY_SECONDS: String(rateSeconds(forwarderSchedule)),
+  FORWARDER_RESYNC_SECONDS: String(forwarderResyncSeconds),
 });
 export const scale = lambda("scale", reachClusters);

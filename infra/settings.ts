@@ -12,6 +12,16 @@ export const statusSchedule = (env.EMQX_STATUS_SCHEDULE ??
 /** Watch-window cadence; keep it under the window length so windows overlap. */
 export const forwarderSchedule = (env.EMQX_FORWARDER_SCHEDULE ??
   schedules.forwarder.defaultSchedule) as `rate(${string})`;
+/** Seconds between resync windows (each resyncs every CR once); at most the watch-window cadence resyncs every window. */
+export const forwarderResyncSeconds = Number(
+  env.EMQX_FORWARDER_RESYNC_SECONDS ?? schedules.forwarder.resyncSeconds,
+);
+/** Seconds between watch windows, from `rate(N minute[s])` / `rate(N hour[s])`. */
+export function rateSeconds(expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
+  if (!match) throw new Error(`not a rate(N minutes) / rate(N hours) schedule: ${expression}`);
+  return Number(match[1]) * (match[2]?.startsWith("hour") ? 3600 : 60);
+}
 /** Forwarder shards: one schedule each, clusters spread by a stable hash of their id. */
 export const forwarderShards = Math.max(1, Number(env.EMQX_FORWARDER_SHARDS ?? 1));
 /** IAM principal ARNs besides the forwarder allowed to put hints (comma-separated), e.g. an in-cluster forwarder. */

@@ -64,10 +64,15 @@ export const queues = {
   },
 } as const;
 
-/** Schedules; cadences come from the deploy environment (`EMQX_STATUS_SCHEDULE`, `EMQX_FORWARDER_SCHEDULE`). */
+/**
+ * Schedules; cadences come from the deploy environment (`EMQX_STATUS_SCHEDULE`, `EMQX_FORWARDER_SCHEDULE`,
+ * `EMQX_FORWARDER_RESYNC_SECONDS`). One watch window an hour resyncs every CR (a reconcile each): the others
+ * forward changes only, since overlapping windows see every change; a cluster a container has not watched yet is
+ * resynced at once.
+ */
 export const schedules = {
   status: { defaultSchedule: "rate(1 minute)" },
-  forwarder: { defaultSchedule: "rate(5 minutes)", windowSeconds: 310 },
+  forwarder: { defaultSchedule: "rate(5 minutes)", windowSeconds: 310, resyncSeconds: 3600 },
 } as const;
 
 /** Who may put `ReconcileHint` events on the bus: the forwarder's role, plus principals named at deploy time. */

@@ -144,6 +144,8 @@ export async function openAwsTestbed(testbed: Testbed, served: string): Promise<
     RECONCILE_QUEUE_URL: reconcileQueue.url,
     DELAY_QUEUE_URL: delayQueue.url,
     CLUSTER_DEADLINE_SECONDS: "10",
+    // Windows every 15 s here: each one resyncs, as the e2e's sped-up schedule expects.
+    FORWARDER_RESYNC_SECONDS: "0",
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
