@@ -6,7 +6,13 @@ import { type HandlerName, handlerPath } from "@emqx-reconciler/functions/handle
 import { bus } from "./bus.ts";
 import { asyncDlq, delayQueue, reconcileQueue } from "./queues.ts";
 import { registryParameter, registrySource } from "./registry.ts";
-import { clusterRoleArns, forwarderResyncSeconds, forwarderSchedule, rateSeconds } from "./settings.ts";
+import {
+  clusterRoleArns,
+  forwarderMemoryMb,
+  forwarderResyncSeconds,
+  forwarderSchedule,
+  rateSeconds,
+} from "./settings.ts";
 import {
   ASYNC_MAX_EVENT_AGE_SECONDS,
   ASYNC_RETRIES,
@@ -58,7 +64,7 @@ function lambda(
     runtime: "nodejs24.x",
     architecture: "arm64",
     timeout: `${spec.timeoutSeconds} seconds`,
-    memory: `${spec.memoryMb} MB`,
+    memory: `${name === "forwarder" ? forwarderMemoryMb : spec.memoryMb} MB`,
     logging: { retention: LOG_RETENTION, format: "json" },
     nodejs: { format: "esm", minify: true },
     environment: {
@@ -113,5 +119,6 @@ export const forwarder = lambda("forwarder", [putEvents, ...reachClusters], {
   FORWARDER_WINDOW_SECONDS: String(schedules.forwarder.windowSeconds),
   FORWARDER_EVERY_SECONDS: String(rateSeconds(forwarderSchedule)),
   FORWARDER_RESYNC_SECONDS: String(forwarderResyncSeconds),
+  KUBE_HTTP2: "true",
 });
 export const scale = lambda("scale", reachClusters);

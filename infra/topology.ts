@@ -33,9 +33,9 @@ export const LOG_RETENTION = "1 month" as const;
 /** Lambda functions by handler name (`packages/functions/src/<name>.handler`). */
 export const functions = {
   admit: { timeoutSeconds: 10, memoryMb: 256, trigger: { kind: "rule", rule: "reconcileHints" } },
-  reconcile: { timeoutSeconds: 60, memoryMb: 1024, trigger: { kind: "queue", queue: "reconcile" } },
+  reconcile: { timeoutSeconds: 60, memoryMb: 512, trigger: { kind: "queue", queue: "reconcile" } },
   requeue: { timeoutSeconds: 10, memoryMb: 256, trigger: { kind: "queue", queue: "delay" } },
-  status: { timeoutSeconds: 60, memoryMb: 1024, trigger: { kind: "schedule", schedule: "status" } },
+  status: { timeoutSeconds: 60, memoryMb: 512, trigger: { kind: "schedule", schedule: "status" } },
   forwarder: { timeoutSeconds: 330, memoryMb: 512, trigger: { kind: "schedule", schedule: "forwarder" } },
   scale: { timeoutSeconds: 20, memoryMb: 512, trigger: { kind: "rule", rule: "scaleRequests" } },
 } as const satisfies Record<HandlerName, FunctionSpec>;

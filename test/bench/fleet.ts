@@ -122,37 +122,45 @@ try {
   console.log(`    one pass: p50 ${passP50.toFixed(0)} ms, p99 ${passP99.toFixed(0)} ms`);
   await fleet.close();
 
-  const shard = startShard(bench.sandbox.kubeconfigPath, namespaces, total);
-  const baseline = await shard.next("baseline");
-  const watching = await shard.next("watching");
-  const perCluster = (Number(watching.rss) - Number(baseline.rss)) / CLUSTERS;
-  const heapPerCluster = (Number(watching.heapUsed) - Number(baseline.heapUsed)) / CLUSTERS;
-  shard.send(`burst ${total}`);
-  await mapBounded(namespaces, 8, async (ns) => {
-    for (const name of names)
-      await bench.observer.patchCrAnnotations(ns, name, { "bench.emqx.io/touched": String(Date.now()) });
-  });
-  const burst = await shard.next("burst");
-  await shard.close();
-  const cpuPerHintMs = Number(burst.cpuMs) / Number(burst.hints);
   const bundleRss = bundledForwarderRss();
-  const capacity = (mb: number) => Math.floor((mb * 2 ** 20 * 0.8 - bundleRss) / perCluster);
-  console.log(`  forwarder shard over ${CLUSTERS} clusters (own process, memory after a full GC):`);
-  console.log(
-    `    RSS ${mib(Number(baseline.rss))} before any cluster, ${mib(Number(watching.rss))} watching: ${(perCluster / 1024).toFixed(0)} KiB per cluster (heap ${(heapPerCluster / 1024).toFixed(0)} KiB)`,
-  );
-  console.log(
-    `    clusters per shard within 80% of memory, from the deployed bundle's ${mib(bundleRss)}: ${capacity(128)} at 128 MB, ${capacity(256)} at 256 MB`,
-  );
-  console.log(
-    `    opening lists: ${watching.hints} resync hints in ${seconds(Number(watching.listMs))}, ${Number(watching.listCpuMs).toFixed(0)} ms CPU`,
-  );
-  console.log(
-    `    every CR changed: ${burst.hints} hints in ${seconds(Number(burst.ms))} (${per(Number(burst.hints) * 1000, Number(burst.ms), 0)} hints/s, bound by the patches), ${cpuPerHintMs.toFixed(2)} ms CPU per hint`,
-  );
-  console.log(
-    `    sustainable: ${(1000 / cpuPerHintMs).toFixed(0)} hints/s per vCPU; ${((1000 / cpuPerHintMs) * vcpuShare(128)).toFixed(0)} at 128 MB, ${((1000 / cpuPerHintMs) * vcpuShare(256)).toFixed(0)} at 256 MB (Lambda's CPU share)`,
-  );
+  const shards: Record<string, { perCluster: number; cpuPerHintMs: number }> = {};
+  for (const protocol of ["http1", "http2"] as const) {
+    const shard = startShard(bench.sandbox.kubeconfigPath, namespaces, total, protocol);
+    const baseline = await shard.next("baseline");
+    const watching = await shard.next("watching");
+    const perCluster = (Number(watching.rss) - Number(baseline.rss)) / CLUSTERS;
+    const heapPerCluster = (Number(watching.heapUsed) - Number(baseline.heapUsed)) / CLUSTERS;
+    shard.send(`burst ${total}`);
+    await mapBounded(namespaces, 8, async (ns) => {
+      for (const name of names)
+        await bench.observer.patchCrAnnotations(ns, name, {
+          "bench.emqx.io/touched": `${protocol}-${Date.now()}`,
+        });
+    });
+    const burst = await shard.next("burst");
+    await shard.close();
+    const cpuPerHintMs = Number(burst.cpuMs) / Number(burst.hints);
+    shards[protocol] = { perCluster, cpuPerHintMs };
+    const capacity = (mb: number) => Math.floor((mb * 2 ** 20 * 0.8 - bundleRss) / perCluster);
+    console.log(
+      `  forwarder shard over ${CLUSTERS} clusters, ${protocol} (own process, memory after a full GC):`,
+    );
+    console.log(
+      `    RSS ${mib(Number(baseline.rss))} before any cluster, ${mib(Number(watching.rss))} watching: ${(perCluster / 1024).toFixed(0)} KiB per cluster (heap ${(heapPerCluster / 1024).toFixed(0)} KiB)`,
+    );
+    console.log(
+      `    clusters per shard within 80% of memory, from the deployed bundle's ${mib(bundleRss)}: ${capacity(128)} at 128 MB, ${capacity(256)} at 256 MB, ${capacity(512)} at 512 MB, ${capacity(1024)} at 1024 MB`,
+    );
+    console.log(
+      `    opening lists: ${watching.hints} resync hints in ${seconds(Number(watching.listMs))}, ${Number(watching.listCpuMs).toFixed(0)} ms CPU (${(Number(watching.listCpuMs) / CLUSTERS).toFixed(1)} ms per cluster)`,
+    );
+    console.log(
+      `    every CR changed: ${burst.hints} hints in ${seconds(Number(burst.ms))} (${per(Number(burst.hints) * 1000, Number(burst.ms), 0)} hints/s, bound by the patches), ${cpuPerHintMs.toFixed(2)} ms CPU per hint`,
+    );
+    console.log(
+      `    sustainable: ${(1000 / cpuPerHintMs).toFixed(0)} hints/s per vCPU; ${((1000 / cpuPerHintMs) * vcpuShare(128)).toFixed(0)} at 128 MB, ${((1000 / cpuPerHintMs) * vcpuShare(256)).toFixed(0)} at 256 MB (Lambda's CPU share)`,
+    );
+  }
 
   const t1 = performance.now();
   const list = await bench.observer.listEmqx();
@@ -182,10 +190,9 @@ try {
     },
     forwarder: {
       bundleRssBytes: bundleRss,
-      rssPerClusterBytes: perCluster,
-      cpuMsPerHint: cpuPerHintMs,
-      listCpuMsPerCluster: Number(watching.listCpuMs) / CLUSTERS,
-      clustersPerShard: { 128: capacity(128), 256: capacity(256) },
+      rssPerClusterBytes: shards.http1?.perCluster,
+      http2RssPerClusterBytes: shards.http2?.perCluster,
+      cpuMsPerHint: shards.http2?.cpuPerHintMs,
     },
   };
   mkdirSync(dirname(OUT), { recursive: true });

@@ -20,9 +20,12 @@ import { busTarget, shared } from "./shared.ts";
 let gateways: ClusterGateways | undefined;
 const emqx = new WeakMap<KubeGateway, EmqxApiFactory>();
 
-/** One gateway per registered cluster, rebuilt when its registry entry changes. */
+/**
+ * One gateway per registered cluster, rebuilt when its registry entry changes; over HTTP/2 when `KUBE_HTTP2` is
+ * `true` (the forwarder: one connection per watched cluster instead of one per open watch).
+ */
 export function clusterGateways(): ClusterGateways {
-  gateways ??= new ClusterGateways(shared().clients);
+  gateways ??= new ClusterGateways(shared().clients, { http2: process.env.KUBE_HTTP2 === "true" });
   return gateways;
 }
 

@@ -38,7 +38,10 @@ export interface FunctionConfig {
   registry: RegistrySource;
   /** `REGISTRY_TTL_SECONDS`: how long a warm function reuses the registry. @default 60 */
   registryTtlMs: number;
-  /** `STATUS_CLUSTER_CONCURRENCY`: clusters refreshed at once by the status function. @default 8 */
+  /**
+   * `STATUS_CLUSTER_CONCURRENCY`: clusters refreshed at once by the status function. A refresh mostly waits on
+   * its cluster, so 1,000 clusters fit in one run only with many at once. @default 32
+   */
   clusterConcurrency: number;
   /** `CLUSTER_DEADLINE_SECONDS`: longest wait for one cluster's status refresh. @default 50 */
   clusterDeadlineMs: number;
@@ -49,7 +52,7 @@ export function loadConfig(env: Env = process.env): FunctionConfig {
   return {
     registry: parseRegistrySource(requireEnv(env, "REGISTRY_SOURCE")),
     registryTtlMs: numberEnv(env, "REGISTRY_TTL_SECONDS", 60) * 1000,
-    clusterConcurrency: numberEnv(env, "STATUS_CLUSTER_CONCURRENCY", 8),
+    clusterConcurrency: numberEnv(env, "STATUS_CLUSTER_CONCURRENCY", 32),
     clusterDeadlineMs: numberEnv(env, "CLUSTER_DEADLINE_SECONDS", 50) * 1000,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A forwarder shard in a process of its own (the Lambda's stand-in), driven by the fleet benchmark over
  * stdin/stdout with one JSON line per step. Arguments: the sandbox kubeconfig path, the namespaces (each one
- * registered cluster, with its own gateway and connections) joined by commas, and how many CRs they hold.
+ * registered cluster, with its own gateway and connections) joined by commas, how many CRs they hold, and
+ * `http1` or `http2` (one connection per watch, or one multiplexed connection per cluster).
  *  1. prints `baseline`: memory after loading the workflows, before any cluster;
  *  2. opens one watch window per cluster into one shared batcher, waits for the `resync` hint of every CR
  *     (the window's opening lists), lets it settle and prints `watching`: memory and the lists' time and CPU;
@@ -14,7 +15,7 @@ import { KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import type { PutEventsEntry } from "@emqx-reconciler/api";
 import { createHintBatcher, runWatchWindow } from "@emqx-reconciler/runtime";
 
-const [kubeconfigPath = "", namespaceList = "", crCount = "0"] = process.argv.slice(2);
+const [kubeconfigPath = "", namespaceList = "", crCount = "0", protocol = "http1"] = process.argv.slice(2);
 const namespaces = namespaceList.split(",").filter(Boolean);
 const expected = Number(crCount);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -48,7 +49,8 @@ const until = (target: number) =>
 say({ step: "baseline", ...memory() });
 const kubeConfig = loadKubeconfigFile(kubeconfigPath);
 const abort = new AbortController();
-const gateways = namespaces.map((ns) => new KubeGateway({ kubeConfig, namespaces: [ns] }));
+const http2 = protocol === "http2";
+const gateways = namespaces.map((ns) => new KubeGateway({ kubeConfig, namespaces: [ns], http2 }));
 const t0 = performance.now();
 const cpu0 = cpuMs();
 const windows = gateways.map((kube, i) =>

@@ -21,7 +21,7 @@ import { CallMeter, type MeterPeaks, maxOf } from "./meter.ts";
 /** The registry's default per-cluster rate limit (client-go's). */
 export const CLUSTER_RATE_LIMIT = { qps: 5, burst: 10 } as const;
 /** The status function's defaults: clusters at once, and CRs at once within a cluster. */
-export const STATUS_CAPS = { clusters: 8, crsPerCluster: 8 } as const;
+export const STATUS_CAPS = { clusters: 32, crsPerCluster: 8 } as const;
 
 /** A logger that keeps only the byte count of the JSON lines it would print. */
 class ByteCountingLogger implements Logger {

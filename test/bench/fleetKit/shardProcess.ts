@@ -16,10 +16,15 @@ export interface ShardProcess {
 }
 
 /** Starts a shard over `namespaces` of the sandbox behind `kubeconfigPath`, holding `crs` CRs in all. */
-export function startShard(kubeconfigPath: string, namespaces: readonly string[], crs: number): ShardProcess {
+export function startShard(
+  kubeconfigPath: string,
+  namespaces: readonly string[],
+  crs: number,
+  protocol: "http1" | "http2",
+): ShardProcess {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--expose-gc", script, kubeconfigPath, namespaces.join(","), String(crs)],
+    ["--expose-gc", script, kubeconfigPath, namespaces.join(","), String(crs), protocol],
     { stdio: ["pipe", "pipe", "inherit"] },
   );
   const lines: ShardLine[] = [];
