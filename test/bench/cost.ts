@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { COUNTERS, FleetMetric, LatencyMetric } from "@emqx-reconciler/functions/metrics";
 import { fleetAlarms } from "../../infra/observability.ts";
 import { functions, schedules } from "../../infra/topology.ts";
-import { clustersPerShard, type Design, type Measured, monthlyCost, PRICES, total } from "./costKit/model.ts";
+import { type Design, type Measured, monthlyCost, PRICES, sizeForwarder, total } from "./costKit/model.ts";
 
 const file = process.env.FLEET_OUT ?? join(homedir(), ".cache", "emqx-reconciler", "bench", "fleet.json");
 if (!existsSync(file)) {
@@ -31,7 +31,7 @@ const steadyCounters = COUNTERS.filter((c) =>
   ["HintsForwarded", "HintsAdmitted", "Reconcile_converged", "StatusPatched"].includes(c),
 );
 const design: Design = {
-  forwarderMemoryMb: functions.forwarder.memoryMb,
+  forwarderMaxClustersPerShard: 1000,
   forwarderEverySeconds: 300,
   forwarderWindowSeconds: schedules.forwarder.windowSeconds,
   forwarderFill: 0.8,
@@ -52,11 +52,14 @@ const design: Design = {
 
 console.log(`cost: from ${file} (${fleet.clusters} clusters × ${fleet.crsPerCluster} CRs measured)`);
 console.log(
-  `  measured: status ${measured.statusMsPerCluster.toFixed(0)} ms per cluster at ${statusConcurrency} at once; converged reconcile ${measured.reconcileMs.toFixed(0)} ms, ${measured.reconcileLogBytes.toFixed(0)} log bytes; forwarder ${(measured.forwarderBaseBytes / 2 ** 20).toFixed(0)} MiB + ${(measured.forwarderBytesPerCluster / 1024).toFixed(0)} KiB per cluster (${clustersPerShard(measured, design.forwarderMemoryMb, design.forwarderFill)} clusters per ${design.forwarderMemoryMb} MB shard)`,
+  `  measured: status ${measured.statusMsPerCluster.toFixed(0)} ms per cluster at ${statusConcurrency} at once; converged reconcile ${measured.reconcileMs.toFixed(0)} ms, ${measured.reconcileLogBytes.toFixed(0)} log bytes; forwarder ${(measured.forwarderBaseBytes / 2 ** 20).toFixed(0)} MiB + ${(measured.forwarderBytesPerCluster / 1024).toFixed(0)} KiB per cluster`,
 );
 for (const clusters of [1, 100, 1000]) {
   const lines = monthlyCost(clusters, measured, design);
-  console.log(`\n  ${clusters} single-CR cluster(s): $${total(lines).toFixed(2)} / month`);
+  const sized = sizeForwarder(clusters, measured, design);
+  console.log(
+    `\n  ${clusters} single-CR cluster(s): $${total(lines).toFixed(2)} / month (EMQX_FORWARDER_SHARDS=${sized.shards} EMQX_FORWARDER_MEMORY_MB=${sized.memoryMb})`,
+  );
   console.log("  | item | arithmetic | $/month |\n  | --- | --- | --- |");
   for (const l of lines) console.log(`  | ${l.item} | ${l.arithmetic} | ${l.usd.toFixed(2)} |`);
   console.log(`  | **total** | | **${total(lines).toFixed(2)}** |`);

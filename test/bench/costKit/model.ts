@@ -39,7 +39,8 @@ export interface Measured {
 
 /** The deployment's choices that drive the bill. */
 export interface Design {
-  forwarderMemoryMb: number;
+  /** Most clusters one shard watches (its CPU share bounds the hints/s it sustains). */
+  forwarderMaxClustersPerShard: number;
   forwarderEverySeconds: number;
   forwarderWindowSeconds: number;
   /** Fraction of a shard's memory its clusters may fill. */
@@ -82,15 +83,29 @@ export function clustersPerShard(m: Measured, memoryMb: number, fill: number): n
   );
 }
 
+/**
+ * The forwarder for `clusters`: as few shards as `maxPerShard` allows, each with the least memory (a multiple of
+ * 64 MB, at least 128) that holds its clusters within the fill — what `EMQX_FORWARDER_SHARDS` and
+ * `EMQX_FORWARDER_MEMORY_MB` should be set to.
+ */
+export function sizeForwarder(
+  clusters: number,
+  m: Measured,
+  d: Design,
+): { shards: number; memoryMb: number } {
+  const shards = Math.max(1, Math.ceil(clusters / d.forwarderMaxClustersPerShard));
+  const perShard = Math.ceil(clusters / shards);
+  const bytes = (m.forwarderBaseBytes + perShard * m.forwarderBytesPerCluster) / d.forwarderFill;
+  return { shards, memoryMb: Math.max(128, Math.ceil(bytes / 2 ** 20 / 64) * 64) };
+}
+
 /** The monthly bill of `clusters` single-CR clusters. */
 export function monthlyCost(clusters: number, m: Measured, d: Design): CostLine[] {
   const p = PRICES;
   const gb = (mb: number) => mb / 1024;
-  const perShard = clustersPerShard(m, d.forwarderMemoryMb, d.forwarderFill);
-  if (perShard < 1) throw new Error(`a ${d.forwarderMemoryMb} MB forwarder holds no cluster`);
-  const shards = Math.ceil(clusters / perShard);
+  const { shards, memoryMb } = sizeForwarder(clusters, m, d);
   const windows = (MONTH_SECONDS / d.forwarderEverySeconds) * shards;
-  const forwarderGbS = windows * d.forwarderWindowSeconds * gb(d.forwarderMemoryMb);
+  const forwarderGbS = windows * d.forwarderWindowSeconds * gb(memoryMb);
   const statusRuns = MONTH_SECONDS / d.statusEverySeconds;
   const statusSeconds = Math.max(0.1, (clusters * m.statusMsPerCluster) / d.statusConcurrency / 1000);
   const statusGbS = statusRuns * statusSeconds * gb(d.statusMemoryMb);
@@ -105,8 +120,8 @@ export function monthlyCost(clusters: number, m: Measured, d: Design): CostLine[
   const idlePolls = 2 * d.idleQueuePollsPerMinute * (MONTH_SECONDS / 60);
   const lines: CostLine[] = [
     {
-      item: `forwarder: ${shards} shard(s) of ${d.forwarderMemoryMb} MB (${perShard} clusters each)`,
-      arithmetic: `${fmt(windows)} windows × ${d.forwarderWindowSeconds} s × ${gb(d.forwarderMemoryMb)} GB = ${fmt(forwarderGbS)} GB-s`,
+      item: `forwarder: ${shards} shard(s) of ${memoryMb} MB`,
+      arithmetic: `${fmt(windows)} windows × ${d.forwarderWindowSeconds} s × ${gb(memoryMb)} GB = ${fmt(forwarderGbS)} GB-s`,
       usd: forwarderGbS * p.lambdaGbSecond + windows * p.lambdaRequest,
     },
     {
