@@ -144,8 +144,9 @@ export async function openAwsTestbed(testbed: Testbed, served: string): Promise<
     RECONCILE_QUEUE_URL: reconcileQueue.url,
     DELAY_QUEUE_URL: delayQueue.url,
     CLUSTER_DEADLINE_SECONDS: "10",
-    // Windows every 15 s here: each one resyncs, as the e2e's sped-up schedule expects.
-    FORWARDER_RESYNC_SECONDS: "0",
+    // Windows every 15 s here, and each one resyncs, as the e2e's sped-up schedule expects.
+    FORWARDER_EVERY_SECONDS: "15",
+    FORWARDER_RESYNC_SECONDS: "15",
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
