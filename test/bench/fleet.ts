@@ -72,7 +72,9 @@ function printPass(title: string, pass: FleetPass): void {
   );
 }
 
-const bench = await openBenchSandbox("bench-fleet", { podStartDelayMs: 0 });
+/** A kwok node takes 250 pods: enough nodes for one core pod per CR, with room. */
+const nodes = Math.max(3, Math.ceil(total / 200));
+const bench = await openBenchSandbox("bench-fleet", { podStartDelayMs: 0, nodes });
 const kubeConfig = loadKubeconfigFile(bench.sandbox.kubeconfigPath);
 try {
   console.log(`fleet: ${CLUSTERS} clusters (namespaces) × ${CRS} one-core CRs = ${total} CRs`);
