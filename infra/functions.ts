@@ -6,7 +6,13 @@ import { bus } from "./bus.ts";
 import { functionPermissions } from "./permissions.ts";
 import { asyncDlq, delayQueue, reconcileQueue } from "./queues.ts";
 import { registryParameter, registrySource } from "./registry.ts";
-import { clusterRoleArns } from "./settings.ts";
+import {
+  clusterRoleArns,
+  forwarderMemoryMb,
+  forwarderResyncSeconds,
+  forwarderSchedule,
+  rateSeconds,
+} from "./settings.ts";
 import {
   ASYNC_MAX_EVENT_AGE_SECONDS,
   ASYNC_RETRIES,
@@ -38,7 +44,7 @@ function lambda(name: HandlerName, environment: Record<string, $util.Input<strin
     runtime: "nodejs24.x",
     architecture: "arm64",
     timeout: `${spec.timeoutSeconds} seconds`,
-    memory: `${spec.memoryMb} MB`,
+    memory: `${name === "forwarder" ? forwarderMemoryMb : spec.memoryMb} MB`,
     logging: { retention: LOG_RETENTION, format: "json" },
     nodejs: {
       format: "esm",
@@ -72,5 +78,8 @@ export const status = lambda("status", { BUS_NAME: bus.name });
 export const forwarder = lambda("forwarder", {
   BUS_NAME: bus.name,
   FORWARDER_WINDOW_SECONDS: String(schedules.forwarder.windowSeconds),
+  FORWARDER_EVERY_SECONDS: String(rateSeconds(forwarderSchedule)),
+  FORWARDER_RESYNC_SECONDS: String(forwarderResyncSeconds),
+  KUBE_HTTP2: "true",
 });
 export const scale = lambda("scale");

@@ -2,6 +2,7 @@
 import "./alarms.ts";
 import "./busPolicy.ts";
 import { bus } from "./bus.ts";
+import { dashboard } from "./dashboard.ts";
 import * as fns from "./functions.ts";
 import { delayQueue, reconcileQueue } from "./queues.ts";
 import { registryParameter } from "./registry.ts";
@@ -13,5 +14,6 @@ export const outputs = {
   reconcileQueue: reconcileQueue.url,
   delayQueue: delayQueue.url,
   forwarderRole: fns.forwarder.nodes.role.arn,
+  dashboard: dashboard.dashboardName,
   functions: Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, fn.name])),
 };

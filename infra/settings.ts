@@ -2,7 +2,7 @@
  * Deploy-time settings, read from the environment of `sst deploy` (documented in docs/deploy.md) so a stage can
  * change a cadence or add a hint or scale publisher without editing code.
  */
-import { schedules } from "./topology.ts";
+import { functions, schedules } from "./topology.ts";
 
 const env = process.env;
 
@@ -12,6 +12,21 @@ export const statusSchedule = (env.EMQX_STATUS_SCHEDULE ??
 /** Watch-window cadence; keep it under the window length so windows overlap. */
 export const forwarderSchedule = (env.EMQX_FORWARDER_SCHEDULE ??
   schedules.forwarder.defaultSchedule) as `rate(${string})`;
+/** Seconds between resync windows (each resyncs every CR once); at most the watch-window cadence resyncs every window. */
+export const forwarderResyncSeconds = Number(
+  env.EMQX_FORWARDER_RESYNC_SECONDS ?? schedules.forwarder.resyncSeconds,
+);
+/** Seconds between watch windows, from `rate(N minute[s])` / `rate(N hour[s])`. */
+export function rateSeconds(expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
+  if (!match) throw new Error(`not a rate(N minutes) / rate(N hours) schedule: ${expression}`);
+  return Number(match[1]) * (match[2]?.startsWith("hour") ? 3600 : 60);
+}
+/**
+ * Memory of each forwarder shard, in MB (Lambda allows any value from 128 to 10,240): about the deployed
+ * bundle's 100 MB plus 0.7 MB per cluster watched, over 0.8 for headroom (docs/deploy.md sizes it).
+ */
+export const forwarderMemoryMb = Number(env.EMQX_FORWARDER_MEMORY_MB ?? functions.forwarder.memoryMb);
 /** Forwarder shards: one schedule each, clusters spread by a stable hash of their id. */
 export const forwarderShards = Math.max(1, Number(env.EMQX_FORWARDER_SHARDS ?? 1));
 /** IAM principal ARNs besides the forwarder allowed to put hints (comma-separated), e.g. an in-cluster forwarder. */

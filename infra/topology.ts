@@ -33,9 +33,9 @@ export const LOG_RETENTION = "1 month" as const;
 /** Lambda functions by handler name (`packages/functions/src/<name>.handler`). */
 export const functions = {
   admit: { timeoutSeconds: 10, memoryMb: 256, trigger: { kind: "rule", rule: "reconcileHints" } },
-  reconcile: { timeoutSeconds: 60, memoryMb: 1024, trigger: { kind: "queue", queue: "reconcile" } },
+  reconcile: { timeoutSeconds: 60, memoryMb: 512, trigger: { kind: "queue", queue: "reconcile" } },
   requeue: { timeoutSeconds: 10, memoryMb: 256, trigger: { kind: "queue", queue: "delay" } },
-  status: { timeoutSeconds: 60, memoryMb: 1024, trigger: { kind: "schedule", schedule: "status" } },
+  status: { timeoutSeconds: 60, memoryMb: 512, trigger: { kind: "schedule", schedule: "status" } },
   forwarder: { timeoutSeconds: 330, memoryMb: 512, trigger: { kind: "schedule", schedule: "forwarder" } },
   scale: { timeoutSeconds: 20, memoryMb: 512, trigger: { kind: "rule", rule: "scaleRequests" } },
 } as const satisfies Record<HandlerName, FunctionSpec>;
@@ -64,10 +64,15 @@ export const queues = {
   },
 } as const;
 
-/** Schedules; cadences come from the deploy environment (`EMQX_STATUS_SCHEDULE`, `EMQX_FORWARDER_SCHEDULE`). */
+/**
+ * Schedules; cadences come from the deploy environment (`EMQX_STATUS_SCHEDULE`, `EMQX_FORWARDER_SCHEDULE`,
+ * `EMQX_FORWARDER_RESYNC_SECONDS`). One watch window an hour resyncs every CR (a reconcile each): the others
+ * forward changes only, since overlapping windows see every change; a cluster a container has not watched yet is
+ * resynced at once.
+ */
 export const schedules = {
   status: { defaultSchedule: "rate(1 minute)" },
-  forwarder: { defaultSchedule: "rate(5 minutes)", windowSeconds: 310 },
+  forwarder: { defaultSchedule: "rate(5 minutes)", windowSeconds: 310, resyncSeconds: 3600 },
 } as const;
 
 /** Who may put `ReconcileHint` events on the bus: the forwarder's role, plus principals named at deploy time. */

@@ -1,29 +1,47 @@
 /**
- * A fleet on one machine: FLEET_CLUSTERS namespaces, each standing for a cluster with its own reconciler (as
- * `run` composes it), FLEET_CRS one-core CRs in each, all taken to Ready on a fresh sandbox (pods start at once).
- * Then one status refresh of every CR at once — wall time, Kubernetes and EMQX API requests per CR, process
- * memory — and the `emqx-reconciler status` view of the fleet (one list per cluster).
- * Run: `npm run bench -- fleet` (FLEET_CLUSTERS=10 FLEET_CRS=2 by default). Prints numbers; asserts nothing.
+ * A fleet on one machine: FLEET_CLUSTERS namespaces of one sandbox, each standing for a registered cluster,
+ * FLEET_CRS one-core CRs in each, taken to Ready by one embedded reconciler (pods start at once). Then, as the
+ * Lambda functions do it (one gateway with the registry's default rate limit and one EMQX API factory per
+ * cluster, no watch cache):
+ *  - one status run over every cluster, twice (the first opens connections and reads credentials): wall time,
+ *    Kubernetes and EMQX API requests per CR, memory, and the busiest cluster against the per-cluster caps;
+ *  - one converged reconcile pass of one CR per cluster: requests, time and log bytes per pass;
+ *  - a forwarder shard over every cluster in a process of its own: memory per cluster watched (so clusters per
+ *    shard at 128 and 256 MB), the opening lists' hints, and the hints/s one vCPU (and a 128 / 256 MB Lambda's
+ *    share of one) sustains when every CR changes at once.
+ * The counts go to FLEET_OUT (default `~/.cache/emqx-reconciler/bench/fleet.json`) for `npm run bench -- cost`.
+ * Run: `npm run bench -- fleet` (FLEET_CLUSTERS=10 FLEET_CRS=2 by default; on a quiet 2-core machine 100 × 1 takes
+ * about 1.5 minutes, 100 × 10 about 7 with five kwok nodes). Prints numbers; asserts nothing.
  */
-import type { KubeObject } from "@emqx-reconciler/adapters";
-import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
-import type { RunningReconciler } from "emqx-reconciler";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { type KubeObject, loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import type { EmqxStatus } from "@emqx-reconciler/api";
+import { mapBounded } from "@emqx-reconciler/runtime";
+import { createLogger, StatusBoard, startReconciler } from "emqx-reconciler";
 import { fleetRow } from "../../packages/cli/src/fleetStatus.ts";
 import {
   createNamespace,
   openBenchSandbox,
+  quantile,
   seconds,
   sleep,
-  startQuietReconciler,
   stopReconciler,
-  waitAllReady,
 } from "../e2e/support/benchKit.ts";
+import { CLUSTER_RATE_LIMIT, type FleetPass, LambdaFleet, STATUS_CAPS } from "./fleetKit/lambdaPath.ts";
+import { bundledForwarderRss, startShard } from "./fleetKit/shardProcess.ts";
 
 const CLUSTERS = Number(process.env.FLEET_CLUSTERS ?? 10);
 const CRS = Number(process.env.FLEET_CRS ?? 2);
+const OUT = process.env.FLEET_OUT ?? join(homedir(), ".cache", "emqx-reconciler", "bench", "fleet.json");
+const total = CLUSTERS * CRS;
 const names = Array.from({ length: CRS }, (_, i) => `emqx-${i}`);
 const namespaces = Array.from({ length: CLUSTERS }, (_, i) => `cluster-${String(i).padStart(3, "0")}`);
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const per = (n: number, d: number, digits = 1) => (d === 0 ? "–" : (n / d).toFixed(digits));
+/** A Lambda function's share of one vCPU: 1,769 MB buys one full vCPU. */
+const vcpuShare = (memoryMb: number) => memoryMb / 1769;
 
 function crs(): string {
   return names
@@ -38,57 +56,150 @@ function crs(): string {
     .join("\n---\n");
 }
 
-const bench = await openBenchSandbox("bench-fleet", { podStartDelayMs: 0 });
-const loops: RunningReconciler[] = [];
+const isReady = (cr: KubeObject) =>
+  (cr.status as EmqxStatus | undefined)?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ??
+  false;
+
+function printPass(title: string, pass: FleetPass): void {
+  const requests = pass.kube.reads + pass.kube.writes;
+  console.log(`  ${title}: ${seconds(pass.wallMs)} wall, ${JSON.stringify(pass.outcomes)}`);
+  console.log(
+    `    Kubernetes ${requests} requests (${pass.kube.reads} reads, ${pass.kube.writes} writes) = ${per(requests, total, 2)} per CR`,
+  );
+  console.log(`    EMQX API ${pass.emqxCalls} calls = ${per(pass.emqxCalls, total, 2)} per CR`);
+  console.log(
+    `    bus entries ${pass.busEntries}, log ${pass.logLines} lines / ${pass.logBytes} B, RSS ${pass.rssDeltaBytes >= 0 ? "+" : ""}${mib(pass.rssDeltaBytes)}`,
+  );
+}
+
+/** A kwok node takes 250 pods: enough nodes for one core pod per CR, with room. */
+const nodes = Math.max(3, Math.ceil(total / 200));
+const bench = await openBenchSandbox("bench-fleet", { podStartDelayMs: 0, nodes });
+const kubeConfig = loadKubeconfigFile(bench.sandbox.kubeconfigPath);
 try {
-  const emulator = new EmulatorAdmin(bench.sandbox.emulatorAdminUrl ?? "");
-  const rssBefore = process.memoryUsage().rss;
+  console.log(`fleet: ${CLUSTERS} clusters (namespaces) × ${CRS} one-core CRs = ${total} CRs`);
   const started = performance.now();
-  for (const ns of namespaces) {
+  await mapBounded(namespaces, 4, async (ns) => {
     await createNamespace(bench, ns);
-    loops.push(await startQuietReconciler(bench, ns));
     const applied = await bench.sandbox.kubectl(["apply", "-n", ns, "-f", "-"], { input: crs() });
     if (applied.code !== 0) throw new Error(applied.stderr);
+  });
+  const appliedMs = performance.now() - started;
+  const reconciler = await startReconciler({
+    kubeConfig,
+    cluster: "bench",
+    logger: createLogger({ format: "json", write: () => {} }),
+    board: new StatusBoard(),
+    workers: 16,
+  });
+  let ready = 0;
+  while (ready < total) {
+    if (performance.now() - started > 40 * 60_000)
+      throw new Error(`only ${ready}/${total} Ready after 40 min`);
+    await sleep(2_000);
+    ready = (await bench.observer.listEmqx()).items.filter(isReady).length;
   }
-  await Promise.all(namespaces.map((ns) => waitAllReady(bench, ns, names, started, 200)));
   const toReady = performance.now() - started;
-  await sleep(3_000);
-  await Promise.all(loops.map((l) => l.runtime.queue.idle()));
+  await reconciler.runtime.queue.idle();
+  await stopReconciler(reconciler);
+  console.log(
+    `  all Ready after ${seconds(toReady)} (kubectl apply of all ${seconds(appliedMs)}; one embedded reconciler, 16 workers)`,
+  );
 
-  for (const l of loops) l.gateway.resetStats();
-  await emulator.resetRequests();
-  const t0 = performance.now();
-  await Promise.all(loops.map((l) => l.runtime.refreshStatusNow()));
-  await Promise.all(loops.map((l) => l.runtime.queue.idle()));
-  const refresh = performance.now() - t0;
-  const kube = loops.map((l) => l.gateway.stats());
-  const reads = kube.reduce((n, s) => n + s.reads, 0);
-  const writes = kube.reduce((n, s) => n + s.writes, 0);
-  const emqx = await emulator.requests();
-  const rss = process.memoryUsage().rss;
+  const fleet = new LambdaFleet(kubeConfig, namespaces);
+  console.log(
+    `  Lambda path: per cluster one gateway (${CLUSTER_RATE_LIMIT.qps} qps / ${CLUSTER_RATE_LIMIT.burst} burst), ${STATUS_CAPS.clusters} clusters and ${STATUS_CAPS.crsPerCluster} CRs per cluster at once`,
+  );
+  const cold = await fleet.refreshAll();
+  printPass("status run, first (connections, credentials)", cold);
+  const warm = await fleet.refreshAll();
+  printPass("status run, steady state", warm);
+  console.log(
+    `    busiest cluster: ${warm.peak.kube.inFlight} Kubernetes calls in flight, ${warm.peak.kube.perSecond} started in one second (cap ${CLUSTER_RATE_LIMIT.qps} qps + ${CLUSTER_RATE_LIMIT.burst} burst); ${warm.peak.crsInFlight} CRs at once (cap ${STATUS_CAPS.crsPerCluster}); ${warm.peak.emqx.inFlight} EMQX calls in flight`,
+  );
+  const passes = await fleet.reconcileEach(names.slice(0, 1));
+  printPass(`reconcile, one CR per cluster (${CLUSTERS} passes, 8 at once)`, passes);
+  const passP50 = quantile(passes.passMs, 0.5);
+  const passP99 = quantile(passes.passMs, 0.99);
+  console.log(`    one pass: p50 ${passP50.toFixed(0)} ms, p99 ${passP99.toFixed(0)} ms`);
+  await fleet.close();
+
+  const bundleRss = bundledForwarderRss();
+  const shards: Record<string, { perCluster: number; cpuPerHintMs: number }> = {};
+  for (const protocol of ["http1", "http2"] as const) {
+    const shard = startShard(bench.sandbox.kubeconfigPath, namespaces, total, protocol);
+    const baseline = await shard.next("baseline");
+    const watching = await shard.next("watching");
+    const perCluster = (Number(watching.rss) - Number(baseline.rss)) / CLUSTERS;
+    const heapPerCluster = (Number(watching.heapUsed) - Number(baseline.heapUsed)) / CLUSTERS;
+    shard.send(`burst ${total}`);
+    await mapBounded(namespaces, 8, async (ns) => {
+      for (const name of names)
+        await bench.observer.patchCrAnnotations(ns, name, {
+          "bench.emqx.io/touched": `${protocol}-${Date.now()}`,
+        });
+    });
+    const burst = await shard.next("burst");
+    await shard.close();
+    const cpuPerHintMs = Number(burst.cpuMs) / Number(burst.hints);
+    shards[protocol] = { perCluster, cpuPerHintMs };
+    const capacity = (mb: number) => Math.floor((mb * 2 ** 20 * 0.8 - bundleRss) / perCluster);
+    console.log(
+      `  forwarder shard over ${CLUSTERS} clusters, ${protocol} (own process, memory after a full GC):`,
+    );
+    console.log(
+      `    RSS ${mib(Number(baseline.rss))} before any cluster, ${mib(Number(watching.rss))} watching: ${(perCluster / 1024).toFixed(0)} KiB per cluster (heap ${(heapPerCluster / 1024).toFixed(0)} KiB)`,
+    );
+    console.log(
+      `    clusters per shard within 80% of memory, from the deployed bundle's ${mib(bundleRss)}: ${capacity(128)} at 128 MB, ${capacity(256)} at 256 MB, ${capacity(512)} at 512 MB, ${capacity(1024)} at 1024 MB`,
+    );
+    console.log(
+      `    opening lists: ${watching.hints} resync hints in ${seconds(Number(watching.listMs))}, ${Number(watching.listCpuMs).toFixed(0)} ms CPU (${(Number(watching.listCpuMs) / CLUSTERS).toFixed(1)} ms per cluster)`,
+    );
+    console.log(
+      `    every CR changed: ${burst.hints} hints in ${seconds(Number(burst.ms))} (${per(Number(burst.hints) * 1000, Number(burst.ms), 0)} hints/s, bound by the patches), ${cpuPerHintMs.toFixed(2)} ms CPU per hint`,
+    );
+    console.log(
+      `    sustainable: ${(1000 / cpuPerHintMs).toFixed(0)} hints/s per vCPU; ${((1000 / cpuPerHintMs) * vcpuShare(128)).toFixed(0)} at 128 MB, ${((1000 / cpuPerHintMs) * vcpuShare(256)).toFixed(0)} at 256 MB (Lambda's CPU share)`,
+    );
+  }
 
   const t1 = performance.now();
-  const lists = await Promise.all(namespaces.map((ns) => bench.observer.listEmqx(ns)));
-  const rows = lists.flatMap((l, i) =>
-    l.items.map((cr: KubeObject) => fleetRow(namespaces[i] ?? "", cr as never)),
+  const list = await bench.observer.listEmqx();
+  const rows = list.items.map((cr: KubeObject) => fleetRow(cr.metadata?.namespace ?? "", cr as never));
+  console.log(
+    `  status view: ${rows.length} rows, ${rows.filter((r) => r.ready).length} Ready, one list, ${seconds(performance.now() - t1)}`,
   );
-  const view = performance.now() - t1;
 
-  const total = CLUSTERS * CRS;
-  console.log(
-    `fleet: ${CLUSTERS} clusters (namespaces, one reconciler each) × ${CRS} one-core CRs = ${total} CRs`,
-  );
-  console.log(`  all Ready after ${seconds(toReady)}`);
-  console.log(`  one status refresh of every CR: ${seconds(refresh)} wall`);
-  console.log(
-    `    Kubernetes requests ${reads + writes} (${reads} reads, ${writes} writes) = ${((reads + writes) / total).toFixed(1)} per CR`,
-  );
-  console.log(`    EMQX API requests ${emqx.total} = ${(emqx.total / total).toFixed(1)} per CR`);
-  console.log(`  process RSS ${mib(rss)} (${mib(rss - rssBefore)} more than before the fleet)`);
-  console.log(
-    `  status view: ${rows.length} rows, ${rows.filter((r) => r.ready).length} Ready, ${CLUSTERS} list requests, ${seconds(view)}`,
-  );
+  const measured = {
+    clusters: CLUSTERS,
+    crsPerCluster: CRS,
+    statusRun: {
+      wallMs: warm.wallMs,
+      kubeRequests: warm.kube.reads + warm.kube.writes,
+      emqxCalls: warm.emqxCalls,
+      logBytes: warm.logBytes,
+      busEntries: warm.busEntries,
+    },
+    toReadyMs: toReady,
+    reconcilePass: {
+      p50Ms: passP50,
+      p99Ms: passP99,
+      kubeRequests: (passes.kube.reads + passes.kube.writes) / CLUSTERS,
+      emqxCalls: passes.emqxCalls / CLUSTERS,
+      logBytes: passes.logBytes / CLUSTERS,
+      outcomes: passes.outcomes,
+    },
+    forwarder: {
+      bundleRssBytes: bundleRss,
+      rssPerClusterBytes: shards.http1?.perCluster,
+      http2RssPerClusterBytes: shards.http2?.perCluster,
+      cpuMsPerHint: shards.http2?.cpuPerHintMs,
+    },
+  };
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(measured, null, 2)}\n`);
+  console.log(`  counts for the cost model written to ${OUT}`);
 } finally {
-  for (const l of loops) await stopReconciler(l);
   await bench.close();
 }

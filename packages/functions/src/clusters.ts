@@ -20,9 +20,14 @@ import { busTarget, clusterClients, shared } from "./shared.ts";
 let gateways: Promise<ClusterGateways> | undefined;
 const emqx = new WeakMap<KubeGateway, EmqxApiFactory>();
 
-/** One gateway per registered cluster, rebuilt when its registry entry changes. */
+/**
+ * One gateway per registered cluster, rebuilt when its registry entry changes; over HTTP/2 when `KUBE_HTTP2` is
+ * `true` (the forwarder: one connection per watched cluster instead of one per open watch).
+ */
 export function clusterGateways(): Promise<ClusterGateways> {
-  gateways ??= clusterClients().then((clients) => new ClusterGateways(clients));
+  gateways ??= clusterClients().then(
+    (clients) => new ClusterGateways(clients, { http2: process.env.KUBE_HTTP2 === "true" }),
+  );
   return gateways;
 }
 

@@ -40,7 +40,8 @@ export interface FunctionConfig {
   registryTtlMs: number;
   /**
    * `STATUS_CLUSTER_CONCURRENCY`: clusters worked at once by the status function, and by the reconcile function
-   * within one batch. @default 8
+   * within one batch. A refresh mostly waits on its cluster, so 1,000 clusters fit in one run only with many at
+   * once. @default 32
    */
   clusterConcurrency: number;
   /**
@@ -58,7 +59,7 @@ export function loadConfig(env: Env = process.env): FunctionConfig {
   return {
     registry: parseRegistrySource(requireEnv(env, "REGISTRY_SOURCE")),
     registryTtlMs: numberEnv(env, "REGISTRY_TTL_SECONDS", 60) * 1000,
-    clusterConcurrency: numberEnv(env, "STATUS_CLUSTER_CONCURRENCY", 8),
+    clusterConcurrency: numberEnv(env, "STATUS_CLUSTER_CONCURRENCY", 32),
     clusterDeadlineMs: numberEnv(env, "CLUSTER_DEADLINE_SECONDS", 50) * 1000,
     groupsPerCluster: numberEnv(env, "RECONCILE_GROUPS_PER_CLUSTER", 4),
   };

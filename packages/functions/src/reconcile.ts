@@ -9,7 +9,7 @@ import { isTerminalWorkflowError, reconcile } from "@emqx-reconciler/runtime";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { clusterDeps } from "./clusters.ts";
 import { type LaneResult, processLanes, retryDelaySeconds } from "./fifoBatch.ts";
-import { count, logger, withObservability } from "./observability.ts";
+import { count, latency, logger, withObservability } from "./observability.ts";
 import { jsonBody, supersededRecords } from "./records.ts";
 import { hintQueue, registry, shared } from "./shared.ts";
 import { SlowClusters } from "./slowClusters.ts";
@@ -33,7 +33,9 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
   const deps = await clusterDeps(entry, { key });
   try {
     const previousFailures = Math.max(0, Number(record.attributes.ApproximateReceiveCount ?? 1) - 1);
+    const started = performance.now();
     const result = await reconcile(deps, hint, hint, { previousFailures });
+    latency("ReconcileDuration", performance.now() - started);
     count(`Reconcile_${result.outcome}`);
     if (result.requeueAfterSeconds !== undefined)
       await (await hintQueue()).requeueAfter(hint, result.requeueAfterSeconds);

@@ -1,15 +1,17 @@
 /**
  * Scheduled: every registered cluster's EMQX statuses, clusters in parallel, each within its own deadline (a
- * hanging cluster fails alone and does not delay the others; the next runs start it after the others); health per
- * cluster as a metric. The
- * connection autoscaler runs here too, on the CRs that opted in; its samples live as long as the Lambda container.
+ * hanging cluster fails alone and does not delay the others; the next runs start it after the others). Fleet
+ * health goes out as metrics without a cluster dimension (how many clusters are unreachable, stale, failing), and
+ * each cluster behind a count as one finding log line. The connection autoscaler runs here too, on the CRs that
+ * opted in; its samples live as long as the Lambda container.
  */
 import { KubeHttp } from "@emqx-reconciler/adapters";
 import { clusterConnection } from "@emqx-reconciler/adapters/aws";
 import { AutoscaleMemory, kubeScalePort, mapBounded, refreshStatus } from "@emqx-reconciler/runtime";
 import { clusterDeps } from "./clusters.ts";
 import { withinDeadline } from "./deadline.ts";
-import { clusterMetric, count, logger, withObservability } from "./observability.ts";
+import { type ClusterRefresh, fleetHealth } from "./fleetHealth.ts";
+import { count, fleetGauge, latency, logFinding, logger, withObservability } from "./observability.ts";
 import { clusterClients, registry, shared } from "./shared.ts";
 import { SlowClusters, slowLast } from "./slowClusters.ts";
 
@@ -27,6 +29,7 @@ function memoryOf(cluster: string): AutoscaleMemory {
 const ANSWER_MARGIN_MS = 5000;
 
 export const handler = withObservability().handler(async (_event, context) => {
+  const started = performance.now();
   const { config } = shared();
   const clusters = slowLast(await (await registry()).list(), slowClusters, Date.now());
   // A cluster waiting for a free slot gets only what is left of the invocation, so the answer always comes in time.
@@ -36,22 +39,25 @@ export const handler = withObservability().handler(async (_event, context) => {
       const http = new KubeHttp(await clusterConnection(entry, await clusterClients()));
       const autoscale = { scale: kubeScalePort(http), memory: memoryOf(entry.id) };
       const deps = { ...(await clusterDeps(entry, {})), autoscale, rebalance: true };
-      const result = await refreshStatus(deps, entry.id).finally(() => http.close());
-      count("StatusPatched", result.patched);
-      clusterMetric(entry.id, "StatusCrFailures", result.failed);
+      return refreshStatus(deps, entry.id).finally(() => http.close());
     }),
   );
-  for (const [i, result] of results.entries()) {
+  const refreshes: ClusterRefresh[] = results.map((result, i) => {
     const cluster = clusters[i]?.id ?? "";
-    clusterMetric(cluster, "ClusterHealthy", result.status === "rejected" ? 0 : 1);
-    if (result.status === "fulfilled") {
-      slowClusters.answered(cluster);
-      continue;
+    if (result.status === "rejected") {
+      slowClusters.missed(cluster, config.clusterDeadlineMs, Date.now());
+      return { cluster, ok: false, error: (result.reason as Error)?.message ?? String(result.reason) };
     }
-    slowClusters.missed(cluster, config.clusterDeadlineMs, Date.now());
-    logger.warn("Failed to refresh a cluster", { cluster, error: (result.reason as Error).message });
-  }
-  const failed = results.filter((r) => r.status === "rejected").length;
+    slowClusters.answered(cluster);
+    count("StatusPatched", result.value.patched);
+    return { cluster, ok: true, attention: result.value.attention };
+  });
+  const health = fleetHealth(refreshes);
+  for (const name of Object.keys(health.counts) as Array<keyof typeof health.counts>)
+    fleetGauge(name, health.counts[name]);
+  for (const finding of health.findings) logFinding(finding);
+  latency("StatusRunDuration", performance.now() - started);
+  const failed = health.counts.ClustersUnreachable;
   logger.info("Refreshed statuses", { clusters: clusters.length, failed });
   return { clusters: clusters.length, failed };
 });

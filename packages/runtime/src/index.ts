@@ -44,6 +44,7 @@ export * from "./workflows/scale.ts";
 export * from "./workflows/scaleBounds.ts";
 export * from "./workflows/scalePort.ts";
 export * from "./workflows/status.ts";
+export * from "./workflows/statusAttention.ts";
 export {
   computeTransition,
   phaseOf,

@@ -86,10 +86,13 @@ export async function kubeConfigFromSecret(
  */
 export class ClusterGateways {
   private readonly clients: ClusterAccessClients;
+  private readonly http2: boolean;
   private readonly gateways = new Map<string, { fingerprint: string; gateway: Promise<KubeGateway> }>();
 
-  constructor(clients: ClusterAccessClients) {
+  /** `http2`: one multiplexed connection per cluster (see `KubeHttpOptions.http2`), for the forwarder's watches. */
+  constructor(clients: ClusterAccessClients, options: { http2?: boolean } = {}) {
     this.clients = clients;
+    this.http2 = options.http2 === true;
   }
 
   /** The gateway of `entry`'s cluster. */
@@ -102,7 +105,9 @@ export class ClusterGateways {
         (g) => g.close(),
         () => undefined,
       );
-    const gateway = clusterConnection(entry, this.clients).then((conn) => new KubeGateway(conn));
+    const gateway = clusterConnection(entry, this.clients).then(
+      (conn) => new KubeGateway({ ...conn, http2: this.http2 }),
+    );
     const slot = { fingerprint, gateway };
     this.gateways.set(entry.id, slot);
     gateway.catch(() => {

@@ -35,6 +35,12 @@ export interface KubeHttpOptions {
    * used instead of `rateLimit` when given.
    */
   requestBucket?: TokenBucket;
+  /**
+   * Speak HTTP/2 when the apiserver offers it (every kube-apiserver does, over TLS): requests and every watch
+   * stream share one connection per cluster instead of one socket per open watch, which is what a process
+   * watching many clusters at once (the forwarder Lambda) pays for in memory. @default false
+   */
+  http2?: boolean;
 }
 
 /** One request to the API server. `body` is sent as JSON text exactly as given. */
@@ -198,6 +204,7 @@ export class KubeHttp {
       keepAliveTimeout: 30_000,
       // A bounded pool: bursts queue on warm keep-alive connections instead of opening hundreds of TLS ones.
       connections: 32,
+      allowH2: this.options.http2 === true,
       connect: {
         ca: tls.ca,
         cert,

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KubeGateway, type KubeObject, kubeTargetFromEndpoint, type WatchEvent } from "../../src/index.ts";
+import {
+  KubeGateway,
+  type KubeObject,
+  kubeTargetFromEndpoint,
+  loadKubeconfigFile,
+  type WatchEvent,
+} from "../../src/index.ts";
 import { startServer, type TestServer } from "../emqx/testServer.ts";
-import { freshNamespace, sandboxGateway } from "./cluster.ts";
+import { freshNamespace, sandboxGateway, sandboxKubeconfigPath } from "./cluster.ts";
 
 let gw: KubeGateway;
 let ns: string;
@@ -47,6 +53,40 @@ describe("watchKind on the sandbox", () => {
     expect(BigInt(end.resourceVersion)).toBeGreaterThanOrEqual(
       BigInt(changes[2]?.object.metadata?.resourceVersion ?? "0"),
     );
+  });
+
+  it("over HTTP/2, runs several watches and requests at once and delivers each watch its events", async () => {
+    const h2 = new KubeGateway({
+      kubeConfig: loadKubeconfigFile(await sandboxKubeconfigPath()),
+      http2: true,
+    });
+    try {
+      const seen: Record<string, string[]> = { x: [], y: [] };
+      const { resourceVersion } = await h2.list("ConfigMap", { namespace: ns, labelSelector: "h2" });
+      const handles = ["x", "y"].map((label) =>
+        h2.watchKind(
+          "ConfigMap",
+          { namespace: ns, labelSelector: `h2=${label}`, resourceVersion, timeoutSeconds: 30 },
+          (e) => {
+            if (e.type !== "BOOKMARK") seen[label]?.push(`${e.type} ${e.object.metadata?.name}`);
+          },
+        ),
+      );
+      for (const label of ["x", "y"]) {
+        const cm = configMap(`h2-${label}`, { a: "1" });
+        cm.metadata = { ...cm.metadata, labels: { h2: label } };
+        await h2.apply(cm);
+      }
+      await expect
+        .poll(() => [...(seen.x ?? []), ...(seen.y ?? [])].sort(), { timeout: 20_000 })
+        .toEqual(["ADDED h2-x", "ADDED h2-y"]);
+      const listed = await h2.list("ConfigMap", { namespace: ns, labelSelector: "h2" });
+      expect(listed.items.map((i) => i.metadata?.name).sort()).toEqual(["h2-x", "h2-y"]);
+      for (const handle of handles) handle.stop();
+      for (const handle of handles) expect((await handle.done).reason).toBe("stopped");
+    } finally {
+      await h2.close();
+    }
   });
 
   it("ends as stopped when asked, and counts the watch as one read", async () => {

@@ -36,6 +36,7 @@ import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
 import { failOrphanRebalances, listRebalances, reconcileRebalances } from "./rebalance.ts";
 import { freshPassState, type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
+import { attentionOf, type CrAttention } from "./statusAttention.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
 import { keepWriteFailure, writeStatus } from "./statusWrite.ts";
 import { retryableFailure } from "./workflowErrors.ts";
@@ -50,6 +51,8 @@ export interface StatusRefreshResult {
   transitions: StatusTransition[];
   /** CRs whose refresh failed (logged; the others went on). */
   failed: number;
+  /** CRs whose status, after this refresh, holds `NodeStatusStale` or `ReconcileFailed` True. */
+  attention: CrAttention[];
 }
 
 /** Events that describe a status change, recorded by whichever workflow wrote that change. */
@@ -129,14 +132,15 @@ async function refreshOne(
     await runAutoscale(deps, cluster, cr, session.emqxClient, deps.rebalance ? rebalanceList : undefined);
   if (deps.rebalance) await rebalances(deps, cr, session.emqxClient, rebalanceList);
   const status = keepWriteFailure(p.status, cr.status);
-  if (!statusDiffers(cr.status, status)) return { patched: false };
-  if (!(await writeStatus(deps.kube, cr, pass.state.resourceVersion, status))) return { patched: false };
+  if (!statusDiffers(cr.status, status)) return { patched: false, status };
+  if (!(await writeStatus(deps.kube, cr, pass.state.resourceVersion, status)))
+    return { patched: false, status: cr.status };
   await recordEvents(
     pass,
     p.events.filter((e) => STATUS_EVENT_REASONS.has(e.reason)),
   );
   await publishStatusLifecycle(deps.publisher, deps.logger, cluster, cr, status, now);
-  return { patched: true, transition: computeTransition(cluster, cr, cr.status, status, now) };
+  return { patched: true, status, transition: computeTransition(cluster, cr, cr.status, status, now) };
 }
 
 /** Runs the Rebalances that target one CR; their failures are logged and never fail the status refresh. */
@@ -209,6 +213,7 @@ export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<
   });
   if (deps.rebalance) await failOrphans(deps, crs, rebalanceLists);
   const transitions: StatusTransition[] = [];
+  const attention: CrAttention[] = [];
   let patched = 0;
   let failed = 0;
   results.forEach((result, i) => {
@@ -222,9 +227,10 @@ export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<
       });
       return;
     }
+    attention.push(...attentionOf(crs[i] as KubeObject, result.value ? result.value.status : crs[i]?.status));
     if (result.value?.patched) patched++;
     if (result.value?.transition) transitions.push(result.value.transition);
   });
   if (transitions.length > 0) await publishTransitions(deps.publisher, deps.logger, transitions);
-  return { crs: crs.length, patched, transitions, failed };
+  return { crs: crs.length, patched, transitions, failed, attention };
 }

@@ -59,7 +59,13 @@ describe("refreshStatus (in memory)", () => {
   it("writes and publishes nothing for converged CRs, with three lists per namespace", async () => {
     const writes = kube.writes.length;
     kube.reads.clear();
-    expect(await refreshStatus(deps, "test")).toEqual({ crs: 2, patched: 0, transitions: [], failed: 0 });
+    expect(await refreshStatus(deps, "test")).toEqual({
+      crs: 2,
+      patched: 0,
+      transitions: [],
+      failed: 0,
+      attention: [],
+    });
     expect(kube.writes.length).toBe(writes);
     expect(Object.fromEntries(kube.reads)).toEqual({
       "list EMQX": 1,
@@ -83,6 +89,9 @@ describe("refreshStatus (in memory)", () => {
     };
     expect(b.conditions.map((c) => c.type)).toContain("NodeStatusStale");
     expect(b.coreNodes).toHaveLength(2);
+    expect(result.attention).toEqual([
+      { namespace: "b", name: "emqx", condition: "NodeStatusStale", reason: "ApiUnavailable" },
+    ]);
   });
 
   it("takes a node that left out of service and publishes each change once", async () => {

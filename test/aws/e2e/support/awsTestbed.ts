@@ -56,9 +56,14 @@ function kubeconfigYaml(server: string, caData: string, token: string): string {
   });
 }
 
+/** The namespace of this test process's reconciler ServiceAccount (`reconciler`); deleting it revokes access. */
+export function reconcilerHome(): string {
+  return `emqx-reconciler-system-${process.pid}`;
+}
+
 /** A ServiceAccount in a namespace of its own, bound through `rbac --group system:serviceaccounts:<ns>`; its token. */
 async function reconcilerToken(testbed: Testbed, served: readonly string[]): Promise<string> {
-  const home = `emqx-reconciler-system-${process.pid}`;
+  const home = reconcilerHome();
   await kubectl(testbed, ["create", "namespace", home]);
   await kubectl(testbed, ["create", "serviceaccount", "reconciler", "-n", home]);
   await kubectl(
@@ -163,6 +168,9 @@ export async function openAwsTestbed(
     RECONCILE_QUEUE_URL: reconcileQueue.url,
     DELAY_QUEUE_URL: delayQueue.url,
     CLUSTER_DEADLINE_SECONDS: "10",
+    // Windows every 15 s here, and each one resyncs, as the e2e's sped-up schedule expects.
+    FORWARDER_EVERY_SECONDS: "15",
+    FORWARDER_RESYNC_SECONDS: "15",
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
     POWERTOOLS_METRICS_DISABLED: "true",
   });

@@ -48,6 +48,32 @@ describe("runWatchWindow on the sandbox", () => {
     await bus.close();
   });
 
+  it("without resync, hints nothing for the opening lists but still forwards the changes it sees", async () => {
+    const { bus, hints } = collectingBus();
+    const abort = new AbortController();
+    const window = runWatchWindow({
+      cluster: "sbx",
+      kube: kit.gateway,
+      publisher: bus,
+      namespaces: [ns],
+      durationMs: 120_000,
+      resync: false,
+      batching: { windowMs: 20 },
+      signal: abort.signal,
+    });
+    // A change made before the opening list is part of the list, not an event: touch until one is forwarded.
+    for (let touch = 1; hints.length === 0 && touch <= 40; touch++) {
+      await kit.kubectl(["annotate", "emqx", "a", "-n", ns, `test.emqx.io/touch=${touch}`, "--overwrite"]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await kit.kubectl(["apply", "-f", "-"], emqxManifest(ns, "e"));
+    await expect.poll(() => new Set(hints.map((h) => h.name)).has("e"), { timeout: 20_000 }).toBe(true);
+    abort.abort();
+    await window;
+    expect([...new Set(hints.map((h) => `${h.name}:${h.cause}`))].sort()).toEqual(["a:modified", "e:added"]);
+    await bus.close();
+  });
+
   it("ends early, still flushing, when its signal aborts", async () => {
     const { bus, hints } = collectingBus();
     const abort = new AbortController();

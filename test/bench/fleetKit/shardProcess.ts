@@ -1,0 +1,75 @@
+/** The parent side of `forwarderShard.ts`: spawns it, reads its JSON lines, sends it commands. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+const script = new URL("./forwarderShard.ts", import.meta.url).pathname;
+
+/** One line the shard printed. */
+export type ShardLine = Record<string, number | string> & { step: string };
+
+/** A running forwarder shard process. */
+export interface ShardProcess {
+  /** The next line with this `step`. */
+  next(step: string): Promise<ShardLine>;
+  send(command: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts a shard over `namespaces` of the sandbox behind `kubeconfigPath`, holding `crs` CRs in all. */
+export function startShard(
+  kubeconfigPath: string,
+  namespaces: readonly string[],
+  crs: number,
+  protocol: "http1" | "http2",
+): ShardProcess {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--expose-gc", script, kubeconfigPath, namespaces.join(","), String(crs), protocol],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const lines: ShardLine[] = [];
+  const waiting: Array<{ step: string; resolve: (line: ShardLine) => void }> = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (text) => {
+    const line = JSON.parse(text) as ShardLine;
+    const w = waiting.findIndex((x) => x.step === line.step);
+    if (w >= 0) waiting.splice(w, 1)[0]?.resolve(line);
+    else lines.push(line);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    next(step) {
+      const i = lines.findIndex((l) => l.step === step);
+      if (i >= 0) return Promise.resolve(lines.splice(i, 1)[0] as ShardLine);
+      return Promise.race([
+        new Promise<ShardLine>((resolve) => waiting.push({ step, resolve })),
+        exited.then(() => Promise.reject(new Error(`the forwarder shard exited before '${step}'`))),
+      ]);
+    },
+    send(command) {
+      child.stdin?.write(`${command}\n`);
+    },
+    async close() {
+      if (child.exitCode === null) {
+        child.stdin?.write("stop\n");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * RSS (after a full GC) of a fresh Node process that has imported the forwarder's Lambda bundle (esbuild, minified,
+ * as deployed): the memory a shard holds before its first cluster.
+ */
+export function bundledForwarderRss(): number {
+  const functions = new URL("../../../packages/functions/", import.meta.url).pathname;
+  execFileSync(process.execPath, [`${functions}scripts/bundle.ts`, "--no-measure"], { stdio: "ignore" });
+  const file = `${functions}dist/forwarder/index.mjs`;
+  const script = `await import(${JSON.stringify(file)}); globalThis.gc(); console.log(process.memoryUsage().rss)`;
+  const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
+    env: { ...process.env, AWS_REGION: "eu-west-1", REGISTRY_SOURCE: "ssm:/bench" },
+  });
+  return Number(String(out).trim());
+}
