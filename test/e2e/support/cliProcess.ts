@@ -24,14 +24,18 @@ export interface RunProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `run` against the sandbox, limited to one namespace, with `extraArgs` after the usual ones. */
+/**
+ * Starts `run` against the sandbox, limited to one namespace, with `extraArgs` after the usual ones; `kubeconfig`
+ * replaces the sandbox's own (e.g. one that goes through a counting proxy).
+ */
 export function startRunProcess(
-  testbed: Testbed,
+  testbed: Pick<Testbed, "sandbox">,
   namespace: string,
   clusterId: string,
   extraArgs: readonly string[] = [],
+  kubeconfig = testbed.sandbox.kubeconfigPath,
 ): RunProcess {
-  const args = [MAIN, "run", "--kubeconfig", testbed.sandbox.kubeconfigPath, "--log-format", "json"];
+  const args = [MAIN, "run", "--kubeconfig", kubeconfig, "--log-format", "json"];
   const proc = spawn(
     process.execPath,
     [...args, "--namespace", namespace, "--cluster-id", clusterId, ...extraArgs],
