@@ -80,7 +80,9 @@ export class ReconcilerProcess {
 
   /** Everything every process wrote: JSON lines and stderr. */
   output(): string {
-    return this.#all.map((r) => JSON.stringify(r.lines) + r.stderr()).join("\n");
+    return this.#all
+      .map((r) => [...r.lines.map((l) => JSON.stringify(l)), r.stderr()].join("\n"))
+      .join("\n-- next process --\n");
   }
 
   /** The current process's log lines (for a failure report). */

@@ -6,6 +6,7 @@
  *   --quiet-bound-s S        longest wait for convergence before a CR counts as stuck (default 180)
  *   --no-apiserver-restart   leave kube-apiserver restarts out of the generated ops
  *   --pod-start-delay-ms M   the sandbox's pod start delay (default 0: pods start at once)
+ *   --keep-going             go on after a failed quiet period (long runs), still exiting 1 at the end
  * Prints one line per op and a summary; on failure also the seed, the op log and a replay file, and exits 1.
  */
 import { readFile, writeFile } from "node:fs/promises";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     "quiet-bound-s": { type: "string", default: "180" },
     "no-apiserver-restart": { type: "boolean", default: false },
     "pod-start-delay-ms": { type: "string", default: "0" },
+    "keep-going": { type: "boolean", default: false },
   },
 });
 
@@ -77,7 +79,9 @@ try {
     ops,
     quietBoundMs,
     print: (line) => console.log(line),
+    reconcilerLog: join(tmpdir(), `chaos-seed-${seed}.reconciler.log`),
     restartApiserver,
+    keepGoing: values["keep-going"],
   });
   for (const line of summarize(report)) console.log(line);
   failed = report.failures.length > 0;

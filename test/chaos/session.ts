@@ -4,7 +4,7 @@
  * a bounded wait for convergence followed by the invariants. Stops at the first failure; the report carries the
  * seed and the op log that replays it.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";
@@ -36,6 +36,10 @@ export interface ChaosRunOptions {
   quietBoundMs: number;
   /** One line per op and per quiet period. */
   print(line: string): void;
+  /** Go on after a failed quiet period (a long run collecting numbers) instead of stopping there. */
+  keepGoing?: boolean;
+  /** Where to write everything the reconciler processes printed, once the run ends. */
+  reconcilerLog?: string;
   /** Restarts kube-apiserver and resolves once it serves (runs on a sandbox of their own only). */
   restartApiserver?: () => Promise<void>;
 }
@@ -132,7 +136,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     proxy.reset();
     const measured = performance.now();
     for (const [index, op] of options.ops.entries()) {
-      if (!ok) break;
+      if (!ok && !options.keepGoing) break;
       if (op.kind === "quiet") {
         ok = await quiet(`quiet ${report.quietPeriods}`, lastOpAt);
         continue;
@@ -152,6 +156,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     await clearFaults(ctx).catch(() => {});
     await reconciler.stop();
     await proxy.close();
+    if (options.reconcilerLog) await writeFile(options.reconcilerLog, reconciler.output());
   }
   if (report.failures.length > 0) {
     report.failures.push(`last log lines of the reconciler: ${JSON.stringify(reconciler.lastLines(15))}`);
