@@ -117,7 +117,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     report.failures.push(...leaks.map((l) => `${label}: ${l}`));
     report.quietPeriods++;
     log(
-      `${stamp()} ${label}: ${problems.length === 0 ? `converged in ${(tookMs / 1000).toFixed(1)} s` : "NOT converged"}`,
+      `${stamp()} ${label}: ${problems.length === 0 ? `converged in ${(tookMs / 1000).toFixed(1)} s` : `NOT converged: ${problems.join("; ")}`}`,
     );
     return report.failures.length === 0;
   };

@@ -4,13 +4,13 @@
  * CR in its own namespace with `emqx-reconciler run` as a child process, and every quiet period must converge
  * with every invariant holding: children == spec, status == EMQX, no old set growing, no orphan, no secret seen.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { generateOps } from "../chaos/ops.ts";
 import { runChaos, summarize } from "../chaos/session.ts";
 import { closeTestbed, freshNamespace, openTestbed, type Testbed } from "./support/testbed.ts";
 
 const SEEDS = [1, 2];
-const OPS_PER_SEED = 16;
+const OPS_PER_SEED = 15;
 
 let testbed: Testbed;
 const namespaces: string[] = [];
@@ -29,7 +29,7 @@ describe("chaos", () => {
   for (const seed of SEEDS)
     it(`seed ${seed}: ${OPS_PER_SEED} ops, every invariant holds after every quiet period`, {
       timeout: 300_000,
-    }, async () => {
+    }, async ({ expect }) => {
       const namespace = await freshNamespace(testbed, `e2e-chaos-${seed}`);
       namespaces.push(namespace);
       const ops = generateOps(seed, { count: OPS_PER_SEED, apiserverRestart: false });
