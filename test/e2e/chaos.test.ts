@@ -28,7 +28,7 @@ afterAll(async () => {
 describe("chaos", () => {
   for (const seed of SEEDS)
     it(`seed ${seed}: ${OPS_PER_SEED} ops, every invariant holds after every quiet period`, {
-      timeout: 300_000,
+      timeout: 420_000,
     }, async ({ expect }) => {
       const namespace = await freshNamespace(testbed, `e2e-chaos-${seed}`);
       namespaces.push(namespace);
