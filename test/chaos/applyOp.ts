@@ -4,7 +4,6 @@
  * readiness. Resolves to a note on what the op hit (the object a `delete` picked, say).
  */
 import type { KubeGateway, KubeObject, OwnedKind } from "@emqx-reconciler/adapters";
-import { childNames } from "@emqx-reconciler/api";
 import type { Sandbox } from "@emqx-reconciler/sandbox";
 import type { EmulatorAdmin, FaultTarget } from "@emqx-reconciler/sandbox/emulator";
 import { editPatch } from "./cr.ts";
@@ -44,19 +43,8 @@ async function liveOwned(ctx: OpContext, kind: OwnedKind): Promise<KubeObject[]>
 
 async function deleteChild(ctx: OpContext, op: Extract<ChaosOp, { kind: "delete" }>): Promise<string> {
   const [kind, which] = op.target.split("/") as [OwnedKind, string | undefined];
-  const names = childNames(ctx.name) as unknown as Record<string, string>;
-  const fixed: Record<string, string | undefined> = {
-    headless: names.headless,
-    dashboard: names.dashboard,
-    listeners: names.listeners,
-    configs: names.configs,
-    "bootstrap-api-key": names.bootstrapApiKey,
-    "node-cookie": names.nodeCookie,
-    "reconciler-state": names.reconcilerState,
-    core: names.corePdb,
-    replicant: names.replicantPdb,
-  };
-  let name = which === undefined ? undefined : fixed[which];
+  // Every child of a fixed name is `<cr>-<suffix>` (see `childNames`): `chaos-headless`, `chaos-node-cookie`, …
+  let name = which === undefined ? undefined : `${ctx.name}-${which}`;
   if (which === undefined) {
     const live = await liveOwned(ctx, kind);
     name = live[op.pick % Math.max(1, live.length)]?.metadata?.name;
