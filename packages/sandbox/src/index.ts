@@ -10,6 +10,7 @@ export { generateCa, generateServingCertificate, type PemPair } from "./certs.ts
 export { sandboxKubeConfig } from "./clientNode.ts";
 export { SandboxError } from "./errors.ts";
 export { type StartSandboxOptions, startSandbox } from "./launcher.ts";
+export { restartSandboxProcess } from "./restart.ts";
 export {
   findSandbox,
   type KubectlResult,

@@ -67,6 +67,11 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        // An upstream that dies mid-answer (an apiserver restart) must cut the client too, as a direct
+        // connection would: a piped stream left open looks like a quiet watch until the client's idle timeout.
+        answer.on("close", () => {
+          if (!answer.complete) res.destroy();
+        });
       },
     );
     up.on("error", () => res.destroy());

@@ -24,22 +24,25 @@ export interface RunProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Which CLI entry runs, and with which Node flags: the TypeScript sources by default. */
+/** Which CLI entry runs, with which Node flags and kubeconfig: the TypeScript sources and the sandbox by default. */
 export interface RunEntry {
-  /** The entry file, e.g. the bundle's `packages/cli/dist/main.js`. */
-  main: string;
+  /** The entry file, e.g. the bundle's `packages/cli/dist/main.js`. @default the TypeScript sources */
+  main?: string;
   nodeFlags?: readonly string[];
+  /** Replaces the sandbox's own kubeconfig (e.g. one that goes through a counting proxy). */
+  kubeconfig?: string;
 }
 
 /** Starts `run` against the sandbox, limited to one namespace, with `extraArgs` after the usual ones. */
 export function startRunProcess(
-  testbed: Testbed,
+  testbed: Pick<Testbed, "sandbox">,
   namespace: string,
   clusterId: string,
   extraArgs: readonly string[] = [],
-  entry: RunEntry = { main: MAIN },
+  entry: RunEntry = {},
 ): RunProcess {
-  const args = [entry.main, "run", "--kubeconfig", testbed.sandbox.kubeconfigPath, "--log-format", "json"];
+  const kubeconfig = entry.kubeconfig ?? testbed.sandbox.kubeconfigPath;
+  const args = [entry.main ?? MAIN, "run", "--kubeconfig", kubeconfig, "--log-format", "json"];
   const proc = spawn(
     process.execPath,
     [...(entry.nodeFlags ?? []), ...args, "--namespace", namespace, "--cluster-id", clusterId, ...extraArgs],
