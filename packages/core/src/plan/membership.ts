@@ -6,7 +6,9 @@
  *   gone) but which EMQX still lists as `stopped` is removed with `force_leave`, so no stopped member lingers
  *   (EMQX would keep it for 24 h);
  * - a scale-up never brings back an ordinal whose old member EMQX still lists: the StatefulSet waits at its
- *   current size until that member has been removed.
+ *   current size until that member has been removed;
+ * - while EMQX still lists such a member as running (its pod just went and EMQX has not noticed yet), the pass
+ *   polls, so the `force_leave` follows as soon as EMQX reports it stopped (no hint would come for that).
  * A deliberate pause to zero cores is left as it is. Membership is known only from a successful read of the EMQX API; without one, scale-ups go ahead (the API
  * cannot say no) and stopped members are removed on the first pass that can read it.
  */
@@ -43,18 +45,21 @@ function liveReplicas(observed: Observed, set: string): number | undefined {
 }
 
 /**
- * Stopped members whose pod is gone for good. The current set at 0 replicas is a deliberate pause (the
+ * Members whose pod is gone for good, stopped or not yet. The current set at 0 replicas is a deliberate pause (the
  * `allow-zero-cores` annotation): its members come back with their data, so they stay.
  */
-function departed(members: readonly CoreMember[], observed: Observed, paused: string | undefined): string[] {
+function goneForGood(
+  members: readonly CoreMember[],
+  observed: Observed,
+  paused: string | undefined,
+): CoreMember[] {
   const pods = new Set(observed.pods.map((p) => p.metadata?.name));
   return members
-    .filter((m) => m.status === "stopped" && !pods.has(`${m.set}-${m.ordinal}`) && m.set !== paused)
+    .filter((m) => !pods.has(`${m.set}-${m.ordinal}`) && m.set !== paused)
     .filter((m) => {
       const replicas = liveReplicas(observed, m.set);
       return replicas === undefined || m.ordinal >= replicas;
-    })
-    .map((m) => m.node);
+    });
 }
 
 /** The replicas the core StatefulSet may have this pass, given the live size and the listed members. */
@@ -67,7 +72,8 @@ function allowedReplicas(desired: number, current: number, set: string, members:
 
 /**
  * Adjusts a plan for EMQX membership: the core StatefulSet's `replicas` limited as above, and `forceLeave` for
- * the departed stopped cores; asks for a short poll while it holds a step back.
+ * the departed stopped cores; asks for a short poll while it holds a step back or a departed core is still listed
+ * as running.
  */
 export function planMembership(input: PlanInput, emqx: Emqx, p: Plan): Plan {
   const index = p.apply.findIndex((o) => o.kind === "StatefulSet");
@@ -77,7 +83,9 @@ export function planMembership(input: PlanInput, emqx: Emqx, p: Plan): Plan {
   const desired = applied?.spec?.replicas;
   const paused = desired === 0 ? name : undefined;
   const members = input.api.state === "ok" ? coreMembers(emqx, input.api.nodes) : [];
-  const forceLeave = input.api.state === "ok" ? departed(members, input.observed, paused) : [];
+  const gone = goneForGood(members, input.observed, paused);
+  const forceLeave = gone.filter((m) => m.status === "stopped").map((m) => m.node);
+  const stopping = gone.length > forceLeave.length;
   let apply = p.apply;
   let held = false;
   if (applied?.spec && current !== undefined && desired !== undefined && current > 0 && desired > 0) {
@@ -88,7 +96,7 @@ export function planMembership(input: PlanInput, emqx: Emqx, p: Plan): Plan {
       apply = p.apply.map((o, i) => (i === index ? limited : o));
     }
   }
-  if (!held && forceLeave.length === 0) return p;
+  if (!held && forceLeave.length === 0 && !stopping) return p;
   const requeue = Math.min(p.requeueAfterSeconds ?? MEMBERSHIP_POLL_SECONDS, MEMBERSHIP_POLL_SECONDS);
   return { ...p, apply, ...(forceLeave.length > 0 ? { forceLeave } : {}), requeueAfterSeconds: requeue };
 }

@@ -61,6 +61,31 @@ describe("plan: core scale-down and EMQX membership", () => {
     expect(p.requeueAfterSeconds).toBeLessThanOrEqual(2);
   });
 
+  it("polls while EMQX still lists a departed core as running, and force_leaves it once it is stopped", () => {
+    // Prepare: cores 3 → 2 done; EMQX has not yet noticed that the third pod is gone.
+    const world = threeCores();
+    world.cr.spec = { ...(world.cr.spec as object), coreTemplate: { spec: { replicas: 2 } } };
+    world.step();
+    const set = coreSetName(world);
+    const node = `emqx@${set}-2.emqx-headless.ns.svc.cluster.local`;
+    const stopped = withStopped(world, `${set}-2`);
+    if (stopped.state !== "ok") throw new Error("expected a readable API");
+    const running: EmqxView = {
+      ...stopped,
+      nodes: stopped.nodes.map((n) => (n.node === node ? { ...n, node_status: "running" } : n)),
+    };
+
+    // Act
+    const noticing = world.plan({ api: running });
+    const noticed = world.plan({ api: stopped });
+
+    // Assess
+    expect(noticing.forceLeave).toBeUndefined();
+    expect(noticing.requeueAfterSeconds).toBeLessThanOrEqual(2);
+    expect(coreSetReplicas(noticing)).toBe(2);
+    expect(noticed.forceLeave).toEqual([node]);
+  });
+
   it("R34 does not scale back up into an ordinal EMQX still lists", () => {
     // Prepare
     const world = threeCores();
