@@ -5,20 +5,14 @@
  * onto the new replicant through the Enterprise `load_rebalance` API and completes. The next refreshes create no
  * second one for that decision.
  */
-import {
-  ANNOTATION_AUTOSCALE,
-  LABEL_AUTOSCALE_REBALANCE_FOR,
-  REBALANCE_CRD_NAME,
-  renderRebalanceCrdYaml,
-} from "@emqx-reconciler/api";
+import { ANNOTATION_AUTOSCALE, LABEL_AUTOSCALE_REBALANCE_FOR } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { convergeSeed, waitForShape } from "./support/converge.ts";
-import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
+import { waitForShape } from "./support/converge.ts";
+import type { EmbeddedReconciler } from "./support/embedded.ts";
+import { openRebalanceTestbed } from "./support/rebalanceSetup.ts";
 import {
   closeTestbed,
-  freshNamespace,
   kubectl,
-  openTestbed,
   patchCr,
   readCr,
   SEED_NAME,
@@ -32,23 +26,7 @@ let ns: string;
 let embedded: EmbeddedReconciler;
 
 beforeAll(async () => {
-  testbed = await openTestbed();
-  await kubectl(
-    testbed,
-    ["apply", "--server-side", "--force-conflicts", "-f", "-"],
-    renderRebalanceCrdYaml(),
-  );
-  await waitFor("the Rebalance CRD to be established", async () => {
-    const crd = await testbed.gateway.get("CustomResourceDefinition", undefined, REBALANCE_CRD_NAME);
-    return JSON.stringify(crd?.status ?? {}).includes('"Established"') ? true : undefined;
-  });
-  ns = await freshNamespace(testbed, "e2e-autoscale-rebalance");
-  embedded = await startEmbedded(testbed, ns);
-  await convergeSeed(testbed, ns);
-  await testbed.emulator.setLoadCurve({ namespace: ns, name: SEED_NAME }, [
-    { afterMs: 0, connections: 9000 },
-  ]);
-  await embedded.reconciler.runtime.refreshStatusNow();
+  ({ testbed, ns, embedded } = await openRebalanceTestbed("e2e-autoscale-rebalance", 9000));
   await patchCr(testbed, ns, {
     metadata: {
       annotations: {

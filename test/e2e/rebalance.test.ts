@@ -1,42 +1,15 @@
-/**
- * `Rebalance` after a replicant scale-up, on the sandbox: 9000 clients on three replicants (the emulator's load
- * curve), a fourth replicant joins empty, and a Rebalance moves connections onto it through the Enterprise
- * `load_rebalance` API — `Processing`, then `Completed` once `global_status.rebalances` is empty, with the
- * operator's Events. A Rebalance naming an EMQX that does not exist fails with a condition saying so.
- */
-import { REBALANCE_CRD_NAME, renderRebalanceCrdYaml } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { convergeSeed, waitForShape } from "./support/converge.ts";
-import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
-import {
-  closeTestbed,
-  freshNamespace,
-  kubectl,
-  openTestbed,
-  SEED_NAME,
-  sleep,
-  type Testbed,
-  waitFor,
-} from "./support/testbed.ts";
+import { waitForShape } from "./support/converge.ts";
+import type { EmbeddedReconciler } from "./support/embedded.ts";
+import { openRebalanceTestbed } from "./support/rebalanceSetup.ts";
+import { closeTestbed, kubectl, SEED_NAME, sleep, type Testbed } from "./support/testbed.ts";
 
 let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 
 beforeAll(async () => {
-  testbed = await openTestbed();
-  await kubectl(
-    testbed,
-    ["apply", "--server-side", "--force-conflicts", "-f", "-"],
-    renderRebalanceCrdYaml(),
-  );
-  await waitFor("the Rebalance CRD to be established", async () => {
-    const crd = await testbed.gateway.get("CustomResourceDefinition", undefined, REBALANCE_CRD_NAME);
-    return JSON.stringify(crd?.status ?? {}).includes('"Established"') ? true : undefined;
-  });
-  ns = await freshNamespace(testbed, "e2e-rebalance");
-  embedded = await startEmbedded(testbed, ns);
-  await convergeSeed(testbed, ns);
+  ({ testbed, ns, embedded } = await openRebalanceTestbed("e2e-rebalance"));
 }, 150_000);
 
 afterAll(async () => {

@@ -4,42 +4,19 @@
  * (`POST /api/v5/load_rebalance/{node}/stop`, EMQX then lists no rebalance), then the finalizer goes and the object
  * with it. A Rebalance whose EMQX does not exist never holds up its own deletion.
  */
-import { REBALANCE_CRD_NAME, REBALANCE_FINALIZER, renderRebalanceCrdYaml } from "@emqx-reconciler/api";
+import { REBALANCE_FINALIZER } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { convergeSeed, waitForShape } from "./support/converge.ts";
-import { type EmbeddedReconciler, startEmbedded } from "./support/embedded.ts";
-import {
-  closeTestbed,
-  freshNamespace,
-  kubectl,
-  openTestbed,
-  SEED_NAME,
-  type Testbed,
-  waitFor,
-} from "./support/testbed.ts";
+import { waitForShape } from "./support/converge.ts";
+import type { EmbeddedReconciler } from "./support/embedded.ts";
+import { openRebalanceTestbed } from "./support/rebalanceSetup.ts";
+import { closeTestbed, kubectl, SEED_NAME, type Testbed, waitFor } from "./support/testbed.ts";
 
 let testbed: Testbed;
 let ns: string;
 let embedded: EmbeddedReconciler;
 
 beforeAll(async () => {
-  testbed = await openTestbed();
-  await kubectl(
-    testbed,
-    ["apply", "--server-side", "--force-conflicts", "-f", "-"],
-    renderRebalanceCrdYaml(),
-  );
-  await waitFor("the Rebalance CRD to be established", async () => {
-    const crd = await testbed.gateway.get("CustomResourceDefinition", undefined, REBALANCE_CRD_NAME);
-    return JSON.stringify(crd?.status ?? {}).includes('"Established"') ? true : undefined;
-  });
-  ns = await freshNamespace(testbed, "e2e-rebalance-finalizer");
-  embedded = await startEmbedded(testbed, ns);
-  await convergeSeed(testbed, ns);
-  await testbed.emulator.setLoadCurve({ namespace: ns, name: SEED_NAME }, [
-    { afterMs: 0, connections: 9000 },
-  ]);
-  await embedded.reconciler.runtime.refreshStatusNow();
+  ({ testbed, ns, embedded } = await openRebalanceTestbed("e2e-rebalance-finalizer", 9000));
   await kubectl(testbed, ["scale", `emqx/${SEED_NAME}`, "-n", ns, "--replicas=4"]);
   await waitForShape(testbed, ns, { cores: 2, replicants: 4 });
 }, 180_000);

@@ -5,7 +5,7 @@
  */
 import { DetailType, EventSource, type PutEventsTarget, ScaleRequestSchema } from "@emqx-reconciler/api";
 import type { ScalePort } from "@emqx-reconciler/runtime";
-import { type ReplicasChange, resolveReplicas } from "./scaleCr.ts";
+import { resolveReplicas, type ScaleAsk } from "./scaleCr.ts";
 
 /** What was sent: the resolved count and the bus's event id; `absent` when the CR does not exist. */
 export type BusScaleResult = { outcome: "sent"; replicas: number; eventId: string } | { outcome: "absent" };
@@ -19,13 +19,7 @@ export type BusScaleResult = { outcome: "sent"; replicas: number; eventId: strin
 export async function sendScaleRequest(
   port: Pick<ScalePort, "getEmqx">,
   bus: PutEventsTarget,
-  target: {
-    cluster: string;
-    namespace: string;
-    name: string;
-    role: "core" | "replicant";
-    change: ReplicasChange;
-  },
+  target: ScaleAsk,
   requestedBy = "emqx-reconciler scale",
 ): Promise<BusScaleResult> {
   const cr = await port.getEmqx(target.namespace, target.name);

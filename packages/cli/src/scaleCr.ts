@@ -35,6 +35,15 @@ export interface ScaleCrResult {
   replicas?: number;
 }
 
+/** Which role of which CR a `scale` asks for, and the change: an absolute count or a delta. */
+export interface ScaleAsk {
+  cluster: string;
+  namespace: string;
+  name: string;
+  role: "core" | "replicant";
+  change: ReplicasChange;
+}
+
 /**
  * Scales one role of one CR.
  *
@@ -43,13 +52,7 @@ export interface ScaleCrResult {
 export async function scaleCr(
   port: ScalePort,
   logger: Logger,
-  target: {
-    cluster: string;
-    namespace: string;
-    name: string;
-    role: "core" | "replicant";
-    change: ReplicasChange;
-  },
+  target: ScaleAsk,
   requestedBy = "emqx-reconciler scale",
 ): Promise<ScaleCrResult> {
   for (let attempt = 1; ; attempt++) {

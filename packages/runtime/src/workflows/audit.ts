@@ -38,7 +38,8 @@ function change(action: AuditAction, kind: string, name: string, paths: readonly
   return { action, kind, name, fields, ...(more > 0 ? { moreFields: more } : {}) };
 }
 
-function liveOf(observed: Observed, obj: KubeObject): KubeObject | undefined {
+/** The live object of the pass's observation that `obj` (a planned child) would write over, if any. */
+export function liveChildOf(observed: Observed, obj: KubeObject): KubeObject | undefined {
   const lists: Record<string, readonly unknown[]> = {
     Service: observed.services,
     ConfigMap: observed.configMap ? [observed.configMap] : [],
@@ -61,7 +62,7 @@ export function auditChanges(cr: KubeObject, observed: Observed, p: Plan): Audit
     if (!observed.secrets.some((o) => o.name === name)) changes.push(change("create", s.kind ?? "", name));
   }
   for (const obj of p.apply as KubeObject[]) {
-    const live = liveOf(observed, obj);
+    const live = liveChildOf(observed, obj);
     if (isApplyNoop(obj, live)) continue;
     const paths = obj.kind === "Secret" ? [] : changedPaths(obj, live);
     changes.push(change(live ? "apply" : "create", obj.kind ?? "", obj.metadata?.name ?? "", paths));

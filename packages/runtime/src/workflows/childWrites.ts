@@ -3,24 +3,10 @@
  * its objects do not depend on each other, and counting only writes that changed something.
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
-import type { Observed } from "@emqx-reconciler/core";
 import { isApplyNoop } from "./applyNoop.ts";
+import { liveChildOf } from "./audit.ts";
 import { crRef } from "./readObserved.ts";
 import type { Pass } from "./reconcileWrites.ts";
-
-function liveChild(observed: Observed, obj: KubeObject): KubeObject | undefined {
-  const name = obj.metadata?.name;
-  const lists: Record<string, readonly unknown[]> = {
-    Service: observed.services,
-    ConfigMap: observed.configMap ? [observed.configMap] : [],
-    StatefulSet: observed.statefulSets,
-    ReplicaSet: observed.replicaSets,
-    PodDisruptionBudget: observed.pdbs,
-  };
-  return (lists[obj.kind ?? ""] ?? []).find((o) => (o as KubeObject).metadata?.name === name) as
-    | KubeObject
-    | undefined;
-}
 
 /**
  * Runs `write` for every object at once and waits for all of them; then throws the failure of the first object
@@ -68,7 +54,7 @@ export function applyWaves(objects: readonly KubeObject[]): KubeObject[][] {
 export async function applyChildren(pass: Pass, objects: readonly KubeObject[]): Promise<void> {
   for (const wave of applyWaves(objects)) {
     await writeAll(wave, async (obj) => {
-      const live = liveChild(pass.observed, obj);
+      const live = liveChildOf(pass.observed, obj);
       if (isApplyNoop(obj, live)) return;
       const stored = await pass.deps.kube.apply(obj);
       if (stored.metadata?.resourceVersion === live?.metadata?.resourceVersion) return;
