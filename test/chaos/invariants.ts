@@ -181,8 +181,12 @@ export function convergenceProblems(obs: Observation): string[] {
   if (!cr) return ["the CR is gone"];
   const problems: string[] = [];
   const ready = cr.status?.conditions?.find((c) => c.type === ConditionType.Ready);
-  if (ready?.status !== "True") problems.push("not Ready");
-  else if (ready.observedGeneration !== cr.metadata?.generation)
+  if (ready?.status !== "True") {
+    const conditions = (cr.status?.conditions ?? []).map(
+      (c) => `${c.type}=${c.status}${c.reason ? `/${c.reason}` : ""}`,
+    );
+    problems.push(`not Ready (conditions: ${conditions.join(", ") || "none"})`);
+  } else if (ready.observedGeneration !== cr.metadata?.generation)
     problems.push(
       `Ready observed generation ${ready.observedGeneration}, the CR is at ${cr.metadata?.generation}`,
     );
