@@ -92,7 +92,7 @@ function emitted(printed: string, name: string): number[] {
 }
 
 describe("a registered cluster that loses access (moto + sandbox)", () => {
-  it("is counted in ClustersUnreachable and named in a finding, and the metric data breaches the declared alarm", {
+  it("R26 is counted in ClustersUnreachable and named in a finding, and the metric data breaches the declared alarm", {
     timeout: 180_000,
   }, async () => {
     const spec = fleetAlarms.ClustersUnreachable;
