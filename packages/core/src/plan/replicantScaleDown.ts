@@ -146,8 +146,11 @@ export function planReplicantScaleDown(input: PlanInput, emqx: Emqx, p: Plan): P
   );
   const next = draining.map((pod) => nodeOf(nodes, pod)).find((n) => n && !evacuating.has(n.node));
   const leavingUids = new Set(leaving.map((pod) => pod.metadata?.uid));
-  const staying = nodes.filter((n) => !leavingUids.has(n.podUID));
-  const start = apiOk && next && !p.evacuation ? evacuationOf(emqx, next, staying) : undefined;
+  const staying = nodes.filter((n) => !leavingUids.has(n.podUID) && isRunning(n));
+  // Sessions go only to nodes that stay: with no replicant left (replicants → 0) the cores take the clients, never
+  // another leaving replicant (the sessions would move between leaving nodes until the bound).
+  const targets = staying.length > 0 ? staying : (p.status.coreNodes ?? []);
+  const start = apiOk && next && !p.evacuation ? evacuationOf(emqx, next, targets) : undefined;
   const events: PlannedEvent[] = start
     ? [
         {

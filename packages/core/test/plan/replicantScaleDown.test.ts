@@ -117,6 +117,22 @@ describe("plan: replicant scale-down chooses who leaves", () => {
     ).toEqual([names[0], names[2]].sort());
   });
 
+  it("Enterprise: replicants → 0 evacuates to the cores, never to another leaving replicant", () => {
+    // Prepare
+    const sim = fourReplicants("Enterprise", [30, 10, 20, 5]);
+    scaleReplicantsTo(sim, 0);
+    sim.step();
+
+    // Act
+    const first = sim.step();
+
+    // Assess
+    const cores = (first.status.coreNodes ?? []).map((n) => n.node).sort();
+    expect(cores).toHaveLength(2);
+    expect(first.evacuation?.migrate_to?.slice().sort()).toEqual(cores);
+    expect(replicantReplicas(first)).toBe(4);
+  });
+
   it("Enterprise: removes a node that never drains once the bound has passed", () => {
     // Prepare
     const sim = fourReplicants("Enterprise", [30, 10, 20, 5]);
