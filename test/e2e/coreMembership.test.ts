@@ -1,7 +1,8 @@
 /**
  * Core scale-down that leaves EMQX membership clean: cores 3 → 2 → 3 in quick succession. The departed core is
  * removed from the EMQX cluster with `force_leave` (no `stopped` member lingers), and the StatefulSet never
- * brings ordinal 2 back while EMQX still lists its old member.
+ * brings ordinal 2 back while EMQX still lists its old member. While the EMQX API cannot be read, a core scale-down
+ * waits at its size, and goes on once the API answers again.
  */
 import type { ClusterDump } from "@emqx-reconciler/sandbox/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,8 +13,10 @@ import {
   freshNamespace,
   openTestbed,
   patchCr,
+  readCr,
   sleep,
   type Testbed,
+  waitFor,
 } from "./support/testbed.ts";
 
 let testbed: Testbed;
@@ -86,5 +89,28 @@ describe("core membership through a quick 3 → 2 → 3", () => {
     expect(reused).toEqual([]);
     expect(samples.some((s) => s.replicas === 2)).toBe(true);
     expect(samples.some((s) => ordinalTwo(s) !== "running")).toBe(true);
+  });
+});
+
+describe("core scale-down while the EMQX API cannot be read", () => {
+  it("R35 waits at its size with NodeStatusStale, then goes on once the API answers", {
+    timeout: 150_000,
+  }, async () => {
+    await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, "server-error");
+    try {
+      await patchCr(testbed, ns, { spec: { coreTemplate: { spec: { replicas: 2 } } } });
+      const stale = await waitFor("NodeStatusStale while the API answers 500", async () => {
+        const cr = await readCr(testbed, ns);
+        const condition = cr?.status?.conditions?.find((c) => c.type === "NodeStatusStale");
+        return condition?.status === "True" ? cr : undefined;
+      });
+      expect(stale?.spec).toBeDefined();
+      await sleep(8_000); // a few passes and retries, none of which may scale down
+      expect((await sample()).replicas).toBe(3);
+    } finally {
+      await testbed.emulator.setFault({ namespace: ns, name: "emqx" }, "none");
+    }
+    await waitForShape(testbed, ns, { cores: 2, replicants: 3 });
+    expect((await sample()).replicas).toBe(2);
   });
 });

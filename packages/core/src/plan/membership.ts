@@ -9,8 +9,10 @@
  *   current size until that member has been removed;
  * - while EMQX still lists such a member as running (its pod just went and EMQX has not noticed yet), the pass
  *   polls, so the `force_leave` follows as soon as EMQX reports it stopped (no hint would come for that).
- * A deliberate pause to zero cores is left as it is. Membership is known only from a successful read of the EMQX API; without one, scale-ups go ahead (the API
- * cannot say no) and stopped members are removed on the first pass that can read it.
+ * A deliberate pause to zero cores is left as it is. Membership is known only from a successful read of the EMQX
+ * API: without one, a core scale-down waits at the current size (the `NodeStatusStale` condition and its Warning
+ * event say why, and `Ready` turns False after two minutes), scale-ups go ahead (the API cannot say no), and
+ * stopped members are removed on the first pass that can read it.
  */
 import { childNames, type Emqx } from "@emqx-reconciler/api";
 import type { KubernetesObject, V1StatefulSet } from "@kubernetes/client-node";
@@ -63,9 +65,15 @@ function goneForGood(
 }
 
 /** The replicas the core StatefulSet may have this pass, given the live size and the listed members. */
-function allowedReplicas(desired: number, current: number, set: string, members: readonly CoreMember[]) {
+function allowedReplicas(
+  desired: number,
+  current: number,
+  set: string,
+  members: readonly CoreMember[],
+  apiOk: boolean,
+) {
   const listedAbove = (from: number) => members.some((m) => m.set === set && m.ordinal >= from);
-  if (desired < current) return listedAbove(current) ? current : current - 1;
+  if (desired < current) return !apiOk || listedAbove(current) ? current : current - 1;
   if (desired > current && listedAbove(current)) return current;
   return desired;
 }
@@ -89,7 +97,7 @@ export function planMembership(input: PlanInput, emqx: Emqx, p: Plan): Plan {
   let apply = p.apply;
   let held = false;
   if (applied?.spec && current !== undefined && desired !== undefined && current > 0 && desired > 0) {
-    const allowed = allowedReplicas(desired, current, name, members);
+    const allowed = allowedReplicas(desired, current, name, members, input.api.state === "ok");
     if (allowed !== desired) {
       held = true;
       const limited = { ...applied, spec: { ...applied.spec, replicas: allowed } } as KubernetesObject;
@@ -97,6 +105,9 @@ export function planMembership(input: PlanInput, emqx: Emqx, p: Plan): Plan {
     }
   }
   if (!held && forceLeave.length === 0 && !stopping) return p;
-  const requeue = Math.min(p.requeueAfterSeconds ?? MEMBERSHIP_POLL_SECONDS, MEMBERSHIP_POLL_SECONDS);
+  // Waiting for the API itself keeps the pass's own retry (slower for a refused key); membership changes poll.
+  const poll =
+    input.api.state === "ok" ? MEMBERSHIP_POLL_SECONDS : (p.requeueAfterSeconds ?? MEMBERSHIP_POLL_SECONDS);
+  const requeue = Math.min(p.requeueAfterSeconds ?? poll, poll);
   return { ...p, apply, ...(forceLeave.length > 0 ? { forceLeave } : {}), requeueAfterSeconds: requeue };
 }

@@ -1,6 +1,6 @@
 /**
  * When to run again without a hint. We are event-driven: every change of a set, pod, Service or the CR reaches us
- * as a hint, and the runtime's periodic resync (≈ 30 s) catches anything missed. So, unlike the operator's blanket
+ * as a hint, and the periodic resync catches anything missed. So, unlike the operator's blanket
  * 1 s requeue while not Ready (≈ 14 API requests per second per stuck CR), a pass asks to run again
  * only when it waits on something no watch reports:
  * - time: `initialDelaySeconds`, `waitTakeover` (the exact remaining seconds);
