@@ -114,10 +114,13 @@ describe("credentials with no copy left", () => {
     // The last node lists were kept while the API refused the old key.
     expect(nodeCounts.length).toBeGreaterThan(0);
     expect(nodeCounts.every((n) => n > 0)).toBe(true);
+    // The running core set (the retired one, kept by revisionHistoryLimit, is at 0 and may be listed first).
     const sets = await testbed.gateway.listOwned("StatefulSet", ns, "emqx");
-    const generation = (
-      sets[0]?.spec as { template?: { metadata?: { annotations?: Record<string, string> } } }
-    )?.template?.metadata?.annotations?.[ANNOTATION_CREDENTIALS_GENERATION];
+    type SetSpec = { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } } };
+    const running = sets.find((s) => ((s.spec as SetSpec)?.replicas ?? 0) > 0);
+    const generation = (running?.spec as SetSpec)?.template?.metadata?.annotations?.[
+      ANNOTATION_CREDENTIALS_GENERATION
+    ];
     expect(generation).toMatch(/^\d{4}-\d\d-\d\dT/);
     const events = await kubectl(testbed, ["get", "events", "-n", ns, "-o", "json"]);
     expect(events).toContain(`credentials generation ${generation}`);
