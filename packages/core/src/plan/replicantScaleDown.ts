@@ -15,6 +15,7 @@ import {
   EventReason,
 } from "@emqx-reconciler/api";
 import type { V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
+import { compareText } from "../compareText.ts";
 import { controllerUid, isRunning } from "../status/nodes.ts";
 import { formatTime, millisOf, toMillis } from "../status/time.ts";
 import { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
@@ -61,7 +62,7 @@ export function chooseLeaving(pods: readonly V1Pod[], nodes: readonly EmqxNode[]
       const d = (ra[i] ?? 0) - (rb[i] ?? 0);
       if (d !== 0) return d;
     }
-    return (b.metadata?.name ?? "").localeCompare(a.metadata?.name ?? "");
+    return compareText(b.metadata?.name ?? "", a.metadata?.name ?? "");
   });
   return sorted.slice(0, Math.max(0, count));
 }

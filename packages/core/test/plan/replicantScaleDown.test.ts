@@ -200,4 +200,16 @@ describe("chooseLeaving", () => {
     expect(order).toEqual(["e", "c", "b", "d", "a"]);
     expect(chooseLeaving(pods, nodes, 0)).toEqual([]);
   });
+
+  it("breaks a full tie by name, the later name first, in plain code-unit order with no locale", () => {
+    // Prepare: equal rank on every other key; the names differ only where `-`, `.` and digits sort
+    const pods = ["emqx-r-a.1", "emqx-r-a-1", "emqx-r-a1", "emqx-r-b"].map((n) => pod(n, n, true, 0));
+    const nodes = pods.map((p) => node(p.metadata?.uid ?? "", 3));
+
+    // Act
+    const order = chooseLeaving(pods, nodes, 4).map((p) => p.metadata?.name);
+
+    // Assess
+    expect(order).toEqual(["emqx-r-b", "emqx-r-a1", "emqx-r-a.1", "emqx-r-a-1"]);
+  });
 });
