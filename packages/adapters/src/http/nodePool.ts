@@ -89,6 +89,8 @@ function send(
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body !== undefined) headers["content-length"] = Buffer.byteLength(req.body);
     const outgoing = module.request(target, { agent, method: req.method ?? "GET", headers });
+    // The exchange is over (its connection back in the pool or closed) when the request closes.
+    const over = new Promise<void>((done) => outgoing.once("close", () => done()));
     let response: IncomingMessage | undefined;
     // `signal` ends the request and its body while they last; once the exchange is over it has nothing to end
     // (Node's own `signal` option would then destroy the pooled socket and throw an unhandled AbortError).
@@ -103,7 +105,7 @@ function send(
     outgoing.on("error", reject);
     outgoing.once("response", (res) => {
       response = res;
-      resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: bodyOf(res) });
+      resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: bodyOf(res, over) });
     });
     outgoing.end(req.body);
   });
@@ -114,8 +116,11 @@ function abortError(signal: AbortSignal): Error {
   return new DOMException("This operation was aborted", { name: "AbortError", cause: signal.reason });
 }
 
-/** The {@link HttpBody} of a Node response. */
-function bodyOf(res: IncomingMessage): HttpBody {
+/**
+ * The {@link HttpBody} of a Node response. `text()` and `dump()` resolve once the exchange is `over`, so a request
+ * sent right after them finds the connection back in the pool.
+ */
+function bodyOf(res: IncomingMessage, over: Promise<void>): HttpBody {
   // The reader sees a failure through the iterator or `text()`; one that comes after it stopped reading (an abort
   // ending the request) is expected and must not become an unhandled error.
   res.on("error", () => undefined);
@@ -124,15 +129,18 @@ function bodyOf(res: IncomingMessage): HttpBody {
     async text() {
       const chunks: Buffer[] = [];
       for await (const chunk of res) chunks.push(chunk as Buffer);
+      await over;
       return Buffer.concat(chunks).toString("utf8");
     },
-    dump() {
-      return new Promise((resolve) => {
-        if (res.complete || res.destroyed) return resolve();
-        res.once("close", () => resolve());
-        res.once("error", () => resolve());
-        res.resume();
+    async dump() {
+      // A body past this size (a stream that does not end) is cut off rather than read on.
+      let left = 128 * 1024;
+      res.on("data", (chunk: Buffer) => {
+        left -= chunk.length;
+        if (left < 0) res.destroy();
       });
+      res.resume();
+      await over;
     },
     destroy: () => res.destroy(),
   };
