@@ -3,10 +3,17 @@
  * with the given CA, client certificate and identity check. Node parses HTTP/1 natively, so this costs the
  * process no WebAssembly parser and compiler (undici's, about 13 MiB of resident memory at idle).
  */
-import http, { type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import https from "node:https";
 import type { PeerCertificate } from "node:tls";
 import type { HttpBody, HttpPool, HttpRequest, HttpResponse } from "./types.ts";
+
+/**
+ * `node:http` as its CommonJS object. An ESM `import` of it builds the module namespace, which reads every export,
+ * and its lazy `WebSocket` / `MessageEvent` / `CloseEvent` exports load Node's bundled undici (a 0.75 MB source
+ * kept in the heap, and its compiled code) for nothing.
+ */
+const http = process.getBuiltinModule("node:http");
 
 /** TLS material of https connections (plain http ignores it). Holds key material: never log it. */
 export interface PoolTls {
@@ -79,7 +86,7 @@ export function createNodePool(options: NodePoolOptions = {}): HttpPool {
 
 function send(
   module: typeof http | typeof https,
-  agent: http.Agent,
+  agent: InstanceType<typeof http.Agent>,
   target: URL,
   req: HttpRequest,
 ): Promise<HttpResponse> {
