@@ -1,6 +1,6 @@
 /**
  * A V8 heap snapshot (the JSON `--heapsnapshot-signal` writes) summed by node type and by constructor: where a
- * process's JS heap goes, by self size. Names the loaded WebAssembly modules and Node's type stripper when present.
+ * process's JS heap goes, by self size; and its largest strings, which are module sources.
  */
 
 /** The parts of a heap snapshot file read here. */
@@ -23,8 +23,7 @@ export function summariseHeapSnapshot(snapshot: HeapSnapshot): string {
   const byType = new Map<string, number>();
   const byName = new Map<string, { size: number; count: number }>();
   let total = 0;
-  let wasm = 0;
-  let stripper = 0;
+  const strings: [number, string][] = [];
   for (let i = 0; i < snapshot.nodes.length; i += width) {
     const type = types[snapshot.nodes[i + typeAt] as number] ?? "?";
     const name = snapshot.strings[snapshot.nodes[i + nameAt] as number] ?? "";
@@ -36,12 +35,11 @@ export function summariseHeapSnapshot(snapshot: HeapSnapshot): string {
     group.size += size;
     group.count += 1;
     byName.set(key, group);
-    if (name.startsWith("WebAssembly.")) wasm += 1;
-    if (name.includes("amaro") || name.includes("swc")) stripper += 1;
+    if (type === "string" && size > 32 * 1024) strings.push([size, name.slice(0, 60).replace(/\s+/g, " ")]);
   }
   const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
   return [
-    `  heap snapshot: ${mib(total)} in ${snapshot.nodes.length / width} objects; WebAssembly objects ${wasm}, type-stripper objects ${stripper}`,
+    `  heap snapshot: ${mib(total)} in ${snapshot.nodes.length / width} objects`,
     `    by type: ${top(byType, 8)
       .map(([t, s]) => `${t} ${mib(s)}`)
       .join(", ")}`,
@@ -50,5 +48,10 @@ export function summariseHeapSnapshot(snapshot: HeapSnapshot): string {
       .sort((a, b) => b[1].size - a[1].size)
       .slice(0, 15)
       .map(([key, g]) => `      ${mib(g.size).padStart(9)} ${String(g.count).padStart(7)}  ${key}`),
+    `    strings over 32 KiB: ${strings.length}, ${mib(strings.reduce((n, [s]) => n + s, 0))}; the largest:`,
+    ...strings
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 6)
+      .map(([size, start]) => `      ${mib(size).padStart(9)}  ${start}`),
   ].join("\n");
 }
