@@ -110,6 +110,27 @@ describe("createNodePool", () => {
   });
 });
 
+describe("keep-alive timeout", () => {
+  it("closes an idle pooled connection, but never a response that is quiet longer (a watch)", async () => {
+    const pool = createNodePool({ keepAliveTimeoutMs: 100 });
+    const res = await pool.request(`${base}/stream`);
+    const stream = streams.at(-1) as ServerResponse;
+    const socket = requestSockets.at(-1) as Socket;
+    const chunks: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of res.body) chunks.push(Buffer.from(chunk).toString());
+    })();
+    // Quiet for three keep-alive timeouts, then more events: they still arrive on the same connection.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    stream.end('{"type":"ADDED"}\n');
+    await reading;
+    expect(chunks.join("")).toBe('{"type":"BOOKMARK"}\n{"type":"ADDED"}\n');
+    // Back in the pool and idle, the connection is closed after the timeout.
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    await pool.close();
+  });
+});
+
 describe("HttpBody.dump", () => {
   it("reads a finite body to its end and cuts off one that does not end past 128 KiB", async () => {
     const pool = createNodePool();
