@@ -1,6 +1,6 @@
-import type { Dispatcher } from "undici";
 import type * as z from "zod";
-import { getGlobalDispatcher } from "../http/undici.ts";
+import { sharedPool } from "../http/nodePool.ts";
+import type { HttpPool } from "../http/types.ts";
 import type { BasicCredential } from "../kube/credentials.ts";
 import type { EmqxEndpoint } from "./endpoints.ts";
 import { podTarget, targetsOf } from "./endpoints.ts";
@@ -29,8 +29,8 @@ export interface EmqxApiClientOptions {
   timeoutMs?: number;
   /** Largest body accepted; a larger one is a `bad-response`. @default 4 MiB */
   maxBodyBytes?: number;
-  /** Connection pool to use. @default undici's global dispatcher (shared keep-alive connections) */
-  dispatcher?: Dispatcher;
+  /** Connection pool to use. @default the process-wide pool (shared keep-alive connections) */
+  pool?: HttpPool;
 }
 
 /** Kinds after which the next candidate endpoint is tried. */
@@ -49,7 +49,7 @@ function nodePath(node: string): string {
 export class EmqxApiClient {
   private readonly options: EmqxApiClientOptions;
   private readonly limits: ExchangeLimits;
-  private readonly dispatcher: Dispatcher;
+  private readonly pool: HttpPool;
 
   constructor(options: EmqxApiClientOptions) {
     this.options = options;
@@ -57,7 +57,7 @@ export class EmqxApiClient {
       timeoutMs: options.timeoutMs ?? 10_000,
       maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
     };
-    this.dispatcher = options.dispatcher ?? getGlobalDispatcher();
+    this.pool = options.pool ?? sharedPool();
   }
 
   /** `GET /api/v5/nodes`: running nodes and stopped cores. */
@@ -114,7 +114,7 @@ export class EmqxApiClient {
    * `unavailable` on any other status, `unknown` when the pod did not answer.
    */
   async availabilityCheck(podIP: string, podName?: string): Promise<Availability> {
-    const target = podTarget(this.options.endpoint, { ip: podIP, name: podName }, this.dispatcher);
+    const target = podTarget(this.options.endpoint, { ip: podIP, name: podName }, this.pool);
     const path = "/api/v5/load_rebalance/availability_check";
     try {
       const res = await target.send(
@@ -223,7 +223,7 @@ export class EmqxApiClient {
     };
     if (input.contentType) headers["content-type"] = input.contentType;
     const req: EmqxHttpRequest = { method: input.method, path: input.path, headers, body: input.body };
-    const targets = targetsOf(this.options.endpoint, this.dispatcher);
+    const targets = targetsOf(this.options.endpoint, this.pool);
     if (targets.length === 0)
       throw new EmqxApiError(EmqxApiErrorKind.Unavailable, `${where}: no ready endpoint`);
     const failures: EmqxApiError[] = [];

@@ -1,5 +1,5 @@
 import { childNames } from "@emqx-reconciler/api";
-import type { Dispatcher } from "undici";
+import type { HttpPool } from "../http/types.ts";
 import type { KubeGateway } from "../kube/KubeGateway.ts";
 import { directTarget, type EmqxTarget, proxyTarget } from "./transport.ts";
 
@@ -40,26 +40,26 @@ export function podProxyPath(namespace: string, pod: string, l: DashboardListene
 }
 
 /** The targets of one call, in the order to try them. */
-export function targetsOf(endpoint: EmqxEndpoint, dispatcher: Dispatcher): EmqxTarget[] {
+export function targetsOf(endpoint: EmqxEndpoint, pool: HttpPool): EmqxTarget[] {
   switch (endpoint.mode) {
     case "pod-ip": {
       const ips = endpoint.podIPs;
       const start = Math.abs(Math.trunc(endpoint.start ?? 0));
       return ips.map((_, i) => {
         const ip = ips[(start + i) % ips.length] as string;
-        return directTarget(`${endpoint.scheme}://${hostPort(ip, endpoint.port)}`, dispatcher);
+        return directTarget(`${endpoint.scheme}://${hostPort(ip, endpoint.port)}`, pool);
       });
     }
     case "service": {
       const host = `${childNames(endpoint.name).dashboard}.${endpoint.namespace}.svc`;
-      return [directTarget(`${endpoint.scheme}://${hostPort(host, endpoint.port)}`, dispatcher)];
+      return [directTarget(`${endpoint.scheme}://${hostPort(host, endpoint.port)}`, pool)];
     }
     case "apiserver-proxy": {
       const path = serviceProxyPath(endpoint.namespace, childNames(endpoint.name).dashboard, endpoint);
       return [proxyTarget(endpoint.gateway, path)];
     }
     case "url":
-      return [directTarget(endpoint.url, dispatcher)];
+      return [directTarget(endpoint.url, pool)];
   }
 }
 
@@ -67,7 +67,7 @@ export function targetsOf(endpoint: EmqxEndpoint, dispatcher: Dispatcher): EmqxT
 export function podTarget(
   endpoint: EmqxEndpoint,
   pod: { ip: string; name?: string },
-  dispatcher: Dispatcher,
+  pool: HttpPool,
 ): EmqxTarget {
   if (endpoint.mode === "apiserver-proxy") {
     if (!pod.name) throw new Error("availabilityCheck in apiserver-proxy mode needs the pod name");
@@ -75,7 +75,7 @@ export function podTarget(
   }
   const listener: DashboardListener =
     endpoint.mode === "url" ? listenerOfUrl(endpoint.url) : { scheme: endpoint.scheme, port: endpoint.port };
-  return directTarget(`${listener.scheme}://${hostPort(pod.ip, listener.port)}`, dispatcher);
+  return directTarget(`${listener.scheme}://${hostPort(pod.ip, listener.port)}`, pool);
 }
 
 function listenerOfUrl(url: string): DashboardListener {

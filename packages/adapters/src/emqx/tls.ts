@@ -5,7 +5,8 @@
  * Verification is never disabled.
  */
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
-import { Agent } from "../http/undici.ts";
+import { createNodePool } from "../http/nodePool.ts";
+import type { HttpPool } from "../http/types.ts";
 
 /** What one cluster's dashboard certificate is checked against. Holds CA data: never log it. */
 export interface DashboardTrust {
@@ -34,17 +35,17 @@ export function checkDashboardIdentity(
   };
 }
 
-/** Options of {@link createDashboardAgent}. */
-export interface DashboardAgentOptions {
-  /** Idle keep-alive of pooled connections. @default 4_000 (undici's) */
+/** Options of {@link createDashboardPool}. */
+export interface DashboardPoolOptions {
+  /** Idle keep-alive of pooled connections. @default 4_000 */
   keepAliveTimeoutMs?: number;
 }
 
 /** A connection pool that verifies every TLS connection with `trust` (plain http passes through unchanged). */
-export function createDashboardAgent(trust: DashboardTrust, options: DashboardAgentOptions = {}): Agent {
-  return new Agent({
-    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeout: options.keepAliveTimeoutMs } : {}),
-    connect: {
+export function createDashboardPool(trust: DashboardTrust, options: DashboardPoolOptions = {}): HttpPool {
+  return createNodePool({
+    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
+    tls: {
       ...(trust.ca !== undefined ? { ca: trust.ca } : {}),
       rejectUnauthorized: true,
       checkServerIdentity: checkDashboardIdentity(trust.serverNames),

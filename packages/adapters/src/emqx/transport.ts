@@ -1,5 +1,4 @@
-import type { Dispatcher } from "undici";
-import { request } from "../http/undici.ts";
+import type { HttpBody, HttpHeaders, HttpPool } from "../http/types.ts";
 import type { KubeGateway } from "../kube/KubeGateway.ts";
 import { EmqxApiError, EmqxApiErrorKind } from "./errors.ts";
 
@@ -32,8 +31,8 @@ export interface EmqxTarget {
 
 /** Reads a response body, failing once it passes `max` bytes or is cut off, never buffering more than `max`. */
 async function readBounded(
-  body: Dispatcher.ResponseData["body"],
-  headers: Dispatcher.ResponseData["headers"],
+  body: HttpBody,
+  headers: HttpHeaders,
   max: number,
   where: string,
 ): Promise<string> {
@@ -129,9 +128,9 @@ function codeOf(err: unknown): string {
   return err.cause !== undefined ? codeOf(err.cause) : err.message;
 }
 
-/** Sends through undici with a deadline covering headers and body. */
+/** Sends through `pool` with a deadline covering headers and body. */
 async function exchange(
-  dispatcher: Dispatcher,
+  pool: HttpPool,
   url: string,
   req: EmqxHttpRequest,
   limits: ExchangeLimits,
@@ -140,8 +139,7 @@ async function exchange(
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let reading = false;
   try {
-    const res = await request(url, {
-      dispatcher,
+    const res = await pool.request(url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
@@ -156,12 +154,11 @@ async function exchange(
 }
 
 /** A target at a fixed base URL (`http://<podIP>:18083`, the dashboard Service, or an explicit URL). */
-export function directTarget(baseUrl: string, dispatcher: Dispatcher): EmqxTarget {
+export function directTarget(baseUrl: string, pool: HttpPool): EmqxTarget {
   const base = baseUrl.replace(/\/+$/, "");
   return {
     label: base,
-    send: (req, limits) =>
-      exchange(dispatcher, base + req.path, req, limits, `${req.method} ${base}${req.path}`),
+    send: (req, limits) => exchange(pool, base + req.path, req, limits, `${req.method} ${base}${req.path}`),
   };
 }
 

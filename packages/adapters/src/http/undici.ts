@@ -1,40 +1,47 @@
 /**
- * The parts of undici the adapters call: the connection pool (`Agent`), `request` and the global dispatcher,
- * loaded from undici's own modules rather than its index. The index also loads fetch, WebSocket, the cache
- * stores and the mocks, about 260 KB of each Lambda bundle that nothing calls. The classes are undici's, so
- * connections, TLS options and errors behave exactly as with the index.
+ * {@link HttpPool} over undici, for HTTP/2: requests and every watch stream to one origin share a single
+ * connection, which a process watching many clusters at once (the forwarder Lambda) pays less memory for than a
+ * socket per watch. Loaded only by a gateway asked for HTTP/2 (`import()`), so HTTP/1 processes never load
+ * undici and its WebAssembly parser. Takes undici's `Agent` and `request` from its own modules rather than its
+ * index, which also loads fetch, WebSocket, the cache stores and the mocks (about 260 KB of bundle nothing calls).
  */
-import type { Dispatcher } from "undici";
 import dispatcherRequest from "undici/lib/api/api-request.js";
 import AgentClass from "undici/lib/dispatcher/agent.js";
-import undiciGlobal from "undici/lib/global.js";
+import type { NodePoolOptions } from "./nodePool.ts";
+import type { HttpPool, HttpResponse } from "./types.ts";
 
-/** undici's connection pool. */
-export const Agent = AgentClass;
-/** An undici connection pool. */
-export type Agent = InstanceType<typeof AgentClass>;
-
-/** The process-wide dispatcher (shared keep-alive connections), as undici's `getGlobalDispatcher`. */
-export function getGlobalDispatcher(): Dispatcher {
-  return undiciGlobal.getGlobalDispatcher();
-}
-
-/** Options of {@link request}: undici's request options without the origin and path, which come from the URL. */
-export type RequestOptions = Omit<Dispatcher.RequestOptions, "origin" | "path" | "method"> & {
-  /** @default "GET" */
-  method?: Dispatcher.HttpMethod;
-  /** @default the global dispatcher */
-  dispatcher?: Dispatcher;
-};
-
-/** One request to `url` (an absolute http or https URL) through `options.dispatcher`. */
-export function request(url: string, options: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
-  const { dispatcher = getGlobalDispatcher(), method = "GET", ...rest } = options;
-  const target = new URL(url);
-  return dispatcherRequest.call(dispatcher, {
-    ...rest,
-    method,
-    origin: target.origin,
-    path: `${target.pathname}${target.search}`,
+/** A pool that speaks HTTP/2 to origins that offer it (over TLS), HTTP/1.1 to the others. */
+export function createHttp2Pool(options: NodePoolOptions = {}): HttpPool {
+  const tls = options.tls ?? {};
+  const agent = new AgentClass({
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+    ...(options.connectionsPerOrigin !== undefined ? { connections: options.connectionsPerOrigin } : {}),
+    allowH2: true,
+    connect: {
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      rejectUnauthorized: tls.rejectUnauthorized !== false,
+      servername: tls.servername,
+      ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
+    },
   });
+  return {
+    async request(url, req = {}) {
+      const target = new URL(url);
+      const response = await dispatcherRequest.call(agent, {
+        method: req.method ?? "GET",
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+      });
+      return response as unknown as HttpResponse;
+    },
+    get closed() {
+      return agent.closed;
+    },
+    close: () => agent.close(),
+  };
 }

@@ -13,10 +13,3 @@ declare module "undici/lib/api/api-request.js" {
   function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
   export default request;
 }
-
-declare module "undici/lib/global.js" {
-  import type { Dispatcher } from "undici";
-
-  const global: { getGlobalDispatcher(): Dispatcher };
-  export default global;
-}

@@ -1,5 +1,5 @@
-import type { Dispatcher } from "undici";
-import { Agent, request } from "../http/undici.ts";
+import { createNodePool, type NodePoolOptions } from "../http/nodePool.ts";
+import type { HttpMethod, HttpPool, HttpResponse } from "../http/types.ts";
 import { errorFromResponse, errorFromTransport, type KubeStatusBody, type RequestLabel } from "./errors.ts";
 import {
   cachingAuth,
@@ -47,7 +47,7 @@ export interface KubeHttpOptions {
 export interface KubeRequest {
   /** Kubernetes verb, for stats and the HTTP method (`proxy` needs `method`). */
   verb: "get" | "list" | "create" | "update" | "patch" | "delete" | "proxy";
-  method?: Dispatcher.HttpMethod;
+  method?: HttpMethod;
   label: RequestLabel;
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
@@ -64,15 +64,15 @@ export interface KubeResponse<T> {
   body: T;
 }
 
-/** What one request goes out with: the shared Agent and the credentials of the moment. */
+/** What one request goes out with: the shared pool and the credentials of the moment. */
 interface Session {
-  agent: Agent;
+  pool: HttpPool;
   credentials: KubeCredentials;
 }
 
 /**
- * The HTTP layer of the gateway: plain JSON over one keep-alive undici `Agent` per cluster, with the target's TLS
- * material and credentials.
+ * The HTTP layer of the gateway: plain JSON over one keep-alive connection pool per cluster (Node's own
+ * `http`/`https`, or undici when `http2` is asked for), with the target's TLS material and credentials.
  *
  * Why not client-node's generated clients: they serialize built-in kinds through typed models that drop
  * wire-format keys, deserialize every read into model classes, and build a new undici
@@ -84,7 +84,7 @@ export class KubeHttp {
   private readonly server: string;
   private readonly auth: KubeAuth;
   private readonly bucket: TokenBucket | undefined;
-  private agent: { agent: Agent; cert: string | undefined; key: string | undefined } | undefined;
+  private pool: { pool: HttpPool; cert: string | undefined; key: string | undefined } | undefined;
 
   constructor(options: KubeHttpOptions) {
     this.options = options;
@@ -117,7 +117,7 @@ export class KubeHttp {
    * Sends one request and hands back the raw response whatever its status (the EMQX client reads proxied
    * answers itself). The caller must consume or dump `body`. Transport failures still throw a `KubeError`.
    */
-  async exchange(req: KubeRequest): Promise<Dispatcher.ResponseData> {
+  async exchange(req: KubeRequest): Promise<HttpResponse> {
     this.stats.count(req.verb, req.label.resource);
     await this.bucket?.take();
     const first = await this.attempt(req, await this.session());
@@ -132,10 +132,9 @@ export class KubeHttp {
    */
   async stream(path: string, query: KubeRequest["query"], signal: AbortSignal, label: RequestLabel) {
     this.stats.count("watch", label.resource);
-    const { agent, credentials } = await this.session();
+    const { pool, credentials } = await this.session();
     try {
-      return await request(this.url(path, query), {
-        dispatcher: agent,
+      return await pool.request(this.url(path, query), {
         method: "GET",
         headers: { ...authHeader(credentials), accept: "application/json" },
         signal,
@@ -147,15 +146,15 @@ export class KubeHttp {
 
   /** Closes the keep-alive connections; the next request opens new ones. */
   close(): Promise<void> {
-    const current = this.agent;
-    this.agent = undefined;
-    return current ? current.agent.close() : Promise.resolve();
+    const current = this.pool;
+    this.pool = undefined;
+    return current ? current.pool.close() : Promise.resolve();
   }
 
   private async attempt(
     req: KubeRequest,
-    { agent, credentials }: Session,
-  ): Promise<{ response: Dispatcher.ResponseData; credentials: KubeCredentials }> {
+    { pool, credentials }: Session,
+  ): Promise<{ response: HttpResponse; credentials: KubeCredentials }> {
     const headers: Record<string, string> = {
       ...authHeader(credentials),
       accept: req.accept ?? "application/json",
@@ -163,8 +162,7 @@ export class KubeHttp {
     if (req.body !== undefined) headers["content-type"] = req.contentType ?? "application/json";
     Object.assign(headers, req.headers);
     try {
-      const response = await request(this.url(req.path, req.query), {
-        dispatcher: agent,
+      const response = await pool.request(this.url(req.path, req.query), {
         method: req.method ?? httpMethod(req.verb),
         headers,
         body:
@@ -189,7 +187,7 @@ export class KubeHttp {
 
   /**
    * The credentials for the next request (the provider caches; `rejected` are the ones a 401 refused) and the
-   * Agent. The Agent is kept across credential refreshes and replaced only when an exec plugin hands out a new
+   * pool. The pool is kept across credential refreshes and replaced only when an exec plugin hands out a new
    * client certificate, since TLS material is fixed per connection.
    */
   private async session(rejected?: KubeCredentials): Promise<Session> {
@@ -197,26 +195,29 @@ export class KubeHttp {
     const { tls } = this.options.kubeConfig;
     const cert = credentials.cert ?? tls.cert;
     const key = credentials.key ?? tls.key;
-    const current = this.agent;
-    if (current && current.cert === cert && current.key === key) return { agent: current.agent, credentials };
-    const previous = current?.agent;
-    const agent = new Agent({
-      keepAliveTimeout: 30_000,
+    // Loaded before the pool is looked at, so that concurrent first requests share one pool.
+    const createPool =
+      this.options.http2 === true ? (await import("../http/undici.ts")).createHttp2Pool : createNodePool;
+    const current = this.pool;
+    if (current && current.cert === cert && current.key === key) return { pool: current.pool, credentials };
+    const previous = current?.pool;
+    const options: NodePoolOptions = {
+      keepAliveTimeoutMs: 30_000,
       // A bounded pool: bursts queue on warm keep-alive connections instead of opening hundreds of TLS ones.
-      connections: 32,
-      allowH2: this.options.http2 === true,
-      connect: {
+      connectionsPerOrigin: 32,
+      tls: {
         ca: tls.ca,
         cert,
         key,
         rejectUnauthorized: tls.insecure !== true,
         servername: tls.servername,
       },
-    });
-    this.agent = { agent, cert, key };
-    // In-flight requests on the old Agent finish; it then closes.
+    };
+    const pool = createPool(options);
+    this.pool = { pool, cert, key };
+    // In-flight requests on the old pool finish; it then closes.
     void previous?.close().catch(() => undefined);
-    return { agent, credentials };
+    return { pool, credentials };
   }
 }
 
@@ -234,7 +235,7 @@ function parseStatus(text: string): KubeStatusBody | undefined {
   }
 }
 
-function httpMethod(verb: KubeRequest["verb"]): Dispatcher.HttpMethod {
+function httpMethod(verb: KubeRequest["verb"]): HttpMethod {
   switch (verb) {
     case "get":
     case "list":

@@ -1,6 +1,5 @@
-import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EmqxApiClient, type EmqxApiClientOptions, EmqxApiError } from "../../src/index.ts";
+import { createNodePool, EmqxApiClient, type EmqxApiClientOptions, EmqxApiError } from "../../src/index.ts";
 import { json, type SeenRequest, startServer, type TestServer } from "./testServer.ts";
 
 const credential = { username: "emqx-operator-controller", password: "pw-0123456789abcdef" };
@@ -55,7 +54,7 @@ function emqx(req: SeenRequest, res: import("node:http").ServerResponse): unknow
 let good: TestServer;
 let failing: TestServer;
 let port: number;
-const dispatcher = new Agent({ keepAliveTimeout: 1000 });
+const pool = createNodePool({ keepAliveTimeoutMs: 1000 });
 
 beforeAll(async () => {
   good = await startServer("127.0.0.2", 0, emqx);
@@ -65,7 +64,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await Promise.all([good.close(), failing.close(), dispatcher.close()]);
+  await Promise.all([good.close(), failing.close(), pool.close()]);
 });
 afterEach(() => {
   good.handle = emqx;
@@ -77,7 +76,7 @@ function client(podIPs: string[], more: Partial<EmqxApiClientOptions> = {}): Emq
   return new EmqxApiClient({
     endpoint: { mode: "pod-ip", scheme: "http", port, podIPs },
     credential,
-    dispatcher,
+    pool,
     ...more,
   });
 }

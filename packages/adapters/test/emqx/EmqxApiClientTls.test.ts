@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { generateCa, generateServingCertificate, type PemPair } from "@emqx-reconciler/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createDashboardAgent,
+  createDashboardPool,
   type DashboardTrust,
   EmqxApiClient,
   EmqxApiError,
@@ -46,7 +46,7 @@ function client(trust: DashboardTrust, podIPs: string[], port: number): EmqxApiC
     endpoint: { mode: "pod-ip", podIPs, scheme: "https", port },
     credential,
     timeoutMs: 5000,
-    dispatcher: createDashboardAgent(trust, { keepAliveTimeoutMs: 100 }),
+    pool: createDashboardPool(trust, { keepAliveTimeoutMs: 100 }),
   });
 }
 

@@ -5,19 +5,19 @@
  */
 import { createHash } from "node:crypto";
 import {
-  createDashboardAgent,
+  createDashboardPool,
   type DashboardTrust,
   EmqxApiError,
   EmqxApiErrorKind,
+  type HttpPool,
 } from "@emqx-reconciler/adapters";
 import { ANNOTATION_DASHBOARD_CA_SECRET } from "@emqx-reconciler/api";
-import type { Agent } from "undici";
 import type { EmqxApiTarget, KubePort } from "../ports.ts";
 
 /** Hands out the verifying pool of one CR's https dashboard. */
 export interface DashboardTrustPools {
   /** The pool for `target`; throws an `untrusted-certificate` `EmqxApiError` when a named CA cannot be read. */
-  agentFor(target: EmqxApiTarget): Promise<Agent>;
+  poolFor(target: EmqxApiTarget): Promise<HttpPool>;
 }
 
 function untrusted(message: string): EmqxApiError {
@@ -55,10 +55,10 @@ export function createDashboardTrustPools(
   kube: Pick<KubePort, "getSecret">,
   limit: number,
 ): DashboardTrustPools {
-  const pools = new Map<string, { fingerprint: string; agent: Agent }>();
-  const retire = (agent: Agent) => void agent.close().catch(() => undefined);
+  const pools = new Map<string, { fingerprint: string; pool: HttpPool }>();
+  const retire = (pool: HttpPool) => void pool.close().catch(() => undefined);
   return {
-    async agentFor(target) {
+    async poolFor(target) {
       const ca = await readCa(kube, target);
       const trust: DashboardTrust = {
         ...(ca !== undefined ? { ca } : {}),
@@ -69,17 +69,17 @@ export function createDashboardTrustPools(
         .digest("hex");
       const key = `${target.namespace}/${target.name}`;
       const hit = pools.get(key);
-      if (hit?.fingerprint === fingerprint) return hit.agent;
-      if (hit) retire(hit.agent);
+      if (hit?.fingerprint === fingerprint) return hit.pool;
+      if (hit) retire(hit.pool);
       pools.delete(key);
-      const agent = createDashboardAgent(trust);
-      pools.set(key, { fingerprint, agent });
+      const pool = createDashboardPool(trust);
+      pools.set(key, { fingerprint, pool });
       if (pools.size > limit) {
-        const [oldest, entry] = pools.entries().next().value as [string, { agent: Agent }];
+        const [oldest, entry] = pools.entries().next().value as [string, { pool: HttpPool }];
         pools.delete(oldest);
-        retire(entry.agent);
+        retire(entry.pool);
       }
-      return agent;
+      return pool;
     },
   };
 }

@@ -27,8 +27,8 @@ export interface EmqxApiFactoryOptions {
   mode?: EndpointMode;
   /** Deadline of one EMQX request. @default 10_000 (the operator 2.3's) */
   timeoutMs?: number;
-  /** Connection pool of plain-http dashboards. @default undici's global dispatcher (https ones get their own) */
-  dispatcher?: EmqxApiClientOptions["dispatcher"];
+  /** Connection pool of plain-http dashboards. @default the process-wide pool (https ones get their own) */
+  pool?: EmqxApiClientOptions["pool"];
   /** Credentials remembered at most (oldest dropped first). @default 4096 */
   cacheSize?: number;
 }
@@ -73,12 +73,12 @@ export function createEmqxApiFactory(options: EmqxApiFactoryOptions): EmqxApiFac
       rotation = (rotation + 1) % 1_000_000;
       const endpoint = endpointFor(mode, target, rotation);
       const https = endpoint.mode === "url" ? endpoint.url.startsWith("https:") : endpoint.scheme === "https";
-      const dispatcher = https ? await trustPools.agentFor(target) : options.dispatcher;
+      const pool = https ? await trustPools.poolFor(target) : options.pool;
       return new EmqxApiClient({
         endpoint,
         credential,
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        ...(dispatcher ? { dispatcher } : {}),
+        ...(pool ? { pool } : {}),
       });
     },
     forget(namespace, name) {

@@ -100,10 +100,10 @@ describe("https dashboards: the CA the CR trusts", () => {
   it("keeps one pool per CR while its CA stays the same, and a new one when it changes", async () => {
     const secrets: Record<string, Record<string, string>> = { corp: { "ca.crt": PEM } };
     const pools = createDashboardTrustPools(kubeWith(secrets), 10);
-    const first = await pools.agentFor(named("corp"));
-    expect(await pools.agentFor(named("corp"))).toBe(first);
+    const first = await pools.poolFor(named("corp"));
+    expect(await pools.poolFor(named("corp"))).toBe(first);
     secrets.corp = { "ca.crt": `${PEM}${PEM}` };
-    const second = await pools.agentFor(named("corp"));
+    const second = await pools.poolFor(named("corp"));
     expect(second).not.toBe(first);
     expect(first.closed).toBe(true);
     await second.close();
