@@ -1,4 +1,10 @@
-import { isKubeError, type KubeObject, type WatchEnd, type WatchEvent } from "@emqx-reconciler/adapters";
+import {
+  isKubeError,
+  KubeErrorKind,
+  type KubeObject,
+  type WatchEnd,
+  type WatchEvent,
+} from "@emqx-reconciler/adapters";
 import type { Logger } from "../../ports.ts";
 import { type BackoffOptions, computeBackoffMs, sleep } from "./backoff.ts";
 import type { Scope } from "./ObjectTracker.ts";
@@ -32,6 +38,13 @@ export interface InformerOptions {
   logger: Logger;
   /** Fields added to every log line (the cluster). */
   logFields: Record<string, unknown>;
+  /**
+   * Set for a kind whose CRD may be missing, or be installed or removed while the informer runs (the operator's
+   * `Rebalance`): a 404 on a list or a watch then means that none exist. The scope is reported empty once
+   * (`onList` with no items, which counts as listed) and listed again after this many milliseconds, with no other
+   * request meanwhile. Unset, a 404 is a failure like any other.
+   */
+  absentRecheckMs?: number;
   onList(items: readonly KubeObject[], mode: "initial" | "relist", resourceVersion: string): void;
   onEvent(event: WatchEvent): void;
 }
@@ -51,6 +64,8 @@ export interface InformerStats {
   lastError: string | undefined;
   /** The resourceVersion the next watch starts from. */
   resourceVersion: string | undefined;
+  /** Lists and watches answered 404 (the kind's CRD is not installed; see `absentRecheckMs`). */
+  absent: number;
 }
 
 /** A running list + watch loop of one scope. */
@@ -83,6 +98,7 @@ export function startInformer(options: InformerOptions): Informer {
     failures: 0,
     lastError: undefined,
     resourceVersion: undefined,
+    absent: 0,
   };
   const fields = { ...options.logFields, kind: scope.kind, namespace: scope.namespace };
   let watchesAtLastList = 0;
@@ -100,7 +116,33 @@ export function startInformer(options: InformerOptions): Informer {
     await sleep(delayMs, signal);
   }
 
-  async function list(mode: "initial" | "relist"): Promise<boolean> {
+  /** True when `error` says the kind does not exist (its CRD is not installed) and the informer may say so. */
+  function isAbsent(error: unknown): boolean {
+    return options.absentRecheckMs !== undefined && isKubeError(error, KubeErrorKind.NotFound);
+  }
+
+  /**
+   * Reports the scope empty when it was not already (the first time, or after objects were seen), then waits
+   * `absentRecheckMs` before the next list.
+   */
+  let reportedAbsent = false;
+  async function absent(mode: "initial" | "relist"): Promise<void> {
+    stats.absent++;
+    stats.failures = 0;
+    stats.resourceVersion = undefined;
+    if (!reportedAbsent) {
+      reportedAbsent = true;
+      options.onList([], mode, "");
+      logger.info(`No ${scope.kind} kind (its CRD is not installed); looking again later`, {
+        ...fields,
+        recheckMs: options.absentRecheckMs,
+      });
+    }
+    markListed();
+    await sleep(options.absentRecheckMs ?? 0, signal);
+  }
+
+  async function list(mode: "initial" | "relist"): Promise<boolean | "absent"> {
     try {
       const request = kube.list(scope.kind, {
         namespace: scope.namespace,
@@ -109,6 +151,7 @@ export function startInformer(options: InformerOptions): Informer {
       });
       const result = await untilAborted(request, signal);
       if (!result) return false;
+      reportedAbsent = false;
       stats.lists++;
       if (mode === "relist") stats.relists++;
       watchesAtLastList = stats.watches;
@@ -117,6 +160,7 @@ export function startInformer(options: InformerOptions): Informer {
       logger.debug?.(`Listed ${scope.kind}`, { ...fields, items: result.items.length, mode });
       return true;
     } catch (error) {
+      if (isAbsent(error)) return "absent";
       await fail(error, `List of ${scope.kind}`);
       return false;
     }
@@ -158,7 +202,13 @@ export function startInformer(options: InformerOptions): Informer {
     let mode: "initial" | "relist" | undefined = "initial";
     while (!signal.aborted) {
       if (mode) {
-        if (!(await list(mode))) continue;
+        const outcome = await list(mode);
+        if (outcome === "absent") {
+          await absent(mode);
+          mode = "relist";
+          continue;
+        }
+        if (!outcome) continue;
         if (mode === "initial") markListed();
         mode = undefined;
         stats.failures = 0;
@@ -166,6 +216,11 @@ export function startInformer(options: InformerOptions): Informer {
       const fromList = stats.watches === watchesAtLastList;
       const { end, quick } = await watchOnce(stats.resourceVersion ?? "");
       if (end.reason === "stopped") break;
+      if (end.reason === "error" && isAbsent(end.error)) {
+        await absent("relist");
+        mode = "relist";
+        continue;
+      }
       const gone =
         end.reason === "gone" ||
         (end.reason === "error" && isKubeError(end.error) && end.error.status === 410);

@@ -54,7 +54,7 @@ function scriptedKube(lists: Array<ListResult<KubeObject> | Error>, watches: Scr
 }
 
 /** Starts an informer over `kube` that records lists and events in `seen`; `stop` aborts it and awaits its end. */
-function start(kube: ForwarderKube, seen: string[] = []) {
+function start(kube: ForwarderKube, seen: string[] = [], extra: Partial<InformerOptions> = {}) {
   const controller = new AbortController();
   const signal = controller.signal;
   const options: InformerOptions = {
@@ -67,6 +67,7 @@ function start(kube: ForwarderKube, seen: string[] = []) {
     logFields: {},
     onList: (items, mode) => seen.push(`${mode}:${items.length}`),
     onEvent: (event) => seen.push(`${event.type}:${event.object.metadata?.resourceVersion}`),
+    ...extra,
   };
   const informer = startInformer(options);
   return {
@@ -206,5 +207,50 @@ describe("startInformer", () => {
     await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(4);
     expect(informer.stats().failures).toBe(3);
     await informer.stop();
+  });
+
+  it("an optional kind whose CRD is missing reads as empty, is listed again only after the recheck, and comes and goes", async () => {
+    const notFound = () => new KubeError("LIST rebalances: 404", { kind: "not-found", status: 404 });
+    const { kube, calls } = scriptedKube(
+      [notFound(), notFound(), { items: [emqx("r")], resourceVersion: "20" }, notFound()],
+      [
+        {
+          end: (rv) => ({
+            reason: "error",
+            resourceVersion: rv,
+            error: new KubeError("WATCH rebalances: 404", { kind: "not-found", status: 404 }),
+          }),
+          afterMs: 1,
+        },
+      ],
+    );
+    const seen: string[] = [];
+    const informer = start(kube, seen, { absentRecheckMs: 300 });
+    await informer.listed;
+    expect(seen).toEqual(["initial:0"]);
+    expect(calls.lists).toBe(1);
+    // Installed (third list), watched, removed (the watch's 404), then missing again (fourth list).
+    await expect.poll(() => calls.lists, { timeout: 5000 }).toBe(4);
+    await informer.stop();
+    expect(seen).toEqual(["initial:0", "relist:1", "relist:0"]);
+    expect(calls.watchFrom).toEqual(["20"]);
+    expect(informer.stats()).toMatchObject({ absent: 4, failures: 0, lists: 1 });
+  });
+
+  it("without absentRecheckMs a 404 is a failure like any other", async () => {
+    const { kube, calls } = scriptedKube(
+      [
+        new KubeError("LIST rebalances: 404", { kind: "not-found", status: 404 }),
+        { items: [], resourceVersion: "1" },
+      ],
+      [],
+    );
+    const seen: string[] = [];
+    const informer = start(kube, seen);
+    await informer.listed;
+    await informer.stop();
+    expect(calls.lists).toBe(2);
+    expect(seen).toEqual(["initial:0"]);
+    expect(informer.stats().absent).toBe(0);
   });
 });
