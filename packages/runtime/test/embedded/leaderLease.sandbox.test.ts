@@ -116,9 +116,18 @@ describe("createLeaderLease", { timeout: 30_000 }, () => {
     const store = new LeaseStore(http, namespace, "renewals");
     const calls = { get: 0, create: 0, replace: 0 };
     const counted: LeasePort = {
-      get: () => (calls.get++, store.get()),
-      create: (spec) => (calls.create++, store.create(spec)),
-      replace: (rv, spec) => (calls.replace++, store.replace(rv, spec)),
+      get() {
+        calls.get++;
+        return store.get();
+      },
+      create(spec) {
+        calls.create++;
+        return store.create(spec);
+      },
+      replace(rv, spec) {
+        calls.replace++;
+        return store.replace(rv, spec);
+      },
     };
     const lease = createLeaderLease({ ...TIMINGS, port: counted, identity: "holder" });
 
