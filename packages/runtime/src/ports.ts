@@ -80,7 +80,10 @@ export interface EmqxApiTarget {
 export interface EmqxApiOpener<A extends EmqxReadApi> {
   /** The client, or `undefined` when `<name>-bootstrap-api-key` does not exist (yet). */
   open(target: EmqxApiTarget): Promise<A | undefined>;
-  /** Forgets the cached credential of a CR (after a 401: the key may have been regenerated, #1268). */
+  /**
+   * Forgets what is kept of a CR: its credential (after a 401: the key may have been regenerated, #1268) and its
+   * dashboard CA (after a certificate that did not verify).
+   */
   forget?(namespace: string, name: string): void;
 }
 
