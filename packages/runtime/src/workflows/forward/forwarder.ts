@@ -142,6 +142,7 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
         options.cache?.applyEvent(cacheScope, event);
         if (!optional) emit(tracker.applyEvent(scope, event));
       },
+      onUnavailable: () => options.cache?.dropScope(cacheScope),
     });
     informer.done.catch((error: unknown) =>
       logger.warn("Informer crashed", { cluster, scope: scopeId(scope), error: String(error) }),

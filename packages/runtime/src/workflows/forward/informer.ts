@@ -42,10 +42,13 @@ export interface InformerOptions {
    * Set for a kind whose CRD may be missing, or be installed or removed while the informer runs (the operator's
    * `Rebalance`): a 404 on a list or a watch then means that none exist. The scope is reported empty once
    * (`onList` with no items, which counts as listed) and listed again after this many milliseconds, with no other
-   * request meanwhile. Unset, a 404 is a failure like any other.
+   * request meanwhile. A 403 (an identity not granted the kind's list and watch) is reported by `onUnavailable`
+   * and looked at again in the same way. Unset, a 404 or 403 is a failure like any other.
    */
   absentRecheckMs?: number;
   onList(items: readonly KubeObject[], mode: "initial" | "relist", resourceVersion: string): void;
+  /** The scope cannot be listed or watched (see `absentRecheckMs`): what was listed of it is no longer current. */
+  onUnavailable?(): void;
   onEvent(event: WatchEvent): void;
 }
 
@@ -64,7 +67,7 @@ export interface InformerStats {
   lastError: string | undefined;
   /** The resourceVersion the next watch starts from. */
   resourceVersion: string | undefined;
-  /** Lists and watches answered 404 (the kind's CRD is not installed; see `absentRecheckMs`). */
+  /** Lists and watches answered 404 or 403 for a kind with `absentRecheckMs` (its CRD not installed, or not granted). */
   absent: number;
 }
 
@@ -116,33 +119,40 @@ export function startInformer(options: InformerOptions): Informer {
     await sleep(delayMs, signal);
   }
 
-  /** True when `error` says the kind does not exist (its CRD is not installed) and the informer may say so. */
-  function isAbsent(error: unknown): boolean {
-    return options.absentRecheckMs !== undefined && isKubeError(error, KubeErrorKind.NotFound);
+  /**
+   * For a kind with `absentRecheckMs`: `absent` when `error` says the kind does not exist (its CRD is not
+   * installed), `forbidden` when this identity may not list or watch it (RBAC granted before it was watched).
+   */
+  function unavailable(error: unknown): "absent" | "forbidden" | undefined {
+    if (options.absentRecheckMs === undefined || !isKubeError(error)) return undefined;
+    if (error.kind === KubeErrorKind.NotFound) return "absent";
+    return error.status === 403 ? "forbidden" : undefined;
   }
 
   /**
-   * Reports the scope empty when it was not already (the first time, or after objects were seen), then waits
+   * Reports the scope empty (absent) or not held (forbidden) when it was not already, then waits
    * `absentRecheckMs` before the next list.
    */
-  let reportedAbsent = false;
-  async function absent(mode: "initial" | "relist"): Promise<void> {
+  let reported: "absent" | "forbidden" | undefined;
+  async function pause(mode: "initial" | "relist", why: "absent" | "forbidden"): Promise<void> {
     stats.absent++;
     stats.failures = 0;
     stats.resourceVersion = undefined;
-    if (!reportedAbsent) {
-      reportedAbsent = true;
-      options.onList([], mode, "");
-      logger.info(`No ${scope.kind} kind (its CRD is not installed); looking again later`, {
-        ...fields,
-        recheckMs: options.absentRecheckMs,
-      });
+    if (reported !== why) {
+      reported = why;
+      if (why === "absent") options.onList([], mode, "");
+      else options.onUnavailable?.();
+      const what =
+        why === "absent"
+          ? `No ${scope.kind} kind (its CRD is not installed); looking again later`
+          : `Not allowed to list and watch ${scope.kind}; read without the cache, looking again later`;
+      (why === "absent" ? logger.info : logger.warn)(what, { ...fields, recheckMs: options.absentRecheckMs });
     }
     markListed();
     await sleep(options.absentRecheckMs ?? 0, signal);
   }
 
-  async function list(mode: "initial" | "relist"): Promise<boolean | "absent"> {
+  async function list(mode: "initial" | "relist"): Promise<boolean | "absent" | "forbidden"> {
     try {
       const request = kube.list(scope.kind, {
         namespace: scope.namespace,
@@ -151,7 +161,7 @@ export function startInformer(options: InformerOptions): Informer {
       });
       const result = await untilAborted(request, signal);
       if (!result) return false;
-      reportedAbsent = false;
+      reported = undefined;
       stats.lists++;
       if (mode === "relist") stats.relists++;
       watchesAtLastList = stats.watches;
@@ -160,7 +170,8 @@ export function startInformer(options: InformerOptions): Informer {
       logger.debug?.(`Listed ${scope.kind}`, { ...fields, items: result.items.length, mode });
       return true;
     } catch (error) {
-      if (isAbsent(error)) return "absent";
+      const why = unavailable(error);
+      if (why) return why;
       await fail(error, `List of ${scope.kind}`);
       return false;
     }
@@ -203,8 +214,8 @@ export function startInformer(options: InformerOptions): Informer {
     while (!signal.aborted) {
       if (mode) {
         const outcome = await list(mode);
-        if (outcome === "absent") {
-          await absent(mode);
+        if (outcome === "absent" || outcome === "forbidden") {
+          await pause(mode, outcome);
           mode = "relist";
           continue;
         }
@@ -216,8 +227,9 @@ export function startInformer(options: InformerOptions): Informer {
       const fromList = stats.watches === watchesAtLastList;
       const { end, quick } = await watchOnce(stats.resourceVersion ?? "");
       if (end.reason === "stopped") break;
-      if (end.reason === "error" && isAbsent(end.error)) {
-        await absent("relist");
+      const why = end.reason === "error" ? unavailable(end.error) : undefined;
+      if (why) {
+        await pause("relist", why);
         mode = "relist";
         continue;
       }

@@ -253,4 +253,29 @@ describe("startInformer", () => {
     expect(seen).toEqual(["initial:0"]);
     expect(informer.stats().absent).toBe(0);
   });
+
+  it("an optional kind it may list but not watch is reported unavailable and looked at again after the recheck", async () => {
+    const forbidden = (rv: string): WatchEnd => ({
+      reason: "error",
+      resourceVersion: rv,
+      error: new KubeError("WATCH rebalances: 403", { kind: "retryable", status: 403 }),
+    });
+    const { kube, calls } = scriptedKube(
+      [{ items: [emqx("r")], resourceVersion: "20" }],
+      [
+        { end: forbidden, afterMs: 1 },
+        { end: forbidden, afterMs: 1 },
+      ],
+    );
+    const seen: string[] = [];
+    const informer = start(kube, seen, {
+      absentRecheckMs: 200,
+      onUnavailable: () => seen.push("unavailable"),
+    });
+    await expect.poll(() => calls.lists, { timeout: 5000 }).toBe(3);
+    await informer.stop();
+    expect(seen.slice(0, 4)).toEqual(["initial:1", "unavailable", "relist:1", "unavailable"]);
+    expect(calls.watchFrom.slice(0, 2)).toEqual(["20", "20"]);
+    expect(informer.stats().failures).toBe(0);
+  });
 });
