@@ -129,19 +129,23 @@ export function startInformer(options: InformerOptions): Informer {
     return error.status === 403 ? "forbidden" : undefined;
   }
 
+  /** What the consumer was last told of the scope, and the last reason logged for a pause. */
+  let told: "listed" | "absent" | "dropped" | undefined;
+  let logged: "absent" | "forbidden" | undefined;
+
   /**
-   * Reports the scope empty (absent) or not held (forbidden) when it was not already, then waits
-   * `absentRecheckMs` before the next list.
+   * Tells the consumer the scope is empty (absent) or no longer current (forbidden) unless it knows, logs the
+   * reason once while it lasts, then waits `absentRecheckMs` before the next list.
    */
-  let reported: "absent" | "forbidden" | undefined;
   async function pause(mode: "initial" | "relist", why: "absent" | "forbidden"): Promise<void> {
     stats.absent++;
     stats.failures = 0;
     stats.resourceVersion = undefined;
-    if (reported !== why) {
-      reported = why;
-      if (why === "absent") options.onList([], mode, "");
-      else options.onUnavailable?.();
+    if (why === "absent" && told !== "absent") options.onList([], mode, "");
+    if (why === "forbidden" && told !== "dropped") options.onUnavailable?.();
+    told = why === "absent" ? "absent" : "dropped";
+    if (logged !== why) {
+      logged = why;
       const what =
         why === "absent"
           ? `No ${scope.kind} kind (its CRD is not installed); looking again later`
@@ -161,7 +165,9 @@ export function startInformer(options: InformerOptions): Informer {
       });
       const result = await untilAborted(request, signal);
       if (!result) return false;
-      reported = undefined;
+      told = "listed";
+      // Found after being missing: a later removal is news again (a forbidden watch is not, while it lasts).
+      if (logged === "absent") logged = undefined;
       stats.lists++;
       if (mode === "relist") stats.relists++;
       watchesAtLastList = stats.watches;

@@ -268,13 +268,20 @@ describe("startInformer", () => {
       ],
     );
     const seen: string[] = [];
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
     const informer = start(kube, seen, {
       absentRecheckMs: 200,
       onUnavailable: () => seen.push("unavailable"),
+      logger,
     });
     await expect.poll(() => calls.lists, { timeout: 5000 }).toBe(3);
     await informer.stop();
+    // Each list makes the scope current for a moment, so each forbidden watch drops it again; one warning says so.
     expect(seen.slice(0, 4)).toEqual(["initial:1", "unavailable", "relist:1", "unavailable"]);
+    expect(warnings).toEqual([
+      "Not allowed to list and watch EMQX; read without the cache, looking again later",
+    ]);
     expect(calls.watchFrom.slice(0, 2)).toEqual(["20", "20"]);
     expect(informer.stats().failures).toBe(0);
   });
