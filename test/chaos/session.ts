@@ -88,7 +88,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     quietPeriods: 0,
     durationMs: 0,
     convergenceMs: [],
-    requests: { total: 0, byVerb: {} },
+    requests: { total: 0, byVerb: {}, byRequest: {} },
     kills: 0,
     killsAfterWrite: 0,
     failures: [],

@@ -1,7 +1,7 @@
 /**
  * The Kubernetes port of `run`: the real gateway, with the reads and writes of EMQX CRs that the workflows make
- * anyway also feeding the status table, so the display costs no request. With `--namespace`, listings of CRs stay
- * inside that namespace.
+ * anyway also feeding the status table, so the display costs no request. With `--namespace`, listings (of CRs
+ * and of any kind) stay inside that namespace.
  */
 import type { KubePort } from "@emqx-reconciler/runtime";
 import type { CliLogger } from "./log.ts";
@@ -11,7 +11,7 @@ import type { StatusBoard } from "./statusBoard.ts";
 export interface KubeTapOptions {
   board: StatusBoard;
   logger: CliLogger;
-  /** Restricts CR listings to one namespace. */
+  /** Restricts listings without a namespace to this one. */
   namespace?: string;
   /** @default () => new Date() */
   now?: () => Date;
@@ -57,7 +57,8 @@ export function tapKube(gateway: KubePort, options: KubeTapOptions): KubePort {
       const log = event.type === "Warning" ? logger.warn : logger.info;
       log(`Recorded ${event.type} Event ${event.reason}`, { namespace, name, message: event.message });
     },
-    list: (kind, listOptions) => gateway.list(kind, listOptions),
+    list: (kind, listOptions = {}) =>
+      gateway.list(kind, { ...listOptions, namespace: listOptions.namespace ?? options.namespace }),
     setFinalizers: (kind, namespace, name, finalizers, resourceVersion) =>
       gateway.setFinalizers(kind, namespace, name, finalizers, resourceVersion),
     listChildren: (namespace, instance) => gateway.listChildren(namespace, instance),

@@ -77,6 +77,11 @@ export interface ReconcilerOptions {
    * @default true
    */
   readCache?: boolean;
+  /**
+   * With the read cache, the Rebalance CRD is watched like the owned kinds; while it is not installed, `run` looks
+   * again this often (one list), and never per status refresh. @default 60_000
+   */
+  rebalanceCrdRecheckMs?: number;
 }
 
 /** A running reconciler. */
@@ -210,7 +215,9 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     cluster,
     kube: gateway,
     publisher: runtime.bus,
-    ...(cache ? { cache } : {}),
+    // The status refresher's Rebalances come from the cache too (the forwarder gives them no hint).
+    ...(cache ? { cache, optionalKinds: ["Rebalance"] as const } : {}),
+    ...(options.rebalanceCrdRecheckMs ? { absentRecheckMs: options.rebalanceCrdRecheckMs } : {}),
     ...(options.namespace ? { namespaces: [options.namespace] } : {}),
     logger,
   });

@@ -7,7 +7,13 @@
  */
 import { KubeHttp } from "@emqx-reconciler/adapters";
 import { clusterConnection } from "@emqx-reconciler/adapters/aws";
-import { AutoscaleMemory, kubeScalePort, mapBounded, refreshStatus } from "@emqx-reconciler/runtime";
+import {
+  AutoscaleMemory,
+  kubeScalePort,
+  mapBounded,
+  RebalanceCrdMemory,
+  refreshStatus,
+} from "@emqx-reconciler/runtime";
 import { clusterDeps } from "./clusters.ts";
 import { withinDeadline } from "./deadline.ts";
 import { type ClusterRefresh, fleetHealth } from "./fleetHealth.ts";
@@ -16,8 +22,16 @@ import { clusterClients, registry, shared } from "./shared.ts";
 import { SlowClusters, slowLast } from "./slowClusters.ts";
 
 const memories = new Map<string, AutoscaleMemory>();
+/** Per cluster: whether its Rebalance CRD was missing lately (no list per run while it stays missing). */
+const rebalanceCrds = new Map<string, RebalanceCrdMemory>();
 /** Clusters that failed or missed their deadline lately: refreshed after the others, so they cannot take their slots. */
 const slowClusters = new SlowClusters(10 * 60_000);
+
+function rebalanceCrdOf(cluster: string): RebalanceCrdMemory {
+  const memory = rebalanceCrds.get(cluster) ?? new RebalanceCrdMemory();
+  rebalanceCrds.set(cluster, memory);
+  return memory;
+}
 
 function memoryOf(cluster: string): AutoscaleMemory {
   const memory = memories.get(cluster) ?? new AutoscaleMemory();
@@ -38,7 +52,12 @@ export const handler = withObservability().handler(async (_event, context) => {
     withinDeadline(Math.max(0, Math.min(config.clusterDeadlineMs, stopAt - Date.now())), async () => {
       const http = new KubeHttp(await clusterConnection(entry, await clusterClients()));
       const autoscale = { scale: kubeScalePort(http), memory: memoryOf(entry.id) };
-      const deps = { ...(await clusterDeps(entry, {})), autoscale, rebalance: true };
+      const deps = {
+        ...(await clusterDeps(entry, {})),
+        autoscale,
+        rebalance: true,
+        rebalanceCrd: rebalanceCrdOf(entry.id),
+      };
       return refreshStatus(deps, entry.id).finally(() => http.close());
     }),
   );

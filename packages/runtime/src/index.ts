@@ -39,6 +39,7 @@ export * from "./workflows/lifecyclePublish.ts";
 export * from "./workflows/livePlan.ts";
 export { mapBounded } from "./workflows/mapBounded.ts";
 export * from "./workflows/rebalance.ts";
+export * from "./workflows/rebalanceListing.ts";
 export * from "./workflows/reconcile.ts";
 export * from "./workflows/scale.ts";
 export * from "./workflows/scaleBounds.ts";

@@ -7,6 +7,7 @@ import type { DashboardListener, EmqxApiClient, KubeGateway } from "@emqx-reconc
 import type { Limits, PodPolicy, SecretRefPolicy } from "@emqx-reconciler/api";
 import type { AutoscaleMemory } from "./workflows/autoscale.ts";
 import type { Publisher } from "./workflows/forward/types.ts";
+import type { RebalanceCrdMemory } from "./workflows/rebalanceListing.ts";
 import type { ScalePort } from "./workflows/scale.ts";
 
 /** The Kubernetes calls the workflows make: `KubeGateway` satisfies it. */
@@ -79,7 +80,10 @@ export interface EmqxApiTarget {
 export interface EmqxApiOpener<A extends EmqxReadApi> {
   /** The client, or `undefined` when `<name>-bootstrap-api-key` does not exist (yet). */
   open(target: EmqxApiTarget): Promise<A | undefined>;
-  /** Forgets the cached credential of a CR (after a 401: the key may have been regenerated, #1268). */
+  /**
+   * Forgets what is kept of a CR: its credential (after a 401: the key may have been regenerated, #1268) and its
+   * dashboard CA (after a certificate that did not verify).
+   */
   forget?(namespace: string, name: string): void;
 }
 
@@ -160,6 +164,8 @@ export interface StatusDeps {
   autoscale?: StatusAutoscale;
   /** Serves `Rebalance` objects (the operator's kind) for the CRs it refreshes; off without it. */
   rebalance?: boolean;
+  /** Remembers a missing Rebalance CRD between refreshes (a refresher without the read cache). */
+  rebalanceCrd?: RebalanceCrdMemory;
 }
 
 /** The autoscaler's own parts: the scale path's Kubernetes calls and the samples kept between refreshes. */

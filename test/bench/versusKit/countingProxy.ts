@@ -14,6 +14,8 @@ import type { KubeTarget } from "@emqx-reconciler/adapters";
 export interface ProxyCounts {
   total: number;
   byVerb: Record<string, number>;
+  /** By verb and resource: `LIST rebalances`, `PUT leases`, `WATCH pods`, … */
+  byRequest: Record<string, number>;
 }
 
 /** A running counting proxy. */
@@ -27,6 +29,14 @@ export interface CountingProxy {
   /** Writes a kubeconfig that points at the proxy (no credentials: the proxy adds them). */
   writeKubeconfig(path: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The resource (plural) a request path names: `/apis/apps.emqx.io/v2beta1/namespaces/x/rebalances/y` → `rebalances`. */
+function resourceOf(url: string): string {
+  const segments = (url.split("?")[0] ?? "").split("/").filter(Boolean);
+  const rest = segments.slice(segments[0] === "api" ? 2 : 3);
+  const withoutNamespace = rest[0] === "namespaces" && rest.length > 2 ? rest.slice(2) : rest;
+  return withoutNamespace[0] ?? segments.join("/");
 }
 
 /** `LIST` for a collection GET, `WATCH` for a watch, else the method. */
@@ -53,12 +63,14 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
     servername: target.tls.servername,
     rejectUnauthorized: !target.tls.insecure,
   });
-  let counts: ProxyCounts = { total: 0, byVerb: {} };
+  let counts: ProxyCounts = { total: 0, byVerb: {}, byRequest: {} };
   let lastAt = performance.now();
   const server = http.createServer((req, res) => {
     const verb = verbOf(req.method ?? "GET", req.url ?? "/");
     counts.total++;
     counts.byVerb[verb] = (counts.byVerb[verb] ?? 0) + 1;
+    const request = `${verb} ${resourceOf(req.url ?? "/")}`;
+    counts.byRequest[request] = (counts.byRequest[request] ?? 0) + 1;
     lastAt = performance.now();
     const headers = { ...req.headers, host: upstream.host };
     if (credentials.authorization) headers.authorization = credentials.authorization;
@@ -84,9 +96,9 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    counts: () => ({ total: counts.total, byVerb: { ...counts.byVerb } }),
+    counts: () => ({ total: counts.total, byVerb: { ...counts.byVerb }, byRequest: { ...counts.byRequest } }),
     reset: () => {
-      counts = { total: 0, byVerb: {} };
+      counts = { total: 0, byVerb: {}, byRequest: {} };
     },
     quietForMs: () => performance.now() - lastAt,
     writeKubeconfig: (path) =>

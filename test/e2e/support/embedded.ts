@@ -38,6 +38,10 @@ export interface EmbeddedOptions {
   podPolicy?: PodPolicy;
   /** Which Secrets `bootstrapAPIKeys[].secretRef` may read (`run --secret-refs`). @default any */
   secretRefs?: SecretRefPolicy;
+  /** Serve every namespace (as `run` without `--namespace`) instead of the test's one. */
+  allNamespaces?: boolean;
+  /** How often a missing Rebalance CRD is looked for again. @default run's */
+  rebalanceCrdRecheckMs?: number;
 }
 
 /** Starts the reconciler of `run` for one namespace of the sandbox. */
@@ -55,12 +59,13 @@ export async function startEmbedded(
   const reconciler = await startReconciler({
     kubeConfig: options.kubeConfig ?? loadKubeconfigFile(testbed.sandbox.kubeconfigPath),
     cluster: E2E_CLUSTER,
-    namespace,
+    ...(options.allNamespaces ? {} : { namespace }),
     logger,
     board: new StatusBoard(),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.podPolicy ? { podPolicy: options.podPolicy } : {}),
     ...(options.secretRefs ? { secretRefs: options.secretRefs } : {}),
+    ...(options.rebalanceCrdRecheckMs ? { rebalanceCrdRecheckMs: options.rebalanceCrdRecheckMs } : {}),
   });
   return {
     reconciler,

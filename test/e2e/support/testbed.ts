@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { KubeGateway, type KubeObject, loadKubeconfigFile, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { CRD_NAME, type EmqxStatus, renderCrdYaml } from "@emqx-reconciler/api";
-import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
+import { type Sandbox, startSandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
 import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 
 /** The repository's seed example, applied verbatim. */
@@ -56,9 +56,12 @@ export async function kubectl(testbed: Testbed, args: string[], input?: string):
   return result.stdout;
 }
 
-/** Starts (or attaches to) the run's sandbox and installs the CRD with `kubectl apply --server-side`. */
-export async function openTestbed(): Promise<Testbed> {
-  const sandbox = await useTestSandbox();
+/**
+ * Starts (or attaches to) the run's sandbox, or uses `own` (see {@link openPrivateTestbed}), and installs the CRD
+ * with `kubectl apply --server-side`.
+ */
+export async function openTestbed(own?: Sandbox): Promise<Testbed> {
+  const sandbox = own ?? (await useTestSandbox());
   const testbed: Testbed = {
     sandbox,
     gateway: new KubeGateway({ kubeConfig: loadKubeconfigFile(sandbox.kubeconfigPath) }),
@@ -71,6 +74,20 @@ export async function openTestbed(): Promise<Testbed> {
     return conditions?.some((c) => c.type === "Established" && c.status === "True") ? true : undefined;
   });
   return testbed;
+}
+
+/**
+ * A sandbox of the test file's own, for what would disturb the other files sharing the run's sandbox (installing
+ * and removing a cluster-wide CRD, say); stop it with `testbed.sandbox.stop()`.
+ */
+export async function openPrivateTestbed(name: string): Promise<Testbed> {
+  const sandbox = await startSandbox({
+    name: `${name}-${process.pid}`,
+    podStartDelayMs: 0,
+    ownerPid: process.pid,
+    onProgress: () => {},
+  });
+  return openTestbed(sandbox);
 }
 
 /** A namespace of its own for one test file (`<prefix>-<pid>`), created empty. */

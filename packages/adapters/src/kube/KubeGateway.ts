@@ -68,12 +68,8 @@ export class KubeGateway {
   }
 
   /** EMQX CRs of one namespace, or of every namespace served (all, unless `namespaces` was given). */
-  async listEmqx(namespace?: string): Promise<ListResult<KubeObject>> {
-    if (namespace !== undefined || !this.namespaces) return listObjects(this.http, "EMQX", { namespace });
-    const lists = await Promise.all(
-      this.namespaces.map((ns) => listObjects(this.http, "EMQX", { namespace: ns })),
-    );
-    return { items: lists.flatMap((l) => l.items), resourceVersion: lists[0]?.resourceVersion ?? "" };
+  listEmqx(namespace?: string): Promise<ListResult<KubeObject>> {
+    return this.list("EMQX", { namespace });
   }
 
   /** Any supported object by kind, or `undefined` when absent. */
@@ -81,9 +77,17 @@ export class KubeGateway {
     return getObject(this.http, kind, namespace, name);
   }
 
-  /** Objects of a kind with their collection resourceVersion (the forwarder's list before a watch). */
-  list(kind: KindName, options: ListOptions = {}): Promise<ListResult<KubeObject>> {
-    return listObjects(this.http, kind, options);
+  /**
+   * Objects of a kind with their collection resourceVersion (the forwarder's list before a watch). Without a
+   * namespace: across every namespace served, one request per served namespace when `namespaces` was given (the
+   * resourceVersion is then the first one's, good for reading but not for a watch).
+   */
+  async list(kind: KindName, options: ListOptions = {}): Promise<ListResult<KubeObject>> {
+    if (options.namespace !== undefined || !this.namespaces) return listObjects(this.http, kind, options);
+    const lists = await Promise.all(
+      this.namespaces.map((namespace) => listObjects(this.http, kind, { ...options, namespace })),
+    );
+    return { items: lists.flatMap((l) => l.items), resourceVersion: lists[0]?.resourceVersion ?? "" };
   }
 
   /** The children of CR `instance` of one kind, by its labels. Secrets come back as metadata only. */

@@ -120,6 +120,15 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
    */
   async function tryAcquireOrRenew(): Promise<true | string> {
     const time = wall();
+    if (current && current.spec.holderIdentity === identity && !released) {
+      // The holder renews from the version it last wrote, one request instead of a read and a write (client-go's
+      // fast path); a conflict means someone else wrote it, and the full read below says who.
+      const renewed = await port.replace(current.resourceVersion, renewalOf(current.spec, time));
+      if (renewed) {
+        observe(renewed);
+        return true;
+      }
+    }
     const existing = await port.get();
     if (!existing) {
       const spec: LeaseSpec = {
@@ -137,18 +146,22 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
     observe(existing);
     const other = heldByOther(existing);
     if (other !== undefined) return other;
-    const mine = existing.spec.holderIdentity === identity;
-    const spec: LeaseSpec = {
-      holderIdentity: identity,
-      leaseDurationSeconds: durationSeconds,
-      acquireTime: mine ? existing.spec.acquireTime : microTime(time),
-      renewTime: microTime(time),
-      leaseTransitions: (existing.spec.leaseTransitions ?? 0) + (mine ? 0 : 1),
-    };
-    const written = await port.replace(existing.resourceVersion, spec);
+    const written = await port.replace(existing.resourceVersion, renewalOf(existing.spec, time));
     if (!written) return "";
     observe(written);
     return true;
+  }
+
+  /** The spec this process writes over `held` at `time`: a renewal when it holds it, else a takeover. */
+  function renewalOf(held: LeaseSpec, time: Date): LeaseSpec {
+    const mine = held.holderIdentity === identity;
+    return {
+      holderIdentity: identity,
+      leaseDurationSeconds: durationSeconds,
+      acquireTime: mine ? held.acquireTime : microTime(time),
+      renewTime: microTime(time),
+      leaseTransitions: (held.leaseTransitions ?? 0) + (mine ? 0 : 1),
+    };
   }
 
   function scheduleRenewal(): void {

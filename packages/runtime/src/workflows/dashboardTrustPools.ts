@@ -1,6 +1,8 @@
 /**
- * The TLS side of reaching a CR's https-only EMQX API: the CA bundle the CR trusts, read from its Secret on every
- * open (so a Secret that appears or changes is used at the next pass), and one verifying connection pool per CR,
+ * The TLS side of reaching a CR's https-only EMQX API: the CA bundle the CR trusts, read from its Secret and kept
+ * for a minute (a status refresh every 10 s must not cost a Secret read each), read again at once after the
+ * certificate failed to verify (`forget`), so a Secret that appears or changes is used at the next pass after
+ * that; a Secret the annotation names but that cannot be read is never kept. One verifying connection pool per CR,
  * kept while the bundle and names stay the same. CA data never reaches a log or an error message.
  */
 import { createHash } from "node:crypto";
@@ -18,7 +20,12 @@ import type { EmqxApiTarget, KubePort } from "../ports.ts";
 export interface DashboardTrustPools {
   /** The pool for `target`; throws an `untrusted-certificate` `EmqxApiError` when a named CA cannot be read. */
   poolFor(target: EmqxApiTarget): Promise<HttpPool>;
+  /** Reads the CR's CA Secret again at its next open (its certificate did not verify). */
+  forget(namespace: string, name: string): void;
 }
+
+/** How long a CA bundle read from its Secret is used before it is read again. */
+export const CA_READ_TTL_MS = 60_000;
 
 function untrusted(message: string): EmqxApiError {
   return new EmqxApiError(EmqxApiErrorKind.UntrustedCertificate, message);
@@ -54,12 +61,28 @@ async function readCa(kube: Pick<KubePort, "getSecret">, target: EmqxApiTarget):
 export function createDashboardTrustPools(
   kube: Pick<KubePort, "getSecret">,
   limit: number,
+  now: () => number = () => performance.now(),
 ): DashboardTrustPools {
   const pools = new Map<string, { fingerprint: string; pool: HttpPool }>();
+  /** The CA last read per CR, with where it was read from and when. */
+  const reads = new Map<string, { source: string; ca: string | undefined; at: number }>();
   const retire = (pool: HttpPool) => void pool.close().catch(() => undefined);
+  async function caOf(key: string, target: EmqxApiTarget): Promise<string | undefined> {
+    const source = JSON.stringify(target.tls?.caSource ?? null);
+    const kept = reads.get(key);
+    if (kept && kept.source === source && now() - kept.at < CA_READ_TTL_MS) return kept.ca;
+    reads.delete(key);
+    const ca = await readCa(kube, target);
+    reads.set(key, { source, ca, at: now() });
+    if (reads.size > limit) reads.delete(reads.keys().next().value as string);
+    return ca;
+  }
   return {
+    forget(namespace, name) {
+      reads.delete(`${namespace}/${name}`);
+    },
     async poolFor(target) {
-      const ca = await readCa(kube, target);
+      const ca = await caOf(`${target.namespace}/${target.name}`, target);
       const trust: DashboardTrust = {
         ...(ca !== undefined ? { ca } : {}),
         serverNames: target.tls?.serverNames ?? [],

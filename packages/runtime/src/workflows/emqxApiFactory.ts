@@ -83,6 +83,7 @@ export function createEmqxApiFactory(options: EmqxApiFactoryOptions): EmqxApiFac
     },
     forget(namespace, name) {
       cache.delete(`${namespace}/${name}`);
+      trustPools.forget(namespace, name);
     },
   };
 }

@@ -178,7 +178,8 @@ export async function readEmqxView<A extends EmqxReadApi = EmqxApi>(
     return { emqxView, emqxClient };
   } catch (error) {
     if (!(error instanceof EmqxApiError)) throw error;
-    if (error.kind === "unauthorized") factory.forget?.(namespace, name);
+    if (error.kind === "unauthorized" || error.kind === "untrusted-certificate")
+      factory.forget?.(namespace, name);
     return { ...failed(apiErrorKind(error), error.message), emqxClient };
   }
 }

@@ -3,8 +3,8 @@
  * namespace whose `spec.instanceName` names the CR get one pass of core's pure `planRebalance` — the API call it
  * asks for (start on the first replicant, poll `global_status`, stop on delete), then the status that call's
  * outcome gives, written with the Rebalance's resourceVersion, and a `Rebalance` Event on it. A namespace without
- * the Rebalance CRD (404 on the list) has none. A Rebalance naming an EMQX that does not exist in a namespace that
- * has EMQX CRs is failed (`EMQX <name> not found`), as the operator does. The operator's finalizer: added before
+ * the Rebalance CRD has none (see `rebalanceListing.ts`). A Rebalance naming an EMQX that does not exist is failed
+ * (`EMQX <name> not found`), as the operator does, whether or not its namespace has other EMQX CRs. The operator's finalizer: added before
  * the start, removed once final; a Rebalance deleted while `Processing` is stopped on its coordinator, then its
  * finalizer is removed whatever the stop gave (also with the EMQX CR or its API gone).
  */
@@ -47,19 +47,6 @@ function targetOf(cr: KubeObject): RebalanceTarget {
     coreNodes: running(status?.coreNodes),
     replicantNodes: running(status?.replicantNodes),
   };
-}
-
-/** The Rebalances of a namespace; none when the Rebalance CRD is not installed. */
-export async function listRebalances(
-  deps: Pick<StatusDeps, "kube">,
-  namespace: string,
-): Promise<KubeObject[]> {
-  try {
-    return (await deps.kube.list("Rebalance", { namespace })).items;
-  } catch (error) {
-    if (isKubeError(error, KubeErrorKind.NotFound)) return [];
-    throw error;
-  }
 }
 
 /**

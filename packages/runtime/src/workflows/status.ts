@@ -9,8 +9,9 @@
  *   joins must not wait for one either. Everything else (applies, scaling, config) stays the reconcile's.
  * - A CR with no ready core pod has no API to ask and is skipped; so is one whose bootstrap Secret does not exist
  *   yet. Kubernetes-side changes of such CRs reach the reconcile through hints.
- * - Listing is per namespace, not per CR: three lists (StatefulSets, ReplicaSets, Pods, by the `instance` and
- *   `managed-by` labels) serve every CR of a namespace; embedded, the read cache answers them.
+ * - Listing is per kind, not per CR: three lists (StatefulSets, ReplicaSets, Pods, by the `instance` and
+ *   `managed-by` labels, in the CRs' one namespace or across the namespaces served) and one of Rebalances serve
+ *   every CR; embedded, the read cache answers them.
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import {
@@ -34,7 +35,8 @@ import { publishStatusLifecycle } from "./lifecyclePublish.ts";
 import { mapBounded } from "./mapBounded.ts";
 import { readEmqxView } from "./readEmqxView.ts";
 import { crRef } from "./readObserved.ts";
-import { failOrphanRebalances, listRebalances, reconcileRebalances } from "./rebalance.ts";
+import { reconcileRebalances } from "./rebalance.ts";
+import { failOrphans, listRebalancesByNamespace } from "./rebalanceListing.ts";
 import { freshPassState, type Pass, recordEvents, setPodGates } from "./reconcileWrites.ts";
 import { attentionOf, type CrAttention } from "./statusAttention.ts";
 import { computeTransition, publishTransitions } from "./statusTransitions.ts";
@@ -63,7 +65,11 @@ const STATUS_EVENT_REASONS: ReadonlySet<string> = new Set([
 
 type Children = Pick<Observed, "statefulSets" | "replicaSets" | "pods">;
 
-async function listNamespace(deps: StatusDeps, namespace: string): Promise<Map<string, Children>> {
+/** The sets and pods of every CR, by `namespace/instance`, or why they could not be listed. */
+type Listing = { value: Map<string, Children> } | { error: unknown };
+
+/** One list per kind (sets and pods, by the children's labels) in `namespace`, or across every one served. */
+async function listIn(deps: StatusDeps, namespace: string | undefined): Promise<Map<string, Children>> {
   // Every child carries the instance label; asking for it too lets the embedded read cache (which holds exactly
   // the objects with both labels) answer without a request.
   const labelSelector = `${LABEL_INSTANCE},${LABEL_MANAGED_BY}=${MANAGED_BY}`;
@@ -75,12 +81,32 @@ async function listNamespace(deps: StatusDeps, namespace: string): Promise<Map<s
     for (const item of list.items) {
       const instance = item.metadata?.labels?.[LABEL_INSTANCE];
       if (!instance) continue;
-      const children = byInstance.get(instance) ?? { statefulSets: [], replicaSets: [], pods: [] };
-      byInstance.set(instance, children);
+      const key = `${item.metadata?.namespace ?? ""}/${instance}`;
+      const children = byInstance.get(key) ?? { statefulSets: [], replicaSets: [], pods: [] };
+      byInstance.set(key, children);
       (children[fields[i] as (typeof fields)[number]] as unknown[]).push(item);
     }
   });
   return byInstance;
+}
+
+/**
+ * The listing of each namespace of `namespaces`: when the CRs are in several, one list per kind across every
+ * namespace served serves them all; if that fails (a namespace's access revoked, say), each namespace is listed
+ * on its own, so a failure there fails only its CRs.
+ */
+async function listSetsAndPods(deps: StatusDeps, namespaces: string[]): Promise<Map<string, Listing>> {
+  if (namespaces.length > 1) {
+    const all = await listIn(deps, undefined).catch(() => undefined);
+    if (all) return new Map(namespaces.map((ns) => [ns, { value: all }]));
+  }
+  const each = await mapBounded(namespaces, deps.concurrency ?? 8, (ns) => listIn(deps, ns));
+  return new Map(
+    namespaces.map((ns, i) => {
+      const result = each[i] as PromiseSettledResult<Map<string, Children>>;
+      return [ns, result.status === "fulfilled" ? { value: result.value } : { error: result.reason }];
+    }),
+  );
 }
 
 async function refreshOne(
@@ -160,23 +186,6 @@ async function rebalances(
   }
 }
 
-/** Fails, per namespace, the Rebalances that name no EMQX there; failures are logged. */
-async function failOrphans(
-  deps: StatusDeps,
-  crs: KubeObject[],
-  listed: ReadonlyMap<string, readonly KubeObject[]>,
-): Promise<void> {
-  for (const [namespace, rebalanceList] of listed) {
-    const names = new Set(crs.filter((cr) => crRef(cr).namespace === namespace).map((cr) => crRef(cr).name));
-    await failOrphanRebalances(deps, rebalanceList, names).catch((error: unknown) =>
-      deps.logger.warn("Rebalance failed", {
-        namespace,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
-  }
-}
-
 /**
  * Refreshes the status of every EMQX CR the deps' cluster has, `concurrency` CRs at a time, and publishes the
  * transitions it wrote. One CR's failure is logged and counted, never stops the others; only failing to list the
@@ -193,23 +202,20 @@ export async function refreshStatus(deps: StatusDeps, cluster: string): Promise<
   }
   const limit = deps.concurrency ?? 8;
   const namespaces = [...new Set(crs.map((cr) => crRef(cr).namespace))];
-  const listed = await mapBounded(namespaces, limit, (ns) => listNamespace(deps, ns));
-  const listings = new Map(namespaces.map((ns, i) => [ns, listed[i]]));
-  const rebalanceLists = new Map<string, readonly KubeObject[]>();
-  if (deps.rebalance) {
-    const lists = await mapBounded(namespaces, limit, (ns) => listRebalances(deps, ns));
-    namespaces.forEach((ns, i) => {
-      const list = lists[i];
-      if (list?.status === "fulfilled") rebalanceLists.set(ns, list.value);
-      else deps.logger.warn("Failed to list Rebalances", { namespace: ns, error: String(list?.reason) });
-    });
-  }
+  const [listings, rebalanceLists] = await Promise.all([
+    listSetsAndPods(deps, namespaces),
+    deps.rebalance ? listRebalancesByNamespace(deps) : new Map<string, KubeObject[]>(),
+  ]);
   const results = await mapBounded(crs, limit, async (cr) => {
-    const listing = listings.get(crRef(cr).namespace);
-    if (!listing || listing.status === "rejected") throw listing?.reason;
-    const empty: Children = { statefulSets: [], replicaSets: [], pods: [] };
-    const rebalanceList = rebalanceLists.get(crRef(cr).namespace) ?? [];
-    return refreshOne(deps, cluster, cr, listing.value.get(crRef(cr).name) ?? empty, rebalanceList);
+    const { namespace, name } = crRef(cr);
+    const listing = listings.get(namespace);
+    if (!listing || "error" in listing) throw listing?.error;
+    const children = listing.value.get(`${namespace}/${name}`) ?? {
+      statefulSets: [],
+      replicaSets: [],
+      pods: [],
+    };
+    return refreshOne(deps, cluster, cr, children, rebalanceLists.get(namespace) ?? []);
   });
   if (deps.rebalance) await failOrphans(deps, crs, rebalanceLists);
   const transitions: StatusTransition[] = [];

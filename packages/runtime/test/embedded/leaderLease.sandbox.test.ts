@@ -6,7 +6,11 @@
 import { KubeHttp, LeaseStore, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLeaderLease, type LeaderLeaseTimings } from "../../src/embedded/leaderLease.ts";
+import {
+  createLeaderLease,
+  type LeaderLeaseTimings,
+  type LeasePort,
+} from "../../src/embedded/leaderLease.ts";
 
 const TIMINGS: LeaderLeaseTimings = { leaseDurationMs: 2_000, renewIntervalMs: 500, retryIntervalMs: 100 };
 
@@ -105,5 +109,42 @@ describe("createLeaderLease", { timeout: 30_000 }, () => {
     await stale.lease.release();
     expect((await new LeaseStore(http, namespace, "expiry").get())?.spec.holderIdentity).toBe("fresh");
     await fresh.lease.release();
+  });
+
+  it("renews with one write per renewal while it holds the Lease, and no read", async () => {
+    // Prepare: the store, counting what the election asks of it.
+    const store = new LeaseStore(http, namespace, "renewals");
+    const calls = { get: 0, create: 0, replace: 0 };
+    const counted: LeasePort = {
+      get() {
+        calls.get++;
+        return store.get();
+      },
+      create(spec) {
+        calls.create++;
+        return store.create(spec);
+      },
+      replace(rv, spec) {
+        calls.replace++;
+        return store.replace(rv, spec);
+      },
+    };
+    const lease = createLeaderLease({ ...TIMINGS, port: counted, identity: "holder" });
+
+    // Act: acquire (a read, then a create), then let it renew until it has written three more times.
+    await lease.acquire();
+    const renewTimes = new Set<string>();
+    while (renewTimes.size < 4) {
+      renewTimes.add((await store.get())?.spec.renewTime ?? "");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const seen = { ...calls };
+    await lease.release();
+
+    // Assess: every renewal was one resourceVersion-guarded replace, with no read before it.
+    expect(seen.get).toBe(1);
+    expect(seen.create).toBe(1);
+    expect(seen.replace).toBeGreaterThanOrEqual(3);
+    expect((await store.get())?.spec.holderIdentity).toBe("");
   });
 });

@@ -1,6 +1,6 @@
 import type { EmqxApiError } from "@emqx-reconciler/adapters";
 import { describe, expect, it } from "vitest";
-import { createDashboardTrustPools } from "../../src/workflows/dashboardTrustPools.ts";
+import { CA_READ_TTL_MS, createDashboardTrustPools } from "../../src/workflows/dashboardTrustPools.ts";
 import { createEmqxApiFactory } from "../../src/workflows/emqxApiFactory.ts";
 
 function countingKube(exists = true) {
@@ -103,9 +103,41 @@ describe("https dashboards: the CA the CR trusts", () => {
     const first = await pools.poolFor(named("corp"));
     expect(await pools.poolFor(named("corp"))).toBe(first);
     secrets.corp = { "ca.crt": `${PEM}${PEM}` };
+    pools.forget("ns", "emqx");
     const second = await pools.poolFor(named("corp"));
     expect(second).not.toBe(first);
     expect(first.closed).toBe(true);
     await second.close();
+  });
+
+  it("reads the CA Secret once a minute, again at once after forget, and never keeps a named Secret it could not read", async () => {
+    const reads: string[] = [];
+    const secrets: Record<string, Record<string, string>> = { corp: { "ca.crt": PEM } };
+    const kube = kubeWith(secrets);
+    let clock = 0;
+    const pools = createDashboardTrustPools(
+      {
+        getSecret: (namespace, name) => {
+          reads.push(name);
+          return kube.getSecret(namespace, name);
+        },
+      },
+      10,
+      () => clock,
+    );
+    const pool = await pools.poolFor(named("corp"));
+    clock += CA_READ_TTL_MS - 1;
+    await pools.poolFor(named("corp"));
+    expect(reads).toEqual(["corp"]);
+    clock += 1;
+    await pools.poolFor(named("corp"));
+    expect(reads).toEqual(["corp", "corp"]);
+    pools.forget("ns", "emqx");
+    await pools.poolFor(named("corp"));
+    expect(reads).toEqual(["corp", "corp", "corp"]);
+    await expect(pools.poolFor(named("absent"))).rejects.toThrow(/does not exist/);
+    await expect(pools.poolFor(named("absent"))).rejects.toThrow(/does not exist/);
+    expect(reads.filter((r) => r === "absent")).toHaveLength(2);
+    await pool.close();
   });
 });

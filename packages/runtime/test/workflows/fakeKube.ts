@@ -90,6 +90,7 @@ export class FakeKube {
       async list(kind: string, options: { namespace?: string; labelSelector?: string } = {}) {
         self.read(`list ${kind}`);
         self.fail(`list ${kind}`);
+        if (options.namespace) self.fail(`list ${kind} ${options.namespace}`);
         return { items: structuredClone(self.of(kind, options.namespace)), resourceVersion: String(self.rv) };
       },
       async listChildren(ns: string, instance: string) {

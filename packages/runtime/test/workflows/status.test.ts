@@ -56,7 +56,7 @@ beforeEach(async () => {
 });
 
 describe("refreshStatus (in memory)", () => {
-  it("writes and publishes nothing for converged CRs, with three lists per namespace", async () => {
+  it("writes and publishes nothing for converged CRs, with one list per kind across namespaces", async () => {
     const writes = kube.writes.length;
     kube.reads.clear();
     expect(await refreshStatus(deps, "test")).toEqual({
@@ -69,17 +69,16 @@ describe("refreshStatus (in memory)", () => {
     expect(kube.writes.length).toBe(writes);
     expect(Object.fromEntries(kube.reads)).toEqual({
       "list EMQX": 1,
-      "list StatefulSet": 2,
-      "list ReplicaSet": 2,
-      "list Pod": 2,
+      "list StatefulSet": 1,
+      "list ReplicaSet": 1,
+      "list Pod": 1,
     });
   });
 
-  it("goes on with the other CRs when one fails", async () => {
-    kube.failures.set(
-      "list StatefulSet",
-      new KubeError("LIST statefulsets a: 503", { kind: "retryable", status: 503 }),
-    );
+  it("goes on with the other CRs when one fails (a failed list across namespaces is retried per namespace)", async () => {
+    const unavailable = () => new KubeError("LIST statefulsets: 503", { kind: "retryable", status: 503 });
+    kube.failures.set("list StatefulSet", unavailable());
+    kube.failures.set("list StatefulSet a", unavailable());
     emqx.down.add("b/emqx");
     const result = await refreshStatus(deps, "test");
     expect(result).toMatchObject({ crs: 2, patched: 1, failed: 1 });

@@ -134,8 +134,11 @@ export function createCachingKube(kube: KubePort, cache: ObjectCache): CachingKu
     },
     setPodCondition: (pod, condition) =>
       kube.setPodCondition(pod, condition, { onStored: (stored) => cache.noteWritten("Pod", stored) }),
-    setFinalizers: (kind, namespace, name, finalizers, resourceVersion) =>
-      kube.setFinalizers(kind, namespace, name, finalizers, resourceVersion),
+    async setFinalizers(kind, namespace, name, finalizers, resourceVersion) {
+      const stored = await kube.setFinalizers(kind, namespace, name, finalizers, resourceVersion);
+      cache.noteWritten(kind, stored);
+      return stored;
+    },
     recordEvent: (cr, event) => kube.recordEvent(cr, event),
   };
   return { kube: cached, stats: () => ({ ...counts }) };

@@ -70,6 +70,11 @@ export class ObjectCache {
     this.counts.lists++;
   }
 
+  /** Forgets `scope` (it can no longer be watched): reads it covered go to the apiserver again. */
+  dropScope(scope: CacheScope): void {
+    this.scopes.delete(scopeKey(scope.kind, scope.namespace));
+  }
+
   /** Takes one watch event of `scope` (ignored until the scope is listed; bookmarks only advance its version). */
   applyEvent(scope: CacheScope, event: WatchEvent): void {
     const state = this.scopes.get(scopeKey(scope.kind, scope.namespace));

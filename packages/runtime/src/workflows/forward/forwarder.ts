@@ -1,4 +1,4 @@
-import { OWNED_KINDS } from "@emqx-reconciler/adapters";
+import { type KindName, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import type { Hint } from "@emqx-reconciler/api";
 import { type Logger, silentLogger } from "../../ports.ts";
 import type { ObjectCache } from "../cache/objectCache.ts";
@@ -28,6 +28,14 @@ export interface ForwarderOptions {
   batching?: Omit<HintBatcherOptions, "publisher" | "logger">;
   /** Namespaces to watch, one list + watch per kind each; all namespaces (one per kind) when omitted. */
   namespaces?: readonly string[];
+  /**
+   * Kinds watched besides the CRs and their children, for the read cache only (they give no hint), listed
+   * without a selector, whose CRD may be missing or come and go: the operator's `Rebalance` for `run`'s status
+   * refresher. While a kind's CRD is absent its scope reads as empty and costs one list per `absentRecheckMs`.
+   */
+  optionalKinds?: readonly KindName[];
+  /** How often an optional kind whose CRD is absent is listed again. @default 60_000 */
+  absentRecheckMs?: number;
   /** Hint `resync` for every CR of the first lists (a restart then converges without waiting). @default true */
   resyncOnStart?: boolean;
   watch?: Partial<WatchTimings>;
@@ -71,6 +79,7 @@ export interface Forwarder {
 
 export const FORWARDER_DEFAULTS = {
   watch: { timeoutSeconds: 300, idleTimeoutMs: 90_000 },
+  absentRecheckMs: 60_000,
   backoff: { baseMs: 500, maxMs: 30_000 },
   stopFlushTimeoutMs: 5_000,
 } as const;
@@ -91,7 +100,8 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
   const { cluster } = options;
   const logger = options.logger ?? silentLogger;
   const batcher = options.batcher ?? ownedBatcher(options, logger);
-  const scopes = computeScopes(options.namespaces);
+  const optionalKinds = new Set<KindName>(options.optionalKinds ?? []);
+  const scopes = computeScopes(options.namespaces, [...optionalKinds]);
   const abort = new AbortController();
   const stopped = new Promise<never>((_, reject) =>
     abort.signal.addEventListener("abort", () => reject(new ForwarderStoppedError(cluster)), { once: true }),
@@ -110,13 +120,15 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
 
   const informers = new Map<string, Informer>();
   for (const scope of scopes) {
-    const labelSelector = scope.kind === "EMQX" ? undefined : CHILD_SELECTOR;
+    const optional = optionalKinds.has(scope.kind);
+    const labelSelector = scope.kind === "EMQX" || optional ? undefined : CHILD_SELECTOR;
     const cacheScope = { ...scope, labelSelector };
     const informer = startInformer({
       kube: options.kube,
       scope,
       labelSelector,
       metadataOnly: scope.kind === "Secret",
+      ...(optional ? { absentRecheckMs: options.absentRecheckMs ?? FORWARDER_DEFAULTS.absentRecheckMs } : {}),
       timings: { ...FORWARDER_DEFAULTS.watch, ...options.watch },
       backoff: options.backoff ?? FORWARDER_DEFAULTS.backoff,
       signal: abort.signal,
@@ -124,12 +136,13 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
       logFields: { cluster },
       onList: (items, mode, resourceVersion) => {
         options.cache?.replaceScope(cacheScope, items, resourceVersion);
-        emit(tracker.applyList(scope, items, mode, resync));
+        if (!optional) emit(tracker.applyList(scope, items, mode, resync));
       },
       onEvent: (event) => {
         options.cache?.applyEvent(cacheScope, event);
-        emit(tracker.applyEvent(scope, event));
+        if (!optional) emit(tracker.applyEvent(scope, event));
       },
+      onUnavailable: () => options.cache?.dropScope(cacheScope),
     });
     informer.done.catch((error: unknown) =>
       logger.warn("Informer crashed", { cluster, scope: scopeId(scope), error: String(error) }),
@@ -178,12 +191,17 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
   };
 }
 
-/** One scope per kind (EMQX and every owned kind), per namespace when namespaces are given. */
-export function computeScopes(namespaces: readonly string[] | undefined): Scope[] {
+/**
+ * One scope per kind (EMQX, every owned kind, then `optionalKinds`), per namespace when namespaces are given.
+ */
+export function computeScopes(
+  namespaces: readonly string[] | undefined,
+  optionalKinds: readonly KindName[] = [],
+): Scope[] {
   if (namespaces?.length === 0) throw new ForwarderError("namespaces: give at least one, or omit it for all");
   if (namespaces?.some((ns) => ns.trim() === ""))
     throw new ForwarderError("namespaces: every entry must be a non-empty namespace name");
-  const kinds = ["EMQX", ...OWNED_KINDS] as const;
+  const kinds: KindName[] = ["EMQX", ...OWNED_KINDS, ...optionalKinds];
   const spaces = namespaces ? [...new Set(namespaces)] : [undefined];
   return spaces.flatMap((namespace) => kinds.map((kind) => ({ kind, namespace })));
 }

@@ -1,4 +1,10 @@
-import { isKubeError, type KubeObject, type WatchEnd, type WatchEvent } from "@emqx-reconciler/adapters";
+import {
+  isKubeError,
+  KubeErrorKind,
+  type KubeObject,
+  type WatchEnd,
+  type WatchEvent,
+} from "@emqx-reconciler/adapters";
 import type { Logger } from "../../ports.ts";
 import { type BackoffOptions, computeBackoffMs, sleep } from "./backoff.ts";
 import type { Scope } from "./ObjectTracker.ts";
@@ -32,7 +38,17 @@ export interface InformerOptions {
   logger: Logger;
   /** Fields added to every log line (the cluster). */
   logFields: Record<string, unknown>;
+  /**
+   * Set for a kind whose CRD may be missing, or be installed or removed while the informer runs (the operator's
+   * `Rebalance`): a 404 on a list or a watch then means that none exist. The scope is reported empty once
+   * (`onList` with no items, which counts as listed) and listed again after this many milliseconds, with no other
+   * request meanwhile. A 403 (an identity not granted the kind's list and watch) is reported by `onUnavailable`
+   * and looked at again in the same way. Unset, a 404 or 403 is a failure like any other.
+   */
+  absentRecheckMs?: number;
   onList(items: readonly KubeObject[], mode: "initial" | "relist", resourceVersion: string): void;
+  /** The scope cannot be listed or watched (see `absentRecheckMs`): what was listed of it is no longer current. */
+  onUnavailable?(): void;
   onEvent(event: WatchEvent): void;
 }
 
@@ -51,6 +67,8 @@ export interface InformerStats {
   lastError: string | undefined;
   /** The resourceVersion the next watch starts from. */
   resourceVersion: string | undefined;
+  /** Lists and watches answered 404 or 403 for a kind with `absentRecheckMs` (its CRD not installed, or not granted). */
+  absent: number;
 }
 
 /** A running list + watch loop of one scope. */
@@ -83,6 +101,7 @@ export function startInformer(options: InformerOptions): Informer {
     failures: 0,
     lastError: undefined,
     resourceVersion: undefined,
+    absent: 0,
   };
   const fields = { ...options.logFields, kind: scope.kind, namespace: scope.namespace };
   let watchesAtLastList = 0;
@@ -100,7 +119,44 @@ export function startInformer(options: InformerOptions): Informer {
     await sleep(delayMs, signal);
   }
 
-  async function list(mode: "initial" | "relist"): Promise<boolean> {
+  /**
+   * For a kind with `absentRecheckMs`: `absent` when `error` says the kind does not exist (its CRD is not
+   * installed), `forbidden` when this identity may not list or watch it (RBAC granted before it was watched).
+   */
+  function unavailable(error: unknown): "absent" | "forbidden" | undefined {
+    if (options.absentRecheckMs === undefined || !isKubeError(error)) return undefined;
+    if (error.kind === KubeErrorKind.NotFound) return "absent";
+    return error.status === 403 ? "forbidden" : undefined;
+  }
+
+  /** What the consumer was last told of the scope, and the last reason logged for a pause. */
+  let told: "listed" | "absent" | "dropped" | undefined;
+  let logged: "absent" | "forbidden" | undefined;
+
+  /**
+   * Tells the consumer the scope is empty (absent) or no longer current (forbidden) unless it knows, logs the
+   * reason once while it lasts, then waits `absentRecheckMs` before the next list.
+   */
+  async function pause(mode: "initial" | "relist", why: "absent" | "forbidden"): Promise<void> {
+    stats.absent++;
+    stats.failures = 0;
+    stats.resourceVersion = undefined;
+    if (why === "absent" && told !== "absent") options.onList([], mode, "");
+    if (why === "forbidden" && told !== "dropped") options.onUnavailable?.();
+    told = why === "absent" ? "absent" : "dropped";
+    if (logged !== why) {
+      logged = why;
+      const what =
+        why === "absent"
+          ? `No ${scope.kind} kind (its CRD is not installed); looking again later`
+          : `Not allowed to list and watch ${scope.kind}; read without the cache, looking again later`;
+      (why === "absent" ? logger.info : logger.warn)(what, { ...fields, recheckMs: options.absentRecheckMs });
+    }
+    markListed();
+    await sleep(options.absentRecheckMs ?? 0, signal);
+  }
+
+  async function list(mode: "initial" | "relist"): Promise<boolean | "absent" | "forbidden"> {
     try {
       const request = kube.list(scope.kind, {
         namespace: scope.namespace,
@@ -109,6 +165,9 @@ export function startInformer(options: InformerOptions): Informer {
       });
       const result = await untilAborted(request, signal);
       if (!result) return false;
+      told = "listed";
+      // Found after being missing: a later removal is news again (a forbidden watch is not, while it lasts).
+      if (logged === "absent") logged = undefined;
       stats.lists++;
       if (mode === "relist") stats.relists++;
       watchesAtLastList = stats.watches;
@@ -117,6 +176,8 @@ export function startInformer(options: InformerOptions): Informer {
       logger.debug?.(`Listed ${scope.kind}`, { ...fields, items: result.items.length, mode });
       return true;
     } catch (error) {
+      const why = unavailable(error);
+      if (why) return why;
       await fail(error, `List of ${scope.kind}`);
       return false;
     }
@@ -158,7 +219,13 @@ export function startInformer(options: InformerOptions): Informer {
     let mode: "initial" | "relist" | undefined = "initial";
     while (!signal.aborted) {
       if (mode) {
-        if (!(await list(mode))) continue;
+        const outcome = await list(mode);
+        if (outcome === "absent" || outcome === "forbidden") {
+          await pause(mode, outcome);
+          mode = "relist";
+          continue;
+        }
+        if (!outcome) continue;
         if (mode === "initial") markListed();
         mode = undefined;
         stats.failures = 0;
@@ -166,6 +233,12 @@ export function startInformer(options: InformerOptions): Informer {
       const fromList = stats.watches === watchesAtLastList;
       const { end, quick } = await watchOnce(stats.resourceVersion ?? "");
       if (end.reason === "stopped") break;
+      const why = end.reason === "error" ? unavailable(end.error) : undefined;
+      if (why) {
+        await pause("relist", why);
+        mode = "relist";
+        continue;
+      }
       const gone =
         end.reason === "gone" ||
         (end.reason === "error" && isKubeError(end.error) && end.error.status === 410);

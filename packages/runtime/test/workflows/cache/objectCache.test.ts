@@ -158,4 +158,13 @@ describe("ObjectCache", () => {
     expect(cache.resourceVersion("ConfigMap", "ns")).toBe("20");
     expect(cache.stats().objects).toBe(0);
   });
+
+  it("stops covering a dropped scope, so reads go to the apiserver again", () => {
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [configMap("a", "5")], "5");
+    expect(cache.covers("ConfigMap", "ns", CHILDREN)).toBe(true);
+    cache.dropScope(SCOPE);
+    expect(cache.covers("ConfigMap", "ns", CHILDREN)).toBe(false);
+    expect(cache.list("ConfigMap", "ns")).toEqual([]);
+  });
 });

@@ -54,7 +54,7 @@ function scriptedKube(lists: Array<ListResult<KubeObject> | Error>, watches: Scr
 }
 
 /** Starts an informer over `kube` that records lists and events in `seen`; `stop` aborts it and awaits its end. */
-function start(kube: ForwarderKube, seen: string[] = []) {
+function start(kube: ForwarderKube, seen: string[] = [], extra: Partial<InformerOptions> = {}) {
   const controller = new AbortController();
   const signal = controller.signal;
   const options: InformerOptions = {
@@ -67,6 +67,7 @@ function start(kube: ForwarderKube, seen: string[] = []) {
     logFields: {},
     onList: (items, mode) => seen.push(`${mode}:${items.length}`),
     onEvent: (event) => seen.push(`${event.type}:${event.object.metadata?.resourceVersion}`),
+    ...extra,
   };
   const informer = startInformer(options);
   return {
@@ -206,5 +207,82 @@ describe("startInformer", () => {
     await expect.poll(() => calls.watchFrom.length, { timeout: 5000 }).toBe(4);
     expect(informer.stats().failures).toBe(3);
     await informer.stop();
+  });
+
+  it("an optional kind whose CRD is missing reads as empty, is listed again only after the recheck, and comes and goes", async () => {
+    const notFound = () => new KubeError("LIST rebalances: 404", { kind: "not-found", status: 404 });
+    const { kube, calls } = scriptedKube(
+      [notFound(), notFound(), { items: [emqx("r")], resourceVersion: "20" }, notFound()],
+      [
+        {
+          end: (rv) => ({
+            reason: "error",
+            resourceVersion: rv,
+            error: new KubeError("WATCH rebalances: 404", { kind: "not-found", status: 404 }),
+          }),
+          afterMs: 1,
+        },
+      ],
+    );
+    const seen: string[] = [];
+    const informer = start(kube, seen, { absentRecheckMs: 300 });
+    await informer.listed;
+    expect(seen).toEqual(["initial:0"]);
+    expect(calls.lists).toBe(1);
+    // Installed (third list), watched, removed (the watch's 404), then missing again (fourth list).
+    await expect.poll(() => calls.lists, { timeout: 5000 }).toBe(4);
+    await informer.stop();
+    expect(seen).toEqual(["initial:0", "relist:1", "relist:0"]);
+    expect(calls.watchFrom).toEqual(["20"]);
+    expect(informer.stats()).toMatchObject({ absent: 4, failures: 0, lists: 1 });
+  });
+
+  it("without absentRecheckMs a 404 is a failure like any other", async () => {
+    const { kube, calls } = scriptedKube(
+      [
+        new KubeError("LIST rebalances: 404", { kind: "not-found", status: 404 }),
+        { items: [], resourceVersion: "1" },
+      ],
+      [],
+    );
+    const seen: string[] = [];
+    const informer = start(kube, seen);
+    await informer.listed;
+    await informer.stop();
+    expect(calls.lists).toBe(2);
+    expect(seen).toEqual(["initial:0"]);
+    expect(informer.stats().absent).toBe(0);
+  });
+
+  it("an optional kind it may list but not watch is reported unavailable and looked at again after the recheck", async () => {
+    const forbidden = (rv: string): WatchEnd => ({
+      reason: "error",
+      resourceVersion: rv,
+      error: new KubeError("WATCH rebalances: 403", { kind: "retryable", status: 403 }),
+    });
+    const { kube, calls } = scriptedKube(
+      [{ items: [emqx("r")], resourceVersion: "20" }],
+      [
+        { end: forbidden, afterMs: 1 },
+        { end: forbidden, afterMs: 1 },
+      ],
+    );
+    const seen: string[] = [];
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const informer = start(kube, seen, {
+      absentRecheckMs: 200,
+      onUnavailable: () => seen.push("unavailable"),
+      logger,
+    });
+    await expect.poll(() => calls.lists, { timeout: 5000 }).toBe(3);
+    await informer.stop();
+    // Each list makes the scope current for a moment, so each forbidden watch drops it again; one warning says so.
+    expect(seen.slice(0, 4)).toEqual(["initial:1", "unavailable", "relist:1", "unavailable"]);
+    expect(warnings).toEqual([
+      "Not allowed to list and watch EMQX; read without the cache, looking again later",
+    ]);
+    expect(calls.watchFrom.slice(0, 2)).toEqual(["20", "20"]);
+    expect(informer.stats().failures).toBe(0);
   });
 });
