@@ -7,7 +7,10 @@
  * Pods start at once (like for like with the operator's measurement). The machine's load average is printed with
  * every wall-clock number; passes and requests do not depend on it.
  *
- * Run: `npm run bench -- awsReady [--trials 3]`. Prints numbers; asserts nothing.
+ * `--rate-limit 5/10` registers the sandbox with that client rate (qps/burst) instead of the registry's default,
+ * to see what the rate limit costs.
+ *
+ * Run: `npm run bench -- awsReady [--trials 3] [--rate-limit qps/burst]`. Prints numbers; asserts nothing.
  */
 import { loadavg } from "node:os";
 import type { EmqxStatus } from "@emqx-reconciler/api";
@@ -26,11 +29,13 @@ import type { Testbed } from "../e2e/support/testbed.ts";
 
 const at = process.argv.indexOf("--trials");
 const TRIALS = at > 0 ? Number(process.argv[at + 1]) || 3 : 3;
+const limitArg = process.argv.indexOf("--rate-limit");
+const [qps, burst] = limitArg > 0 ? (process.argv[limitArg + 1] ?? "").split("/").map(Number) : [];
 const load = () => `load ${loadavg()[0]?.toFixed(1)}`;
 
 // Set before the functions' modules load: their logger reads it when it is built.
 process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
-const { openAwsTestbed } = await import("../aws/e2e/support/awsTestbed.ts");
+const { CLUSTER, openAwsTestbed } = await import("../aws/e2e/support/awsTestbed.ts");
 const { loadHandlers, runLoop } = await import("../aws/e2e/support/driver.ts");
 const { describeLambdaRequests, OWNED_KINDS_WATCHED, openedWatches, sandboxGateway } = await import(
   "../aws/e2e/support/passes.ts"
@@ -54,15 +59,22 @@ try {
     trials.map((t) => t.aws),
   );
   stopMoto = () => aws.moto.stop();
+  if (qps && burst)
+    await aws.putRegistry(
+      aws.clusters.map((c) => (c.id === CLUSTER ? { ...c, rateLimit: { qps, burst } } : c)),
+    );
   process.env.FORWARDER_WINDOW_SECONDS = "20";
-  const gateway = await sandboxGateway("sandbox");
+  const gateway = await sandboxGateway(CLUSTER);
   const fn = timedHandlers(await loadHandlers(), gateway);
   const isReady = async (namespace: string) =>
     ((await bench.observer.getEmqx(namespace, "emqx"))?.status as EmqxStatus | undefined)?.conditions?.some(
       (c) => c.type === "Ready" && c.status === "True",
     ) === true;
 
-  console.log("seed example (2 cores, 3 replicants), kubectl apply → Ready, pods Ready at once");
+  const limit = qps && burst ? `${qps} qps / ${burst} burst` : "the registry's default";
+  console.log(
+    `seed example (2 cores, 3 replicants), kubectl apply → Ready, pods Ready at once; AWS path at ${limit}`,
+  );
   for (const [i, t] of trials.entries()) {
     const reconciler = await startQuietReconciler(bench, t.embedded);
     await new Promise((resolve) => setTimeout(resolve, 500));
