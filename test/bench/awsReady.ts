@@ -13,6 +13,7 @@
  * Run: `npm run bench -- awsReady [--trials 3] [--rate-limit qps/burst]`. Prints numbers; asserts nothing.
  */
 import { loadavg } from "node:os";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { EmqxStatus } from "@emqx-reconciler/api";
 import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import {
@@ -32,6 +33,30 @@ const TRIALS = at > 0 ? Number(process.argv[at + 1]) || 3 : 3;
 const limitArg = process.argv.indexOf("--rate-limit");
 const [qps, burst] = limitArg > 0 ? (process.argv[limitArg + 1] ?? "").split("/").map(Number) : [];
 const load = () => `load ${loadavg()[0]?.toFixed(1)}`;
+
+/** Times every PutEvents call of the functions' EventBridge clients, by the `Source` of its first entry. */
+function timePutEvents(): Map<string, { calls: number; ms: number }> {
+  const bySource = new Map<string, { calls: number; ms: number }>();
+  const send = EventBridgeClient.prototype.send;
+  EventBridgeClient.prototype.send = async function (this: EventBridgeClient, ...args: unknown[]) {
+    const started = performance.now();
+    try {
+      return await (send as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    } finally {
+      const input = (args[0] as { input?: { Entries?: Array<{ Source?: string }> } }).input;
+      const source = input?.Entries?.[0]?.Source ?? "other";
+      const seen = bySource.get(source) ?? { calls: 0, ms: 0 };
+      bySource.set(source, { calls: seen.calls + 1, ms: seen.ms + performance.now() - started });
+    }
+  } as typeof send;
+  return bySource;
+}
+
+function describePutEvents(bySource: Map<string, { calls: number; ms: number }>): string {
+  return [...bySource]
+    .map(([source, { calls, ms }]) => `${source} ${calls} (${(ms / calls).toFixed(0)} ms each)`)
+    .join(", ");
+}
 
 // Set before the functions' modules load: their logger reads it when it is built.
 process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
@@ -64,6 +89,7 @@ try {
       aws.clusters.map((c) => (c.id === CLUSTER ? { ...c, rateLimit: { qps, burst } } : c)),
     );
   process.env.FORWARDER_WINDOW_SECONDS = "20";
+  const putEvents = timePutEvents();
   const gateway = await sandboxGateway(CLUSTER);
   const fn = timedHandlers(await loadHandlers(), gateway);
   const isReady = async (namespace: string) =>
@@ -94,6 +120,7 @@ try {
       if (openedWatches(gateway.stats()) < OWNED_KINDS_WATCHED * trials.length) return false;
       gateway.resetStats();
       fn.reset();
+      putEvents.clear();
       appliedAt = Date.now();
       await applyCopies(bench, t.aws, ["emqx"]);
       return false;
@@ -111,6 +138,7 @@ try {
     );
     console.log(`    ${describeLambdaRequests(gateway.stats(), passes)}`);
     console.log(`    timeline from the apply (s): ${fn.describe(appliedAt)}`);
+    console.log(`    PutEvents calls to the bus by source: ${describePutEvents(putEvents)}`);
     // Its CR goes, so the next trial's resync windows have nothing of it to reconcile.
     await bench.sandbox.kubectl(["delete", "emqx", "emqx", "-n", t.aws, "--wait=false"]);
   }

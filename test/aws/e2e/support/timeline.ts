@@ -5,6 +5,7 @@
 import type { KubeGateway } from "@emqx-reconciler/adapters";
 import type { SQSEvent } from "aws-lambda";
 import type { Handlers } from "./driver.ts";
+import { passesIn } from "./passes.ts";
 
 /** One handler invocation. `passes`: the distinct FIFO groups of a reconcile batch (one pass each). */
 export interface TimelineEntry {
@@ -39,8 +40,7 @@ export function timedHandlers(handlers: Handlers, gateway: KubeGateway): TimedHa
     async (event, context) => {
       const startMs = Date.now();
       const before = requests();
-      const records = name === "reconcile" ? (event as SQSEvent).Records : [];
-      const passes = new Set(records.map((r) => r.attributes.MessageGroupId)).size;
+      const passes = name === "reconcile" ? passesIn(event as SQSEvent) : 0;
       try {
         return await handlers[name](event, context);
       } finally {
