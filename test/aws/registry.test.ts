@@ -60,7 +60,10 @@ describe("ClusterRegistryReader against moto", () => {
       }),
     );
     const reader = new ClusterRegistryReader({ source: { kind: "ssm", name: "/emqx/clusters" }, ssm });
-    expect(await reader.get("prod")).toMatchObject({ auth: { clusterName: "prod" }, rateLimit: { qps: 5 } });
+    expect(await reader.get("prod")).toMatchObject({
+      auth: { clusterName: "prod" },
+      rateLimit: { qps: 20, burst: 30 },
+    });
   });
 
   it("reads a registry secret, and names the field of an invalid one", async () => {

@@ -3,14 +3,18 @@
  * infra deploys it (packages/functions/scripts/bundle.ts: ESM, minified, code-split, AWS SDK external because the
  * runtime ships it), its size in bytes (every file: entry and chunks), and its cold import in a fresh `node`
  * process, median of `--runs` (default 7, at least 5): wall time, and the process's CPU time over the same span,
- * which a loaded machine inflates much less. The handlers import each SDK client's package when they first call
- * it, so the cold import loads none; the last column is the time to import every SDK package the bundle can load
- * (a first invocation pays that only for the clients it calls). Node on this machine, not Lambda's init duration.
+ * which a loaded machine inflates much less. The samples are taken round by round, one of each handler per round,
+ * so a burst of load from elsewhere lands on every handler alike instead of on the one measured at that moment; the
+ * machine's load average is printed before and after. The handlers import each SDK client's package when they
+ * first call it, so the cold import loads none; the last column is the time to import every SDK package the bundle
+ * can load (a first invocation pays that only for the clients it calls). Node on this machine, not Lambda's init
+ * duration.
  *
  * Run: `npm run bench -- bundles [--runs 7]`. Prints numbers; asserts nothing.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { bundleBytes, bundleHandler } from "../../packages/functions/scripts/bundle.ts";
 import { HANDLER_NAMES } from "../../packages/functions/src/handlers.ts";
 
@@ -45,15 +49,23 @@ const median = (values: number[]) =>
 const mark = (ok: boolean) => (ok ? "ok  " : "OVER");
 const ms = (value: number) => `${value.toFixed(0).padStart(4)} ms`;
 
-const rows: string[] = [];
+const bundles = [];
 for (const name of HANDLER_NAMES) {
   const bundle = await bundleHandler(name);
-  const { total, entry } = bundleBytes(bundle);
   const text = bundle.files.map((f) => readFileSync(f, "utf8")).join("\n");
   const lazy = [
     ...new Set([...text.matchAll(/import\("(@(?:aws-sdk|smithy)\/[^"]+)"\)/g)].map((m) => m[1])),
   ] as string[];
-  const samples = Array.from({ length: runs }, () => sample(bundle.entry, lazy));
+  bundles.push({ name, bundle, lazy, samples: [] as Sample[] });
+}
+const loadBefore = loadavg()[0] ?? Number.NaN;
+for (let round = 0; round < runs; round++)
+  for (const b of bundles) b.samples.push(sample(b.bundle.entry, b.lazy));
+const loadAfter = loadavg()[0] ?? Number.NaN;
+
+const rows: string[] = [];
+for (const { name, bundle, lazy, samples } of bundles) {
+  const { total, entry } = bundleBytes(bundle);
   const wall = median(samples.map((s) => s.importMs));
   const cpu = median(samples.map((s) => s.cpuMs));
   rows.push(
@@ -70,7 +82,7 @@ for (const name of HANDLER_NAMES) {
 }
 console.log(
   [
-    `Lambda bundles (esbuild: node24, ESM, minified, code-split, AWS SDK external); cold import in a fresh node, median of ${runs}`,
+    `Lambda bundles (esbuild: node24, ESM, minified, code-split, AWS SDK external); cold import in a fresh node, median of ${runs} rounds; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (${cpus().length} cores)`,
     `handler     size (goal ≤ ${GOAL_BYTES} B)                       cold import (≤ ${GOAL_MS} ms)  cpu       SDK packages it can load on first use`,
     ...rows,
   ].join("\n"),

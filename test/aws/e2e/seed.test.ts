@@ -15,6 +15,7 @@ import { lambdaContext } from "../../../packages/functions/test/context.ts";
 import {
   closeTestbed,
   freshNamespace,
+  hasCondition,
   openTestbed,
   printedStatus,
   readCr,
@@ -75,7 +76,11 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
     gateway.resetStats();
     let started = Number.NaN;
     const applyThenReady = async () => {
-      if (!Number.isNaN(started)) return (await printedStatus(testbed, ns)) === "Ready";
+      // kubectl is spawned only once the condition is there, so the loop's deliveries do not wait on it each round.
+      if (!Number.isNaN(started))
+        return (
+          hasCondition(await readCr(testbed, ns), "Ready") && (await printedStatus(testbed, ns)) === "Ready"
+        );
       if (openedWatches(gateway.stats()) < OWNED_KINDS_WATCHED) return false;
       gateway.resetStats();
       passes.reset();

@@ -5,6 +5,7 @@
  * cluster's calls are metered, so the caps can be printed next to what was seen.
  */
 import { KubeGateway, type KubeTarget, type RequestStatsSnapshot } from "@emqx-reconciler/adapters";
+import { DEFAULT_RATE_LIMIT } from "@emqx-reconciler/adapters/aws";
 import type { PutEventsEntry } from "@emqx-reconciler/api";
 import {
   createEmqxApiFactory,
@@ -18,8 +19,8 @@ import {
 } from "@emqx-reconciler/runtime";
 import { CallMeter, type MeterPeaks, maxOf } from "./meter.ts";
 
-/** The registry's default per-cluster rate limit (client-go's). */
-export const CLUSTER_RATE_LIMIT = { qps: 5, burst: 10 } as const;
+/** The registry's default per-cluster rate limit. */
+export const CLUSTER_RATE_LIMIT = DEFAULT_RATE_LIMIT;
 /** The status function's defaults: clusters at once, and CRs at once within a cluster. */
 export const STATUS_CAPS = { clusters: 32, crsPerCluster: 8 } as const;
 

@@ -40,7 +40,7 @@ describe("ClusterRateLimits: one request-rate bucket per cluster", () => {
     expect(second.requestBucket?.reserve()).toBe(0);
   });
 
-  it("replaces a cluster's bucket when its registry rateLimit changes, and defaults to 5 qps / 10 burst", () => {
+  it("replaces a cluster's bucket when its registry rateLimit changes, and defaults to the operator's 20 qps / 30 burst", () => {
     const limits = new ClusterRateLimits(() => 0);
     const [slow] = entries({ qps: 1, burst: 1 });
     const [fast] = entries({ qps: 100, burst: 3 });
@@ -56,6 +56,6 @@ describe("ClusterRateLimits: one request-rate bucket per cluster", () => {
     expect([replaced.reserve(), replaced.reserve(), replaced.reserve(), replaced.reserve()]).toEqual([
       0, 0, 0, 10,
     ]);
-    expect(byDefault.rateLimit).toEqual({ qps: 5, burst: 10 });
+    expect(byDefault.rateLimit).toEqual({ qps: 20, burst: 30 });
   });
 });

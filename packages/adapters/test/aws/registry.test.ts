@@ -32,7 +32,7 @@ describe("Function: parseClusterRegistry", () => {
     const registry = parseClusterRegistry(JSON.stringify({ clusters: [eks, kubeconfig] }), "test");
     expect(registry.clusters[1]).toMatchObject({
       emqx: { endpointMode: "pod-ip" },
-      rateLimit: { qps: 5, burst: 10 },
+      rateLimit: { qps: 20, burst: 30 },
     });
   });
 

@@ -28,7 +28,12 @@ export function publishLifecycleEvents(
   return publishEntries(publisher, logger, events.map(lifecycleEntry), "lifecycle events");
 }
 
-/** Publishes what a written status change means (nothing when it means nothing). */
+/**
+ * Publishes what a written status change means (nothing when it means nothing), in the same PutEvents as
+ * `alongside` (the entries of the same write's status transition): a pass that changed the status waits for one
+ * bus round trip instead of two before it ends, and with it the next hint of its FIFO group. The bus keeps no order
+ * between events, so sending them together changes nothing for a consumer.
+ */
 export async function publishStatusLifecycle(
   publisher: Publisher | undefined,
   logger: Logger,
@@ -36,6 +41,7 @@ export async function publishStatusLifecycle(
   cr: KubeObject,
   written: unknown,
   now: Date,
+  alongside: readonly PutEventsEntry[] = [],
 ): Promise<void> {
   if (!publisher) return;
   const subject = {
@@ -44,6 +50,10 @@ export async function publishStatusLifecycle(
     name: cr.metadata?.name ?? "",
     uid: cr.metadata?.uid,
   };
-  const events = computeLifecycleEvents(subject, cr.status, written, now);
-  if (events.length > 0) await publishLifecycleEvents(publisher, logger, events);
+  const entries = [
+    ...alongside,
+    ...computeLifecycleEvents(subject, cr.status, written, now).map(lifecycleEntry),
+  ];
+  if (entries.length > 0)
+    await publishEntries(publisher, logger, entries, "status transition and lifecycle events");
 }

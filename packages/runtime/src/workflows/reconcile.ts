@@ -27,7 +27,7 @@ import {
   setPodGates,
   startEvacuation,
 } from "./reconcileWrites.ts";
-import { computeTransition, publishTransitions } from "./statusTransitions.ts";
+import { computeTransition, transitionEntry } from "./statusTransitions.ts";
 import { writeStatus } from "./statusWrite.ts";
 import { isStaleReadError, retryableFailure, WorkflowError } from "./workflowErrors.ts";
 
@@ -115,8 +115,16 @@ async function finishStatus(
   pass.state.writes++;
   pass.state.resourceVersion = stored.metadata?.resourceVersion;
   const transition = computeTransition(key.cluster, cr, cr.status, status, deps.clock.now());
-  if (transition && deps.publisher) await publishTransitions(deps.publisher, deps.logger, [transition]);
-  await publishStatusLifecycle(deps.publisher, deps.logger, key.cluster, cr, status, deps.clock.now());
+  const transitionEntries = transition ? [transitionEntry(transition)] : [];
+  await publishStatusLifecycle(
+    deps.publisher,
+    deps.logger,
+    key.cluster,
+    cr,
+    status,
+    deps.clock.now(),
+    transitionEntries,
+  );
   return true;
 }
 

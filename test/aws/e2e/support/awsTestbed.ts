@@ -38,6 +38,8 @@ export interface AwsTestbed {
   dlqs: QueueRef[];
   /** The Secrets Manager secret holding the sandbox's kubeconfig (a ServiceAccount bound to the served namespaces). */
   sandboxSecretArn: string;
+  /** The registry entries written at start: the sandbox, then the dead cluster. */
+  clusters: readonly Record<string, unknown>[];
   /** Replaces the registry parameter; call it before the first invocation (the functions cache the registry). */
   putRegistry(clusters: readonly object[]): Promise<void>;
   /** Stores a kubeconfig for `server` (no TLS material is checked for http) and returns the secret's ARN. */
@@ -183,6 +185,7 @@ export async function openAwsTestbed(
     delayQueue,
     dlqs: [reconcileDlq, delayDlq],
     sandboxSecretArn: live.ARN ?? "",
+    clusters: registry.clusters,
     putRegistry,
     putKubeconfig,
   };

@@ -1,6 +1,7 @@
 /**
  * The deployment's schedules and event sources, sped up, around the handlers run in-process: forwarder windows
- * every 15 s, status every 5 s, and every rule inbox and queue polled in between.
+ * every 15 s, status runs 5 s apart (each beside the deliveries, as a scheduled invocation is), and every rule inbox
+ * and queue polled in between.
  */
 import { lambdaContext } from "../../../../packages/functions/test/context.ts";
 import { sleep } from "../../../e2e/support/testbed.ts";
@@ -24,6 +25,9 @@ export async function loadHandlers(): Promise<Handlers> {
   };
 }
 
+/** What a status run answers. */
+type StatusAnswer = { clusters: number; failed: number };
+
 /** Runs the loop until `until` holds or `timeoutMs` passes; says when it held and what the status runs answered. */
 export async function runLoop(
   aws: AwsTestbed,
@@ -32,7 +36,9 @@ export async function runLoop(
   timeoutMs: number,
 ) {
   const windows: Array<Promise<unknown>> = [];
-  const statusRuns: Array<{ clusters: number; failed: number }> = [];
+  const statusRuns: StatusAnswer[] = [];
+  const statusInvocations: Array<Promise<unknown>> = [];
+  let statusRunning = false;
   let nextWindow = 0;
   let nextStatus = Date.now() + 5_000;
   const deadline = Date.now() + timeoutMs;
@@ -46,14 +52,17 @@ export async function runLoop(
       nextWindow = Date.now() + 15_000;
       await sleep(500);
     }
-    if (Date.now() >= nextStatus) {
-      statusRuns.push(
-        (await fn.status({} as never, lambdaContext("status") as never)) as {
-          clusters: number;
-          failed: number;
-        },
+    if (Date.now() >= nextStatus && !statusRunning) {
+      // A scheduled run is its own invocation: deliveries go on while it works, as they do under Lambda.
+      statusRunning = true;
+      statusInvocations.push(
+        (fn.status({} as never, lambdaContext("status") as never) as Promise<StatusAnswer>)
+          .then((answer) => void statusRuns.push(answer))
+          .finally(() => {
+            statusRunning = false;
+            nextStatus = Date.now() + 5_000;
+          }),
       );
-      nextStatus = Date.now() + 5_000;
     }
     const moved =
       (await pollRuleTarget(aws.sqs, aws.inboxes.reconcileHints, fn.admit, "admit")) +
@@ -64,5 +73,8 @@ export async function runLoop(
     if (moved === 0 && !done) await sleep(200);
   }
   await Promise.allSettled(windows);
+  // A status run that threw fails the loop, as it did when the loop awaited it.
+  const failedStatus = (await Promise.allSettled(statusInvocations)).find((r) => r.status === "rejected");
+  if (failedStatus) throw failedStatus.reason;
   return { done, doneAt, statusRuns };
 }

@@ -22,13 +22,17 @@ export interface PassCounter {
   reset(): void;
 }
 
-/** Wraps the reconcile handler: each batch runs one pass per distinct FIFO group (the last hint of each CR). */
+/** The passes a reconcile batch runs: one per distinct FIFO group (the last hint of each CR). */
+export function passesIn(batch: SQSEvent): number {
+  return new Set(batch.Records.map((r) => r.attributes.MessageGroupId)).size;
+}
+
+/** Wraps the reconcile handler, counting the passes of each batch. */
 export function passCounter(reconcile: Handler): PassCounter {
   let passes = 0;
   return {
     handler: (event, context) => {
-      const groups = new Set((event as SQSEvent).Records.map((r) => r.attributes.MessageGroupId));
-      passes += groups.size;
+      passes += passesIn(event as SQSEvent);
       return reconcile(event, context);
     },
     count: () => passes,
