@@ -9,7 +9,7 @@
  * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30]` (N = 1 is always
  * measured, as the seed, steady-state and memory rows come from it).
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
@@ -55,6 +55,27 @@ interface Sample {
 
 type Results = Record<Contestant["name"], Map<string, Sample[]>>;
 
+/**
+ * Writes the requests from `kubectl apply` to the last `Ready` as a timeline, one line each: milliseconds since
+ * the apply started, the answer status, the verb and the path (kubectl's own requests included), then when each
+ * CR was seen Ready.
+ */
+async function writeJournal(
+  path: string,
+  proxy: CountingProxy,
+  startedAt: number,
+  ready: ReadonlyMap<string, number>,
+): Promise<void> {
+  const lines = proxy
+    .journal()
+    .map(
+      (r) =>
+        `${(r.atMs - startedAt).toFixed(0).padStart(7)} ms ${r.status ?? "-"} ${r.verb.padEnd(6)} ${r.url}`,
+    );
+  for (const [name, ms] of ready) lines.push(`${ms.toFixed(0).padStart(7)} ms Ready ${name}`);
+  await writeFile(path, `${lines.join("\n")}\n`);
+}
+
 /** Waits until the process has made its start-up requests (lists, watches) and gone quiet for 1.5 s. */
 async function settled(proxy: CountingProxy, timeoutMs = 30_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -83,6 +104,7 @@ async function measure(
     await applyCopies(bench, namespace, names);
     const ready = await waitAllReady(bench, namespace, names, started);
     const sample: Sample = { readyMs: Math.max(...ready.values()), requests: proxy.counts().total };
+    await writeJournal(join(logDir, `${namespace}.requests.log`), proxy, started, ready);
     if (size === 1) {
       await sleep(3_000);
       proxy.reset();

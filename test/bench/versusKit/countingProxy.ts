@@ -16,11 +16,22 @@ export interface ProxyCounts {
   byVerb: Record<string, number>;
 }
 
+/** One request that passed the proxy: when it arrived (`performance.now()`), its verb, path and answer status. */
+export interface ProxiedRequest {
+  atMs: number;
+  verb: string;
+  method: string;
+  url: string;
+  status?: number;
+}
+
 /** A running counting proxy. */
 export interface CountingProxy {
   /** `http://127.0.0.1:<port>`. */
   url: string;
   counts(): ProxyCounts;
+  /** The requests since the last reset, in arrival order (a timeline to read beside the contestant's log). */
+  journal(): readonly ProxiedRequest[];
   reset(): void;
   /** Milliseconds since the last request arrived. */
   quietForMs(): number;
@@ -28,6 +39,9 @@ export interface CountingProxy {
   writeKubeconfig(path: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The journal keeps at most this many requests between resets (a long run without reset stays bounded). */
+const JOURNAL_LIMIT = 100_000;
 
 /** `LIST` for a collection GET, `WATCH` for a watch, else the method. */
 function verbOf(method: string, url: string): string {
@@ -55,8 +69,16 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
   });
   let counts: ProxyCounts = { total: 0, byVerb: {} };
   let lastAt = performance.now();
+  let journal: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
     const verb = verbOf(req.method ?? "GET", req.url ?? "/");
+    const entry: ProxiedRequest = {
+      atMs: performance.now(),
+      verb,
+      method: req.method ?? "GET",
+      url: req.url ?? "/",
+    };
+    if (journal.length < JOURNAL_LIMIT) journal.push(entry);
     counts.total++;
     counts.byVerb[verb] = (counts.byVerb[verb] ?? 0) + 1;
     lastAt = performance.now();
@@ -65,6 +87,7 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
     const up = https.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
       (answer) => {
+        entry.status = answer.statusCode;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         // An upstream that dies mid-answer (an apiserver restart) must cut the client too, as a direct
@@ -85,8 +108,10 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
   return {
     url,
     counts: () => ({ total: counts.total, byVerb: { ...counts.byVerb } }),
+    journal: () => journal,
     reset: () => {
       counts = { total: 0, byVerb: {} };
+      journal = [];
     },
     quietForMs: () => performance.now() - lastAt,
     writeKubeconfig: (path) =>
