@@ -18,6 +18,7 @@ import { exposedServices } from "./exposedServices.ts";
 import { planPodConditions } from "./podConditions.ts";
 import { apiRetry, emqxPoll, soonest } from "./requeue.ts";
 import { planScaleDown, type ScaleDownResult } from "./scaleDown.ts";
+import { statusWaitsForGates } from "./statusDefer.ts";
 import { statusDiffers } from "./statusDiff.ts";
 import type { DeleteRef, EmqxView, Observed, Plan, PlannedEvent, PodConditionChange } from "./types.ts";
 import { planWorkloads, type Workloads } from "./workloads.ts";
@@ -209,7 +210,9 @@ export function planConverge(input: ConvergeInput): Plan {
     ...(config.configPush ? { configPush: config.configPush } : {}),
     ...(config.crAnnotations ? { crAnnotations: config.crAnnotations } : {}),
     status: s.status,
-    statusChanged: statusDiffers(input.storedStatus, s.status),
+    statusChanged:
+      statusDiffers(input.storedStatus, s.status) &&
+      !statusWaitsForGates(input.storedStatus, s.status, podConditions, input.observed.pods),
     events: [
       ...setEvents,
       ...s.drift.events,
