@@ -18,8 +18,13 @@ const progressing = [
 const stored: EmqxStatus = { conditions: progressing, coreNodesStatus: { replicas: 2, readyReplicas: 0 } };
 const counted: EmqxStatus = { conditions: progressing, coreNodesStatus: { replicas: 2, readyReplicas: 2 } };
 
-function pod(uid: string, ready: boolean): V1Pod {
-  return { metadata: { uid }, status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] } };
+function pod(uid: string, ready: boolean, gate?: "True" | "False"): V1Pod {
+  const conditions = [
+    { type: "ContainersReady", status: "True" },
+    { type: "Ready", status: ready ? "True" : "False" },
+    ...(gate ? [{ type: "apps.emqx.io/on-serving", status: gate }] : []),
+  ];
+  return { metadata: { uid }, status: { conditions } };
 }
 function gate(uid: string, status: PodConditionChange["status"]): PodConditionChange {
   return { pod: uid, uid, status, lastTransitionTime: T };
@@ -28,6 +33,8 @@ function gate(uid: string, status: PodConditionChange["status"]): PodConditionCh
 describe("statusWaitsForGates", () => {
   it("leaves a counts-only change to the pass that the opened gates start", () => {
     expect(statusWaitsForGates(stored, counted, [gate("a", "True")], [pod("a", false)])).toBe(true);
+    // Opened by an earlier pass, the pod not Ready yet: still coming.
+    expect(statusWaitsForGates(stored, counted, [], [pod("a", false, "True")])).toBe(true);
   });
 
   it("writes at once when a condition changes, when no gate opens, or when the gated pod is Ready already", () => {
@@ -45,6 +52,7 @@ describe("statusWaitsForGates", () => {
     };
     expect(statusWaitsForGates(stored, ready, [gate("a", "True")], [pod("a", false)])).toBe(false);
     expect(statusWaitsForGates(stored, counted, [], [pod("a", false)])).toBe(false);
+    expect(statusWaitsForGates(stored, counted, [], [pod("a", true, "True")])).toBe(false);
     expect(statusWaitsForGates(stored, counted, [gate("a", "False")], [pod("a", false)])).toBe(false);
     expect(statusWaitsForGates(stored, counted, [gate("a", "True")], [pod("a", true)])).toBe(false);
     expect(statusWaitsForGates(undefined, counted, [gate("a", "True")], [pod("a", false)])).toBe(false);
