@@ -18,7 +18,7 @@ import { exposedServices } from "./exposedServices.ts";
 import { planPodConditions } from "./podConditions.ts";
 import { apiRetry, emqxPoll, soonest } from "./requeue.ts";
 import { planScaleDown, type ScaleDownResult } from "./scaleDown.ts";
-import { statusWaitsForGates } from "./statusDefer.ts";
+import { statusAwaitsPending } from "./statusDefer.ts";
 import { statusDiffers } from "./statusDiff.ts";
 import type { DeleteRef, EmqxView, Observed, Plan, PlannedEvent, PodConditionChange } from "./types.ts";
 import { planWorkloads, type Workloads } from "./workloads.ts";
@@ -212,7 +212,11 @@ export function planConverge(input: ConvergeInput): Plan {
     status: s.status,
     statusChanged:
       statusDiffers(input.storedStatus, s.status) &&
-      !statusWaitsForGates(input.storedStatus, s.status, podConditions, input.observed.pods),
+      !statusAwaitsPending(input.storedStatus, s.status, {
+        gates: podConditions,
+        pods: input.observed.pods,
+        sets: [...input.observed.statefulSets, ...input.observed.replicaSets],
+      }),
     events: [
       ...setEvents,
       ...s.drift.events,

@@ -1,7 +1,7 @@
 import type { EmqxStatus } from "@emqx-reconciler/api";
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { statusWaitsForGates } from "../../src/plan/statusDefer.ts";
+import { statusAwaitsPending } from "../../src/plan/statusDefer.ts";
 import type { PodConditionChange } from "../../src/plan/types.ts";
 import { SimulatedCluster } from "./simulatedCluster.ts";
 
@@ -26,15 +26,40 @@ function pod(uid: string, ready: boolean, gate?: "True" | "False"): V1Pod {
   ];
   return { metadata: { uid }, status: { conditions } };
 }
+/** A pod of set `owner`. */
+function owned(p: V1Pod, owner: string): V1Pod {
+  return {
+    ...p,
+    metadata: {
+      ...p.metadata,
+      ownerReferences: [
+        { apiVersion: "apps/v1", kind: "ReplicaSet", name: owner, uid: owner, controller: true },
+      ],
+    },
+  };
+}
+function set(uid: string, readyReplicas: number) {
+  return { metadata: { uid }, status: { replicas: 3, readyReplicas } };
+}
 function gate(uid: string, status: PodConditionChange["status"]): PodConditionChange {
   return { pod: uid, uid, status, lastTransitionTime: T };
 }
 
-describe("statusWaitsForGates", () => {
+describe("statusAwaitsPending", () => {
   it("leaves a counts-only change to the pass that the opened gates start", () => {
-    expect(statusWaitsForGates(stored, counted, [gate("a", "True")], [pod("a", false)])).toBe(true);
+    expect(
+      statusAwaitsPending(stored, counted, { gates: [gate("a", "True")], pods: [pod("a", false)], sets: [] }),
+    ).toBe(true);
     // Opened by an earlier pass, the pod not Ready yet: still coming.
-    expect(statusWaitsForGates(stored, counted, [], [pod("a", false, "True")])).toBe(true);
+    expect(
+      statusAwaitsPending(stored, counted, { gates: [], pods: [pod("a", false, "True")], sets: [] }),
+    ).toBe(true);
+  });
+
+  it("leaves a counts-only change to the pass that a set's coming count of its Ready pods starts", () => {
+    const pods = ["a", "b", "c"].map((uid) => owned(pod(uid, true, "True"), "rs"));
+    expect(statusAwaitsPending(stored, counted, { gates: [], pods, sets: [set("rs", 2)] })).toBe(true);
+    expect(statusAwaitsPending(stored, counted, { gates: [], pods, sets: [set("rs", 3)] })).toBe(false);
   });
 
   it("writes at once when a condition changes, when no gate opens, or when the gated pod is Ready already", () => {
@@ -50,12 +75,32 @@ describe("statusWaitsForGates", () => {
         },
       ],
     };
-    expect(statusWaitsForGates(stored, ready, [gate("a", "True")], [pod("a", false)])).toBe(false);
-    expect(statusWaitsForGates(stored, counted, [], [pod("a", false)])).toBe(false);
-    expect(statusWaitsForGates(stored, counted, [], [pod("a", true, "True")])).toBe(false);
-    expect(statusWaitsForGates(stored, counted, [gate("a", "False")], [pod("a", false)])).toBe(false);
-    expect(statusWaitsForGates(stored, counted, [gate("a", "True")], [pod("a", true)])).toBe(false);
-    expect(statusWaitsForGates(undefined, counted, [gate("a", "True")], [pod("a", false)])).toBe(false);
+    expect(
+      statusAwaitsPending(stored, ready, { gates: [gate("a", "True")], pods: [pod("a", false)], sets: [] }),
+    ).toBe(false);
+    expect(statusAwaitsPending(stored, counted, { gates: [], pods: [pod("a", false)], sets: [] })).toBe(
+      false,
+    );
+    expect(
+      statusAwaitsPending(stored, counted, { gates: [], pods: [pod("a", true, "True")], sets: [] }),
+    ).toBe(false);
+    expect(
+      statusAwaitsPending(stored, counted, {
+        gates: [gate("a", "False")],
+        pods: [pod("a", false)],
+        sets: [],
+      }),
+    ).toBe(false);
+    expect(
+      statusAwaitsPending(stored, counted, { gates: [gate("a", "True")], pods: [pod("a", true)], sets: [] }),
+    ).toBe(false);
+    expect(
+      statusAwaitsPending(undefined, counted, {
+        gates: [gate("a", "True")],
+        pods: [pod("a", false)],
+        sets: [],
+      }),
+    ).toBe(false);
   });
 
   it("in a new cluster, the passes that open gates write no status; the next ones write the counts", () => {
