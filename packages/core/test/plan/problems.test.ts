@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.ts";
+import {
+  API_RETRY_SECONDS,
+  API_STARTING_RETRY_SECONDS,
+  API_STARTING_WINDOW_SECONDS,
+} from "../../src/plan/requeue.ts";
 import type { Plan } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
 import { driveToReady } from "./toReady.ts";
@@ -233,6 +238,28 @@ describe("plan: EMQX API failures", () => {
       "NodeStatusStale",
     ]);
     expect(p.status.conditions?.at(-1)?.reason).toBe("ApiUnavailable");
+  });
+
+  it("a cluster that never answered is retried every second while it starts, then every 5 s", () => {
+    // Prepare: the core pods report ready a moment before their API listens.
+    const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
+    sim.step();
+    const refused = { state: "error", kind: "unavailable", message: "ECONNREFUSED" } as const;
+
+    // Act
+    const first = sim.step({ api: refused });
+    sim.now += (API_STARTING_WINDOW_SECONDS - 5) * 1000;
+    const within = sim.step({ api: refused });
+    sim.now += 10_000;
+    const after = sim.plan({ api: refused });
+
+    // Assess
+    expect(first.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
+    expect(within.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
+    expect(after.requeueAfterSeconds).toBe(API_RETRY_SECONDS);
+    // Once a node list was read, a refused connection is an outage: 5 s.
+    const read = driveToReady(new SimulatedCluster(makeCr({ replicantTemplate: undefined })));
+    expect(read.plan({ api: refused }).requeueAfterSeconds).toBe(API_RETRY_SECONDS);
   });
 
   it("an untrusted dashboard certificate says so and how to fix it, with one Warning event, until it verifies", () => {
