@@ -12,6 +12,7 @@ import {
 } from "@emqx-reconciler/adapters";
 import {
   busPatterns,
+  crKey,
   type PodPolicy,
   type PutEventsEntry,
   type SecretRefPolicy,
@@ -172,7 +173,8 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         : { requeueAfterSeconds: result.requeueAfterSeconds };
     },
     async refreshStatus(clusterId) {
-      const result = await refreshStatus({ ...common, autoscale, rebalance: true }, clusterId);
+      const busy = (namespace: string, name: string) => runtime.queue.has(crKey(clusterId, namespace, name));
+      const result = await refreshStatus({ ...common, autoscale, rebalance: true, busy }, clusterId);
       logger.debug("Refreshed EMQX statuses", {
         cluster: clusterId,
         ...result,
