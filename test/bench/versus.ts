@@ -25,6 +25,7 @@ import {
 } from "../e2e/support/benchKit.ts";
 import {
   type Contestant,
+  cpuSeconds,
   operatorContestant,
   oursContestant,
   residentMiB,
@@ -46,6 +47,8 @@ const STEADY_SECONDS = Number(arg("--steady-seconds", "30"));
 interface Sample {
   readyMs: number;
   requests: number;
+  /** CPU seconds the contestant's process used from the apply to the last `Ready`. */
+  cpuSeconds: number;
   steadyRequests?: number;
   /** The steady window's requests by verb (`WATCH`, `PUT`, …). */
   steadyByVerb?: Record<string, number>;
@@ -100,10 +103,15 @@ async function measure(
     await settled(proxy);
     proxy.reset();
     const names = copyNames(size);
+    const cpuBefore = await cpuSeconds(child.pid);
     const started = performance.now();
     await applyCopies(bench, namespace, names);
     const ready = await waitAllReady(bench, namespace, names, started);
-    const sample: Sample = { readyMs: Math.max(...ready.values()), requests: proxy.counts().total };
+    const sample: Sample = {
+      readyMs: Math.max(...ready.values()),
+      requests: proxy.counts().total,
+      cpuSeconds: (await cpuSeconds(child.pid)) - cpuBefore,
+    };
     await writeJournal(join(logDir, `${namespace}.requests.log`), proxy, started, ready);
     if (size === 1) {
       await sleep(3_000);
@@ -186,7 +194,7 @@ try {
             ? ""
             : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s ${JSON.stringify(sample.steadyByVerb)}, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
         console.log(
-          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra} (load ${loadavg()[0]?.toFixed(1)})`,
+          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests, ${sample.cpuSeconds.toFixed(2)} CPU s${extra} (load ${loadavg()[0]?.toFixed(1)})`,
         );
       }
     }
