@@ -53,7 +53,11 @@ export function staleness(
   };
 }
 
-/** Sets or removes `NodeStatusStale` for this pass's API view. */
+/**
+ * Sets or removes `NodeStatusStale` for this pass's API view. While the API stays `ApiUnavailable`, the message
+ * keeps the first failure of the streak: which endpoint refused or timed out varies from pass to pass, and a
+ * status rewritten (with an audit Event) for each variant would say nothing new.
+ */
 export function applyStaleness(
   conditions: readonly Condition[],
   api: EmqxView,
@@ -63,5 +67,13 @@ export function applyStaleness(
 ): Condition[] {
   const stale = staleness(api, hasLastGoodNodes);
   if (!stale) return removeConditions(conditions, [ConditionType.NodeStatusStale]);
-  return setCondition(conditions, { type: ConditionType.NodeStatusStale, ...stale }, now, generation);
+  const held = conditions.find((c) => c.type === ConditionType.NodeStatusStale && c.status === "True");
+  const same = held?.reason === stale.reason && stale.reason === ConditionReason.ApiUnavailable;
+  const message = same ? held.message : stale.message;
+  return setCondition(
+    conditions,
+    { type: ConditionType.NodeStatusStale, ...stale, message },
+    now,
+    generation,
+  );
 }

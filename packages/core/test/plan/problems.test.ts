@@ -262,6 +262,25 @@ describe("plan: EMQX API failures", () => {
     expect(read.plan({ api: refused }).requeueAfterSeconds).toBe(API_RETRY_SECONDS);
   });
 
+  it("an API that stays unavailable keeps the first failure's message: no status rewrite per failing endpoint", () => {
+    // Prepare
+    const sim = driveToReady(new SimulatedCluster(makeCr({ replicantTemplate: undefined })));
+    const failing = (message: string) => ({ api: { state: "error", kind: "unavailable", message } as const });
+    const first = sim.step(failing("GET http://10.0.0.1:18083/api/v5/nodes: ECONNREFUSED"));
+
+    // Act
+    const next = sim.plan(failing("all 2 endpoints failed: ECONNRESET"));
+
+    // Assess
+    expect(first.statusChanged).toBe(true);
+    expect(next.statusChanged).toBe(false);
+    const stale = next.status.conditions?.find((c) => c.type === "NodeStatusStale");
+    expect(stale?.message).toContain("ECONNREFUSED");
+    // Another reason is news: it is written.
+    const unauthorized = sim.plan({ api: { state: "error", kind: "unauthorized", message: "401" } });
+    expect(unauthorized.statusChanged).toBe(true);
+  });
+
   it("an untrusted dashboard certificate says so and how to fix it, with one Warning event, until it verifies", () => {
     // Prepare: cores ready, the https dashboard's certificate fails verification.
     const world = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
