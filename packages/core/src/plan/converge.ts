@@ -182,7 +182,7 @@ function requeueAfter(
     updateUids,
     podConditions,
   });
-  return soonest(down.waitSeconds, apiRetry(api, s.status, input.nowMs), poll, s.drift.requeueAfterSeconds);
+  return soonest(down.waitSeconds, apiRetry(api, s.w.result.starting), poll, s.drift.requeueAfterSeconds);
 }
 
 /**

@@ -10,7 +10,7 @@
  * - a referenced Secret that may appear (see `SECRET_REF_RETRY_SECONDS`).
  * A pass that waits on Kubernetes (pods starting, a set scaling) asks for nothing: the change itself is the hint.
  */
-import { CONDITION_ON_SERVING, ConditionType, type EmqxStatus } from "@emqx-reconciler/api";
+import { CONDITION_ON_SERVING, type EmqxStatus } from "@emqx-reconciler/api";
 import type { V1Pod } from "@kubernetes/client-node";
 import { controllerUid } from "../status/nodes.ts";
 import type { EmqxView, PodConditionChange } from "./types.ts";
@@ -22,14 +22,11 @@ export const API_RETRY_SECONDS = 5;
 /** Retry after a 401: the key will not fix itself quickly, and hammering EMQX with it helps nobody. */
 export const API_UNAUTHORIZED_RETRY_SECONDS = 60;
 /**
- * Retry after the API of a cluster that has never answered refused the connection or answered 5xx (no node list
- * was ever read), for the first
- * {@link API_STARTING_WINDOW_SECONDS} of failing: its nodes are most likely still starting (a pod reported ready a
- * moment before its listener answers), and a pass that cannot read them cannot open their gates either.
+ * Retry after the API of a starting cluster refused (see `clusterStarting`): a pod may report ready a moment
+ * before its listener answers, and a pass that cannot read the nodes cannot open their gates either.
  */
 export const API_STARTING_RETRY_SECONDS = 1;
-/** How long a cluster that has never answered is retried every {@link API_STARTING_RETRY_SECONDS}. */
-export const API_STARTING_WINDOW_SECONDS = 30;
+export { API_STARTING_WINDOW_SECONDS } from "../status/staleness.ts";
 
 /** The smallest defined delay, or undefined. */
 export function soonest(...delays: Array<number | undefined>): number | undefined {
@@ -37,26 +34,14 @@ export function soonest(...delays: Array<number | undefined>): number | undefine
   return defined.length > 0 ? Math.min(...defined) : undefined;
 }
 
-/** Whether no node of the cluster was ever read and its API has failed for less than the starting window. */
-function starting(status: EmqxStatus, nowMs: number): boolean {
-  if ((status.coreNodes?.length ?? 0) + (status.replicantNodes?.length ?? 0) > 0) return false;
-  const stale = status.conditions?.find(
-    (c) => c.type === ConditionType.NodeStatusStale && c.status === "True",
-  );
-  const since = stale ? Date.parse(stale.lastTransitionTime) : nowMs;
-  return nowMs - since < API_STARTING_WINDOW_SECONDS * 1000;
-}
-
 /**
- * Retry delay after a failed API read, given this pass's status and clock: 1 s while a cluster that never answered
- * is starting and its API is `unavailable`, 60 s after a 401, else 5 s (a timeout or an untrusted certificate is
- * no sign of starting).
+ * Retry delay after a failed API read: 1 s while a starting cluster's API refuses (`starting`, from the status
+ * computation), 60 s after a 401, else 5 s (a timeout or an untrusted certificate is no sign of starting).
  */
-export function apiRetry(api: EmqxView, status: EmqxStatus, nowMs: number): number | undefined {
+export function apiRetry(api: EmqxView, starting: boolean): number | undefined {
   if (api.state !== "error") return undefined;
   if (api.kind === "unauthorized") return API_UNAUTHORIZED_RETRY_SECONDS;
-  const refused = api.kind === "unavailable";
-  return refused && starting(status, nowMs) ? API_STARTING_RETRY_SECONDS : API_RETRY_SECONDS;
+  return api.kind === "unavailable" && starting ? API_STARTING_RETRY_SECONDS : API_RETRY_SECONDS;
 }
 
 /** Inputs of {@link emqxPoll}. */

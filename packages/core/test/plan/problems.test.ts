@@ -240,7 +240,7 @@ describe("plan: EMQX API failures", () => {
     expect(p.status.conditions?.at(-1)?.reason).toBe("ApiUnavailable");
   });
 
-  it("a cluster that never answered is retried every second while it starts, then every 5 s", () => {
+  it("a starting cluster whose API refuses is not stale and is retried every second; after 30 s it is stale, retried every 5 s", () => {
     // Prepare: the core pods report ready a moment before their API listens.
     const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
     sim.step();
@@ -256,7 +256,12 @@ describe("plan: EMQX API failures", () => {
     // Assess
     expect(first.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
     expect(within.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
+    const stale = (p: Plan) => p.status.conditions?.find((c) => c.type === "NodeStatusStale");
+    expect([stale(first), stale(within)]).toEqual([undefined, undefined]);
+    expect([...first.events, ...within.events]).toEqual([]);
     expect(after.requeueAfterSeconds).toBe(API_RETRY_SECONDS);
+    expect(stale(after)).toMatchObject({ status: "True", reason: "ApiUnavailable" });
+    expect(after.events.map((e) => e.reason)).toEqual(["FailedToGetNodeStatuses"]);
     // Once a node list was read, a refused connection is an outage: 5 s.
     const read = driveToReady(new SimulatedCluster(makeCr({ replicantTemplate: undefined })));
     expect(read.plan({ api: refused }).requeueAfterSeconds).toBe(API_RETRY_SECONDS);

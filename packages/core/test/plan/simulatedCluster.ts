@@ -243,7 +243,10 @@ export class SimulatedCluster {
           },
         ],
       },
-      status: { podIP: `10.0.0.${this.ips}`, conditions: [{ type: "ContainersReady", status: "True" }] },
+      status: {
+        podIP: `10.0.0.${this.ips}`,
+        conditions: [{ type: "ContainersReady", status: "True", lastTransitionTime: new Date(this.now) }],
+      },
     });
   }
 
