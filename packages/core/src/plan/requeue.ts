@@ -15,8 +15,11 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { controllerUid } from "../status/nodes.ts";
 import type { EmqxView, PodConditionChange } from "./types.ts";
 
-/** Poll while EMQX is expected to change state soon (a node joining, counts settling). */
-export const API_POLL_SECONDS = 2;
+/**
+ * Poll while EMQX is expected to change state soon (a node joining, counts settling): every second, the operator's
+ * cadence before Ready, since a ready pod whose node EMQX does not list yet waits on nothing a watch reports.
+ */
+export const API_POLL_SECONDS = 1;
 /** Retry after the API failed (timeout, 5xx, garbage, no connection). */
 export const API_RETRY_SECONDS = 5;
 /** Retry after a 401: the key will not fix itself quickly, and hammering EMQX with it helps nobody. */
