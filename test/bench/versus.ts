@@ -9,7 +9,7 @@
  * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30]` (N = 1 is always
  * measured, as the seed, steady-state and memory rows come from it).
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
@@ -25,6 +25,7 @@ import {
 } from "../e2e/support/benchKit.ts";
 import {
   type Contestant,
+  cpuSeconds,
   operatorContestant,
   oursContestant,
   residentMiB,
@@ -46,6 +47,8 @@ const STEADY_SECONDS = Number(arg("--steady-seconds", "30"));
 interface Sample {
   readyMs: number;
   requests: number;
+  /** CPU seconds the contestant's process used from the apply to the last `Ready`. */
+  cpuSeconds: number;
   steadyRequests?: number;
   /** The steady window's requests by verb (`WATCH`, `PUT`, …). */
   steadyByVerb?: Record<string, number>;
@@ -54,6 +57,27 @@ interface Sample {
 }
 
 type Results = Record<Contestant["name"], Map<string, Sample[]>>;
+
+/**
+ * Writes the requests from `kubectl apply` to the last `Ready` as a timeline, one line each: milliseconds since
+ * the apply started, the answer status, the verb and the path (kubectl's own requests included), then when each
+ * CR was seen Ready.
+ */
+async function writeJournal(
+  path: string,
+  proxy: CountingProxy,
+  startedAt: number,
+  ready: ReadonlyMap<string, number>,
+): Promise<void> {
+  const lines = proxy
+    .journal()
+    .map(
+      (r) =>
+        `${(r.atMs - startedAt).toFixed(0).padStart(7)} ms ${r.status ?? "-"} ${r.verb.padEnd(6)} ${r.url}`,
+    );
+  for (const [name, ms] of ready) lines.push(`${ms.toFixed(0).padStart(7)} ms Ready ${name}`);
+  await writeFile(path, `${lines.join("\n")}\n`);
+}
 
 /** Waits until the process has made its start-up requests (lists, watches) and gone quiet for 1.5 s. */
 async function settled(proxy: CountingProxy, timeoutMs = 30_000): Promise<void> {
@@ -79,10 +103,16 @@ async function measure(
     await settled(proxy);
     proxy.reset();
     const names = copyNames(size);
+    const cpuBefore = await cpuSeconds(child.pid);
     const started = performance.now();
     await applyCopies(bench, namespace, names);
     const ready = await waitAllReady(bench, namespace, names, started);
-    const sample: Sample = { readyMs: Math.max(...ready.values()), requests: proxy.counts().total };
+    const sample: Sample = {
+      readyMs: Math.max(...ready.values()),
+      requests: proxy.counts().total,
+      cpuSeconds: (await cpuSeconds(child.pid)) - cpuBefore,
+    };
+    await writeJournal(join(logDir, `${namespace}.requests.log`), proxy, started, ready);
     if (size === 1) {
       await sleep(3_000);
       proxy.reset();
@@ -164,7 +194,7 @@ try {
             ? ""
             : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s ${JSON.stringify(sample.steadyByVerb)}, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
         console.log(
-          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests${extra} (load ${loadavg()[0]?.toFixed(1)})`,
+          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests, ${sample.cpuSeconds.toFixed(2)} CPU s${extra} (load ${loadavg()[0]?.toFixed(1)})`,
         );
       }
     }

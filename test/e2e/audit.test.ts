@@ -31,11 +31,15 @@ interface EventObject {
   involvedObject?: { name?: string };
 }
 
-async function auditEvents(testbed: Testbed, namespace: string): Promise<EventObject[]> {
+async function crEvents(testbed: Testbed, namespace: string): Promise<EventObject[]> {
   const out = await kubectl(testbed, ["get", "events", "-n", namespace, "-o", "json"]);
   return ((JSON.parse(out) as { items: EventObject[] }).items ?? []).filter(
-    (e) => e.reason === EventReason.ReconcileApplied && e.involvedObject?.name === "emqx",
+    (e) => e.involvedObject?.name === "emqx",
   );
+}
+
+async function auditEvents(testbed: Testbed, namespace: string): Promise<EventObject[]> {
+  return (await crEvents(testbed, namespace)).filter((e) => e.reason === EventReason.ReconcileApplied);
 }
 
 describe("the audit trail of passes that write", () => {
@@ -84,6 +88,24 @@ describe("the audit trail of passes that write", () => {
     expect(values.length).toBeGreaterThan(0);
     const everything = JSON.stringify([published, await auditEvents(testbed, ns), embedded?.logs]);
     for (const value of values) expect(everything).not.toContain(value);
+  });
+
+  it("records one Event per writing pass: the set's creation and Ready are said in it", {
+    timeout: 30_000,
+  }, async () => {
+    const events = await crEvents(testbed, ns);
+    // The status refresher, when it is the one that writes Ready, records Ready as its one Event.
+    expect(events.filter((e) => e.reason !== EventReason.Ready).map((e) => e.reason)).toEqual(
+      events.filter((e) => e.reason !== EventReason.Ready).map(() => EventReason.ReconcileApplied),
+    );
+    expect(events.filter((e) => e.message?.startsWith("Cluster is ready"))).toHaveLength(1);
+    const created = published.flatMap((r) => r.changes).filter((c) => c.action === "create");
+    expect(created.map((c) => c.kind)).toContain("StatefulSet");
+    const noted = published.filter((r) => r.notes !== undefined);
+    for (const record of noted) expect(record.notes).toEqual(["Cluster is ready"]);
+    if (noted.length > 0) {
+      expect(events.some((e) => e.message?.startsWith("Cluster is ready: "))).toBe(true);
+    }
   });
 
   it("names the field a spec change writes, the plan step and the hint, the same on the bus, the CR and the log", {

@@ -134,6 +134,11 @@ export const ReconcileAppliedSchema = z.object({
   /** Writes that changed something (Kubernetes objects, status, EMQX requests). */
   writes: z.int().min(1),
   changes: z.array(AuditChangeSchema),
+  /**
+   * What the pass brought about besides its writes, in words (`Cluster is ready`): a Normal Event the pass would
+   * otherwise record on its own, said once here instead.
+   */
+  notes: z.array(text).optional(),
   /** The hint the pass ran for; absent for a pass started without one. */
   hint: z
     .object({

@@ -127,6 +127,12 @@ describe("ReconcileAppliedSchema", () => {
     expect(ReconcileAppliedSchema.parse(record)).toEqual(record);
   });
 
+  it("carries what the pass brought about as notes, never empty ones", () => {
+    const ready = { ...record, notes: ["Cluster is ready"] };
+    expect(ReconcileAppliedSchema.parse(ready)).toEqual(ready);
+    expect(ReconcileAppliedSchema.safeParse({ ...record, notes: [""] }).success).toBe(false);
+  });
+
   it("refuses an unknown plan step and more field paths than the cap", () => {
     const badStep = { ...record, changes: [{ ...record.changes[0], action: "rewrite" }] };
     expect(ReconcileAppliedSchema.safeParse(badStep).success).toBe(false);

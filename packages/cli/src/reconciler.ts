@@ -12,6 +12,7 @@ import {
 } from "@emqx-reconciler/adapters";
 import {
   busPatterns,
+  crKey,
   type PodPolicy,
   type PutEventsEntry,
   type SecretRefPolicy,
@@ -103,6 +104,13 @@ export interface RunningReconciler {
 const DEFAULT_WORKERS = 16;
 
 /**
+ * How long the forwarder gathers hints before handing them to the in-process bus. The keyed queue already folds
+ * the hints of a CR that waits or runs into one pass, so the window only has to gather the events of one burst
+ * (a set's pods created together); every pass starts this much after the change that caused it.
+ */
+const HINT_WINDOW_MS = 20;
+
+/**
  * Cap of the queue's per-key retry delay for a pass that throws (client-go's is 1000 s): a CR whose reads keep
  * failing is tried at least every 5 minutes, the same cap as a reported write failure's backoff.
  */
@@ -170,7 +178,8 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
         : { requeueAfterSeconds: result.requeueAfterSeconds };
     },
     async refreshStatus(clusterId) {
-      const result = await refreshStatus({ ...common, autoscale, rebalance: true }, clusterId);
+      const busy = (namespace: string, name: string) => runtime.queue.has(crKey(clusterId, namespace, name));
+      const result = await refreshStatus({ ...common, autoscale, rebalance: true, busy }, clusterId);
       logger.debug("Refreshed EMQX statuses", {
         cluster: clusterId,
         ...result,
@@ -215,6 +224,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Runni
     cluster,
     kube: gateway,
     publisher: runtime.bus,
+    batching: { windowMs: HINT_WINDOW_MS },
     // The status refresher's Rebalances come from the cache too (the forwarder gives them no hint).
     ...(cache ? { cache, optionalKinds: ["Rebalance"] as const } : {}),
     ...(options.rebalanceCrdRecheckMs ? { absentRecheckMs: options.rebalanceCrdRecheckMs } : {}),

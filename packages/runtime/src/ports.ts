@@ -160,6 +160,12 @@ export interface StatusDeps {
   podPolicy?: PodPolicy;
   /** CRs refreshed at once. @default 8 */
   concurrency?: number;
+  /**
+   * Whether a reconcile of CR `namespace/name` is queued or running now (embedded: the work queue). The refresh
+   * leaves such a CR's gates and status to that pass, which computes the same from fresher facts: two writers of
+   * one status refuse each other (409), and the reconcile would then wait a second to run again.
+   */
+  busy?: (namespace: string, name: string) => boolean;
   /** Runs the connection autoscaler on CRs that opted in; without it, no CR is autoscaled. */
   autoscale?: StatusAutoscale;
   /** Serves `Rebalance` objects (the operator's kind) for the CRs it refreshes; off without it. */

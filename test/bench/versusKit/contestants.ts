@@ -80,6 +80,18 @@ export async function residentMiB(pid: number | undefined): Promise<{ rss: numbe
   return { rss: kb("VmRSS") / 1024, anon: kb("RssAnon") / 1024 };
 }
 
+/**
+ * CPU seconds a live process has used so far (user + system, from `/proc/<pid>/stat`, in clock ticks of 10 ms):
+ * what a run costs whatever the machine's load, unlike its wall time.
+ */
+export async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -18,11 +18,22 @@ export interface ProxyCounts {
   byRequest: Record<string, number>;
 }
 
+/** One request that passed the proxy: when it arrived (`performance.now()`), its verb, path and answer status. */
+export interface ProxiedRequest {
+  atMs: number;
+  verb: string;
+  method: string;
+  url: string;
+  status?: number;
+}
+
 /** A running counting proxy. */
 export interface CountingProxy {
   /** `http://127.0.0.1:<port>`. */
   url: string;
   counts(): ProxyCounts;
+  /** The requests since the last reset, in arrival order (a timeline to read beside the contestant's log). */
+  journal(): readonly ProxiedRequest[];
   reset(): void;
   /** Milliseconds since the last request arrived. */
   quietForMs(): number;
@@ -38,6 +49,9 @@ function resourceOf(url: string): string {
   const withoutNamespace = rest[0] === "namespaces" && rest.length > 2 ? rest.slice(2) : rest;
   return withoutNamespace[0] ?? segments.join("/");
 }
+
+/** The journal keeps at most this many requests between resets (a long run without reset stays bounded). */
+const JOURNAL_LIMIT = 100_000;
 
 /** `LIST` for a collection GET, `WATCH` for a watch, else the method. */
 function verbOf(method: string, url: string): string {
@@ -65,8 +79,16 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
   });
   let counts: ProxyCounts = { total: 0, byVerb: {}, byRequest: {} };
   let lastAt = performance.now();
+  let journal: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
     const verb = verbOf(req.method ?? "GET", req.url ?? "/");
+    const entry: ProxiedRequest = {
+      atMs: performance.now(),
+      verb,
+      method: req.method ?? "GET",
+      url: req.url ?? "/",
+    };
+    if (journal.length < JOURNAL_LIMIT) journal.push(entry);
     counts.total++;
     counts.byVerb[verb] = (counts.byVerb[verb] ?? 0) + 1;
     const request = `${verb} ${resourceOf(req.url ?? "/")}`;
@@ -77,6 +99,7 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
     const up = https.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
       (answer) => {
+        entry.status = answer.statusCode;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
         // An upstream that dies mid-answer (an apiserver restart) must cut the client too, as a direct
@@ -97,8 +120,10 @@ export async function startCountingProxy(target: KubeTarget): Promise<CountingPr
   return {
     url,
     counts: () => ({ total: counts.total, byVerb: { ...counts.byVerb }, byRequest: { ...counts.byRequest } }),
+    journal: () => journal,
     reset: () => {
       counts = { total: 0, byVerb: {}, byRequest: {} };
+      journal = [];
     },
     quietForMs: () => performance.now() - lastAt,
     writeKubeconfig: (path) =>

@@ -18,6 +18,7 @@ import { exposedServices } from "./exposedServices.ts";
 import { planPodConditions } from "./podConditions.ts";
 import { apiRetry, emqxPoll, soonest } from "./requeue.ts";
 import { planScaleDown, type ScaleDownResult } from "./scaleDown.ts";
+import { statusAwaitsPending } from "./statusDefer.ts";
 import { statusDiffers } from "./statusDiff.ts";
 import type { DeleteRef, EmqxView, Observed, Plan, PlannedEvent, PodConditionChange } from "./types.ts";
 import { planWorkloads, type Workloads } from "./workloads.ts";
@@ -181,7 +182,7 @@ function requeueAfter(
     updateUids,
     podConditions,
   });
-  return soonest(down.waitSeconds, apiRetry(api), poll, s.drift.requeueAfterSeconds);
+  return soonest(down.waitSeconds, apiRetry(api, s.w.result.starting), poll, s.drift.requeueAfterSeconds);
 }
 
 /**
@@ -209,7 +210,13 @@ export function planConverge(input: ConvergeInput): Plan {
     ...(config.configPush ? { configPush: config.configPush } : {}),
     ...(config.crAnnotations ? { crAnnotations: config.crAnnotations } : {}),
     status: s.status,
-    statusChanged: statusDiffers(input.storedStatus, s.status),
+    statusChanged:
+      statusDiffers(input.storedStatus, s.status) &&
+      !statusAwaitsPending(input.storedStatus, s.status, {
+        gates: podConditions,
+        pods: input.observed.pods,
+        sets: [...input.observed.statefulSets, ...input.observed.replicaSets],
+      }),
     events: [
       ...setEvents,
       ...s.drift.events,

@@ -10,7 +10,13 @@ export {
   LEAVING_DELETION_COST,
   LEAVING_EVACUATION_BOUND_SECONDS,
 } from "./replicantScaleDown.ts";
-export { API_POLL_SECONDS, API_RETRY_SECONDS, API_UNAUTHORIZED_RETRY_SECONDS } from "./requeue.ts";
+export {
+  API_POLL_SECONDS,
+  API_RETRY_SECONDS,
+  API_STARTING_RETRY_SECONDS,
+  API_STARTING_WINDOW_SECONDS,
+  API_UNAUTHORIZED_RETRY_SECONDS,
+} from "./requeue.ts";
 export { EVACUATION_POLL_SECONDS } from "./scaleDown.ts";
 export { secretRefProblem, unconsentedSecrets } from "./secretRefConsent.ts";
 export { SECRET_REF_RETRY_SECONDS, secretRefsToRead, templateCredentialsGeneration } from "./secrets.ts";

@@ -56,7 +56,8 @@ function serving(pod: V1Pod, input: PodConditionsInput): PodConditionChange["sta
 /**
  * The gate changes this pass, only where the status differs from the pod's current condition:
  * - a pod of an update set whose containers are ready: True when its node is a running member of the EMQX
- *   cluster, False otherwise (the operator accepted a member in any state; a stopped node does not serve);
+ *   cluster, False otherwise (the operator accepted a member in any state; a stopped node does not serve), except
+ *   that a pod that never had the gate is left without it until its node runs;
  * - a pod of a retiring current set, once `Available`: False, which takes it out of the Services (the blue-green
  *   traffic switch);
  * - any other pod: unchanged.
@@ -72,9 +73,13 @@ export function planPodConditions(input: PodConditionsInput): PodConditionChange
     if (!owner || !uid || pod.metadata?.labels?.[LABEL_INSTANCE] !== input.name) continue;
     if (condition(pod, "ContainersReady") !== "True") continue;
     let status: PodConditionChange["status"] | undefined;
+    const gate = condition(pod, CONDITION_ON_SERVING);
     if (input.updateUids.has(owner)) status = serving(pod, input);
     else if (input.retiringUids.has(owner) && input.available) status = "False";
-    if (status && status !== condition(pod, CONDITION_ON_SERVING)) {
+    // A pod without the gate is not Ready already (the kubelet counts a missing readiness gate as False): a
+    // False written there says nothing new, and a new node not yet listed as running would cost a write.
+    if (status === "False" && gate === undefined && input.updateUids.has(owner)) continue;
+    if (status && status !== gate) {
       changes.push({ pod: pod.metadata?.name ?? "", uid, status, lastTransitionTime: input.now });
     }
   }

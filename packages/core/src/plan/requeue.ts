@@ -5,7 +5,8 @@
  * only when it waits on something no watch reports:
  * - time: `initialDelaySeconds`, `waitTakeover` (the exact remaining seconds);
  * - the EMQX API: a node that has not joined yet, counts not yet matching, an evacuation in progress (a short
- *   poll), or a failed API read (a modest retry; slower for 401, which is credential drift, not a blip);
+ *   poll), or a failed API read (a modest retry, 1 s while a cluster that never answered starts; slower for
+ *   401, which is credential drift, not a blip);
  * - a referenced Secret that may appear (see `SECRET_REF_RETRY_SECONDS`).
  * A pass that waits on Kubernetes (pods starting, a set scaling) asks for nothing: the change itself is the hint.
  */
@@ -14,12 +15,21 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { controllerUid } from "../status/nodes.ts";
 import type { EmqxView, PodConditionChange } from "./types.ts";
 
-/** Poll while EMQX is expected to change state soon (a node joining, counts settling). */
-export const API_POLL_SECONDS = 2;
+/**
+ * Poll while EMQX is expected to change state soon (a node joining, counts settling): every second, the operator's
+ * cadence before Ready, since a ready pod whose node EMQX does not list yet waits on nothing a watch reports.
+ */
+export const API_POLL_SECONDS = 1;
 /** Retry after the API failed (timeout, 5xx, garbage, no connection). */
 export const API_RETRY_SECONDS = 5;
 /** Retry after a 401: the key will not fix itself quickly, and hammering EMQX with it helps nobody. */
 export const API_UNAUTHORIZED_RETRY_SECONDS = 60;
+/**
+ * Retry after the API of a starting cluster refused (see `clusterStarting`): a pod may report ready a moment
+ * before its listener answers, and a pass that cannot read the nodes cannot open their gates either.
+ */
+export const API_STARTING_RETRY_SECONDS = 1;
+export { API_STARTING_WINDOW_SECONDS } from "../status/staleness.ts";
 
 /** The smallest defined delay, or undefined. */
 export function soonest(...delays: Array<number | undefined>): number | undefined {
@@ -27,10 +37,14 @@ export function soonest(...delays: Array<number | undefined>): number | undefine
   return defined.length > 0 ? Math.min(...defined) : undefined;
 }
 
-/** Retry delay after a failed API read. */
-export function apiRetry(api: EmqxView): number | undefined {
+/**
+ * Retry delay after a failed API read: 1 s while a starting cluster's API refuses (`starting`, from the status
+ * computation), 60 s after a 401, else 5 s (a timeout or an untrusted certificate is no sign of starting).
+ */
+export function apiRetry(api: EmqxView, starting: boolean): number | undefined {
   if (api.state !== "error") return undefined;
-  return api.kind === "unauthorized" ? API_UNAUTHORIZED_RETRY_SECONDS : API_RETRY_SECONDS;
+  if (api.kind === "unauthorized") return API_UNAUTHORIZED_RETRY_SECONDS;
+  return api.kind === "unavailable" && starting ? API_STARTING_RETRY_SECONDS : API_RETRY_SECONDS;
 }
 
 /** Inputs of {@link emqxPoll}. */

@@ -17,7 +17,7 @@ import { applyLifecycle, type LifecycleFacts } from "./lifecycle.ts";
 import { countNodes, matchNodes } from "./nodes.ts";
 import { omitEmpty } from "./omitEmpty.ts";
 import { findSet, isSetReady, type Revisions, type WorkloadSet } from "./revisions.ts";
-import { applyStaleness } from "./staleness.ts";
+import { applyStaleness, clusterStarting } from "./staleness.ts";
 import { applyUnverifiedReady } from "./unverified.ts";
 
 /** One role's revisions as this pass decided them (see `planSet`). */
@@ -48,6 +48,8 @@ export interface StatusResult {
   coreNodesReady: boolean;
   available: boolean;
   ready: boolean;
+  /** No node list was ever read and a core pod turned ready a moment ago (see `clusterStarting`). */
+  starting: boolean;
 }
 
 function desiredReplicas(emqx: Emqx, role: Role): number {
@@ -156,7 +158,8 @@ export function computeStatus(input: StatusInput): StatusResult {
   ]);
   conditions = applyLifecycle(conditions, facts, now, generation);
   const hasLastGood = coreNodes.length + replicantNodes.length > 0;
-  conditions = applyStaleness(conditions, api, hasLastGood, now, generation);
+  const starting = clusterStarting(hasLastGood, observed.pods, Date.parse(now));
+  conditions = applyStaleness(conditions, api, hasLastGood, now, generation, starting);
   conditions = sortConditions(applyUnverifiedReady(conditions, prior.conditions ?? [], now, generation));
 
   const evacuations = api.state === "ok" && api.evacuations ? api.evacuations : prior.nodeEvacuationsStatus;
@@ -177,5 +180,6 @@ export function computeStatus(input: StatusInput): StatusResult {
     coreNodesReady: isConditionTrue(conditions, ConditionType.CoreNodesReady),
     available: isConditionTrue(conditions, ConditionType.Available),
     ready: isConditionTrue(conditions, ConditionType.Ready),
+    starting,
   };
 }

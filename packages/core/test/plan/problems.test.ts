@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.ts";
+import {
+  API_RETRY_SECONDS,
+  API_STARTING_RETRY_SECONDS,
+  API_STARTING_WINDOW_SECONDS,
+} from "../../src/plan/requeue.ts";
 import type { Plan } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
 import { driveToReady } from "./toReady.ts";
@@ -233,6 +238,52 @@ describe("plan: EMQX API failures", () => {
       "NodeStatusStale",
     ]);
     expect(p.status.conditions?.at(-1)?.reason).toBe("ApiUnavailable");
+  });
+
+  it("a starting cluster whose API refuses is not stale and is retried every second; after 30 s it is stale, retried every 5 s", () => {
+    // Prepare: the core pods report ready a moment before their API listens.
+    const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
+    sim.step();
+    const refused = { state: "error", kind: "unavailable", message: "ECONNREFUSED" } as const;
+
+    // Act
+    const first = sim.step({ api: refused });
+    sim.now += (API_STARTING_WINDOW_SECONDS - 5) * 1000;
+    const within = sim.step({ api: refused });
+    sim.now += 10_000;
+    const after = sim.plan({ api: refused });
+
+    // Assess
+    expect(first.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
+    expect(within.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
+    const stale = (p: Plan) => p.status.conditions?.find((c) => c.type === "NodeStatusStale");
+    expect([stale(first), stale(within)]).toEqual([undefined, undefined]);
+    expect([...first.events, ...within.events]).toEqual([]);
+    expect(after.requeueAfterSeconds).toBe(API_RETRY_SECONDS);
+    expect(stale(after)).toMatchObject({ status: "True", reason: "ApiUnavailable" });
+    expect(after.events.map((e) => e.reason)).toEqual(["FailedToGetNodeStatuses"]);
+    // Once a node list was read, a refused connection is an outage: 5 s.
+    const read = driveToReady(new SimulatedCluster(makeCr({ replicantTemplate: undefined })));
+    expect(read.plan({ api: refused }).requeueAfterSeconds).toBe(API_RETRY_SECONDS);
+  });
+
+  it("an API that stays unavailable keeps the first failure's message: no status rewrite per failing endpoint", () => {
+    // Prepare
+    const sim = driveToReady(new SimulatedCluster(makeCr({ replicantTemplate: undefined })));
+    const failing = (message: string) => ({ api: { state: "error", kind: "unavailable", message } as const });
+    const first = sim.step(failing("GET http://10.0.0.1:18083/api/v5/nodes: ECONNREFUSED"));
+
+    // Act
+    const next = sim.plan(failing("all 2 endpoints failed: ECONNRESET"));
+
+    // Assess
+    expect(first.statusChanged).toBe(true);
+    expect(next.statusChanged).toBe(false);
+    const stale = next.status.conditions?.find((c) => c.type === "NodeStatusStale");
+    expect(stale?.message).toContain("ECONNREFUSED");
+    // Another reason is news: it is written.
+    const unauthorized = sim.plan({ api: { state: "error", kind: "unauthorized", message: "401" } });
+    expect(unauthorized.statusChanged).toBe(true);
   });
 
   it("an untrusted dashboard certificate says so and how to fix it, with one Warning event, until it verifies", () => {

@@ -215,6 +215,11 @@ export class SimulatedCluster {
         observedGeneration: set.metadata?.generation ?? 0,
       } as never;
     }
+    for (const pod of this.pods) {
+      if (!pod.status) continue;
+      const rest = (pod.status.conditions ?? []).filter((x) => x.type !== "Ready");
+      pod.status.conditions = [...rest, { type: "Ready", status: isPodReady(pod) ? "True" : "False" }];
+    }
   }
 
   private ensurePod(set: Workload & { kind: string }, name: string): void {
@@ -238,7 +243,10 @@ export class SimulatedCluster {
           },
         ],
       },
-      status: { podIP: `10.0.0.${this.ips}`, conditions: [{ type: "ContainersReady", status: "True" }] },
+      status: {
+        podIP: `10.0.0.${this.ips}`,
+        conditions: [{ type: "ContainersReady", status: "True", lastTransitionTime: new Date(this.now) }],
+      },
     });
   }
 

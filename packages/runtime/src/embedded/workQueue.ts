@@ -55,6 +55,8 @@ export interface WorkQueue {
   /** Resets the backoff of `key`. */
   forget(key: string): void;
   numRequeues(key: string): number;
+  /** Whether `key` is queued or running now (parked `addAfter` keys do not count). */
+  has(key: string): boolean;
   /** Resolves when nothing is queued or running (parked `addAfter` keys do not count). */
   idle(): Promise<void>;
   /** Stops accepting keys, clears parked ones, and waits for runs to finish (see {@link ShutdownOptions}). */
@@ -220,6 +222,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     },
     forget: (key) => limiter.forget(key),
     numRequeues: (key) => limiter.failures(key),
+    has: (key) => dirty.has(key) || processing.has(key),
     idle,
     shutdown,
     metrics: () =>

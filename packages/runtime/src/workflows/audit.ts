@@ -18,7 +18,13 @@ import {
   type ReconcileApplied,
   ReconcileAppliedSchema,
 } from "@emqx-reconciler/api";
-import { changedPaths, diffObjects, type Observed, type Plan } from "@emqx-reconciler/core";
+import {
+  changedPaths,
+  diffObjects,
+  type Observed,
+  type Plan,
+  type PlannedEvent,
+} from "@emqx-reconciler/core";
 import type { Logger, Publisher } from "../ports.ts";
 import { isApplyNoop } from "./applyNoop.ts";
 
@@ -95,16 +101,46 @@ export function auditChanges(cr: KubeObject, observed: Observed, p: Plan): Audit
   return changes;
 }
 
+/**
+ * Normal Events a pass that writes says in its audit Event instead of recording them apart, and what the audit
+ * keeps of each: nothing for `Created` (the change `create <kind> <name>` says it) and the message for `Ready`.
+ * So a writing pass records one Event. Warnings and the operator's reasons are always Events of their own.
+ */
+const FOLDED_INTO_AUDIT: ReadonlyMap<string, "dropped" | "noted"> = new Map([
+  [EventReason.Created, "dropped"],
+  [EventReason.Ready, "noted"],
+]);
+
+/**
+ * Splits a writing pass's planned Events: those its audit Event says instead (see `FOLDED_INTO_AUDIT`), as notes,
+ * leaving out the ones whose step did not happen (`skipped`); and the rest, recorded as Events of their own.
+ */
+export function foldIntoAudit(
+  events: readonly PlannedEvent[],
+  skipped: ReadonlySet<string>,
+): { own: PlannedEvent[]; notes: string[] } {
+  const own: PlannedEvent[] = [];
+  const notes: string[] = [];
+  for (const event of events) {
+    const fold = event.type === "Normal" ? FOLDED_INTO_AUDIT.get(event.reason) : undefined;
+    if (!fold) own.push(event);
+    else if (fold === "noted" && !skipped.has(event.reason)) notes.push(event.message);
+  }
+  return { own, notes };
+}
+
 /** The audit record of a pass. */
 export function auditRecord(input: {
   cluster: string;
   cr: KubeObject;
   changes: AuditChange[];
+  /** What the pass brought about besides its writes (see {@link foldIntoAudit}). */
+  notes?: readonly string[];
   writes: number;
   hint: Hint | undefined;
   now: Date;
 }): ReconcileApplied {
-  const { cr, hint } = input;
+  const { cr, hint, notes } = input;
   return ReconcileAppliedSchema.parse({
     cluster: input.cluster,
     namespace: cr.metadata?.namespace,
@@ -113,6 +149,7 @@ export function auditRecord(input: {
     ...(cr.metadata?.generation !== undefined ? { generation: cr.metadata.generation } : {}),
     writes: input.writes,
     changes: input.changes,
+    ...(notes && notes.length > 0 ? { notes: [...notes] } : {}),
     ...(hint
       ? {
           hint: {
@@ -127,8 +164,9 @@ export function auditRecord(input: {
 }
 
 /**
- * The Event message: `apply StatefulSet emqx-core-x (spec.replicas); status EMQX emqx (status.conditions[Ready].status)
- * — hint modified from emqx-reconciler.forwarder`, cut to 1024 characters.
+ * The Event message: `Cluster is ready: apply StatefulSet emqx-core-x (spec.replicas); status EMQX emqx
+ * (status.conditions[Ready].status) — hint modified from emqx-reconciler.forwarder` (the notes first, when
+ * there are any), cut to 1024 characters.
  */
 export function auditMessage(record: ReconcileApplied): string {
   const parts = record.changes.map((c) => {
@@ -137,7 +175,8 @@ export function auditMessage(record: ReconcileApplied): string {
     return `${c.action} ${c.kind} ${c.name}${fields}`;
   });
   const why = record.hint ? ` — hint ${record.hint.cause} from ${record.hint.source}` : " — no hint";
-  const text = `${parts.join("; ") || `${record.writes} writes`}${why}`;
+  const lead = record.notes && record.notes.length > 0 ? `${record.notes.join("; ")}: ` : "";
+  const text = `${lead}${parts.join("; ") || `${record.writes} writes`}${why}`;
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
 }
 

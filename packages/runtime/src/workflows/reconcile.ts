@@ -3,10 +3,10 @@
  * `plan`, its writes carried out in the contract's order, the status written only when it changed.
  */
 import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
-import { ConditionType, childNames, type Hint } from "@emqx-reconciler/api";
+import { ConditionType, childNames, EventReason, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
-import { auditChanges, auditRecord, publishAudit } from "./audit.ts";
+import { auditChanges, auditRecord, foldIntoAudit, publishAudit } from "./audit.ts";
 import { applyChildren, createSecrets } from "./childWrites.ts";
 import { forceLeaveNodes } from "./forceLeave.ts";
 import { publishStatusLifecycle } from "./lifecyclePublish.ts";
@@ -109,6 +109,8 @@ async function finishStatus(
   if (!changed) return true;
   const stored = await writeStatus(deps.kube, cr, pass.state.resourceVersion, status);
   if (!stored) {
+    // The Ready this status would have brought is not stored: no Event may say it.
+    pass.state.skippedEvents.add(EventReason.Ready);
     requeueIn(pass, STALE_RETRY_SECONDS);
     return false;
   }
@@ -184,13 +186,15 @@ async function runPass(
     return { outcome: "failing", writes: state.writes, requeueAfterSeconds: backoff };
   }
   const changed = state.writes;
-  await recordEvents(pass, p.events);
+  const { own, notes } = foldIntoAudit(p.events, state.skippedEvents);
+  await recordEvents(pass, changed > 0 ? own : p.events);
   if (changed > 0) {
     const changes = auditChanges(cr, pass.observed, p);
     const record = auditRecord({
       cluster: key.cluster,
       cr,
       changes,
+      notes,
       writes: changed,
       hint,
       now: deps.clock.now(),

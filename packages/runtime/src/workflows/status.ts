@@ -153,11 +153,13 @@ async function refreshOne(
     emqxClient: session.emqxClient,
     state: freshPassState(cr),
   };
-  await setPodGates(pass, p.podConditions);
+  const busy = deps.busy?.(crRef(cr).namespace, name) ?? false;
+  if (!busy) await setPodGates(pass, p.podConditions);
   if (deps.autoscale && session.emqxClient && session.emqxView.state === "ok")
     await runAutoscale(deps, cluster, cr, session.emqxClient, deps.rebalance ? rebalanceList : undefined);
   if (deps.rebalance) await rebalances(deps, cr, session.emqxClient, rebalanceList);
   const status = keepWriteFailure(p.status, cr.status);
+  if (busy) return { patched: false, status: cr.status };
   if (!statusDiffers(cr.status, status)) return { patched: false, status };
   if (!(await writeStatus(deps.kube, cr, pass.state.resourceVersion, status)))
     return { patched: false, status: cr.status };

@@ -45,6 +45,19 @@ describe("createWorkQueue coalescing", () => {
     });
   });
 
+  it("has a key while it is queued or running, not once done nor while parked", async () => {
+    const { handler, releaseAll } = gatedHandler();
+    const queue = createWorkQueue({ handler, concurrency: 1 });
+    queue.add("blocker");
+    queue.add("ns/a");
+    queue.addAfter("ns/b", 60_000);
+    expect([queue.has("blocker"), queue.has("ns/a"), queue.has("ns/b")]).toEqual([true, true, false]);
+    await releaseAll();
+    await queue.idle();
+    expect([queue.has("blocker"), queue.has("ns/a")]).toEqual([false, false]);
+    await queue.shutdown({ timeoutMs: 0 });
+  });
+
   it("collapses adds of a key that is queued but not started", async () => {
     const { runs, handler, releaseAll } = gatedHandler();
     const queue = createWorkQueue({ handler, concurrency: 1 });

@@ -134,6 +134,22 @@ describe("reconcile (in memory)", () => {
     for (let i = 1; i < transitions.length; i++) expect(transitions[i]).not.toEqual(transitions[i - 1]);
   });
 
+  it("records one Event per writing pass: the sets' creation and reaching Ready are said in its audit Event", async () => {
+    await converge();
+    const events = kube.writes.filter((w) => w.startsWith("event "));
+    const audits = publisher.entries
+      .filter((e) => e.DetailType === "ReconcileApplied")
+      .map(
+        (e) => JSON.parse(e.Detail) as { notes?: string[]; changes: Array<{ action: string; kind: string }> },
+      );
+    expect(events).toEqual(audits.map(() => "event ReconcileApplied"));
+    const created = audits.flatMap((a) => a.changes.filter((c) => c.action === "create").map((c) => c.kind));
+    expect(created).toEqual(expect.arrayContaining(["StatefulSet", "ReplicaSet"]));
+    expect(audits.filter((a) => a.notes !== undefined).map((a) => a.notes)).toEqual([["Cluster is ready"]]);
+    const line = logger.lines.find((l) => l.message === "Reconcile applied" && l.fields.notes !== undefined);
+    expect(String(line?.fields.message)).toMatch(/^Cluster is ready: status EMQX emqx \(/);
+  });
+
   it("R3, R5 returns absent for a missing CR and deleting for one being deleted, writing nothing", async () => {
     expect(await reconcile(deps, { ...KEY, name: "nope" })).toEqual({ outcome: "absent", writes: 0 });
     const cr = kube.get("EMQX", "ns", "emqx");

@@ -93,6 +93,24 @@ describe("refreshStatus (in memory)", () => {
     ]);
   });
 
+  it("leaves a CR whose reconcile is queued or running to that pass: no gate, no status written", async () => {
+    const status = kube.get("EMQX", "a", "emqx")?.status as
+      | { replicantNodesStatus?: { updateRevision?: string } }
+      | undefined;
+    const victim = `emqx-replicant-${status?.replicantNodesStatus?.updateRevision}-0`;
+    emqx.gone.add(victim);
+    const writes = kube.writes.length;
+    const result = await refreshStatus({ ...deps, busy: (namespace) => namespace === "a" }, "test");
+    expect(result).toMatchObject({ crs: 2, failed: 0 });
+    expect(gate("a", victim)).toBe("True");
+    expect(kube.get("EMQX", "a", "emqx")?.status).toEqual(status);
+    expect(kube.writes.slice(writes)).toEqual([]);
+    // Not busy: refreshed as usual.
+    const again = await refreshStatus(deps, "test");
+    expect(again.transitions.map((t) => t.namespace)).toEqual(["a"]);
+    expect(gate("a", victim)).toBe("False");
+  });
+
   it("takes a node that left out of service and publishes each change once", async () => {
     const status = kube.get("EMQX", "a", "emqx")?.status as
       | { replicantNodesStatus?: { updateRevision?: string } }

@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import { type Condition, ConditionType, EventReason } from "@emqx-reconciler/api";
-import { API_RETRY_SECONDS } from "@emqx-reconciler/core";
+import { API_STARTING_RETRY_SECONDS } from "@emqx-reconciler/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { type ReconcileResult, reconcile } from "../../src/workflows/reconcile.ts";
@@ -81,9 +81,10 @@ describe("the new-set circuit breaker on a live apiserver", () => {
     expect(events).toHaveLength(1);
     expect(events[0]?.count ?? 1).toBe(1);
     // Backing off: no pass after the first asks to run again sooner than the EMQX API's retry (a pass that found
-    // the API not answering yet, while the pods start, asks for that), and once it answers, the drift's 10 s.
+    // the API not answering yet, while the pods start, asks for its starting retry), and once it answers, the
+    // drift's 10 s.
     const delays = results.slice(1).map((r) => r.requeueAfterSeconds ?? 0);
-    expect(delays.every((d) => d >= API_RETRY_SECONDS)).toBe(true);
+    expect(delays.every((d) => d >= API_STARTING_RETRY_SECONDS)).toBe(true);
     expect(delays.at(-1)).toBeGreaterThanOrEqual(10);
   });
 

@@ -3,7 +3,8 @@
  * apiserver, for the embedded runtime (the Lambda handlers keep direct reads: they hold no watch).
  *
  * Reads: a CR, a list or a CR's children come from the cache when a listed scope covers them; anything else
- * (Secret values, Events, claims, a scope not listed yet) goes to the apiserver. A CR missing from the cache is
+ * (Secret values, Events, claims, a scope not listed yet) goes to the apiserver, except the EMQX API credential of
+ * a bootstrap-key Secret this process has just created (`createdCredentials.ts`). A CR missing from the cache is
  * read from the apiserver once more, so a hint that outran its watch event still finds its CR.
  *
  * Writes are unchanged (server-side apply, create-only Secrets, UID-guarded deletes, resourceVersion-guarded
@@ -15,6 +16,7 @@
  */
 import { OWNED_KINDS, type OwnedChildren, ownedSelector, resourceFor } from "@emqx-reconciler/adapters";
 import type { KubePort } from "../../ports.ts";
+import { createdCredentials } from "./createdCredentials.ts";
 import type { ObjectCache } from "./objectCache.ts";
 
 /** Read counters of a caching port. */
@@ -58,6 +60,7 @@ export function createCachingKube(kube: KubePort, cache: ObjectCache): CachingKu
     if (obj && kind) cache.noteWritten(kind, obj as Parameters<ObjectCache["noteWritten"]>[1]);
     return obj;
   };
+  const created = createdCredentials(cache);
   const cached: KubePort = {
     async getEmqx(namespace, name) {
       if (cache.covers("EMQX", namespace)) {
@@ -100,7 +103,12 @@ export function createCachingKube(kube: KubePort, cache: ObjectCache): CachingKu
     },
     listEvents: (namespace, involvedName, reason) => kube.listEvents(namespace, involvedName, reason),
     getSecret: (namespace, name) => kube.getSecret(namespace, name),
-    readBootstrapCredential: (namespace, name) => kube.readBootstrapCredential(namespace, name),
+    async readBootstrapCredential(namespace, name) {
+      const known = created.take(namespace, name);
+      if (known) return hit(known);
+      counts.misses++;
+      return kube.readBootstrapCredential(namespace, name);
+    },
     async apply(obj, options) {
       const stored = await kube.apply(obj, options);
       return options?.dryRun ? stored : (note(stored) ?? stored);
@@ -108,6 +116,7 @@ export function createCachingKube(kube: KubePort, cache: ObjectCache): CachingKu
     async createIfAbsent(obj) {
       const result = await kube.createIfAbsent(obj);
       note(result.object);
+      if (result.outcome === "created") created.noteCreated(result.object);
       return result;
     },
     async delete(ref) {

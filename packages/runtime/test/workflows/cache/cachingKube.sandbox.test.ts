@@ -5,6 +5,7 @@
  * from the apiserver.
  */
 import { isKubeError, KubeErrorKind, type KubeObject, OWNED_KINDS } from "@emqx-reconciler/adapters";
+import { CONTROLLER_API_KEY, SECRET_KEY_BOOTSTRAP } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCachingKube } from "../../../src/workflows/cache/cachingKube.ts";
 import { ObjectCache } from "../../../src/workflows/cache/objectCache.ts";
@@ -139,6 +140,44 @@ describe("the read cache on the sandbox", () => {
     const live = await world.gateway.get("ReplicaSet", ns, "emqx-r");
     expect(live?.metadata?.uid).not.toBe(cached.metadata?.uid);
     expect(live?.spec).toMatchObject({ replicas: 0 });
+  });
+
+  it("the EMQX API credential of a bootstrap-key Secret it created is answered without a read, once, and only while the Secret stands as created", async () => {
+    const ns = `cache-credential-${process.pid}`;
+    await world.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    const cache = new ObjectCache();
+    await listInto(cache, ns, ["Secret"]);
+    const caching = createCachingKube(world.gateway, cache);
+    const bootstrapKey = (instance: string, password: string) => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: `${instance}-bootstrap-api-key`,
+        namespace: ns,
+        labels: { "apps.emqx.io/instance": instance, "apps.emqx.io/managed-by": "emqx-operator" },
+      },
+      stringData: { [SECRET_KEY_BOOTSTRAP]: `${CONTROLLER_API_KEY}:${password}` },
+    });
+    const expected = (password: string) => ({ username: CONTROLLER_API_KEY, password });
+
+    expect((await caching.kube.createIfAbsent(bootstrapKey("emqx", "p".repeat(32)))).outcome).toBe("created");
+    const before = caching.stats();
+    expect(await caching.kube.readBootstrapCredential(ns, "emqx")).toEqual(expected("p".repeat(32)));
+    expect(caching.stats()).toEqual({ hits: before.hits + 1, misses: before.misses });
+    // Only once: a later read (after a 401, say) asks the apiserver.
+    expect(await caching.kube.readBootstrapCredential(ns, "emqx")).toEqual(expected("p".repeat(32)));
+    expect(caching.stats().misses).toBe(before.misses + 1);
+
+    // Someone changes the Secret after the create, and the cache sees it: the remembered value is not used.
+    await caching.kube.createIfAbsent(bootstrapKey("other", "q".repeat(32)));
+    await world.gateway.apply({
+      ...bootstrapKey("other", "r".repeat(32)),
+      metadata: { ...bootstrapKey("other", "").metadata },
+    });
+    await listInto(cache, ns, ["Secret"]);
+    const misses = caching.stats().misses;
+    expect(await caching.kube.readBootstrapCredential(ns, "other")).toEqual(expected("r".repeat(32)));
+    expect(caching.stats().misses).toBe(misses + 1);
   });
 
   it("a watch gap answered 410 Gone relists: the cache drops what was deleted and takes what was created meanwhile", async () => {
