@@ -1,3 +1,4 @@
+import { createSecureContext } from "node:tls";
 import type { Dispatcher } from "undici";
 import { Agent, request } from "../http/undici.ts";
 import { errorFromResponse, errorFromTransport, type KubeStatusBody, type RequestLabel } from "./errors.ts";
@@ -206,9 +207,11 @@ export class KubeHttp {
       connections: 32,
       allowH2: this.options.http2 === true,
       connect: {
-        ca: tls.ca,
-        cert,
-        key,
+        // One TLS context for every connection of this Agent, built from the cluster's CA and client key:
+        // given `ca`/`cert`/`key`, each connection would build its own (about 35 KiB of native memory each).
+        ...(this.server.startsWith("https:")
+          ? { secureContext: createSecureContext({ ca: tls.ca, cert, key }) }
+          : {}),
         rejectUnauthorized: tls.insecure !== true,
         servername: tls.servername,
       },
