@@ -11,6 +11,7 @@ import {
   forwarderMemoryMb,
   forwarderResyncSeconds,
   forwarderSchedule,
+  forwarderWindowSeconds,
   rateSeconds,
 } from "./settings.ts";
 import {
@@ -18,7 +19,6 @@ import {
   ASYNC_RETRIES,
   functions,
   LOG_RETENTION,
-  schedules,
 } from "./topology.ts";
 
 const account = aws.getCallerIdentityOutput().accountId;
@@ -77,7 +77,7 @@ export const requeue = lambda("requeue", queueUrls);
 export const status = lambda("status", { BUS_NAME: bus.name });
 export const forwarder = lambda("forwarder", {
   BUS_NAME: bus.name,
-  FORWARDER_WINDOW_SECONDS: String(schedules.forwarder.windowSeconds),
+  FORWARDER_WINDOW_SECONDS: String(forwarderWindowSeconds),
   FORWARDER_EVERY_SECONDS: String(rateSeconds(forwarderSchedule)),
   FORWARDER_RESYNC_SECONDS: String(forwarderResyncSeconds),
   KUBE_HTTP2: "true",
