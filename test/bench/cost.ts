@@ -77,7 +77,7 @@ printBill(
   1000,
   { ...design, forwarderWindowSeconds: LARGE_FLEET_WINDOW_SECONDS },
   "1000 single-CR clusters, large-fleet setting",
-  ` FORWARDER_WINDOW_SECONDS=${LARGE_FLEET_WINDOW_SECONDS}`,
+  ` EMQX_FORWARDER_WINDOW_SECONDS=${LARGE_FLEET_WINDOW_SECONDS}`,
 );
 console.log(
   `\n  assumptions: prices ${JSON.stringify(PRICES)}; Lambda logs ${design.platformLogBytesPerInvocation} B of platform lines + ${design.emfBytesPerInvocation} B of EMF per invocation; admit ${design.admitMs} ms; idle queues long-polled ${design.idleQueuePollsPerMinute}×/min each; ${design.metrics} metrics with data every hour; sandbox latencies stand for the cluster's (same region).`,
