@@ -14,12 +14,7 @@ import {
   forwarderWindowSeconds,
   rateSeconds,
 } from "./settings.ts";
-import {
-  ASYNC_MAX_EVENT_AGE_SECONDS,
-  ASYNC_RETRIES,
-  functions,
-  LOG_RETENTION,
-} from "./topology.ts";
+import { ASYNC_MAX_EVENT_AGE_SECONDS, ASYNC_RETRIES, functions, LOG_RETENTION } from "./topology.ts";
 
 const account = aws.getCallerIdentityOutput().accountId;
 const region = aws.getRegionOutput().region;
