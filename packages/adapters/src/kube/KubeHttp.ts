@@ -1,6 +1,7 @@
-import { createSecureContext } from "node:tls";
 import type { Dispatcher } from "undici";
-import { Agent, request } from "../http/undici.ts";
+import type { Agent } from "../http/undici.ts";
+import { request } from "../http/undici.ts";
+import { createClusterAgent } from "./clusterAgent.ts";
 import { errorFromResponse, errorFromTransport, type KubeStatusBody, type RequestLabel } from "./errors.ts";
 import {
   cachingAuth,
@@ -85,7 +86,7 @@ export class KubeHttp {
   private readonly server: string;
   private readonly auth: KubeAuth;
   private readonly bucket: TokenBucket | undefined;
-  private agent: { agent: Agent; cert: string | undefined; key: string | undefined } | undefined;
+  private agent: { agent: Promise<Agent>; cert: string | undefined; key: string | undefined } | undefined;
 
   constructor(options: KubeHttpOptions) {
     this.options = options;
@@ -147,10 +148,10 @@ export class KubeHttp {
   }
 
   /** Closes the keep-alive connections; the next request opens new ones. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     const current = this.agent;
     this.agent = undefined;
-    return current ? current.agent.close() : Promise.resolve();
+    await (await current?.agent)?.close();
   }
 
   private async attempt(
@@ -199,27 +200,23 @@ export class KubeHttp {
     const cert = credentials.cert ?? tls.cert;
     const key = credentials.key ?? tls.key;
     const current = this.agent;
-    if (current && current.cert === cert && current.key === key) return { agent: current.agent, credentials };
+    if (current && current.cert === cert && current.key === key)
+      return { agent: await current.agent, credentials };
     const previous = current?.agent;
-    const agent = new Agent({
-      keepAliveTimeout: 30_000,
-      // A bounded pool: bursts queue on warm keep-alive connections instead of opening hundreds of TLS ones.
-      connections: 32,
-      allowH2: this.options.http2 === true,
-      connect: {
-        // One TLS context for every connection of this Agent, built from the cluster's CA and client key:
-        // given `ca`/`cert`/`key`, each connection would build its own (about 35 KiB of native memory each).
-        ...(this.server.startsWith("https:")
-          ? { secureContext: createSecureContext({ ca: tls.ca, cert, key }) }
-          : {}),
-        rejectUnauthorized: tls.insecure !== true,
-        servername: tls.servername,
-      },
+    const agent = createClusterAgent({
+      server: this.server,
+      tls: { ...this.options.kubeConfig.tls, cert, key },
+      http2: this.options.http2 === true,
+      probeTimeoutMs: this.options.requestTimeoutMs ?? 30_000,
     });
     this.agent = { agent, cert, key };
+    // A context that cannot be built (bad PEM) is not kept: the next request tries again.
+    agent.catch(() => {
+      if (this.agent?.agent === agent) this.agent = undefined;
+    });
     // In-flight requests on the old Agent finish; it then closes.
-    void previous?.close().catch(() => undefined);
-    return { agent, credentials };
+    void previous?.then((old) => old.close()).catch(() => undefined);
+    return { agent: await agent, credentials };
   }
 }
 
