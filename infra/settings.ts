@@ -32,7 +32,7 @@ export function rateSeconds(expression: string): number {
 }
 /**
  * Memory of each forwarder shard, in MB (Lambda allows any value from 128 to 10,240): about the deployed
- * bundle's 61 MiB plus 0.37 MiB per cluster watched over HTTP/2, over 0.8 for headroom (docs/deploy.md sizes it).
+ * bundle's 61 MiB plus 0.35 MiB per cluster watched over HTTP/2, over 0.8 for headroom (docs/deploy.md sizes it).
  */
 export const forwarderMemoryMb = Number(env.EMQX_FORWARDER_MEMORY_MB ?? functions.forwarder.memoryMb);
 /** Forwarder shards: one schedule each, clusters spread by a stable hash of their id. */
