@@ -11,15 +11,10 @@ import {
   forwarderMemoryMb,
   forwarderResyncSeconds,
   forwarderSchedule,
+  forwarderWindowSeconds,
   rateSeconds,
 } from "./settings.ts";
-import {
-  ASYNC_MAX_EVENT_AGE_SECONDS,
-  ASYNC_RETRIES,
-  functions,
-  LOG_RETENTION,
-  schedules,
-} from "./topology.ts";
+import { ASYNC_MAX_EVENT_AGE_SECONDS, ASYNC_RETRIES, functions, LOG_RETENTION } from "./topology.ts";
 
 const account = aws.getCallerIdentityOutput().accountId;
 const region = aws.getRegionOutput().region;
@@ -77,7 +72,7 @@ export const requeue = lambda("requeue", queueUrls);
 export const status = lambda("status", { BUS_NAME: bus.name });
 export const forwarder = lambda("forwarder", {
   BUS_NAME: bus.name,
-  FORWARDER_WINDOW_SECONDS: String(schedules.forwarder.windowSeconds),
+  FORWARDER_WINDOW_SECONDS: String(forwarderWindowSeconds),
   FORWARDER_EVERY_SECONDS: String(rateSeconds(forwarderSchedule)),
   FORWARDER_RESYNC_SECONDS: String(forwarderResyncSeconds),
   KUBE_HTTP2: "true",

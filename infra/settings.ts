@@ -16,6 +16,14 @@ export const forwarderSchedule = (env.EMQX_FORWARDER_SCHEDULE ??
 export const forwarderResyncSeconds = Number(
   env.EMQX_FORWARDER_RESYNC_SECONDS ?? schedules.forwarder.resyncSeconds,
 );
+/**
+ * Length of each watch window in seconds. The default (a little over the cadence) makes windows overlap, so every
+ * change is hinted at once; a shorter window (the large-fleet setting of docs/deploy.md) bills the shard for less
+ * time, and a change made between two windows is then hinted by the next resync window instead.
+ */
+export const forwarderWindowSeconds = Number(
+  env.EMQX_FORWARDER_WINDOW_SECONDS ?? schedules.forwarder.windowSeconds,
+);
 /** Seconds between watch windows, from `rate(N minute[s])` / `rate(N hour[s])`. */
 export function rateSeconds(expression: string): number {
   const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
@@ -24,7 +32,7 @@ export function rateSeconds(expression: string): number {
 }
 /**
  * Memory of each forwarder shard, in MB (Lambda allows any value from 128 to 10,240): about the deployed
- * bundle's 100 MB plus 0.7 MB per cluster watched, over 0.8 for headroom (docs/deploy.md sizes it).
+ * bundle's 61 MiB plus 0.35 MiB per cluster watched over HTTP/2, over 0.8 for headroom (docs/deploy.md sizes it).
  */
 export const forwarderMemoryMb = Number(env.EMQX_FORWARDER_MEMORY_MB ?? functions.forwarder.memoryMb);
 /** Forwarder shards: one schedule each, clusters spread by a stable hash of their id. */

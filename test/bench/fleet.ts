@@ -9,14 +9,19 @@
  *  - a forwarder shard over every cluster in a process of its own: memory per cluster watched (so clusters per
  *    shard at 128 and 256 MB), the opening lists' hints, and the hints/s one vCPU (and a 128 / 256 MB Lambda's
  *    share of one) sustains when every CR changes at once.
+ * The shard runs with the V8 heap flags Lambda gives a function of FLEET_SHARD_MB (default 512) and reads its
+ * memory after a memory-reducing collection (what its clusters hold), beside its peak RSS (what the opening
+ * burst needed).
  * The counts go to FLEET_OUT (default `~/.cache/emqx-reconciler/bench/fleet.json`) for `npm run bench -- cost`.
  * Run: `npm run bench -- fleet` (FLEET_CLUSTERS=10 FLEET_CRS=2 by default; on a quiet 2-core machine 100 × 1 takes
- * about 1.5 minutes, 100 × 10 about 7 with five kwok nodes). Prints numbers; asserts nothing.
+ * about 1.5 minutes, 100 × 10 about 7 with five kwok nodes). `npm run bench -- fleet --forwarder-only` skips the
+ * Lambda path and replaces only the forwarder's counts of an existing FLEET_OUT (e.g. FLEET_CLUSTERS=1000
+ * FLEET_CRS=1 for the shard alone). Prints numbers; asserts nothing.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { type KubeObject, loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import { type KubeObject, type KubeTarget, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import type { EmqxStatus } from "@emqx-reconciler/api";
 import { mapBounded } from "@emqx-reconciler/runtime";
 import { createLogger, StatusBoard, startReconciler } from "emqx-reconciler";
@@ -29,19 +34,24 @@ import {
   sleep,
   stopReconciler,
 } from "../e2e/support/benchKit.ts";
+import { measureForwarder } from "./fleetKit/forwarderBench.ts";
 import { CLUSTER_RATE_LIMIT, type FleetPass, LambdaFleet, STATUS_CAPS } from "./fleetKit/lambdaPath.ts";
-import { bundledForwarderRss, startShard } from "./fleetKit/shardProcess.ts";
 
 const CLUSTERS = Number(process.env.FLEET_CLUSTERS ?? 10);
 const CRS = Number(process.env.FLEET_CRS ?? 2);
 const OUT = process.env.FLEET_OUT ?? join(homedir(), ".cache", "emqx-reconciler", "bench", "fleet.json");
+const FORWARDER_ONLY = process.argv.includes("--forwarder-only");
+/** The Lambda memory whose V8 heap flags the shard runs with. */
+const SHARD_MB = Number(process.env.FLEET_SHARD_MB ?? 512);
+/** Which transports to measure the shard over (HTTP/1.1 opens a connection per watch: heavy at 1,000 clusters). */
+const PROTOCOLS = (process.env.FLEET_PROTOCOLS ?? "http1,http2")
+  .split(",")
+  .filter((p): p is "http1" | "http2" => p === "http1" || p === "http2");
 const total = CLUSTERS * CRS;
 const names = Array.from({ length: CRS }, (_, i) => `emqx-${i}`);
 const namespaces = Array.from({ length: CLUSTERS }, (_, i) => `cluster-${String(i).padStart(3, "0")}`);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const per = (n: number, d: number, digits = 1) => (d === 0 ? "–" : (n / d).toFixed(digits));
-/** A Lambda function's share of one vCPU: 1,769 MB buys one full vCPU. */
-const vcpuShare = (memoryMb: number) => memoryMb / 1769;
 
 function crs(): string {
   return names
@@ -70,6 +80,47 @@ function printPass(title: string, pass: FleetPass): void {
   console.log(
     `    bus entries ${pass.busEntries}, log ${pass.logLines} lines / ${pass.logBytes} B, RSS ${pass.rssDeltaBytes >= 0 ? "+" : ""}${mib(pass.rssDeltaBytes)}`,
   );
+}
+
+/** The Lambda path: status runs and one converged reconcile pass per cluster, as the functions make them. */
+async function measureLambdaPath(kubeConfig: KubeTarget) {
+  const fleet = new LambdaFleet(kubeConfig, namespaces);
+  console.log(
+    `  Lambda path: per cluster one gateway (${CLUSTER_RATE_LIMIT.qps} qps / ${CLUSTER_RATE_LIMIT.burst} burst), ${STATUS_CAPS.clusters} clusters and ${STATUS_CAPS.crsPerCluster} CRs per cluster at once`,
+  );
+  const cold = await fleet.refreshAll();
+  printPass("status run, first (connections, credentials)", cold);
+  const warm = await fleet.refreshAll();
+  printPass("status run, steady state", warm);
+  console.log(
+    `    busiest cluster: ${warm.peak.kube.inFlight} Kubernetes calls in flight, ${warm.peak.kube.perSecond} started in one second (cap ${CLUSTER_RATE_LIMIT.qps} qps + ${CLUSTER_RATE_LIMIT.burst} burst); ${warm.peak.crsInFlight} CRs at once (cap ${STATUS_CAPS.crsPerCluster}); ${warm.peak.emqx.inFlight} EMQX calls in flight`,
+  );
+  const passes = await fleet.reconcileEach(names.slice(0, 1));
+  printPass(`reconcile, one CR per cluster (${CLUSTERS} passes, 8 at once)`, passes);
+  const passP50 = quantile(passes.passMs, 0.5);
+  const passP99 = quantile(passes.passMs, 0.99);
+  console.log(`    one pass: p50 ${passP50.toFixed(0)} ms, p99 ${passP99.toFixed(0)} ms`);
+  await fleet.close();
+
+  return {
+    clusters: CLUSTERS,
+    crsPerCluster: CRS,
+    statusRun: {
+      wallMs: warm.wallMs,
+      kubeRequests: warm.kube.reads + warm.kube.writes,
+      emqxCalls: warm.emqxCalls,
+      logBytes: warm.logBytes,
+      busEntries: warm.busEntries,
+    },
+    reconcilePass: {
+      p50Ms: passP50,
+      p99Ms: passP99,
+      kubeRequests: (passes.kube.reads + passes.kube.writes) / CLUSTERS,
+      emqxCalls: passes.emqxCalls / CLUSTERS,
+      logBytes: passes.logBytes / CLUSTERS,
+      outcomes: passes.outcomes,
+    },
+  };
 }
 
 /** A kwok node takes 250 pods: enough nodes for one core pod per CR, with room. */
@@ -106,63 +157,10 @@ try {
     `  all Ready after ${seconds(toReady)} (kubectl apply of all ${seconds(appliedMs)}; one embedded reconciler, 16 workers)`,
   );
 
-  const fleet = new LambdaFleet(kubeConfig, namespaces);
-  console.log(
-    `  Lambda path: per cluster one gateway (${CLUSTER_RATE_LIMIT.qps} qps / ${CLUSTER_RATE_LIMIT.burst} burst), ${STATUS_CAPS.clusters} clusters and ${STATUS_CAPS.crsPerCluster} CRs per cluster at once`,
-  );
-  const cold = await fleet.refreshAll();
-  printPass("status run, first (connections, credentials)", cold);
-  const warm = await fleet.refreshAll();
-  printPass("status run, steady state", warm);
-  console.log(
-    `    busiest cluster: ${warm.peak.kube.inFlight} Kubernetes calls in flight, ${warm.peak.kube.perSecond} started in one second (cap ${CLUSTER_RATE_LIMIT.qps} qps + ${CLUSTER_RATE_LIMIT.burst} burst); ${warm.peak.crsInFlight} CRs at once (cap ${STATUS_CAPS.crsPerCluster}); ${warm.peak.emqx.inFlight} EMQX calls in flight`,
-  );
-  const passes = await fleet.reconcileEach(names.slice(0, 1));
-  printPass(`reconcile, one CR per cluster (${CLUSTERS} passes, 8 at once)`, passes);
-  const passP50 = quantile(passes.passMs, 0.5);
-  const passP99 = quantile(passes.passMs, 0.99);
-  console.log(`    one pass: p50 ${passP50.toFixed(0)} ms, p99 ${passP99.toFixed(0)} ms`);
-  await fleet.close();
-
-  const bundleRss = bundledForwarderRss();
-  const shards: Record<string, { perCluster: number; cpuPerHintMs: number }> = {};
-  for (const protocol of ["http1", "http2"] as const) {
-    const shard = startShard(bench.sandbox.kubeconfigPath, namespaces, total, protocol);
-    const baseline = await shard.next("baseline");
-    const watching = await shard.next("watching");
-    const perCluster = (Number(watching.rss) - Number(baseline.rss)) / CLUSTERS;
-    const heapPerCluster = (Number(watching.heapUsed) - Number(baseline.heapUsed)) / CLUSTERS;
-    shard.send(`burst ${total}`);
-    await mapBounded(namespaces, 8, async (ns) => {
-      for (const name of names)
-        await bench.observer.patchCrAnnotations(ns, name, {
-          "bench.emqx.io/touched": `${protocol}-${Date.now()}`,
-        });
-    });
-    const burst = await shard.next("burst");
-    await shard.close();
-    const cpuPerHintMs = Number(burst.cpuMs) / Number(burst.hints);
-    shards[protocol] = { perCluster, cpuPerHintMs };
-    const capacity = (mb: number) => Math.floor((mb * 2 ** 20 * 0.8 - bundleRss) / perCluster);
-    console.log(
-      `  forwarder shard over ${CLUSTERS} clusters, ${protocol} (own process, memory after a full GC):`,
-    );
-    console.log(
-      `    RSS ${mib(Number(baseline.rss))} before any cluster, ${mib(Number(watching.rss))} watching: ${(perCluster / 1024).toFixed(0)} KiB per cluster (heap ${(heapPerCluster / 1024).toFixed(0)} KiB)`,
-    );
-    console.log(
-      `    clusters per shard within 80% of memory, from the deployed bundle's ${mib(bundleRss)}: ${capacity(128)} at 128 MB, ${capacity(256)} at 256 MB, ${capacity(512)} at 512 MB, ${capacity(1024)} at 1024 MB`,
-    );
-    console.log(
-      `    opening lists: ${watching.hints} resync hints in ${seconds(Number(watching.listMs))}, ${Number(watching.listCpuMs).toFixed(0)} ms CPU (${(Number(watching.listCpuMs) / CLUSTERS).toFixed(1)} ms per cluster)`,
-    );
-    console.log(
-      `    every CR changed: ${burst.hints} hints in ${seconds(Number(burst.ms))} (${per(Number(burst.hints) * 1000, Number(burst.ms), 0)} hints/s, bound by the patches), ${cpuPerHintMs.toFixed(2)} ms CPU per hint`,
-    );
-    console.log(
-      `    sustainable: ${(1000 / cpuPerHintMs).toFixed(0)} hints/s per vCPU; ${((1000 / cpuPerHintMs) * vcpuShare(128)).toFixed(0)} at 128 MB, ${((1000 / cpuPerHintMs) * vcpuShare(256)).toFixed(0)} at 256 MB (Lambda's CPU share)`,
-    );
-  }
+  const lambda = FORWARDER_ONLY
+    ? undefined
+    : { ...(await measureLambdaPath(kubeConfig)), toReadyMs: toReady };
+  const forwarder = await measureForwarder(bench, namespaces, names, SHARD_MB, PROTOCOLS);
 
   const t1 = performance.now();
   const list = await bench.observer.listEmqx();
@@ -171,32 +169,8 @@ try {
     `  status view: ${rows.length} rows, ${rows.filter((r) => r.ready).length} Ready, one list, ${seconds(performance.now() - t1)}`,
   );
 
-  const measured = {
-    clusters: CLUSTERS,
-    crsPerCluster: CRS,
-    statusRun: {
-      wallMs: warm.wallMs,
-      kubeRequests: warm.kube.reads + warm.kube.writes,
-      emqxCalls: warm.emqxCalls,
-      logBytes: warm.logBytes,
-      busEntries: warm.busEntries,
-    },
-    toReadyMs: toReady,
-    reconcilePass: {
-      p50Ms: passP50,
-      p99Ms: passP99,
-      kubeRequests: (passes.kube.reads + passes.kube.writes) / CLUSTERS,
-      emqxCalls: passes.emqxCalls / CLUSTERS,
-      logBytes: passes.logBytes / CLUSTERS,
-      outcomes: passes.outcomes,
-    },
-    forwarder: {
-      bundleRssBytes: bundleRss,
-      rssPerClusterBytes: shards.http1?.perCluster,
-      http2RssPerClusterBytes: shards.http2?.perCluster,
-      cpuMsPerHint: shards.http2?.cpuPerHintMs,
-    },
-  };
+  const previous = existsSync(OUT) ? JSON.parse(readFileSync(OUT, "utf8")) : {};
+  const measured = lambda ? { ...lambda, forwarder } : { ...previous, forwarder };
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(measured, null, 2)}\n`);
   console.log(`  counts for the cost model written to ${OUT}`);

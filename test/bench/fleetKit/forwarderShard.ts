@@ -8,8 +8,11 @@
  *     (the window's opening lists), lets it settle and prints `watching`: memory and the lists' time and CPU;
  *  3. on `burst <n>`, counts until `n` more hints are published and prints `burst`: time and CPU spent;
  *  4. on `stop`, closes the windows and exits.
- * Run with `--expose-gc`, so memory is read after a full collection.
+ * Run with `--expose-gc`, so memory is read after a memory-reducing full collection; `peakRss` is the most the
+ * process held (the opening lists' burst included) under whatever V8 heap flags it was started with.
  */
+
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import type { PutEventsEntry } from "@emqx-reconciler/api";
@@ -18,12 +21,27 @@ import { createHintBatcher, runWatchWindow } from "@emqx-reconciler/runtime";
 const [kubeconfigPath = "", namespaceList = "", crCount = "0", protocol = "http1"] = process.argv.slice(2);
 const namespaces = namespaceList.split(",").filter(Boolean);
 const expected = Number(crCount);
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+/**
+ * A memory-reducing full collection (V8's last-resort GC: compacts the old generation and shrinks the young one),
+ * so the reading is what the process holds, not garbage or heap slack left by the opening lists' allocations.
+ */
+const gc = () =>
+  (globalThis as { gc?: (options?: object) => void }).gc?.({
+    type: "major",
+    execution: "sync",
+    flavor: "last-resort",
+  });
+
+/** `VmHWM` of /proc/self/status: the most RSS the process has held so far. */
+function peakRss(): number {
+  const kib = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  return Number(kib ?? 0) * 1024;
+}
 
 function memory() {
   gc();
   const { rss, heapUsed } = process.memoryUsage();
-  return { rss, heapUsed };
+  return { rss, heapUsed, peakRss: peakRss() };
 }
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -76,7 +94,8 @@ for await (const line of createInterface({ input: process.stdin })) {
     const cpu = cpuMs();
     const from = published;
     await until(from + Number(arg));
-    say({ step: "burst", ms: performance.now() - start, cpuMs: cpuMs() - cpu, hints: published - from });
+    const hints = published - from;
+    say({ step: "burst", ms: performance.now() - start, cpuMs: cpuMs() - cpu, hints, peakRss: peakRss() });
   } else if (command === "stop") {
     abort.abort();
     await Promise.allSettled(windows);

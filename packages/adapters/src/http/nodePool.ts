@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import https from "node:https";
-import type { PeerCertificate } from "node:tls";
+import { createSecureContext, type PeerCertificate } from "node:tls";
 import type { HttpBody, HttpPool, HttpRequest, HttpResponse } from "./types.ts";
 
 /**
@@ -46,37 +46,47 @@ export function createNodePool(options: NodePoolOptions = {}): HttpPool {
     timeout: options.keepAliveTimeoutMs ?? 4_000,
     ...(options.connectionsPerOrigin !== undefined ? { maxSockets: options.connectionsPerOrigin } : {}),
   };
-  const plain = new http.Agent(common);
   const tls = options.tls ?? {};
-  const secure = new https.Agent({
-    ...common,
-    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-    ...(tls.key !== undefined ? { key: tls.key } : {}),
-    rejectUnauthorized: tls.rejectUnauthorized !== false,
-    ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
-    ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
-  });
   let closed = false;
-  for (const agent of [plain, secure]) {
+  const pooled = <A extends InstanceType<typeof http.Agent>>(agent: A): A => {
     // After close, a connection whose request ends is closed instead of pooled (the agent pools it first).
     agent.on("free", (socket) => {
       if (closed) socket.destroy();
     });
-  }
+    return agent;
+  };
+  const plain = pooled(new http.Agent(common));
+  // Built on the first https request, so a plain-http pool builds no TLS context.
+  let secure: InstanceType<typeof https.Agent> | undefined;
+  const secureAgent = () =>
+    (secure ??= pooled(
+      new https.Agent({
+        ...common,
+        // One context for every connection: given `ca`/`cert`/`key`, each connection would build its own
+        // (≈ 35 KiB of native memory each).
+        secureContext: createSecureContext({
+          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+          ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+          ...(tls.key !== undefined ? { key: tls.key } : {}),
+        }),
+        rejectUnauthorized: tls.rejectUnauthorized !== false,
+        ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+        ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
+      }),
+    ));
   return {
     request(url, req = {}) {
       if (closed) return Promise.reject(Object.assign(new Error("pool closed"), { code: "ERR_POOL_CLOSED" }));
       const target = new URL(url);
       const isHttps = target.protocol === "https:";
-      return send(isHttps ? https : http, isHttps ? secure : plain, target, req);
+      return send(isHttps ? https : http, isHttps ? secureAgent() : plain, target, req);
     },
     get closed() {
       return closed;
     },
     async close() {
       closed = true;
-      for (const agent of [plain, secure]) {
+      for (const agent of secure ? [plain, secure] : [plain]) {
         for (const sockets of Object.values(agent.freeSockets))
           for (const socket of sockets ?? []) socket.destroy();
       }

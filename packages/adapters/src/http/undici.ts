@@ -5,31 +5,38 @@
  * undici and its WebAssembly parser. Takes undici's `Agent` and `request` from its own modules rather than its
  * index, which also loads fetch, WebSocket, the cache stores and the mocks (about 260 KB of bundle nothing calls).
  */
+
+import { createSecureContext } from "node:tls";
 import dispatcherRequest from "undici/lib/api/api-request.js";
 import AgentClass from "undici/lib/dispatcher/agent.js";
+import { negotiatesHttp2 } from "./alpn.ts";
 import type { NodePoolOptions } from "./nodePool.ts";
 import type { HttpPool, HttpResponse } from "./types.ts";
 
-/** A pool that speaks HTTP/2 to origins that offer it (over TLS), HTTP/1.1 to the others. */
+/**
+ * A pool that speaks HTTP/2 to origins that pick it (over TLS), HTTP/1.1 to the others. Meant for one origin (a
+ * cluster's apiserver): its first request asks the server which protocol it picks (ALPN) with one handshake, then
+ * keeps a single multiplexed connection when it is HTTP/2 (undici's single client, without a pool's preallocated
+ * queue), or a bounded pool of HTTP/1.1 connections otherwise, so that an open watch never holds the only one.
+ */
 export function createHttp2Pool(options: NodePoolOptions = {}): HttpPool {
-  const tls = options.tls ?? {};
-  const agent = new AgentClass({
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
-    ...(options.connectionsPerOrigin !== undefined ? { connections: options.connectionsPerOrigin } : {}),
-    allowH2: true,
-    connect: {
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
-      rejectUnauthorized: tls.rejectUnauthorized !== false,
-      servername: tls.servername,
-      ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
-    },
-  });
+  let agent: Promise<InstanceType<typeof AgentClass>> | undefined;
+  let closed = false;
+  const agentFor = (origin: URL) => {
+    if (agent) return agent;
+    const opening = openAgent(origin, options);
+    agent = opening;
+    // A context that cannot be built (bad PEM) is not kept: the next request tries again.
+    opening.catch(() => {
+      if (agent === opening) agent = undefined;
+    });
+    return opening;
+  };
   return {
     async request(url, req = {}) {
       const target = new URL(url);
-      const response = await dispatcherRequest.call(agent, {
+      const dispatcher = await agentFor(target);
+      const response = await dispatcherRequest.call(dispatcher, {
         method: req.method ?? "GET",
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
@@ -40,8 +47,52 @@ export function createHttp2Pool(options: NodePoolOptions = {}): HttpPool {
       return response as unknown as HttpResponse;
     },
     get closed() {
-      return agent.closed;
+      return closed;
     },
-    close: () => agent.close(),
+    async close() {
+      closed = true;
+      const current = agent;
+      agent = undefined;
+      await (await current?.catch(() => undefined))?.close();
+    },
   };
+}
+
+/** How long the protocol probe waits for its handshake before settling for HTTP/1.1. */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** The undici Agent for `origin`: one TLS context for all its connections, one connection when HTTP/2 is picked. */
+async function openAgent(origin: URL, options: NodePoolOptions): Promise<InstanceType<typeof AgentClass>> {
+  const tls = options.tls ?? {};
+  const rejectUnauthorized = tls.rejectUnauthorized !== false;
+  // Given `ca`/`cert`/`key`, each connection would build its own context (≈ 35 KiB of native memory each).
+  const secureContext =
+    origin.protocol === "https:"
+      ? createSecureContext({
+          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+          ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+          ...(tls.key !== undefined ? { key: tls.key } : {}),
+        })
+      : undefined;
+  const multiplexed =
+    secureContext !== undefined &&
+    (await negotiatesHttp2({
+      url: origin.href,
+      secureContext,
+      rejectUnauthorized,
+      ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+      timeoutMs: PROBE_TIMEOUT_MS,
+    }));
+  const connections = multiplexed ? 1 : options.connectionsPerOrigin;
+  return new AgentClass({
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+    ...(connections !== undefined ? { connections } : {}),
+    allowH2: true,
+    connect: {
+      ...(secureContext ? { secureContext } : {}),
+      rejectUnauthorized,
+      servername: tls.servername,
+      ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
+    },
+  });
 }
