@@ -64,7 +64,7 @@ function lambda(name: HandlerName, environment: Record<string, $util.Input<strin
   });
 }
 
-/** V8 semi-space size of the forwarder shard, in MB (its `NODE_OPTIONS`). */
+/** V8 semi-space size of the forwarder shard, in MB (its `NODE_OPTIONS`), or the runtime's own if smaller. */
 const FORWARDER_SEMI_SPACE_MB = 8;
 /** Clusters of a forwarder shard that open (list, then start watching) at once. */
 const FORWARDER_OPEN_CONCURRENCY = 50;
@@ -83,7 +83,7 @@ export const forwarder = lambda("forwarder", {
   KUBE_HTTP2: "true",
   // Smaller V8 semi-spaces than the runtime's tenth of the memory (25 MB at 512 MB): the young generation is most
   // of the shard's peak above what its clusters hold. The open gate bounds the opening lists in flight.
-  NODE_OPTIONS: `--max-semi-space-size=${FORWARDER_SEMI_SPACE_MB}`,
+  NODE_OPTIONS: `--max-semi-space-size=${Math.min(FORWARDER_SEMI_SPACE_MB, Math.floor(forwarderMemoryMb / 20))}`,
   FORWARDER_OPEN_CONCURRENCY: String(FORWARDER_OPEN_CONCURRENCY),
 });
 export const scale = lambda("scale");
