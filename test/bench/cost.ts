@@ -19,12 +19,21 @@ if (!existsSync(file)) {
 }
 const fleet = JSON.parse(readFileSync(file, "utf8"));
 const statusConcurrency = 32;
+/** How far the shard's peak (as the deployed bundle holds it) rose above its clusters' memory after GC. */
+function peakOverhead(f: Record<string, number | undefined>): { forwarderPeakOverheadBytes?: number } {
+  const peak = f.http2BundlePeakRssBytes;
+  const perCluster = f.http2RssPerClusterBytes;
+  if (peak === undefined || perCluster === undefined || f.clusters === undefined) return {};
+  const held = (f.bundleRssBytes ?? 0) + f.clusters * perCluster;
+  return { forwarderPeakOverheadBytes: Math.max(0, peak - held) };
+}
 const measured: Measured = {
   statusMsPerCluster: (fleet.statusRun.wallMs * Math.min(statusConcurrency, fleet.clusters)) / fleet.clusters,
   reconcileMs: fleet.reconcilePass.p50Ms,
   reconcileLogBytes: fleet.reconcilePass.logBytes,
   forwarderBaseBytes: fleet.forwarder.bundleRssBytes,
   forwarderBytesPerCluster: fleet.forwarder.http2RssPerClusterBytes ?? fleet.forwarder.rssPerClusterBytes,
+  ...peakOverhead(fleet.forwarder),
 };
 /** Metrics with data every hour at steady state; the other counters are billed only for hours they have data. */
 const steadyCounters = COUNTERS.filter((c) =>
@@ -35,6 +44,7 @@ const design: Design = {
   forwarderEverySeconds: 300,
   forwarderWindowSeconds: schedules.forwarder.windowSeconds,
   forwarderFill: 0.8,
+  forwarderPeakFill: 0.9,
   resyncEverySeconds: schedules.forwarder.resyncSeconds,
   statusEverySeconds: 60,
   statusMemoryMb: functions.status.memoryMb,
@@ -52,7 +62,7 @@ const design: Design = {
 
 console.log(`cost: from ${file} (${fleet.clusters} clusters × ${fleet.crsPerCluster} CRs measured)`);
 console.log(
-  `  measured: status ${measured.statusMsPerCluster.toFixed(0)} ms per cluster at ${statusConcurrency} at once; converged reconcile ${measured.reconcileMs.toFixed(0)} ms, ${measured.reconcileLogBytes.toFixed(0)} log bytes; forwarder ${(measured.forwarderBaseBytes / 2 ** 20).toFixed(0)} MiB + ${(measured.forwarderBytesPerCluster / 1024).toFixed(0)} KiB per cluster`,
+  `  measured: status ${measured.statusMsPerCluster.toFixed(0)} ms per cluster at ${statusConcurrency} at once; converged reconcile ${measured.reconcileMs.toFixed(0)} ms, ${measured.reconcileLogBytes.toFixed(0)} log bytes; forwarder ${(measured.forwarderBaseBytes / 2 ** 20).toFixed(0)} MiB + ${(measured.forwarderBytesPerCluster / 1024).toFixed(0)} KiB per cluster after GC, peak ${((measured.forwarderPeakOverheadBytes ?? 0) / 2 ** 20).toFixed(0)} MiB above that (shards sized to the larger of memory after GC / ${design.forwarderFill} and peak / ${design.forwarderPeakFill})`,
 );
 /** Prints the bill of `clusters` under `d`, titled with the forwarder settings it needs. */
 function printBill(clusters: number, d: Design, title: string, settings = ""): void {

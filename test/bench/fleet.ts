@@ -47,6 +47,14 @@ const SHARD_MB = Number(process.env.FLEET_SHARD_MB ?? 512);
 const PROTOCOLS = (process.env.FLEET_PROTOCOLS ?? "http1,http2")
   .split(",")
   .filter((p): p is "http1" | "http2" => p === "http1" || p === "http2");
+/**
+ * Clusters of the shard that open at once, as the forwarder function's FORWARDER_OPEN_CONCURRENCY (0: all); a
+ * comma-separated list measures the shard once per value (e.g. `0,50` for before and after), the last one's
+ * counts go to FLEET_OUT.
+ */
+const OPEN_CONCURRENCIES = (process.env.FLEET_OPEN_CONCURRENCY ?? "50").split(",").map(Number);
+/** The shard's V8 semi-space size in MB, as the forwarder function's NODE_OPTIONS sets it (unset: Lambda's). */
+const SEMI_SPACE_MB = process.env.FLEET_SEMI_SPACE_MB ? Number(process.env.FLEET_SEMI_SPACE_MB) : undefined;
 const total = CLUSTERS * CRS;
 const names = Array.from({ length: CRS }, (_, i) => `emqx-${i}`);
 const namespaces = Array.from({ length: CLUSTERS }, (_, i) => `cluster-${String(i).padStart(3, "0")}`);
@@ -160,7 +168,9 @@ try {
   const lambda = FORWARDER_ONLY
     ? undefined
     : { ...(await measureLambdaPath(kubeConfig)), toReadyMs: toReady };
-  const forwarder = await measureForwarder(bench, namespaces, names, SHARD_MB, PROTOCOLS);
+  let forwarder: Awaited<ReturnType<typeof measureForwarder>> | undefined;
+  for (const open of OPEN_CONCURRENCIES)
+    forwarder = await measureForwarder(bench, namespaces, names, SHARD_MB, PROTOCOLS, open, SEMI_SPACE_MB);
 
   const t1 = performance.now();
   const list = await bench.observer.listEmqx();

@@ -5,9 +5,14 @@
  * Resync: the window on each `FORWARDER_RESYNC_SECONDS` boundary (hourly by default) hints `resync` for every CR;
  * the others only forward changes, since overlapping windows see every change. A cluster this container has not
  * watched yet (a cold start, a newly registered cluster) is resynced at once, so its CRs never wait for the hour.
+ *
+ * Opening: at most `FORWARDER_OPEN_CONCURRENCY` (default 50) clusters run their opening lists at once, which bounds
+ * the shard's memory peak (list bodies, parsed objects, TLS handshakes in flight); the rest wait their turn, so the
+ * clusters opened last start watching later in the window (the opening lists are CPU-bound, so about as late as
+ * when all open together).
  */
 import { shardClusters } from "@emqx-reconciler/adapters/aws";
-import { createHintBatcher, isResyncWindow, runWatchWindow } from "@emqx-reconciler/runtime";
+import { createHintBatcher, createOpenGate, isResyncWindow, runWatchWindow } from "@emqx-reconciler/runtime";
 import * as z from "zod";
 import { clusterGateways } from "./clusters.ts";
 import { numberEnv } from "./config.ts";
@@ -33,6 +38,7 @@ export const handler = withObservability<unknown>().handler(async (event, contex
     numberEnv(process.env, "FORWARDER_RESYNC_SECONDS", 3600) * 1000,
   );
   const batcher = createHintBatcher({ publisher: busTarget(), logger: portLogger({ shard: String(shard) }) });
+  const openGate = createOpenGate(numberEnv(process.env, "FORWARDER_OPEN_CONCURRENCY", 50));
   const windows = clusters.map(async (entry) => {
     const kube = await (await clusterGateways()).get(entry);
     const result = await runWatchWindow({
@@ -40,6 +46,7 @@ export const handler = withObservability<unknown>().handler(async (event, contex
       cluster: entry.id,
       kube,
       batcher,
+      openGate,
       durationMs: windowMs,
       resync: resyncWindow || !watchedBefore.has(entry.id),
       logger: portLogger({ cluster: entry.id }),
@@ -58,10 +65,12 @@ export const handler = withObservability<unknown>().handler(async (event, contex
   }
   fleetGauge("ClustersWatchFailing", failing);
   count("HintsForwarded", batcher.stats().published);
+  const openedMs = results.map((r) => (r.status === "fulfilled" ? (r.value.openedMs ?? 0) : 0));
   logger.info("Closed watch window", {
     shard,
     shards,
     clusters: clusters.length,
+    lastOpenedMs: Math.max(0, ...openedMs),
     resyncWindow,
     ...batcher.stats(),
   });

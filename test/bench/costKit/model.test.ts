@@ -23,6 +23,7 @@ const design: Design = {
   forwarderEverySeconds: 300,
   forwarderWindowSeconds: 310,
   forwarderFill: 0.8,
+  forwarderPeakFill: 0.9,
   resyncEverySeconds: 3600,
   statusEverySeconds: 60,
   statusMemoryMb: 512,
@@ -47,6 +48,19 @@ describe("sizeForwarder", () => {
     expect(sizeForwarder(1000, measured, design)).toEqual({ shards: 1, memoryMb: 768 });
     // 834 clusters per shard: (96 + 834 × 0.5) / 0.8 = 641 MB → 704
     expect(sizeForwarder(2500, measured, design)).toEqual({ shards: 3, memoryMb: 704 });
+  });
+
+  it("sizes from the peak when the peak over the peak fill needs more than the clusters over the fill", () => {
+    const peaky = { ...measured, forwarderPeakOverheadBytes: 100 * MIB };
+    // held 96 + 100 × 0.5 = 146 MB: 146 / 0.8 = 182.5, (146 + 100) / 0.9 = 273.3 MB → 320
+    expect(sizeForwarder(100, peaky, design)).toEqual({ shards: 1, memoryMb: 320 });
+    // held 596 MB: 596 / 0.8 = 745, (596 + 100) / 0.9 = 773.3 MB → 832
+    expect(sizeForwarder(1000, peaky, design)).toEqual({ shards: 1, memoryMb: 832 });
+    // a small overhead leaves the fill in charge: (596 + 20) / 0.9 = 684.4 < 745 → 768
+    expect(sizeForwarder(1000, { ...measured, forwarderPeakOverheadBytes: 20 * MIB }, design)).toEqual({
+      shards: 1,
+      memoryMb: 768,
+    });
   });
 });
 

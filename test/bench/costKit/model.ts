@@ -35,6 +35,12 @@ export interface Measured {
   /** Forwarder shard: memory before any cluster (the deployed bundle) and per cluster watched. */
   forwarderBaseBytes: number;
   forwarderBytesPerCluster: number;
+  /**
+   * Forwarder shard: how far its peak RSS (the opening lists, V8's young generation, a burst of changes) rose
+   * above its memory after a memory-reducing GC, as the deployed bundle would hold it. Taken as the same for any
+   * number of clusters (the open gate bounds the opening lists in flight); absent, only the fill sizes the shard.
+   */
+  forwarderPeakOverheadBytes?: number;
 }
 
 /** The deployment's choices that drive the bill. */
@@ -43,8 +49,10 @@ export interface Design {
   forwarderMaxClustersPerShard: number;
   forwarderEverySeconds: number;
   forwarderWindowSeconds: number;
-  /** Fraction of a shard's memory its clusters may fill. */
+  /** Fraction of a shard's memory its clusters may fill (measured after a memory-reducing GC). */
   forwarderFill: number;
+  /** Fraction of a shard's memory its peak may reach (Lambda ends a function that exceeds its memory). */
+  forwarderPeakFill: number;
   resyncEverySeconds: number;
   statusEverySeconds: number;
   statusMemoryMb: number;
@@ -85,8 +93,8 @@ export function clustersPerShard(m: Measured, memoryMb: number, fill: number): n
 
 /**
  * The forwarder for `clusters`: as few shards as `maxPerShard` allows, each with the least memory (a multiple of
- * 64 MB, at least 128) that holds its clusters within the fill — what `EMQX_FORWARDER_SHARDS` and
- * `EMQX_FORWARDER_MEMORY_MB` should be set to.
+ * 64 MB, at least 128) that holds its clusters within the fill and its peak within the peak fill — what
+ * `EMQX_FORWARDER_SHARDS` and `EMQX_FORWARDER_MEMORY_MB` should be set to.
  */
 export function sizeForwarder(
   clusters: number,
@@ -95,7 +103,9 @@ export function sizeForwarder(
 ): { shards: number; memoryMb: number } {
   const shards = Math.max(1, Math.ceil(clusters / d.forwarderMaxClustersPerShard));
   const perShard = Math.ceil(clusters / shards);
-  const bytes = (m.forwarderBaseBytes + perShard * m.forwarderBytesPerCluster) / d.forwarderFill;
+  const held = m.forwarderBaseBytes + perShard * m.forwarderBytesPerCluster;
+  const peak = held + (m.forwarderPeakOverheadBytes ?? 0);
+  const bytes = Math.max(held / d.forwarderFill, peak / d.forwarderPeakFill);
   return { shards, memoryMb: Math.max(128, Math.ceil(bytes / 2 ** 20 / 64) * 64) };
 }
 

@@ -17,7 +17,17 @@ export interface ForwarderCounts {
   bundleRssBytes: number;
   rssPerClusterBytes?: number;
   http2RssPerClusterBytes?: number;
+  /** Peak RSS of the shard over HTTP/2, from sources, the opening lists and the burst included. */
   http2PeakRssBytes?: number;
+  /**
+   * The peak as the deployed bundle would hold it: the sources' peak less what the sources hold before any
+   * cluster beyond the bundle (TypeScript loading, the workspace's unbundled modules).
+   */
+  http2BundlePeakRssBytes?: number;
+  /** How many clusters opened at once in the shard (`FORWARDER_OPEN_CONCURRENCY`). */
+  openConcurrency?: number;
+  /** The V8 semi-space size the shard ran with, when not Lambda's default for its memory. */
+  semiSpaceMb?: number;
   cpuMsPerHint?: number;
 }
 
@@ -32,13 +42,29 @@ export async function measureForwarder(
   names: readonly string[],
   shardMb: number,
   protocols: ReadonlyArray<"http1" | "http2">,
+  openConcurrency: number,
+  semiSpaceMb?: number,
 ): Promise<ForwarderCounts> {
   const clusters = namespaces.length;
   const total = clusters * names.length;
   const bundleRss = bundledForwarderRss(shardMb);
-  const counts: ForwarderCounts = { clusters, shardMemoryMb: shardMb, bundleRssBytes: bundleRss };
+  const counts: ForwarderCounts = {
+    clusters,
+    shardMemoryMb: shardMb,
+    bundleRssBytes: bundleRss,
+    openConcurrency,
+    ...(semiSpaceMb === undefined ? {} : { semiSpaceMb }),
+  };
   for (const protocol of protocols) {
-    const shard = startShard(bench.sandbox.kubeconfigPath, namespaces, total, protocol, shardMb);
+    const shard = startShard(
+      bench.sandbox.kubeconfigPath,
+      namespaces,
+      total,
+      protocol,
+      shardMb,
+      openConcurrency,
+      semiSpaceMb,
+    );
     const baseline = await shard.next("baseline");
     const watching = await shard.next("watching");
     const perCluster = (Number(watching.rss) - Number(baseline.rss)) / clusters;
@@ -53,24 +79,29 @@ export async function measureForwarder(
     const burst = await shard.next("burst");
     await shard.close();
     const cpuPerHintMs = Number(burst.cpuMs) / Number(burst.hints);
+    const bundlePeak = Number(burst.peakRss) - (Number(baseline.rss) - bundleRss);
     if (protocol === "http1") counts.rssPerClusterBytes = perCluster;
     else {
       counts.http2RssPerClusterBytes = perCluster;
       counts.http2PeakRssBytes = Number(burst.peakRss);
+      counts.http2BundlePeakRssBytes = bundlePeak;
       counts.cpuMsPerHint = cpuPerHintMs;
     }
     const capacity = (mb: number) => Math.floor((mb * 2 ** 20 * 0.8 - bundleRss) / perCluster);
     console.log(
-      `  forwarder shard over ${clusters} clusters, ${protocol} (own process, Lambda's heap flags for ${shardMb} MB; memory after a memory-reducing GC):`,
+      `  forwarder shard over ${clusters} clusters, ${protocol} (own process, Lambda's heap flags for ${shardMb} MB${semiSpaceMb === undefined ? "" : ` with ${semiSpaceMb} MB semi-spaces`}; memory after a memory-reducing GC):`,
     );
     console.log(
       `    RSS ${mib(Number(baseline.rss))} before any cluster, ${mib(Number(watching.rss))} watching: ${(perCluster / 1024).toFixed(0)} KiB per cluster (heap ${(heapPerCluster / 1024).toFixed(0)} KiB); peak RSS ${mib(Number(burst.peakRss))} (opening lists and the burst included)`,
     );
     console.log(
+      `    deployed bundle: ${mib(bundleRss)} before any cluster, ${mib(bundleRss + perCluster * clusters)} watching (after GC), peak ≈ ${mib(bundlePeak)} (the sources' peak less their ${mib(Number(baseline.rss) - bundleRss)} start above the bundle) = ${((100 * bundlePeak) / (shardMb * 2 ** 20)).toFixed(0)}% of ${shardMb} MB`,
+    );
+    console.log(
       `    clusters per shard within 80% of memory, from the deployed bundle's ${mib(bundleRss)}: ${capacity(128)} at 128 MB, ${capacity(256)} at 256 MB, ${capacity(512)} at 512 MB, ${capacity(1024)} at 1024 MB`,
     );
     console.log(
-      `    opening lists: ${watching.hints} resync hints in ${seconds(Number(watching.listMs))}, ${Number(watching.listCpuMs).toFixed(0)} ms CPU (${(Number(watching.listCpuMs) / clusters).toFixed(1)} ms per cluster)`,
+      `    opening lists (${watching.maxOpening} clusters at most at once): ${watching.hints} resync hints in ${seconds(Number(watching.listMs))} (the last-opened cluster's hint latency), ${Number(watching.listCpuMs).toFixed(0)} ms CPU (${(Number(watching.listCpuMs) / clusters).toFixed(1)} ms per cluster)`,
     );
     console.log(
       `    every CR changed: ${burst.hints} hints in ${seconds(Number(burst.ms))} (${((Number(burst.hints) * 1000) / Number(burst.ms)).toFixed(0)} hints/s, bound by the patches), ${cpuPerHintMs.toFixed(2)} ms CPU per hint`,

@@ -2,7 +2,8 @@
  * A forwarder shard in a process of its own (the Lambda's stand-in), driven by the fleet benchmark over
  * stdin/stdout with one JSON line per step. Arguments: the sandbox kubeconfig path, the namespaces (each one
  * registered cluster, with its own gateway and connections) joined by commas, how many CRs they hold, and
- * `http1` or `http2` (one connection per watch, or one multiplexed connection per cluster).
+ * `http1` or `http2` (one connection per watch, or one multiplexed connection per cluster), and how many
+ * clusters may open at once (the forwarder function's `FORWARDER_OPEN_CONCURRENCY`; 0 for all at once).
  *  1. prints `baseline`: memory after loading the workflows, before any cluster;
  *  2. opens one watch window per cluster into one shared batcher, waits for the `resync` hint of every CR
  *     (the window's opening lists), lets it settle and prints `watching`: memory and the lists' time and CPU;
@@ -16,9 +17,10 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import type { PutEventsEntry } from "@emqx-reconciler/api";
-import { createHintBatcher, runWatchWindow } from "@emqx-reconciler/runtime";
+import { createHintBatcher, createOpenGate, runWatchWindow } from "@emqx-reconciler/runtime";
 
-const [kubeconfigPath = "", namespaceList = "", crCount = "0", protocol = "http1"] = process.argv.slice(2);
+const [kubeconfigPath = "", namespaceList = "", crCount = "0", protocol = "http1", openLimit = "0"] =
+  process.argv.slice(2);
 const namespaces = namespaceList.split(",").filter(Boolean);
 const expected = Number(crCount);
 /**
@@ -69,6 +71,8 @@ const kubeConfig = loadKubeconfigFile(kubeconfigPath);
 const abort = new AbortController();
 const http2 = protocol === "http2";
 const gateways = namespaces.map((ns) => new KubeGateway({ kubeConfig, namespaces: [ns], http2 }));
+/** As the forwarder function does: at most `openLimit` clusters open at once (0: all at once). */
+const openGate = Number(openLimit) > 0 ? createOpenGate(Number(openLimit)) : undefined;
 const t0 = performance.now();
 const cpu0 = cpuMs();
 const windows = gateways.map((kube, i) =>
@@ -76,6 +80,7 @@ const windows = gateways.map((kube, i) =>
     cluster: namespaces[i] ?? "",
     kube,
     batcher,
+    ...(openGate ? { openGate } : {}),
     namespaces: [namespaces[i] ?? ""],
     durationMs: 3_600_000,
     signal: abort.signal,
@@ -85,7 +90,14 @@ await until(expected);
 const listMs = performance.now() - t0;
 const listCpuMs = cpuMs() - cpu0;
 await sleep(3_000);
-say({ step: "watching", ...memory(), listMs, listCpuMs, hints: published });
+say({
+  step: "watching",
+  ...memory(),
+  listMs,
+  listCpuMs,
+  hints: published,
+  maxOpening: openGate?.stats().maxOpening ?? namespaces.length,
+});
 
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, arg] = line.trim().split(" ");

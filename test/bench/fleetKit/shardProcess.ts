@@ -17,16 +17,18 @@ export interface ShardProcess {
 
 /**
  * The V8 heap flags AWS Lambda's Node.js runtime starts a function of `memoryMb` with: a tenth of the memory for
- * the young generation (half of it per semi-space), the rest for the old one.
+ * the young generation (half of it per semi-space), the rest for the old one. `semiSpaceMb` replaces the
+ * semi-space size, as the forwarder function's `NODE_OPTIONS` does.
  */
-export function lambdaHeapFlags(memoryMb: number): string[] {
+export function lambdaHeapFlags(memoryMb: number, semiSpaceMb?: number): string[] {
   const young = Math.floor(memoryMb / 10);
-  return [`--max-semi-space-size=${Math.floor(young / 2)}`, `--max-old-space-size=${memoryMb - young}`];
+  const semiSpace = semiSpaceMb ?? Math.floor(young / 2);
+  return [`--max-semi-space-size=${semiSpace}`, `--max-old-space-size=${memoryMb - young}`];
 }
 
 /**
  * Starts a shard over `namespaces` of the sandbox behind `kubeconfigPath`, holding `crs` CRs in all, with the
- * heap flags of a Lambda function of `memoryMb`.
+ * heap flags of a Lambda function of `memoryMb` (semi-spaces of `semiSpaceMb` when given), at most `openConcurrency` clusters opening at once (0: all).
  */
 export function startShard(
   kubeconfigPath: string,
@@ -34,17 +36,20 @@ export function startShard(
   crs: number,
   protocol: "http1" | "http2",
   memoryMb: number,
+  openConcurrency = 0,
+  semiSpaceMb?: number,
 ): ShardProcess {
   const child: ChildProcess = spawn(
     process.execPath,
     [
       "--expose-gc",
-      ...lambdaHeapFlags(memoryMb),
+      ...lambdaHeapFlags(memoryMb, semiSpaceMb),
       script,
       kubeconfigPath,
       namespaces.join(","),
       String(crs),
       protocol,
+      String(openConcurrency),
     ],
     { stdio: ["pipe", "pipe", "inherit"] },
   );

@@ -6,5 +6,6 @@ export * from "./hintMerge.ts";
 export type { InformerStats, WatchTimings } from "./informer.ts";
 export * from "./keyMapper.ts";
 export * from "./ObjectTracker.ts";
+export * from "./openGate.ts";
 export * from "./types.ts";
 export * from "./watchWindow.ts";

@@ -6,6 +6,7 @@ import {
   type ForwarderStats,
   startForwarder,
 } from "./forwarder.ts";
+import type { OpenGate } from "./openGate.ts";
 
 /** Options of {@link runWatchWindow}: a forwarder's, plus how long the window lasts. */
 export interface WatchWindowOptions extends Omit<ForwarderOptions, "resyncOnStart"> {
@@ -16,12 +17,23 @@ export interface WatchWindowOptions extends Omit<ForwarderOptions, "resyncOnStar
    * seed the tracker and the window forwards changes. @default true
    */
   resync?: boolean;
+  /**
+   * A bound shared by the windows of a shard on how many clusters open at once (see {@link OpenGate}): this
+   * window waits for a slot before its opening lists and gives it back once they are done and its watches
+   * started, or after `openTimeoutMs`, so a slow or hanging cluster holds up the others by that much at most.
+   * The window still ends at its deadline, counted from the call.
+   */
+  openGate?: OpenGate;
+  /** The longest a cluster holds a slot of `openGate`. @default 15_000 */
+  openTimeoutMs?: number;
 }
 
 /** What a window did. */
 export interface WatchWindowResult extends ForwarderStats {
   /** Wall time from start to the end of the final flush. */
   elapsedMs: number;
+  /** Wall time from start until every opening list was done (the cluster's watches then run); absent if never. */
+  openedMs?: number;
 }
 
 /**
@@ -53,7 +65,10 @@ export function isResyncWindow(startMs: number, windowEveryMs: number, resyncEve
 export async function runWatchWindow(options: WatchWindowOptions): Promise<WatchWindowResult> {
   if (!(options.durationMs > 0)) throw new ForwarderError("durationMs: must be a positive number of ms");
   const started = Date.now();
-  const serverTimeout = Math.max(1, Math.ceil(options.durationMs / 1000));
+  const deadline = started + options.durationMs;
+  const release = await enterGate(options);
+  const remainingMs = Math.max(0, deadline - Date.now());
+  const serverTimeout = Math.max(1, Math.ceil(remainingMs / 1000));
   const forwarder = startForwarder({
     ...options,
     resyncOnStart: options.resync ?? true,
@@ -65,7 +80,31 @@ export async function runWatchWindow(options: WatchWindowOptions): Promise<Watch
       ),
     },
   });
-  await sleep(options.durationMs, options.signal);
+  let openedMs: number | undefined;
+  const opened = forwarder.ready.then(
+    () => {
+      openedMs = Date.now() - started;
+    },
+    () => undefined,
+  );
+  const holdUntil = new AbortController();
+  void Promise.race([opened, sleep(options.openTimeoutMs ?? 15_000, holdUntil.signal)]).then(() => {
+    holdUntil.abort();
+    release();
+  });
+  await sleep(Math.max(0, deadline - Date.now()), options.signal);
   await forwarder.stop();
-  return { ...forwarder.stats(), elapsedMs: Date.now() - started };
+  holdUntil.abort();
+  return {
+    ...forwarder.stats(),
+    elapsedMs: Date.now() - started,
+    ...(openedMs === undefined ? {} : { openedMs }),
+  };
+}
+
+/** A slot of the window's gate (waiting at most until its deadline or its signal), or a no-op without one. */
+async function enterGate(options: WatchWindowOptions): Promise<() => void> {
+  if (!options.openGate) return () => {};
+  const bounds = [AbortSignal.timeout(options.durationMs), ...(options.signal ? [options.signal] : [])];
+  return options.openGate.enter(AbortSignal.any(bounds));
 }
