@@ -24,6 +24,7 @@ import {
   applyCopies,
   copyNames,
   createNamespace,
+  flagValue,
   openBenchSandbox,
   sleep,
   waitAllReady,
@@ -34,13 +35,9 @@ import { summariseSmaps } from "./rssKit/smaps.ts";
 import { oursContestant, stopProcess } from "./versusKit/contestants.ts";
 import { startCountingProxy } from "./versusKit/countingProxy.ts";
 
-function arg(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const IDLE_SECONDS = Number(arg("--idle-seconds", "20"));
-const EXTRA_FLAGS = arg("--node-flags", "").split(/\s+/).filter(Boolean);
-const COPIES = Number(arg("--copies", "1"));
+const IDLE_SECONDS = Number(flagValue("--idle-seconds", "20"));
+const EXTRA_FLAGS = flagValue("--node-flags", "").split(/\s+/).filter(Boolean);
+const COPIES = Number(flagValue("--copies", "1"));
 
 /** User + system CPU seconds of process `pid` so far. */
 async function cpuSeconds(pid: number): Promise<number> {

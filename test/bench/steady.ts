@@ -25,6 +25,7 @@ import {
   type BenchSandbox,
   copyNames,
   createNamespace,
+  flagValue,
   openBenchSandbox,
   sleep,
   waitAllReady,
@@ -32,15 +33,11 @@ import {
 import { stopProcess } from "./versusKit/contestants.ts";
 import { type CountingProxy, type ProxyCounts, startCountingProxy } from "./versusKit/countingProxy.ts";
 
-function arg(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const SIZES = arg("--sizes", "1,10")
+const SIZES = flagValue("--sizes", "1,10")
   .split(",")
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0);
-const STEADY_SECONDS = Number(arg("--steady-seconds", "30"));
+const STEADY_SECONDS = Number(flagValue("--steady-seconds", "30"));
 const MAIN = join(import.meta.dirname, "..", "..", "packages", "cli", "src", "main.ts");
 
 /** `run` for one namespace through `kubeconfig`, with its Lease, logging into `logFile`. */

@@ -19,6 +19,7 @@ import {
   type BenchSandbox,
   copyNames,
   createNamespace,
+  flagValue,
   openBenchSandbox,
   sleep,
   waitAllReady,
@@ -34,15 +35,11 @@ import {
 import { type CountingProxy, startCountingProxy } from "./versusKit/countingProxy.ts";
 import { buildOperator, OPERATOR_COMMIT, operatorUnavailable } from "./versusKit/operatorBuild.ts";
 
-function arg(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const ROUNDS = Number(arg("--rounds", "2"));
-const SIZES = [...new Set([1, ...arg("--sizes", "1,10,50").split(",").map(Number)])].filter(
+const ROUNDS = Number(flagValue("--rounds", "2"));
+const SIZES = [...new Set([1, ...flagValue("--sizes", "1,10,50").split(",").map(Number)])].filter(
   (n) => Number.isInteger(n) && n > 0,
 );
-const STEADY_SECONDS = Number(arg("--steady-seconds", "30"));
+const STEADY_SECONDS = Number(flagValue("--steady-seconds", "30"));
 
 interface Sample {
   readyMs: number;

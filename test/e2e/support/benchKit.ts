@@ -147,3 +147,9 @@ export function describeRequests(stats: RequestStatsSnapshot): string {
     .map(([request, count]) => `${request} ${count}`);
   return `${stats.reads + stats.writes} (${stats.reads} reads, ${stats.writes} writes): ${parts.join(", ")}`;
 }
+
+/** The value after `name` on the command line (`--rounds 3`), or `fallback` when the flag is absent. */
+export function flagValue(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+}
