@@ -66,6 +66,18 @@ function lambda(name: HandlerName, environment: Record<string, $util.Input<strin
 
 /** V8 semi-space size of the forwarder shard, in MB (its `NODE_OPTIONS`), or the runtime's own if smaller. */
 const FORWARDER_SEMI_SPACE_MB = 8;
+/**
+ * The forwarder's V8 heap flags. Lambda's Node bootstrap adds its own semi-space and old-space flags only when
+ * `NODE_OPTIONS` names neither; naming one leaves the other at V8's default (about half the memory), so both are
+ * named: the old space the runtime would give (the memory less a tenth for the young generation), and semi-spaces
+ * of {@link FORWARDER_SEMI_SPACE_MB}, or the runtime's own when smaller.
+ */
+function forwarderHeapOptions(memoryMb: number): string {
+  const young = Math.floor(memoryMb / 10);
+  const semiSpace = Math.min(FORWARDER_SEMI_SPACE_MB, Math.floor(young / 2));
+  return `--max-semi-space-size=${semiSpace} --max-old-space-size=${memoryMb - young}`;
+}
+
 /** Clusters of a forwarder shard that open (list, then start watching) at once. */
 const FORWARDER_OPEN_CONCURRENCY = 50;
 
@@ -83,7 +95,7 @@ export const forwarder = lambda("forwarder", {
   KUBE_HTTP2: "true",
   // Smaller V8 semi-spaces than the runtime's tenth of the memory (25 MB at 512 MB): the young generation is most
   // of the shard's peak above what its clusters hold. The open gate bounds the opening lists in flight.
-  NODE_OPTIONS: `--max-semi-space-size=${Math.min(FORWARDER_SEMI_SPACE_MB, Math.floor(forwarderMemoryMb / 20))}`,
+  NODE_OPTIONS: forwarderHeapOptions(forwarderMemoryMb),
   FORWARDER_OPEN_CONCURRENCY: String(FORWARDER_OPEN_CONCURRENCY),
 });
 export const scale = lambda("scale");
