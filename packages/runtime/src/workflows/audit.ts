@@ -1,8 +1,9 @@
 /**
- * The audit trail of a pass that wrote: one `ReconcileApplied` bus event, one Kubernetes Event on the CR and one
- * log line, all saying the same thing — which objects changed (kind, name, the paths of the fields that changed:
- * what we send compared with the live object, never a value, Secrets only by name), why (the plan step) and the
- * hint that started the pass.
+ * The audit trail of a pass that wrote: one `ReconcileApplied` bus event and one log line, all saying the same
+ * thing — which objects changed (kind, name, the paths of the fields that changed: what we send compared with the
+ * live object, never a value, Secrets only by name), why (the plan step) and the hint that started the pass — and,
+ * when the pass changed what the cluster runs (not only pod readiness gates and the CR's own status), one
+ * Kubernetes Event on the CR saying it too.
  */
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import {
@@ -102,9 +103,22 @@ export function auditChanges(cr: KubeObject, observed: Observed, p: Plan): Audit
 }
 
 /**
+ * Changes that are the reconciler's bookkeeping rather than a change of what the cluster runs: a pod's readiness
+ * gate (the pod's own condition records it) and the CR's `.status` (it records itself). A pass that wrote only
+ * these gets no Event on the CR, so a cluster starting or a pod restarting does not fill `kubectl describe` with
+ * them; the log line and the bus event still say them.
+ */
+const BOOKKEEPING: ReadonlySet<AuditAction> = new Set(["gate", "status"]);
+
+/** Whether a pass with these changes records its audit as an Event on the CR (see `BOOKKEEPING`). */
+export function auditsAsEvent(changes: readonly AuditChange[]): boolean {
+  return changes.some((c) => !BOOKKEEPING.has(c.action));
+}
+
+/**
  * Normal Events a pass that writes says in its audit Event instead of recording them apart, and what the audit
  * keeps of each: nothing for `Created` (the change `create <kind> <name>` says it) and the message for `Ready`.
- * So a writing pass records one Event. Warnings and the operator's reasons are always Events of their own.
+ * So a writing pass records at most one Event. Warnings and the operator's reasons are always Events of their own.
  */
 const FOLDED_INTO_AUDIT: ReadonlyMap<string, "dropped" | "noted"> = new Map([
   [EventReason.Created, "dropped"],
@@ -190,9 +204,9 @@ export interface AuditPorts {
 }
 
 /**
- * Records the audit of one pass: the bus event, the Event on the CR and the log line. Failures are logged, never
- * thrown: the writes are done, and a retried pass would not see them again. Resolves to whether the Event was
- * recorded (a write of its own).
+ * Records the audit of one pass: the bus event, the log line and, when {@link auditsAsEvent}, the Event on the CR.
+ * Failures are logged, never thrown: the writes are done, and a retried pass would not see them again. Resolves
+ * to whether the Event was recorded (a write of its own).
  */
 export async function publishAudit(
   ports: AuditPorts,
@@ -201,15 +215,19 @@ export async function publishAudit(
 ): Promise<boolean> {
   const message = auditMessage(record);
   ports.logger.info("Reconcile applied", { ...record, message });
-  let recorded = false;
-  try {
-    await ports.kube.recordEvent(cr, { type: "Normal", reason: EventReason.ReconcileApplied, message });
-    recorded = true;
-  } catch (error) {
-    ports.logger.warn("Failed to record the audit Event", { error: (error as Error).message });
-  }
+  const recorded = auditsAsEvent(record.changes) && (await recordAuditEvent(ports, cr, message));
   await putAudit(ports, record);
   return recorded;
+}
+
+async function recordAuditEvent(ports: AuditPorts, cr: KubeObject, message: string): Promise<boolean> {
+  try {
+    await ports.kube.recordEvent(cr, { type: "Normal", reason: EventReason.ReconcileApplied, message });
+    return true;
+  } catch (error) {
+    ports.logger.warn("Failed to record the audit Event", { error: (error as Error).message });
+    return false;
+  }
 }
 
 async function putAudit(ports: AuditPorts, record: ReconcileApplied): Promise<void> {

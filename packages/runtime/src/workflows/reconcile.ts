@@ -6,7 +6,7 @@ import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/ad
 import { ConditionType, childNames, EventReason, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
-import { auditChanges, auditRecord, foldIntoAudit, publishAudit } from "./audit.ts";
+import { auditChanges, auditRecord, auditsAsEvent, foldIntoAudit, publishAudit } from "./audit.ts";
 import { applyChildren, createSecrets } from "./childWrites.ts";
 import { forceLeaveNodes } from "./forceLeave.ts";
 import { publishStatusLifecycle } from "./lifecyclePublish.ts";
@@ -186,10 +186,10 @@ async function runPass(
     return { outcome: "failing", writes: state.writes, requeueAfterSeconds: backoff };
   }
   const changed = state.writes;
+  const changes = changed > 0 ? auditChanges(cr, pass.observed, p) : [];
   const { own, notes } = foldIntoAudit(p.events, state.skippedEvents);
-  await recordEvents(pass, changed > 0 ? own : p.events);
+  await recordEvents(pass, auditsAsEvent(changes) ? own : p.events);
   if (changed > 0) {
-    const changes = auditChanges(cr, pass.observed, p);
     const record = auditRecord({
       cluster: key.cluster,
       cr,
