@@ -55,7 +55,7 @@ async function curvePoint(bench: BenchSandbox, count: number, label = ""): Promi
   const cpu = process.cpuUsage();
   const started = performance.now();
   await applyCopies(bench, namespace, names);
-  const ready = [...(await waitAllReady(bench, namespace, names, started, 200)).values()];
+  const ready = [...(await waitAllReady(bench, namespace, names, started)).values()];
   clearInterval(sampler);
   const used = process.cpuUsage(cpu);
   const stats = loop.gateway.stats();

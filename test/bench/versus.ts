@@ -6,7 +6,7 @@
  * (time and requests). Ours runs from the bundled CLI (built first, `packages/cli/scripts/bundle.ts`).
  * Needs Go and `$EMQX_OPERATOR_SRC` (a git directory of github.com/emqx/emqx-operator holding the commit); without
  * them it says so and exits 0. A benchmark, not a test: it prints numbers and asserts nothing.
- * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30]` (N = 1 is always
+ * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30] [--only ours|operator]` (N = 1 is always
  * measured, as the seed, steady-state and memory rows come from it).
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -40,6 +40,8 @@ const SIZES = [...new Set([1, ...flagValue("--sizes", "1,10,50").split(",").map(
   (n) => Number.isInteger(n) && n > 0,
 );
 const STEADY_SECONDS = Number(flagValue("--steady-seconds", "30"));
+/** `--only ours` or `--only operator` runs one side (to profile it; the table then has no ratios). */
+const ONLY = flagValue("--only", "");
 
 interface Sample {
   readyMs: number;
@@ -174,7 +176,7 @@ try {
   const contestants = [
     operatorContestant(build.manager, kubeconfig),
     oursContestant(cliMain, RUN_NODE_FLAGS, kubeconfig),
-  ];
+  ].filter((c) => ONLY === "" || c.name === ONLY);
   const results: Results = { operator: new Map(), ours: new Map() };
   console.log(`emqx-operator ${OPERATOR_COMMIT.slice(0, 12)} vs emqx-reconciler run; logs in ${logDir}`);
   for (let round = 1; round <= ROUNDS; round++) {
