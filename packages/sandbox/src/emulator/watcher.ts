@@ -5,9 +5,10 @@
  * mount — what the real EMQX reads from the mounted files — and, when its config enables the https dashboard, the
  * certificate and key from the Secret its `ssl_options` files are mounted from.
  */
-import { CoreV1Api, type KubeConfig, makeInformer, type V1Pod } from "@kubernetes/client-node";
+import { type CoreV1Api, type KubeConfig, makeInformer, type V1Pod } from "@kubernetes/client-node";
 import type { EmulatedEmqx, NodeBootstrap } from "./cluster.ts";
 import { computeInitialConfig } from "./clusterConfig.ts";
+import { keepAliveCoreApi } from "./coreApi.ts";
 import {
   type DashboardTls,
   dashboardCertFiles,
@@ -37,7 +38,7 @@ export interface PodWatcher {
 
 /** Starts watching; resolves once the initial list has been processed. */
 export async function startPodWatcher(options: PodWatcherOptions): Promise<PodWatcher> {
-  const core = options.kubeConfig.makeApiClient(CoreV1Api);
+  const core = keepAliveCoreApi(options.kubeConfig);
   const informer = makeInformer<V1Pod>(
     options.kubeConfig,
     "/api/v1/pods",
