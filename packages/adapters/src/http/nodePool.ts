@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import https from "node:https";
-import { createSecureContext, type PeerCertificate } from "node:tls";
+import { createSecureContext, type PeerCertificate, type SecureContext } from "node:tls";
 import type { HttpBody, HttpPool, HttpRequest, HttpResponse } from "./types.ts";
 
 /**
@@ -38,55 +38,64 @@ export interface NodePoolOptions {
   connectionsPerOrigin?: number;
 }
 
-/** A keep-alive pool for http and https origins. */
+/**
+ * A keep-alive pool for http and https origins. Requests share `connectionsPerOrigin` connections per origin;
+ * streams (`stream: true`) get agents of their own, unbounded, since each holds its connection for as long as it
+ * is open: forty watches on a pool of thirty-two would otherwise leave no connection for a request.
+ */
 export function createNodePool(options: NodePoolOptions = {}): HttpPool {
-  const common = {
-    keepAlive: true,
-    // A free socket idle this long is closed (in use, the timeout is ignored: requests carry their own deadline).
-    timeout: options.keepAliveTimeoutMs ?? 4_000,
-    ...(options.connectionsPerOrigin !== undefined ? { maxSockets: options.connectionsPerOrigin } : {}),
-  };
   const tls = options.tls ?? {};
   let closed = false;
-  const pooled = <A extends InstanceType<typeof http.Agent>>(agent: A): A => {
+  const agents = new Map<string, InstanceType<typeof http.Agent>>();
+  // Built on the first https request, so a plain-http pool builds no TLS context. One context for every
+  // connection: given `ca`/`cert`/`key`, each connection would build its own (≈ 35 KiB of native memory each).
+  let secureContext: SecureContext | undefined;
+  const httpsOptions = () => {
+    secureContext ??= createSecureContext({
+      ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+      ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+      ...(tls.key !== undefined ? { key: tls.key } : {}),
+    });
+    return {
+      secureContext,
+      rejectUnauthorized: tls.rejectUnauthorized !== false,
+      ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+      ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
+    };
+  };
+  const agentFor = (isHttps: boolean, stream: boolean) => {
+    const key = `${isHttps ? "https" : "http"}${stream ? " stream" : ""}`;
+    let agent = agents.get(key);
+    if (agent) return agent;
+    const common = {
+      keepAlive: true,
+      // A free socket idle this long is closed (in use, the timeout is ignored: requests carry their own deadline).
+      timeout: options.keepAliveTimeoutMs ?? 4_000,
+      ...(options.connectionsPerOrigin !== undefined && !stream
+        ? { maxSockets: options.connectionsPerOrigin }
+        : {}),
+    };
+    agent = isHttps ? new https.Agent({ ...common, ...httpsOptions() }) : new http.Agent(common);
     // After close, a connection whose request ends is closed instead of pooled (the agent pools it first).
     agent.on("free", (socket) => {
       if (closed) socket.destroy();
     });
+    agents.set(key, agent);
     return agent;
   };
-  const plain = pooled(new http.Agent(common));
-  // Built on the first https request, so a plain-http pool builds no TLS context.
-  let secure: InstanceType<typeof https.Agent> | undefined;
-  const secureAgent = () =>
-    (secure ??= pooled(
-      new https.Agent({
-        ...common,
-        // One context for every connection: given `ca`/`cert`/`key`, each connection would build its own
-        // (≈ 35 KiB of native memory each).
-        secureContext: createSecureContext({
-          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-          ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-          ...(tls.key !== undefined ? { key: tls.key } : {}),
-        }),
-        rejectUnauthorized: tls.rejectUnauthorized !== false,
-        ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
-        ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
-      }),
-    ));
   return {
     request(url, req = {}) {
       if (closed) return Promise.reject(Object.assign(new Error("pool closed"), { code: "ERR_POOL_CLOSED" }));
       const target = new URL(url);
       const isHttps = target.protocol === "https:";
-      return send(isHttps ? https : http, isHttps ? secureAgent() : plain, target, req);
+      return send(isHttps ? https : http, agentFor(isHttps, req.stream === true), target, req);
     },
     get closed() {
       return closed;
     },
     async close() {
       closed = true;
-      for (const agent of secure ? [plain, secure] : [plain]) {
+      for (const agent of agents.values()) {
         for (const sockets of Object.values(agent.freeSockets))
           for (const socket of sockets ?? []) socket.destroy();
       }

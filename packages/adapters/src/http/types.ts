@@ -33,6 +33,11 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /**
+   * A response that stays open (a watch): sent on connections of its own, outside `connectionsPerOrigin`, so open
+   * streams never hold the connections that requests queue for.
+   */
+  stream?: boolean;
 }
 
 /** A keep-alive connection pool. */

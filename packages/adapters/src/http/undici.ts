@@ -17,10 +17,11 @@ import type { HttpPool, HttpResponse } from "./types.ts";
  * A pool that speaks HTTP/2 to origins that pick it (over TLS), HTTP/1.1 to the others. Meant for one origin (a
  * cluster's apiserver): its first request asks the server which protocol it picks (ALPN) with one handshake, then
  * keeps a single multiplexed connection when it is HTTP/2 (undici's single client, without a pool's preallocated
- * queue), or a bounded pool of HTTP/1.1 connections otherwise, so that an open watch never holds the only one.
+ * queue), or otherwise a bounded pool of HTTP/1.1 connections for requests and an unbounded one for streams, so
+ * that open watches never hold the connections requests wait for.
  */
 export function createHttp2Pool(options: NodePoolOptions = {}): HttpPool {
-  let agent: Promise<InstanceType<typeof AgentClass>> | undefined;
+  let agent: Promise<Agents> | undefined;
   let closed = false;
   const agentFor = (origin: URL) => {
     if (agent) return agent;
@@ -35,7 +36,8 @@ export function createHttp2Pool(options: NodePoolOptions = {}): HttpPool {
   return {
     async request(url, req = {}) {
       const target = new URL(url);
-      const dispatcher = await agentFor(target);
+      const agents = await agentFor(target);
+      const dispatcher = req.stream === true ? agents.streams : agents.requests;
       const response = await dispatcherRequest.call(dispatcher, {
         method: req.method ?? "GET",
         origin: target.origin,
@@ -53,7 +55,9 @@ export function createHttp2Pool(options: NodePoolOptions = {}): HttpPool {
       closed = true;
       const current = agent;
       agent = undefined;
-      await (await current?.catch(() => undefined))?.close();
+      const agents = await current?.catch(() => undefined);
+      const distinct = new Set(agents ? [agents.requests, agents.streams] : []);
+      await Promise.all([...distinct].map((one) => one.close()));
     },
   };
 }
@@ -61,8 +65,14 @@ export function createHttp2Pool(options: NodePoolOptions = {}): HttpPool {
 /** How long the protocol probe waits for its handshake before settling for HTTP/1.1. */
 const PROBE_TIMEOUT_MS = 10_000;
 
-/** The undici Agent for `origin`: one TLS context for all its connections, one connection when HTTP/2 is picked. */
-async function openAgent(origin: URL, options: NodePoolOptions): Promise<InstanceType<typeof AgentClass>> {
+/** The undici Agents of one origin: the same one for requests and streams when HTTP/2 multiplexes both. */
+interface Agents {
+  requests: InstanceType<typeof AgentClass>;
+  streams: InstanceType<typeof AgentClass>;
+}
+
+/** The undici Agents for `origin`: one TLS context for all their connections, one connection when HTTP/2 is picked. */
+async function openAgent(origin: URL, options: NodePoolOptions): Promise<Agents> {
   const tls = options.tls ?? {};
   const rejectUnauthorized = tls.rejectUnauthorized !== false;
   // Given `ca`/`cert`/`key`, each connection would build its own context (≈ 35 KiB of native memory each).
@@ -83,16 +93,21 @@ async function openAgent(origin: URL, options: NodePoolOptions): Promise<Instanc
       ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
       timeoutMs: PROBE_TIMEOUT_MS,
     }));
-  const connections = multiplexed ? 1 : options.connectionsPerOrigin;
-  return new AgentClass({
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
-    ...(connections !== undefined ? { connections } : {}),
-    allowH2: true,
-    connect: {
-      ...(secureContext ? { secureContext } : {}),
-      rejectUnauthorized,
-      servername: tls.servername,
-      ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
-    },
-  });
+  const agent = (connections: number | undefined) =>
+    new AgentClass({
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+      ...(connections !== undefined ? { connections } : {}),
+      allowH2: true,
+      connect: {
+        ...(secureContext ? { secureContext } : {}),
+        rejectUnauthorized,
+        servername: tls.servername,
+        ...(tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {}),
+      },
+    });
+  if (multiplexed) {
+    const one = agent(1);
+    return { requests: one, streams: one };
+  }
+  return { requests: agent(options.connectionsPerOrigin), streams: agent(undefined) };
 }

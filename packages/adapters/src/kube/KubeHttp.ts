@@ -138,6 +138,7 @@ export class KubeHttp {
         method: "GET",
         headers: { ...authHeader(credentials), accept: "application/json" },
         signal,
+        stream: true,
       });
     } catch (err) {
       throw errorFromTransport(label, err);
@@ -204,6 +205,7 @@ export class KubeHttp {
     const options: NodePoolOptions = {
       keepAliveTimeoutMs: 30_000,
       // A bounded pool: bursts queue on warm keep-alive connections instead of opening hundreds of TLS ones.
+      // Watches are streams, outside the bound: a watch per kind and namespace can outnumber it.
       connectionsPerOrigin: 32,
       tls: {
         ca: tls.ca,

@@ -23,6 +23,7 @@ function http(
     requestTimeoutMs?: number;
     server?: string;
     rateLimit?: { qps: number; burst: number };
+    http2?: boolean;
   } = {},
 ) {
   const kubeConfig = kubeTargetFromEndpoint({ server: options.server ?? base, skipTLSVerify: true });
@@ -98,4 +99,34 @@ describe("KubeHttp", () => {
     expect([slow.kind, slow.reason]).toEqual(["retryable", "Timeout"]);
     await client.close();
   });
+
+  it.each([
+    ["Node's http", false],
+    ["undici over HTTP/1.1", true],
+  ])(
+    "keeps watch streams outside the request pool's 32 connections (%s): 40 open watches, a request still answers",
+    async (_, http2) => {
+      server.handle = (req, res) => {
+        if (req.url.includes("watch=true")) {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.write("");
+          return;
+        }
+        json(res, 200, { kind: "Pod" });
+      };
+      const client = http({ http2 });
+      const aborts = new AbortController();
+      const label = { verb: "WATCH", resource: "pods" } as const;
+      const watches = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          client.stream("/api/v1/pods", { watch: true }, aborts.signal, label),
+        ),
+      );
+      expect(watches.map((w) => w.statusCode)).toEqual(Array(40).fill(200));
+      const answer = await client.send<{ kind: string }>({ ...get, timeoutMs: 5_000 });
+      expect(answer.body.kind).toBe("Pod");
+      aborts.abort();
+      await client.close();
+    },
+  );
 });
