@@ -4,7 +4,6 @@
  * event to an `http(s)://` URL. A POST that fails or answers non-2xx is thrown, so the bus delivers it again
  * (3 attempts with backoff), then gives up and counts it; the reconcile never waits on a subscriber.
  */
-import { appendFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { busPatterns, EventSource, LIFECYCLE_DETAIL_TYPE } from "@emqx-reconciler/api";
 import type { BusEvent, EmbeddedBus } from "@emqx-reconciler/runtime";
@@ -31,6 +30,8 @@ export function eventsTarget(to: string): (event: BusEvent) => Promise<void> {
     };
   }
   const path = resolve(to);
+  // Loaded only for a file target: `node:fs/promises` brings Node's readline and stream modules with it.
+  const { appendFile } = process.getBuiltinModule("node:fs/promises");
   return (event) => appendFile(path, `${JSON.stringify(event)}\n`);
 }
 

@@ -13,7 +13,7 @@ export class ClusterRateLimits {
   private readonly buckets = new Map<string, { qps: number; burst: number; bucket: TokenBucket }>();
   private readonly now: (() => number) | undefined;
 
-  /** `now` in milliseconds, for tests. @default performance.now */
+  /** `now` in milliseconds, for tests. @default monotonicMs */
   constructor(now?: () => number) {
     this.now = now;
   }

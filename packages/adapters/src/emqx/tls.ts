@@ -4,7 +4,7 @@
  * accepted server names (the dashboard Service's DNS names: pod IPs are rarely in a user's certificate).
  * Verification is never disabled.
  */
-import { checkServerIdentity, type PeerCertificate } from "node:tls";
+import type { PeerCertificate } from "node:tls";
 import { createNodePool } from "../http/nodePool.ts";
 import type { HttpPool } from "../http/types.ts";
 
@@ -24,6 +24,8 @@ export function checkDashboardIdentity(
   serverNames: readonly string[],
 ): (host: string, cert: PeerCertificate) => Error | undefined {
   return (host, cert) => {
+    // Called only on a TLS connection, so `node:tls` is loaded by then.
+    const { checkServerIdentity } = process.getBuiltinModule("node:tls");
     const first = checkServerIdentity(host, cert);
     if (!first) return undefined;
     if (serverNames.some((name) => checkServerIdentity(name, cert) === undefined)) return undefined;

@@ -4,8 +4,7 @@
  * process no WebAssembly parser and compiler (undici's, about 13 MiB of resident memory at idle).
  */
 import type { IncomingMessage } from "node:http";
-import https from "node:https";
-import { createSecureContext, type PeerCertificate, type SecureContext } from "node:tls";
+import type { PeerCertificate, SecureContext } from "node:tls";
 import type { HttpBody, HttpPool, HttpRequest, HttpResponse } from "./types.ts";
 
 /**
@@ -14,6 +13,12 @@ import type { HttpBody, HttpPool, HttpRequest, HttpResponse } from "./types.ts";
  * kept in the heap, and its compiled code) for nothing.
  */
 const http = process.getBuiltinModule("node:http");
+
+/**
+ * `node:https`, loaded on the first https request: it brings `tls` and Node's TLS wrap, about 3 MiB resident that a
+ * process talking plain http (a local proxy, an in-mesh API) never uses.
+ */
+const https = () => process.getBuiltinModule("node:https");
 
 /** TLS material of https connections (plain http ignores it). Holds key material: never log it. */
 export interface PoolTls {
@@ -51,7 +56,7 @@ export function createNodePool(options: NodePoolOptions = {}): HttpPool {
   // connection: given `ca`/`cert`/`key`, each connection would build its own (≈ 35 KiB of native memory each).
   let secureContext: SecureContext | undefined;
   const httpsOptions = () => {
-    secureContext ??= createSecureContext({
+    secureContext ??= process.getBuiltinModule("node:tls").createSecureContext({
       ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
       ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
       ...(tls.key !== undefined ? { key: tls.key } : {}),
@@ -75,7 +80,7 @@ export function createNodePool(options: NodePoolOptions = {}): HttpPool {
         ? { maxSockets: options.connectionsPerOrigin }
         : {}),
     };
-    agent = isHttps ? new https.Agent({ ...common, ...httpsOptions() }) : new http.Agent(common);
+    agent = isHttps ? new (https().Agent)({ ...common, ...httpsOptions() }) : new http.Agent(common);
     // After close, a connection whose request ends is closed instead of pooled (the agent pools it first).
     agent.on("free", (socket) => {
       if (closed) socket.destroy();
@@ -88,7 +93,7 @@ export function createNodePool(options: NodePoolOptions = {}): HttpPool {
       if (closed) return Promise.reject(Object.assign(new Error("pool closed"), { code: "ERR_POOL_CLOSED" }));
       const target = new URL(url);
       const isHttps = target.protocol === "https:";
-      return send(isHttps ? https : http, agentFor(isHttps, req.stream === true), target, req);
+      return send(isHttps ? https() : http, agentFor(isHttps, req.stream === true), target, req);
     },
     get closed() {
       return closed;
@@ -104,7 +109,7 @@ export function createNodePool(options: NodePoolOptions = {}): HttpPool {
 }
 
 function send(
-  module: typeof http | typeof https,
+  module: typeof http | ReturnType<typeof https>,
   agent: InstanceType<typeof http.Agent>,
   target: URL,
   req: HttpRequest,

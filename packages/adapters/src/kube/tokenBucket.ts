@@ -1,3 +1,5 @@
+import { monotonicMs } from "@emqx-reconciler/api";
+
 /**
  * A token bucket that reserves, like Go's `rate.Limiter.Reserve`: a caller that finds it empty is told how long
  * until its token exists, so waiters queue up fairly instead of all retrying at once. Used for the gateway's
@@ -11,11 +13,7 @@ export interface TokenBucket {
 }
 
 /** A bucket of `burst` tokens refilled at `qps` per second; an infinite `qps` never waits. */
-export function createTokenBucket(
-  qps: number,
-  burst: number,
-  now: () => number = () => performance.now(),
-): TokenBucket {
+export function createTokenBucket(qps: number, burst: number, now: () => number = monotonicMs): TokenBucket {
   let tokens = burst;
   let last = now();
   const reserve = (): number => {

@@ -5,7 +5,9 @@
  * clock, from when it last saw the Lease change, so clocks that disagree between machines do not matter. Every
  * write carries the resourceVersion just read, so two waiters cannot both take an expired Lease.
  */
+
 import { type LeaseSpec, microTime, type StoredLease } from "@emqx-reconciler/adapters";
+import { monotonicMs } from "@emqx-reconciler/api";
 
 /** The Lease reads and writes the election needs (adapters' `LeaseStore`). */
 export interface LeasePort {
@@ -42,7 +44,7 @@ export interface LeaderLeaseOptions extends Partial<LeaderLeaseTimings> {
   onWaiting?: (holder: string) => void;
   /** Told when a renewal failed (the Lease is kept until it expires). */
   onRenewFailed?: (error: unknown) => void;
-  /** Monotonic milliseconds. @default performance.now */
+  /** Monotonic milliseconds. @default monotonicMs */
   now?: () => number;
   /** Wall-clock time for the Lease's `acquireTime` / `renewTime`. @default () => new Date() */
   wallClock?: () => Date;
@@ -82,7 +84,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
   const timings = { ...LEADER_LEASE_DEFAULTS, ...options };
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const wall = options.wallClock ?? (() => new Date());
   const { port, identity } = options;
   const durationSeconds = Math.max(1, Math.round(timings.leaseDurationMs / 1000));

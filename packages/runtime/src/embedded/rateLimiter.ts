@@ -3,7 +3,9 @@
  * larger of a per-key exponential backoff (5 ms · 2^failures, capped at 1000 s) and a shared token bucket
  * (10 qps, burst 100), so one hot key backs off alone while a storm of failures is also throttled overall.
  */
+
 import { createTokenBucket } from "@emqx-reconciler/adapters";
+import { monotonicMs } from "@emqx-reconciler/api";
 
 export interface RateLimiterOptions {
   /** First per-key retry delay (client-go: 5 ms). */
@@ -39,7 +41,7 @@ export const CLIENT_GO_RATE_LIMITS = {
 export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
   const base = options.backoffBaseMs ?? CLIENT_GO_RATE_LIMITS.backoffBaseMs;
   const max = options.backoffMaxMs ?? CLIENT_GO_RATE_LIMITS.backoffMaxMs;
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const bucket = createTokenBucket(
     options.qps ?? CLIENT_GO_RATE_LIMITS.qps,
     options.burst ?? CLIENT_GO_RATE_LIMITS.burst,

@@ -1,3 +1,5 @@
+import { monotonicMs } from "@emqx-reconciler/api";
+
 /** Options of {@link startPeriodicTask}. */
 export interface PeriodicTaskOptions {
   /** Time from the start of one run to the start of the next (when the run was shorter). */
@@ -50,7 +52,7 @@ export function startPeriodicTask(
     if (current) return current;
     if (abort.signal.aborted) return Promise.resolve();
     clearTimeout(timer);
-    const startedAt = performance.now();
+    const startedAt = monotonicMs();
     const nextPeriod = period();
     current = (async () => {
       try {
@@ -60,7 +62,7 @@ export function startPeriodicTask(
       } finally {
         runs++;
         current = undefined;
-        schedule(nextPeriod - (performance.now() - startedAt));
+        schedule(nextPeriod - (monotonicMs() - startedAt));
       }
     })();
     return current;

@@ -1,3 +1,4 @@
+import { monotonicMs } from "@emqx-reconciler/api";
 import { QueueCounters, type WorkQueueMetrics } from "./queueMetrics.ts";
 import { createRateLimiter, type RateLimiterOptions } from "./rateLimiter.ts";
 
@@ -71,7 +72,7 @@ export interface WorkQueue {
  */
 export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const limiter = createRateLimiter({ ...options, now });
   const counters = new QueueCounters();
   const ready: string[] = [];

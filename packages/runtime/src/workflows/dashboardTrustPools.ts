@@ -5,6 +5,7 @@
  * that; a Secret the annotation names but that cannot be read is never kept. One verifying connection pool per CR,
  * kept while the bundle and names stay the same. CA data never reaches a log or an error message.
  */
+
 import { createHash } from "node:crypto";
 import {
   createDashboardPool,
@@ -13,7 +14,7 @@ import {
   EmqxApiErrorKind,
   type HttpPool,
 } from "@emqx-reconciler/adapters";
-import { ANNOTATION_DASHBOARD_CA_SECRET } from "@emqx-reconciler/api";
+import { ANNOTATION_DASHBOARD_CA_SECRET, monotonicMs } from "@emqx-reconciler/api";
 import type { EmqxApiTarget, KubePort } from "../ports.ts";
 
 /** Hands out the verifying pool of one CR's https dashboard. */
@@ -61,7 +62,7 @@ async function readCa(kube: Pick<KubePort, "getSecret">, target: EmqxApiTarget):
 export function createDashboardTrustPools(
   kube: Pick<KubePort, "getSecret">,
   limit: number,
-  now: () => number = () => performance.now(),
+  now: () => number = monotonicMs,
 ): DashboardTrustPools {
   const pools = new Map<string, { fingerprint: string; pool: HttpPool }>();
   /** The CA last read per CR, with where it was read from and when. */

@@ -5,7 +5,9 @@
  * installed and there is none. Without a cache (the Lambda status function), a {@link RebalanceCrdMemory} keeps a
  * warm function from asking again on every run while the CRD stays absent.
  */
+
 import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
+import { monotonicMs } from "@emqx-reconciler/api";
 import type { StatusDeps } from "../ports.ts";
 import { failOrphanRebalances } from "./rebalance.ts";
 
@@ -21,7 +23,7 @@ export class RebalanceCrdMemory {
   private readonly recheckMs: number;
   private readonly now: () => number;
 
-  constructor(recheckMs = REBALANCE_CRD_RECHECK_MS, now: () => number = () => performance.now()) {
+  constructor(recheckMs = REBALANCE_CRD_RECHECK_MS, now: () => number = monotonicMs) {
     this.recheckMs = recheckMs;
     this.now = now;
   }

@@ -15,7 +15,7 @@ afterEach(() => {
 /** Fakes the clock and timers but keeps `setImmediate` real, so bus deliveries flow while time stands still. */
 function useFakeClock(): void {
   vi.useFakeTimers({
-    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"],
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance", "hrtime"],
   });
 }
 

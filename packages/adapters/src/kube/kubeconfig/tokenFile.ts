@@ -1,5 +1,5 @@
 /** Bearer tokens kept in a file that something else rotates (projected service account tokens, `tokenFile`). */
-import { readFile } from "node:fs/promises";
+import { readFile } from "node:fs";
 import { KubeconfigError } from "./KubeconfigError.ts";
 import { cachingAuth, type KubeAuth } from "./KubeTarget.ts";
 
@@ -14,7 +14,7 @@ export function tokenFileAuth(path: string, what: string, now: () => number = Da
   return cachingAuth(async () => {
     let token: string;
     try {
-      token = (await readFile(path, "utf8")).trim();
+      token = (await readText(path)).trim();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "error";
       throw new KubeconfigError(`${what}: cannot read ${path} (${code})`, { cause: error });
@@ -22,4 +22,14 @@ export function tokenFileAuth(path: string, what: string, now: () => number = Da
     if (token === "") throw new KubeconfigError(`${what}: ${path} is empty`);
     return { credentials: { authorization: `Bearer ${token}` }, expiresAt: now() + TOKEN_FILE_REREAD_MS };
   }, now);
+}
+
+/**
+ * The text of `path`. Through `node:fs` rather than `node:fs/promises`, which would load Node's promise file API
+ * and the readline and stream modules it brings (about 1 MiB resident) into every process that imports this.
+ */
+function readText(path: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    readFile(path, "utf8", (error, text) => (error ? reject(error) : resolve(text))),
+  );
 }
