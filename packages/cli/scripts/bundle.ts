@@ -12,8 +12,9 @@
  * {@link RUN_NODE_FLAGS}), or `node <those flags> packages/cli/dist/main.js run …`.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const root = join(import.meta.dirname, "..");
 
@@ -39,6 +40,53 @@ export const RUN_NODE_FLAGS = [
   "--no-sparkplug",
 ] as const;
 
+/**
+ * Node's built-in modules read from `process.getBuiltinModule` instead of imported as ES modules. Importing a
+ * built-in as an ES module builds its namespace, which reads every export, lazy ones included: `node:fs` loads
+ * `fs/promises` with readline and the stream modules, `node:util` loads `worker_threads` and the assertion diff,
+ * `node:crypto` loads WebCrypto. Here each export a module imports is a side-effect-free module of its own
+ * (`export const value = process.getBuiltinModule("node:fs").readFileSync`), bundled into the chunks that use it,
+ * so a verb reads only the exports its own code imports. A `require` (in a CommonJS dependency) stays external:
+ * it returns the same CommonJS object at run time.
+ */
+const builtinsAsObjects: Plugin = {
+  name: "builtins-as-objects",
+  setup(pluginBuild) {
+    const names = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    pluginBuild.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (!names.has(args.path)) return undefined;
+      if (args.kind === "require-call") return { path: args.path, external: true };
+      // Dependencies get exports of their own: esbuild wraps a dependency's module graph to be run on first use
+      // (when CommonJS code requires it), and a wrapped built-in would read every export some dependency imports.
+      const owner = args.importer.includes("/node_modules/") ? "dependency" : "ours";
+      return { path: `${args.path}#${owner}`, namespace: "node-builtin", sideEffects: false };
+    });
+    pluginBuild.onResolve({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
+      path: args.path,
+      namespace: "node-builtin-export",
+      sideEffects: false,
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => {
+      const builtin = args.path.split("#")[0] as string;
+      const exportNames = Object.keys(process.getBuiltinModule(builtin) ?? {}).filter(
+        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default",
+      );
+      const lines = [
+        `export { value as default } from ${JSON.stringify(`${args.path}#`)};`,
+        ...exportNames.map(
+          (name) => `export { value as ${name} } from ${JSON.stringify(`${args.path}#${name}`)};`,
+        ),
+      ];
+      return { contents: lines.join("\n"), loader: "js" };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: "node-builtin-export" }, (args) => {
+      const [builtin, , name] = args.path.split("#") as [string, string, string];
+      const read = `process.getBuiltinModule(${JSON.stringify(builtin)})${name ? `[${JSON.stringify(name)}]` : ""}`;
+      return { contents: `export const value = ${read};`, loader: "js" };
+    });
+  },
+};
+
 /** Builds dist/; resolves with the entry file. */
 export async function bundleCli(): Promise<string> {
   const commands = readdirSync(join(root, "src", "commands"))
@@ -55,6 +103,7 @@ export async function bundleCli(): Promise<string> {
     target: "node24",
     format: "esm",
     external: ["@emqx-reconciler/sandbox", "@emqx-reconciler/sandbox/*"],
+    plugins: [builtinsAsObjects],
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
