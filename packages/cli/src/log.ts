@@ -4,7 +4,7 @@
  * secret and a credential-shaped value never reach the output.
  */
 
-import { REDACTED, SECRET_FIELD, scrubText } from "@emqx-reconciler/api";
+import { isoTime, REDACTED, SECRET_FIELD, scrubText } from "@emqx-reconciler/api";
 import type { LogFields, Logger } from "@emqx-reconciler/runtime";
 
 /** Severity of a line. `debug` lines are printed only when the logger is `verbose`. */
@@ -73,10 +73,9 @@ export function formatLine(
   fields: Fields,
 ): string {
   const { time: _t, level: _l, msg: _m, ...rest } = redactFields(fields);
-  if (format === "json")
-    return JSON.stringify({ time: time.toISOString(), level, msg: scrubText(msg), ...rest });
+  if (format === "json") return JSON.stringify({ time: isoTime(time), level, msg: scrubText(msg), ...rest });
   const pairs = Object.entries(rest).map(([k, v]) => ` ${k}=${textValue(v)}`);
-  return `${time.toISOString()} ${level.toUpperCase().padEnd(5)} ${scrubText(msg)}${pairs.join("")}`;
+  return `${isoTime(time)} ${level.toUpperCase().padEnd(5)} ${scrubText(msg)}${pairs.join("")}`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * One `coordination.k8s.io/v1` Lease read and written as a whole: create-only and resourceVersion-guarded replace,
  * so two processes racing for it cannot both win.
  */
-import { FIELD_MANAGER } from "@emqx-reconciler/api";
+import { FIELD_MANAGER, isoTime } from "@emqx-reconciler/api";
 import { isKubeError, KubeErrorKind } from "./errors.ts";
 import type { KubeHttp } from "./KubeHttp.ts";
 import { getObject } from "./reads.ts";
@@ -25,7 +25,7 @@ export interface StoredLease {
 
 /** `2026-12-02T07:48:37.123000Z`: a time as the apiserver's `MicroTime` field wants it. */
 export function microTime(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+  return isoTime(date).replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
 function stored(body: { metadata?: { resourceVersion?: string }; spec?: LeaseSpec }): StoredLease {

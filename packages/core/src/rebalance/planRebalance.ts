@@ -7,7 +7,13 @@
  * Rebalance deleted while `Processing` stops the rebalance on its coordinator node, and its finalizer is removed
  * whatever the stop's outcome, and also when the EMQX CR or its API is gone (a delete never hangs).
  */
-import type { RebalanceSpec, RebalanceStateEntry, RebalanceStatus } from "@emqx-reconciler/api";
+
+import {
+  isoTime,
+  type RebalanceSpec,
+  type RebalanceStateEntry,
+  type RebalanceStatus,
+} from "@emqx-reconciler/api";
 
 /** The target EMQX as the pass sees it. */
 export interface RebalanceTarget {
@@ -77,7 +83,7 @@ function withPhase(
   reason: string,
   message: string,
 ): RebalanceStatus {
-  const time = now.toISOString();
+  const time = isoTime(now);
   const others = (status?.conditions ?? []).filter((c) => c.type !== phase);
   const condition = {
     type: phase,
@@ -139,7 +145,7 @@ function planPass(input: RebalanceInput): RebalancePlan {
     return {
       status: {
         ...withPhase(status, "Processing", now, "RebalanceProcessing", "Rebalance is processing"),
-        startedTime: now.toISOString(),
+        startedTime: isoTime(now),
       },
       action: { kind: "none" },
       event: { type: "Normal", reason: "Rebalance", message: "Rebalance started" },
@@ -151,7 +157,7 @@ function planPass(input: RebalanceInput): RebalancePlan {
         status: {
           ...withPhase(status, "Completed", now, "RebalanceCompleted", "Rebalance completed"),
           rebalanceStates: [],
-          completedTime: now.toISOString(),
+          completedTime: isoTime(now),
         },
         action: { kind: "none" },
         event: { type: "Normal", reason: "Rebalance", message: "Rebalance completed" },

@@ -3,6 +3,7 @@
  * matched by name across `coreNodes`/`replicantNodes`; evacuations by node across `nodeEvacuationsStatus`.
  */
 import {
+  isoTime,
   LIFECYCLE_CONDITIONS,
   type LifecycleEvent,
   LifecycleEventSchema,
@@ -91,7 +92,7 @@ export function computeLifecycleEvents(
     name: subject.name,
     ...(subject.uid ? { uid: subject.uid } : {}),
     counts: countsOf(a),
-    time: now.toISOString(),
+    time: isoTime(now),
   };
   const out: unknown[] = [];
   const [from, to] = [phase(b), phase(a)];

@@ -5,6 +5,7 @@
  * when the pass changed what the cluster runs (not only pod readiness gates and the CR's own status), one
  * Kubernetes Event on the CR saying it too.
  */
+
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import {
   AUDIT_MAX_FIELDS,
@@ -16,6 +17,7 @@ import {
   EventSource,
   type Hint,
   HintCause,
+  isoTime,
   type ReconcileApplied,
   ReconcileAppliedSchema,
 } from "@emqx-reconciler/api";
@@ -173,7 +175,7 @@ export function auditRecord(input: {
           },
         }
       : {}),
-    time: input.now.toISOString(),
+    time: isoTime(input.now),
   });
 }
 

@@ -12,6 +12,7 @@ import {
   ANNOTATION_AUTOSCALE,
   DEFAULT_LIMITS,
   EventReason,
+  isoTime,
   type LifecycleEvent,
   LifecycleEventSchema,
   type Limits,
@@ -169,7 +170,7 @@ async function publishDecision(
     counts: { core: counts("coreNodesStatus"), replicant: counts("replicantNodesStatus") },
     role: "replicant",
     reason: decision.reason,
-    time: new Date(now).toISOString(),
+    time: isoTime(new Date(now)),
   };
   const event: LifecycleEvent = LifecycleEventSchema.parse(
     kind === "ScaleDecided"

@@ -4,10 +4,12 @@
  * Published by whichever workflow wrote the status, and only after its resourceVersion-guarded write succeeded,
  * so each change is published once.
  */
+
 import type { KubeObject } from "@emqx-reconciler/adapters";
 import {
   DetailType,
   EventSource,
+  isoTime,
   LIFECYCLE_CONDITIONS,
   type Phase,
   PUT_EVENTS_MAX_ENTRIES,
@@ -83,7 +85,7 @@ export function computeTransition(
     from: from.phase,
     to: to.phase,
     ...restTo,
-    time: now.toISOString(),
+    time: isoTime(now),
   });
 }
 
