@@ -14,6 +14,7 @@
  */
 import { loadavg } from "node:os";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { DEFAULT_RATE_LIMIT } from "@emqx-reconciler/adapters/aws";
 import type { EmqxStatus } from "@emqx-reconciler/api";
 import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import {
@@ -89,6 +90,8 @@ try {
       aws.clusters.map((c) => (c.id === CLUSTER ? { ...c, rateLimit: { qps, burst } } : c)),
     );
   process.env.FORWARDER_WINDOW_SECONDS = "20";
+  const rate = qps && burst ? { qps, burst } : DEFAULT_RATE_LIMIT;
+  const refillMs = (rate.burst / rate.qps) * 1000;
   const putEvents = timePutEvents();
   const gateway = await sandboxGateway(CLUSTER);
   const fn = timedHandlers(await loadHandlers(), gateway);
@@ -112,12 +115,17 @@ try {
     const embeddedStats = reconciler.gateway.stats();
     await stopReconciler(reconciler);
 
-    // As deployed, a watch window is already open when the CR is applied: apply once it watches every kind.
+    // As deployed, a watch window is already open when the CR is applied: apply once it watches every kind and
+    // the cluster's request bucket, which its opening lists share here in one process (the deployed forwarder
+    // lists in a container of its own), has refilled.
     let appliedAt = Number.NaN;
+    let watchingAt = Number.NaN;
     const awsLoad = load();
     const applyThenReady = async () => {
       if (!Number.isNaN(appliedAt)) return isReady(t.aws);
       if (openedWatches(gateway.stats()) < OWNED_KINDS_WATCHED * trials.length) return false;
+      watchingAt = Number.isNaN(watchingAt) ? Date.now() : watchingAt;
+      if (Date.now() - watchingAt < refillMs) return false;
       gateway.resetStats();
       fn.reset();
       putEvents.clear();
