@@ -3,7 +3,9 @@
  * each trial runs the reconciler of `run` on a namespace of its own, then the Lambda handlers on moto (the flow of
  * `npm run e2e:aws`: forwarder window already watching, admit, the FIFO reconcile queue, requeue, status) on
  * another. For each it prints the time to Ready, the reconcile passes and the Kubernetes requests; for the AWS path
- * also a timeline of every handler invocation from the apply (start–end, requests it made), where the time goes.
+ * also a timeline of every handler invocation from the apply (start–end, requests it made, how long they waited for
+ * the client rate limit), where the time goes. The CR is applied once the forwarder watches every kind and the
+ * cluster's request bucket has refilled from the window's opening lists.
  * Pods start at once (like for like with the operator's measurement). The machine's load average is printed with
  * every wall-clock number; passes and requests do not depend on it.
  *
