@@ -3,7 +3,9 @@
  * each trial runs the reconciler of `run` on a namespace of its own, then the Lambda handlers on moto (the flow of
  * `npm run e2e:aws`: forwarder window already watching, admit, the FIFO reconcile queue, requeue, status) on
  * another. For each it prints the time to Ready, the reconcile passes and the Kubernetes requests; for the AWS path
- * also a timeline of every handler invocation from the apply (start–end, requests it made), where the time goes.
+ * also a timeline of every handler invocation from the apply (start–end, requests it made, how long they waited for
+ * the client rate limit), where the time goes. The CR is applied once the forwarder watches every kind and the
+ * cluster's request bucket has refilled from the window's opening lists.
  * Pods start at once (like for like with the operator's measurement). The machine's load average is printed with
  * every wall-clock number; passes and requests do not depend on it.
  *
@@ -14,6 +16,7 @@
  */
 import { loadavg } from "node:os";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { DEFAULT_RATE_LIMIT } from "@emqx-reconciler/adapters/aws";
 import type { EmqxStatus } from "@emqx-reconciler/api";
 import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import {
@@ -89,6 +92,8 @@ try {
       aws.clusters.map((c) => (c.id === CLUSTER ? { ...c, rateLimit: { qps, burst } } : c)),
     );
   process.env.FORWARDER_WINDOW_SECONDS = "20";
+  const rate = qps && burst ? { qps, burst } : DEFAULT_RATE_LIMIT;
+  const refillMs = (rate.burst / rate.qps) * 1000;
   const putEvents = timePutEvents();
   const gateway = await sandboxGateway(CLUSTER);
   const fn = timedHandlers(await loadHandlers(), gateway);
@@ -112,12 +117,17 @@ try {
     const embeddedStats = reconciler.gateway.stats();
     await stopReconciler(reconciler);
 
-    // As deployed, a watch window is already open when the CR is applied: apply once it watches every kind.
+    // As deployed, a watch window is already open when the CR is applied: apply once it watches every kind and
+    // the cluster's request bucket, which its opening lists share here in one process (the deployed forwarder
+    // lists in a container of its own), has refilled.
     let appliedAt = Number.NaN;
+    let watchingAt = Number.NaN;
     const awsLoad = load();
     const applyThenReady = async () => {
       if (!Number.isNaN(appliedAt)) return isReady(t.aws);
       if (openedWatches(gateway.stats()) < OWNED_KINDS_WATCHED * trials.length) return false;
+      watchingAt = Number.isNaN(watchingAt) ? Date.now() : watchingAt;
+      if (Date.now() - watchingAt < refillMs) return false;
       gateway.resetStats();
       fn.reset();
       putEvents.clear();

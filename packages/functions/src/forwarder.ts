@@ -37,7 +37,12 @@ export const handler = withObservability<unknown>().handler(async (event, contex
     numberEnv(process.env, "FORWARDER_EVERY_SECONDS", 300) * 1000,
     numberEnv(process.env, "FORWARDER_RESYNC_SECONDS", 3600) * 1000,
   );
-  const batcher = createHintBatcher({ publisher: busTarget(), logger: portLogger({ shard: String(shard) }) });
+  // Leading: the first change of a quiet cluster goes to the bus at once; a burst still shares a window's requests.
+  const batcher = createHintBatcher({
+    publisher: busTarget(),
+    leading: true,
+    logger: portLogger({ shard: String(shard) }),
+  });
   const openGate = createOpenGate(numberEnv(process.env, "FORWARDER_OPEN_CONCURRENCY", 50));
   const windows = clusters.map(async (entry) => {
     const kube = await (await clusterGateways()).get(entry);

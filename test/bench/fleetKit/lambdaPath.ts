@@ -179,6 +179,10 @@ export class LambdaFleet {
         reads: stats.reduce((n, s) => n + s.reads, 0),
         writes: stats.reduce((n, s) => n + s.writes, 0),
         byRequest,
+        throttled: {
+          requests: stats.reduce((n, s) => n + s.throttled.requests, 0),
+          ms: stats.reduce((n, s) => n + s.throttled.ms, 0),
+        },
       },
       emqxCalls: emqxPeaks.reduce((n, p) => n + p.calls, 0),
       busEntries: this.#publisher.entries,

@@ -58,7 +58,7 @@ export const EmqxAccessSchema = z
  * Operator 2.2 runs with (controller-runtime's defaults of its release). client-go's bare 5 / 10 assumes reads
  * served by an informer cache; a function holds none and reads the CR and one list per owned kind in every pass,
  * so at 5 / 10 a new CR's first pass (about 20 requests) waited 2 s for tokens and the seed example took 15 s to
- * Ready through the AWS path instead of 2.6–2.8 s. Lower it for a small control plane: the rate a cluster sees is
+ * Ready through the AWS path instead of 2.0 s. Lower it for a small control plane: the rate a cluster sees is
  * this times the containers working on it at once (docs/deploy.md, "Per-cluster request rate").
  */
 export const DEFAULT_RATE_LIMIT = { qps: 20, burst: 30 } as const;

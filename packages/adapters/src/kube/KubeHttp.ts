@@ -119,7 +119,8 @@ export class KubeHttp {
    */
   async exchange(req: KubeRequest): Promise<HttpResponse> {
     this.stats.count(req.verb, req.label.resource);
-    await this.bucket?.take();
+    const waited = (await this.bucket?.take()) ?? 0;
+    if (waited > 0) this.stats.throttle(waited);
     const first = await this.attempt(req, await this.session());
     if (first.response.statusCode !== 401 || req.verb === "proxy") return first.response;
     await first.response.body.dump();

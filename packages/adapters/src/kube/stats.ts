@@ -7,6 +7,8 @@ export interface RequestStatsSnapshot {
   writes: number;
   /** e.g. `{ "list pods": 3, "patch statefulsets": 1 }` */
   byRequest: Record<string, number>;
+  /** Requests that waited for a token of the client rate limit (qps / burst), and their waits summed. */
+  throttled: { requests: number; ms: number };
 }
 
 /**
@@ -17,6 +19,8 @@ export class RequestStats {
   private counts = new Map<string, number>();
   private reads = 0;
   private writes = 0;
+  private throttledRequests = 0;
+  private throttledMs = 0;
 
   /** Records one request. */
   count(verb: string, resource: string): void {
@@ -26,9 +30,20 @@ export class RequestStats {
     else this.writes++;
   }
 
+  /** Records that a request waited `ms` for a token of the client rate limit. */
+  throttle(ms: number): void {
+    this.throttledRequests++;
+    this.throttledMs += ms;
+  }
+
   /** The counts so far. */
   snapshot(): RequestStatsSnapshot {
-    return { reads: this.reads, writes: this.writes, byRequest: Object.fromEntries(this.counts) };
+    return {
+      reads: this.reads,
+      writes: this.writes,
+      byRequest: Object.fromEntries(this.counts),
+      throttled: { requests: this.throttledRequests, ms: this.throttledMs },
+    };
   }
 
   /** Starts counting from zero (e.g. before measuring one reconcile). */
@@ -36,5 +51,7 @@ export class RequestStats {
     this.counts = new Map();
     this.reads = 0;
     this.writes = 0;
+    this.throttledRequests = 0;
+    this.throttledMs = 0;
   }
 }

@@ -8,8 +8,8 @@ import { monotonicMs } from "@emqx-reconciler/api";
 export interface TokenBucket {
   /** Takes a token and returns how many milliseconds to wait before using it (0 when one was available). */
   reserve(): number;
-  /** Waits until a token is available. */
-  take(): Promise<void>;
+  /** Waits until a token is available; resolves with how many milliseconds it waited. */
+  take(): Promise<number>;
 }
 
 /** A bucket of `burst` tokens refilled at `qps` per second; an infinite `qps` never waits. */
@@ -29,6 +29,7 @@ export function createTokenBucket(qps: number, burst: number, now: () => number 
     async take() {
       const wait = reserve();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return wait;
     },
   };
 }

@@ -79,6 +79,7 @@ describe("reads", () => {
           "poddisruptionbudgets",
         ].map((r) => [`list ${r}`, 1]),
       ),
+      throttled: { requests: 0, ms: 0 },
     });
   });
 

@@ -17,11 +17,13 @@ describe("Function: createTokenBucket", () => {
     expect(Array.from({ length: 5 }, () => bucket.reserve())).toEqual([0, 0, 0, 0, 0]);
   });
 
-  it("take() resolves once the reserved token exists", async () => {
+  it("take() resolves once the reserved token exists, with how long it waited", async () => {
     const bucket = createTokenBucket(50, 1);
-    await bucket.take();
+    expect(await bucket.take()).toBe(0);
     const started = performance.now();
-    await bucket.take();
+    const waited = await bucket.take();
     expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+    expect(waited).toBeGreaterThan(15);
+    expect(waited).toBeLessThanOrEqual(20);
   });
 });

@@ -23,12 +23,12 @@ export interface QueueRef {
   arn: string;
 }
 
-async function receive(sqs: SQSClient, queue: QueueRef, max = 10): Promise<Message[]> {
+async function receive(sqs: SQSClient, queue: QueueRef, waitSeconds = 0): Promise<Message[]> {
   const out = await sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: queue.url,
-      MaxNumberOfMessages: max,
-      WaitTimeSeconds: 0,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: waitSeconds,
       MessageSystemAttributeNames: ["All"],
     }),
   );
@@ -85,6 +85,11 @@ export interface PollOptions {
    * are visible again after 1 s, so a test does not wait out a visibility timeout.
    */
   keepHandlerVisibility?: boolean;
+  /**
+   * Long-polls: waits up to this long for a first message (Lambda's event source long-polls, so a message is
+   * handed over as soon as it is visible). @default 0
+   */
+  waitSeconds?: number;
 }
 
 /**
@@ -98,7 +103,7 @@ export async function pollQueue(
   name: string,
   options: PollOptions = {},
 ): Promise<number> {
-  const messages = await receive(sqs, queue);
+  const messages = await receive(sqs, queue, options.waitSeconds);
   if (messages.length === 0) return 0;
   const event: SQSEvent = { Records: messages.map((m) => sqsRecord(m, queue)) };
   let failedIds: Set<string>;
@@ -130,14 +135,16 @@ export async function pollQueue(
  * A bus rule's Lambda target, stood in by a queue the rule delivers to (moto runs no functions): each delivered
  * event is invoked asynchronously as Lambda would, then deleted. moto leaves `account` out of the events it
  * delivers (AWS always sets it), so the driver fills it in before the handler's envelope parser sees the event.
+ * `waitSeconds` long-polls the inbox for that long (EventBridge invokes a target as soon as the event matches).
  */
 export async function pollRuleTarget(
   sqs: SQSClient,
   inbox: QueueRef,
   handler: Handler,
   name: string,
+  waitSeconds = 0,
 ): Promise<number> {
-  const messages = await receive(sqs, inbox);
+  const messages = await receive(sqs, inbox, waitSeconds);
   const failed: Message[] = [];
   for (const message of messages) {
     const event = JSON.parse(message.Body ?? "{}") as Record<string, unknown>;

@@ -52,12 +52,15 @@ export function openedWatches(stats: RequestStatsSnapshot): number {
     .reduce((sum, [, n]) => sum + n, 0);
 }
 
-/** `N passes, R requests (r reads incl. w watches opened, x writes): <verb resource> n, …`. */
+/**
+ * `N passes, R requests (r reads incl. w watches opened, x writes; t waited for the rate limit, m ms in all):
+ * <verb resource> n, …`.
+ */
 export function describeLambdaRequests(stats: RequestStatsSnapshot, passes: number): string {
   const watches = openedWatches(stats);
   const detail = Object.entries(stats.byRequest)
     .sort((a, b) => b[1] - a[1])
     .map(([request, n]) => `${request} ${n}`)
     .join(", ");
-  return `${passes} reconcile passes, ${stats.reads + stats.writes} Kubernetes requests (${stats.reads} reads incl. ${watches} watches opened, ${stats.writes} writes): ${detail}`;
+  return `${passes} reconcile passes, ${stats.reads + stats.writes} Kubernetes requests (${stats.reads} reads incl. ${watches} watches opened, ${stats.writes} writes; ${stats.throttled.requests} waited for the rate limit, ${stats.throttled.ms.toFixed(0)} ms in all): ${detail}`;
 }

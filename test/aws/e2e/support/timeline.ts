@@ -15,6 +15,8 @@ export interface TimelineEntry {
   passes: number;
   /** Requests the gateway counted between start and end (other handlers running at once included). */
   requests: number;
+  /** Milliseconds those requests waited for the client rate limit, summed. */
+  throttledMs: number;
 }
 
 /** The handlers, each recording its invocations into the timeline. */
@@ -23,7 +25,7 @@ export interface TimedHandlers {
   entries: TimelineEntry[];
   /** Reconcile passes recorded since the last reset. */
   passes(): number;
-  /** `name +start–end (n req)` for every invocation that ended after `fromMs` (forwarder windows left out). */
+  /** `name +start–end (n req, w ms rate-limited)` for every invocation that ended after `fromMs` (forwarder windows left out). */
   describe(fromMs: number): string;
   reset(): void;
 }
@@ -33,7 +35,7 @@ export function timedHandlers(handlers: Handlers, gateway: KubeGateway): TimedHa
   const entries: TimelineEntry[] = [];
   const requests = () => {
     const stats = gateway.stats();
-    return stats.reads + stats.writes;
+    return { count: stats.reads + stats.writes, throttledMs: stats.throttled.ms };
   };
   const wrap =
     (name: keyof Handlers): Handlers[keyof Handlers] =>
@@ -49,7 +51,8 @@ export function timedHandlers(handlers: Handlers, gateway: KubeGateway): TimedHa
           startMs,
           endMs: Date.now(),
           passes,
-          requests: Math.max(0, requests() - before),
+          requests: Math.max(0, requests().count - before.count),
+          throttledMs: Math.max(0, requests().throttledMs - before.throttledMs),
         });
       }
     };
@@ -67,7 +70,8 @@ export function timedHandlers(handlers: Handlers, gateway: KubeGateway): TimedHa
         .sort((a, b) => a.startMs - b.startMs)
         .map((e) => {
           const what = e.name === "reconcile" ? `${e.passes} pass${e.passes === 1 ? "" : "es"}, ` : "";
-          return `${e.name} +${s(e.startMs)}–${s(e.endMs)} (${what}${e.requests} req)`;
+          const waited = e.throttledMs > 0 ? `, ${e.throttledMs.toFixed(0)} ms rate-limited` : "";
+          return `${e.name} +${s(e.startMs)}–${s(e.endMs)} (${what}${e.requests} req${waited})`;
         })
         .join("; ");
     },

@@ -16,6 +16,12 @@ export interface HintBatcherOptions {
   source?: EventSource;
   /** How long a first hint waits for others (and for repeats of its key to fold into it). @default 150 */
   windowMs?: number;
+  /**
+   * Sends a hint that finds the batcher idle at once (in the next turn of the event loop, with whatever arrived
+   * in the same turn) and then at most one round per `windowMs`: the first change of a quiet cluster is not held
+   * back a window, and a burst of changes is still batched. @default false
+   */
+  leading?: boolean;
   /** PutEvents requests in flight at once. @default 4 */
   maxInFlight?: number;
   /** Backoff between resends of failed entries. @default { baseMs: 200, maxMs: 30_000 } */
@@ -67,6 +73,7 @@ export interface HintBatcher {
 export function createHintBatcher(options: HintBatcherOptions): HintBatcher {
   const source = options.source ?? EventSource.Forwarder;
   const windowMs = options.windowMs ?? 150;
+  const leading = options.leading ?? false;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 4);
   const retry = options.retry ?? { baseMs: 200, maxMs: 30_000 };
   const logger = options.logger ?? silentLogger;
@@ -83,6 +90,7 @@ export function createHintBatcher(options: HintBatcherOptions): HintBatcher {
   let inFlight = 0;
   let failures = 0;
   let retryAt = 0;
+  let lastRoundAt = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> | undefined;
   let closed = false;
@@ -97,7 +105,9 @@ export function createHintBatcher(options: HintBatcherOptions): HintBatcher {
 
   function schedule(): void {
     if (timer || sending || pending.size === 0 || closed) return;
-    const delay = Math.max(windowMs, retryAt - Date.now());
+    const now = Date.now();
+    const windowDelay = leading ? lastRoundAt + windowMs - now : windowMs;
+    const delay = Math.max(0, windowDelay, retryAt - now);
     timer = setTimeout(() => {
       timer = undefined;
       void send();
@@ -109,6 +119,7 @@ export function createHintBatcher(options: HintBatcherOptions): HintBatcher {
     if (sending) return sending;
     clearTimeout(timer);
     timer = undefined;
+    lastRoundAt = Date.now();
     sending = (async () => {
       const batches = takeBatches(pending, source);
       let failedThisRound = 0;

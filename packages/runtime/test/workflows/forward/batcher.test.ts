@@ -83,6 +83,25 @@ describe("createHintBatcher", () => {
     await expect.poll(() => env.delivered.length, { timeout: 2000 }).toBe(1);
   });
 
+  it("leading: sends the first hint of a quiet batcher at once, then at most one round per window", async () => {
+    const env = busWithCollector();
+    bus = env.bus;
+    const { publisher, calls } = flakyPublisher(bus);
+    const batcher = createHintBatcher({ publisher, windowMs: 400, leading: true });
+    const added = Date.now();
+    batcher.add(hint("a"));
+    batcher.add(hint("b"));
+    await expect.poll(() => calls.length, { timeout: 300, interval: 5 }).toBe(1);
+    expect(Date.now() - added).toBeLessThan(300);
+    batcher.add(hint("c"));
+    batcher.add(hint("d"));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(calls).toEqual([["a", "b"]]);
+    await expect.poll(() => calls.length, { timeout: 2000, interval: 5 }).toBe(2);
+    expect(calls[1]).toEqual(["c", "d"]);
+    expect(await batcher.close()).toBe(0);
+  });
+
   it("sends at most 10 entries per request", async () => {
     const env = busWithCollector();
     bus = env.bus;
