@@ -59,6 +59,8 @@ describe("the audit trail of passes that write", () => {
         published.push(event.detail as ReconcileApplied);
       },
     });
+    // The start-up resync has listed (an empty namespace) before the apply: the first pass is the watch's `added`.
+    await embedded.settle();
     await kubectl(testbed, ["apply", "-n", ns, "-f", "-"], JSON.stringify(CR));
     await waitFor("Ready", async () =>
       hasCondition(await readCr(testbed, ns), ConditionType.Ready) ? true : undefined,
