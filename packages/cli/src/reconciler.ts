@@ -66,10 +66,8 @@ export interface ReconcilerOptions {
   /** How long `stop()` lets running reconciles finish. @default 10_000 */
   stopTimeoutMs?: number;
   /**
-   * CRs reconciled at once (never the same CR twice). A pass mostly waits on the apiserver and the EMQX API (its
-   * writes go in up to seven round trips, and an unanswering EMQX API holds it for its 3 s budget), so many more
-   * workers than cores pay off when many CRs change together: fifty seed CRs applied at once are all `Ready` in
-   * 16–18 s with 64 workers, 22–24 s with 16 (the last first passes started 6 s after the apply). @default 64
+   * CRs reconciled at once (never the same CR twice). A pass mostly waits on the apiserver and the EMQX API, so
+   * more workers than cores pay off when many CRs change together. @default 16
    */
   workers?: number;
   /** The clock of every pass (condition times, grace periods). @default the system clock */
@@ -103,7 +101,7 @@ export interface RunningReconciler {
   readStats(): CachingKubeStats;
 }
 
-const DEFAULT_WORKERS = 64;
+const DEFAULT_WORKERS = 16;
 
 /**
  * How long the forwarder gathers hints before handing them to the in-process bus. The keyed queue already folds

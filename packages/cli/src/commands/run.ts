@@ -178,7 +178,7 @@ Options:
   --namespace <ns>        reconcile only this namespace (default: all)
   --log-format <fmt>      json or text (default: the live table on a terminal, json otherwise)
   --cluster-id <id>       cluster id in hints and logs (default: the context name, or sandbox-<name>)
-  --workers <n>           CRs reconciled at once, never one CR twice (default 64)
+  --workers <n>           CRs reconciled at once, never one CR twice (default 16)
   --emqx-endpoint <mode>  how the EMQX API is reached: pod-ip (default, as the operator: run where pod IPs are
                           routable), service (<name>-dashboard.<ns>.svc, in-cluster DNS), or a base URL such as
                           http://127.0.0.1:18083 (one CR, e.g. through kubectl port-forward)
