@@ -3,7 +3,7 @@
  * behind one counting proxy, in interleaved rounds (the order alternates): the seed example from `kubectl apply`
  * to `Ready` (time and requests), the requests of the converged CR over a steady window, the process's resident
  * memory at that point (idle: RSS, and its anonymous part), and N copies applied at once until all are `Ready`
- * (time and requests). Ours runs from the bundled CLI (built first, `packages/cli/scripts/bundle.ts`).
+ * (time and requests). Each measurement starts once the previous one's namespace is gone. Ours runs from the bundled CLI (built first, `packages/cli/scripts/bundle.ts`).
  * Needs Go and `$EMQX_OPERATOR_SRC` (a git directory of github.com/emqx/emqx-operator holding the commit); without
  * them it says so and exits 0. A benchmark, not a test: it prints numbers and asserts nothing.
  * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30] [--only ours|operator]` (N = 1 is always
@@ -125,9 +125,22 @@ async function measure(
     }
     return sample;
   } finally {
+    await tearDown(bench, namespace);
     await stopProcess(child);
-    await bench.sandbox.kubectl(["delete", "namespace", namespace, "--wait=false"]);
   }
+}
+
+/**
+ * Deletes the round's namespace and waits until it is gone, with the contestant still running (should it hold
+ * finalizers). Without the wait, the next contestant raced the namespace controller and the garbage collector
+ * deleting hundreds of pods: fifty at once measured right after the other side's fifty was up to 1.8× slower.
+ */
+async function tearDown(bench: BenchSandbox, namespace: string): Promise<void> {
+  const started = performance.now();
+  const deleted = await bench.sandbox.kubectl(["delete", "namespace", namespace, "--wait=true", "--timeout=300s"]);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (deleted.code !== 0) console.log(`  namespace ${namespace} not gone after ${seconds} s: ${deleted.stderr.trim()}`);
+  else console.log(`  namespace ${namespace} gone in ${seconds} s (load ${loadavg()[0]?.toFixed(1)})`);
 }
 
 const median = (values: number[]) => {
