@@ -13,8 +13,6 @@ import { quantitiesEqual } from "@emqx-reconciler/core";
 
 /** Keys whose values are resource quantities: the apiserver rewrites them in canonical form (`"0.5"` → `"500m"`). */
 const QUANTITY_KEYS = new Set(["requests", "limits", "sizeLimit", "capacity"]);
-/** Separates path segments; label and annotation keys contain dots and slashes, never a newline. */
-const SEP = "\n";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -37,7 +35,9 @@ function scalarEqual(want: Json, have: unknown, quantity: boolean): boolean {
 }
 
 /** True when every value in `want` is present and equal in `have`; lists must match element by element. */
-export function isSubset(want: Json, have: unknown, quantity = false): boolean {
+export function isSubset(want: Json | undefined, have: unknown, quantity = false): boolean {
+  // A field set to `undefined` is not sent (JSON drops it).
+  if (want === undefined) return true;
   if (Array.isArray(want)) {
     // An empty list is dropped when stored (`omitempty`), like an empty string.
     if (want.length === 0 && have === undefined) return true;
@@ -56,32 +56,28 @@ export function isSubset(want: Json, have: unknown, quantity = false): boolean {
   return scalarEqual(want, have, quantity);
 }
 
-/** Field paths a `fieldsV1` set names; list members (`k:`, `v:`, `i:`) collapse to `[]`. */
-export function ownedPaths(fieldsV1: unknown, prefix = "", into = new Set<string>()): Set<string> {
-  if (!isObject(fieldsV1)) return into;
+/**
+ * True when `sent` sets every field a `fieldsV1` set names. List members (`k:`, `v:`, `i:`) are not matched one
+ * by one: a field under a list counts as sent when any element of that list sets it, so `sent` walks as a set of
+ * nodes (the object, then every element of the lists at a level) beside the `fieldsV1` tree, allocating no paths.
+ */
+export function sendsOwnedFields(fieldsV1: unknown, sent: readonly unknown[]): boolean {
+  if (!isObject(fieldsV1)) return true;
+  let elements: unknown[] | undefined;
   for (const [key, sub] of Object.entries(fieldsV1)) {
     if (key === ".") continue;
-    const segment = key.startsWith("f:") ? key.slice(2) : "[]";
-    const path = prefix ? `${prefix}${SEP}${segment}` : segment;
-    into.add(path);
-    ownedPaths(sub, path, into);
-  }
-  return into;
-}
-
-/** Field paths an applied object sets, in the same form as {@link ownedPaths}. */
-export function sentPaths(obj: Json, prefix = "", into = new Set<string>()): Set<string> {
-  if (Array.isArray(obj)) {
-    if (obj.length > 0) into.add(`${prefix}${SEP}[]`);
-    for (const item of obj) sentPaths(item, `${prefix}${SEP}[]`, into);
-  } else if (isObject(obj)) {
-    for (const [key, sub] of Object.entries(obj)) {
-      const path = prefix ? `${prefix}${SEP}${key}` : key;
-      into.add(path);
-      sentPaths(sub, path, into);
+    let next: unknown[];
+    if (key.startsWith("f:")) {
+      const name = key.slice(2);
+      next = [];
+      for (const node of sent) if (isObject(node) && node[name] !== undefined) next.push(node[name]);
+    } else {
+      elements ??= sent.flatMap((node) => (Array.isArray(node) ? node : []));
+      next = elements;
     }
+    if (next.length === 0 || !sendsOwnedFields(sub, next)) return false;
   }
-  return into;
+  return true;
 }
 
 interface ManagedFieldsEntry {
@@ -98,9 +94,6 @@ export function isApplyNoop(desired: object, live: KubeObject | undefined): bool
   const ours = managed.find((m) => m.manager === FIELD_MANAGER && m.operation === "Apply" && !m.subresource);
   if (!ours?.fieldsV1) return false;
   // List items carry no apiVersion and kind: the caller matched the kind already.
-  const { apiVersion: _v, kind: _k, ...want } = JSON.parse(JSON.stringify(desired)) as Record<string, Json>;
-  if (!isSubset(want, live)) return false;
-  const sent = sentPaths(want);
-  for (const path of ownedPaths(ours.fieldsV1)) if (!sent.has(path)) return false;
-  return true;
+  const { apiVersion: _v, kind: _k, ...want } = desired as Record<string, Json>;
+  return isSubset(want, live) && sendsOwnedFields(ours.fieldsV1, [want]);
 }

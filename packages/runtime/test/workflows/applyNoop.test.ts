@@ -1,6 +1,6 @@
 import { FIELD_MANAGER } from "@emqx-reconciler/api";
 import { describe, expect, it } from "vitest";
-import { isApplyNoop, isSubset, ownedPaths, sentPaths } from "../../src/workflows/applyNoop.ts";
+import { isApplyNoop, isSubset, sendsOwnedFields } from "../../src/workflows/applyNoop.ts";
 import { fieldsOf } from "./fakeKube.ts";
 
 const desired = {
@@ -74,13 +74,27 @@ describe("isApplyNoop", () => {
   });
 });
 
-describe("field paths", () => {
-  it("reads fieldsV1 list members as [] and matches the paths of the applied object", () => {
-    const owned = ownedPaths({
-      "f:spec": { "f:ports": { 'k:{"port":18083,"protocol":"TCP"}': { ".": {}, "f:name": {} } } },
-    });
-    expect([...owned]).toEqual(["spec", "spec\nports", "spec\nports\n[]", "spec\nports\n[]\nname"]);
-    const sent = sentPaths({ spec: { ports: [{ name: "dashboard" }] } });
-    expect([...owned].every((p) => sent.has(p))).toBe(true);
+describe("sendsOwnedFields", () => {
+  const owned = {
+    "f:spec": { "f:ports": { 'k:{"port":18083,"protocol":"TCP"}': { ".": {}, "f:name": {} } } },
+  };
+
+  it("reads fieldsV1 list members as any element of the list", () => {
+    expect(sendsOwnedFields(owned, [{ spec: { ports: [{ port: 1 }, { name: "dashboard" }] } }])).toBe(true);
+    expect(sendsOwnedFields(owned, [{ spec: { ports: [{ port: 1 }] } }])).toBe(false);
+    expect(sendsOwnedFields(owned, [{ spec: { ports: [] } }])).toBe(false);
+    expect(sendsOwnedFields(owned, [{ spec: {} }])).toBe(false);
+  });
+
+  it("counts a field set to undefined as not sent, and null as sent", () => {
+    expect(sendsOwnedFields({ "f:spec": { "f:type": {} } }, [{ spec: { type: undefined } }])).toBe(false);
+    expect(sendsOwnedFields({ "f:spec": { "f:type": {} } }, [{ spec: { type: null } }])).toBe(true);
+  });
+
+  it("lets an apply that leaves a field undefined be a no-op only when we never owned it", () => {
+    const withUndefined = { ...desired, spec: { ...desired.spec, externalTrafficPolicy: undefined } };
+    expect(isApplyNoop(withUndefined, stored())).toBe(true);
+    const owning = { ...desired, spec: { ...desired.spec, externalTrafficPolicy: "Local" } };
+    expect(isApplyNoop(withUndefined, stored(owning, { externalTrafficPolicy: "Local" }))).toBe(false);
   });
 });
