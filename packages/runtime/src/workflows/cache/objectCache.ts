@@ -9,9 +9,11 @@
  * Objects are stored compact (see {@link compactObject}) and handed out as stored: callers must not mutate them.
  */
 import type { KindName, KubeObject, WatchEvent } from "@emqx-reconciler/adapters";
+import { LABEL_INSTANCE } from "@emqx-reconciler/api";
 import { compareText } from "@emqx-reconciler/core";
 import { compactObject } from "./compact.ts";
 import { matchesSelector, parseSelector, type Requirement, selectorImplies } from "./labelSelector.ts";
+import { ScopeObjects } from "./scopeObjects.ts";
 
 /** One cached scope: a kind, in one namespace (`undefined`: all), limited to a label selector. */
 export interface CacheScope {
@@ -37,7 +39,7 @@ export interface ObjectCacheStats {
 interface ScopeState {
   scope: CacheScope;
   requirements: Requirement[];
-  objects: Map<string, KubeObject>;
+  objects: ScopeObjects;
   /** Collection resourceVersion of the last list, advanced by events and bookmarks. */
   resourceVersion: string;
 }
@@ -64,7 +66,7 @@ export class ObjectCache {
   /** Replaces the content of `scope` with a list result (initial list or relist). */
   replaceScope(scope: CacheScope, items: readonly KubeObject[], resourceVersion: string): void {
     const requirements = parseSelector(scope.labelSelector) ?? [];
-    const objects = new Map<string, KubeObject>();
+    const objects = new ScopeObjects();
     for (const item of items) objects.set(keyOf(item), compactObject(scope.kind, item));
     this.scopes.set(scopeKey(scope.kind, scope.namespace), { scope, requirements, objects, resourceVersion });
     this.counts.lists++;
@@ -135,8 +137,9 @@ export class ObjectCache {
     const state = this.stateFor(kind, namespace);
     if (!state) return [];
     const requirements = parseSelector(labelSelector) ?? [];
+    const instance = requirements.find((r) => r.key === LABEL_INSTANCE && r.op === "=")?.value;
     const items: KubeObject[] = [];
-    for (const obj of state.objects.values()) {
+    for (const obj of state.objects.values(instance)) {
       if (namespace !== undefined && obj.metadata?.namespace !== namespace) continue;
       if (matchesSelector(obj.metadata?.labels, requirements)) items.push(obj);
     }

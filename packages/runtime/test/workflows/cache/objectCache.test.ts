@@ -159,6 +159,24 @@ describe("ObjectCache", () => {
     expect(cache.stats().objects).toBe(0);
   });
 
+  it("lists one instance's objects through its index, which follows relabels and deletes", () => {
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [configMap("a", "3"), configMap("b", "3", "other")], "3");
+    const of = (instance: string) =>
+      cache
+        .list("ConfigMap", "ns", `apps.emqx.io/instance=${instance},apps.emqx.io/managed-by=emqx-operator`)
+        .map((o) => o.metadata?.name);
+    expect(of("emqx")).toEqual(["a"]);
+    cache.applyEvent(SCOPE, { type: "MODIFIED", object: configMap("a", "4", "other") });
+    expect(of("emqx")).toEqual([]);
+    expect(of("other")).toEqual(["a", "b"]);
+    cache.applyEvent(SCOPE, { type: "DELETED", object: configMap("b", "5", "other") });
+    expect(of("other")).toEqual(["a"]);
+    cache.noteWritten("ConfigMap", configMap("c", "6"));
+    expect(of("emqx")).toEqual(["c"]);
+    expect(cache.list("ConfigMap", "ns", CHILDREN).map((o) => o.metadata?.name)).toEqual(["a", "c"]);
+  });
+
   it("stops covering a dropped scope, so reads go to the apiserver again", () => {
     const cache = new ObjectCache();
     cache.replaceScope(SCOPE, [configMap("a", "5")], "5");
