@@ -17,6 +17,7 @@ export * from "./names.ts";
 export * from "./podPolicy.ts";
 export * from "./putEvents.ts";
 export * from "./rebalance/index.ts";
+export * from "./recentMemo.ts";
 export * from "./redact.ts";
 export * from "./time.ts";
 export * from "./validate.ts";

@@ -1,3 +1,4 @@
+import { RecentMemo } from "@emqx-reconciler/api";
 import { HoconError } from "./errors.ts";
 import { DEFAULT_HOCON_LIMITS, type HoconLimits, WorkBudget } from "./limits.ts";
 import { Parser } from "./parser.ts";
@@ -26,10 +27,36 @@ export interface ParseHoconOptions {
  * the document, never in the environment (a required one that is missing is an error, an optional one leaves its
  * field out). Size, nesting and resolution work are bounded by {@link HoconLimits}.
  *
+ * The result is shared (its types are read-only): the same text parses once and then comes from a small memo.
+ *
  * @throws {HoconError} naming the line, column and rule; never echoing a value from the text.
  * @example parseHocon('dashboard.listeners.http.bind = 18083')
  */
 export function parseHocon(text: string, options: ParseHoconOptions = {}): HoconObject {
+  if (options.limits !== undefined || text.length > MEMO_MAX_CHARS) return parseUncached(text, options);
+  const key = `${options.source ?? ""}\u0000${text}`;
+  const outcome = recentParses.get(key, () => {
+    try {
+      return parseUncached(text, options);
+    } catch (error) {
+      if (error instanceof HoconError) return error;
+      throw error;
+    }
+  });
+  if (outcome instanceof HoconError) throw outcome;
+  return outcome;
+}
+
+/**
+ * The outcomes of recent parses with the default limits, by source and text: one pass parses the same
+ * `spec.config.data` (and the live config) several times, and so does every pass after it. Results are shared:
+ * their types are read-only throughout. Texts over 64 KiB (real configs are a few KiB) are parsed each time,
+ * which bounds what the memo holds.
+ */
+const recentParses = new RecentMemo<HoconObject | HoconError>(32);
+const MEMO_MAX_CHARS = 64 * 1024;
+
+function parseUncached(text: string, options: ParseHoconOptions): HoconObject {
   const source = options.source ?? "config.data";
   const limits: HoconLimits = { ...DEFAULT_HOCON_LIMITS, ...options.limits };
   if (text.length > limits.maxChars) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { POD_TEMPLATE_HASH_LENGTH } from "@emqx-reconciler/api";
+import { POD_TEMPLATE_HASH_LENGTH, RecentMemo } from "@emqx-reconciler/api";
 import type { V1PodTemplateSpec } from "@kubernetes/client-node";
 import { canonicalJson } from "./canonicalJson.ts";
 import { semanticForm } from "./semanticForm.ts";
@@ -30,6 +30,15 @@ const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
  * podTemplateHash(coreSet.spec.template) // "q4k2d9xbzm"
  */
 export function podTemplateHash(template: V1PodTemplateSpec, collisionCount?: number): string {
+  // Equal JSON is an equal template, so an equal hash; the JSON costs a fraction of the semantic form.
+  const key = `${collisionCount ?? 0}\n${JSON.stringify(template)}`;
+  return recentHashes.get(key, () => computeHash(template, collisionCount));
+}
+
+/** Every pass hashes the templates of both roles, mostly the same as the pass before. */
+const recentHashes = new RecentMemo<string>(64);
+
+function computeHash(template: V1PodTemplateSpec, collisionCount: number | undefined): string {
   const hash = createHash("sha256").update(canonicalJson(semanticForm(template)));
   if (collisionCount !== undefined && collisionCount > 0) hash.update(`\n${collisionCount}`);
   const digest = hash.digest();
