@@ -6,6 +6,7 @@ import type * as z from "zod";
 import { type Emqx, EmqxSchema } from "./emqx/emqx.ts";
 import { ANNOTATION_ALLOW_ZERO_CORES } from "./labels.ts";
 import { checkEmqxName } from "./nameRules.ts";
+import { RecentMemo } from "./recentMemo.ts";
 
 /** Limits the operator does not have; configurable because they are policy, not Kubernetes rules. */
 export interface Limits {
@@ -118,6 +119,53 @@ function zeroCoreIssues(object: unknown): ValidationIssue[] {
  */
 export function validateEmqx(input: unknown, limits: Partial<Limits> = {}): ValidateEmqxResult {
   const effective: Limits = { ...DEFAULT_LIMITS, ...limits };
+  const metadata = apiserverMetadata(input);
+  if (!metadata) return validateOnce(input, effective);
+  const key = JSON.stringify([effective, input], function skipApiserverFields(name, value) {
+    return this === metadata && APISERVER_FIELDS.includes(name) ? undefined : value;
+  });
+  if (key.length > MEMO_MAX_CHARS) return validateOnce(input, effective);
+  const result = recentResults.get(key, () => deepFreeze(validateOnce(input, effective)));
+  if (!result.ok) return result;
+  const own = { ...result.emqx.metadata };
+  for (const name of APISERVER_FIELDS) {
+    if (metadata[name] === undefined) delete own[name];
+    else own[name] = metadata[name];
+  }
+  return { ok: true, emqx: { ...result.emqx, metadata: own as Emqx["metadata"] } };
+}
+
+/**
+ * Recent results by input (and limits): every pass validates its CR, and between two changes of its spec, labels or
+ * annotations only the fields the apiserver writes on every status update differ. Those ({@link APISERVER_FIELDS})
+ * are left out of the key and copied from the input into the result. Results are frozen, so a caller that changed
+ * one would fail at once instead of changing the next pass's CR. Inputs over 64 KiB of JSON are validated each time.
+ */
+const recentResults = new RecentMemo<ValidateEmqxResult>(128);
+const MEMO_MAX_CHARS = 64 * 1024;
+const APISERVER_FIELDS: readonly string[] = ["resourceVersion", "managedFields"];
+
+/** The input's metadata when its apiserver-written fields have the shapes the schema wants, else `undefined`. */
+function apiserverMetadata(input: unknown): Record<string, unknown> | undefined {
+  const metadata = field(input, "metadata");
+  if (typeof metadata !== "object" || metadata === null) return undefined;
+  const { resourceVersion, managedFields } = metadata as Record<string, unknown>;
+  if (resourceVersion !== undefined && typeof resourceVersion !== "string") return undefined;
+  if (managedFields === undefined) return metadata as Record<string, unknown>;
+  const entries =
+    Array.isArray(managedFields) && managedFields.every((e) => typeof e === "object" && e !== null);
+  return entries ? (metadata as Record<string, unknown>) : undefined;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function validateOnce(input: unknown, effective: Limits): ValidateEmqxResult {
   const parsed = EmqxSchema.safeParse(input, { error: errorMessage });
   const issues: ValidationIssue[] = parsed.success
     ? []
