@@ -1,4 +1,6 @@
 export * from "./cachingKube.ts";
+export * from "./childMembership.ts";
 export * from "./compact.ts";
 export * from "./labelSelector.ts";
 export * from "./objectCache.ts";
+export * from "./versionDigest.ts";
