@@ -10,7 +10,10 @@ import { digestOf, EMPTY_DIGEST } from "./versionDigest.ts";
 
 /** Options of {@link ChildListMemo}. */
 export interface ChildListMemoOptions {
-  /** CRs remembered at most; the least recently used goes first. @default 256 */
+  /**
+   * CRs remembered at most; the least recently used goes first (about 110 KiB each for the seed example's 16
+   * children). @default 128
+   */
   maxCrs?: number;
   /** A kind's list older than this (since the list, or the empty hint, it started from) is listed again. @default 300_000 */
   maxAgeMs?: number;
@@ -25,7 +28,7 @@ export interface ChildListMemoStats {
   hits: number;
   /** Kinds the caller had to list: no digest, no list remembered, a different digest, or too old. */
   misses: number;
-  /** CRs dropped to stay within `maxCrs`. */
+  /** CRs dropped to stay within `maxCrs`, or because every list of theirs was too old to serve. */
   evicted: number;
 }
 
@@ -36,7 +39,7 @@ interface KindList {
   since: number;
 }
 
-export const CHILD_LIST_MEMO_DEFAULTS = { maxCrs: 256, maxAgeMs: 300_000 } as const;
+export const CHILD_LIST_MEMO_DEFAULTS = { maxCrs: 128, maxAgeMs: 300_000 } as const;
 
 /**
  * The remembered lists; `cr` keys are `namespace/name` within one cluster (one memo per cluster gateway).
@@ -119,16 +122,25 @@ export class ChildListMemo {
     return [...list.objects.values()];
   }
 
-  /** `cr`'s lists, made the most recently used (created if absent, evicting the least recently used). */
+  /**
+   * `cr`'s lists, made the most recently used (created if absent). The least recently used CRs go while there are
+   * more than `maxCrs`, or while none of their lists could still be served.
+   */
   private kinds(cr: string): Map<OwnedKind, KindList> {
     const kinds = this.crs.get(cr) ?? new Map<OwnedKind, KindList>();
     this.crs.delete(cr);
     this.crs.set(cr, kinds);
-    while (this.crs.size > this.maxCrs) {
-      const oldest = this.crs.keys().next().value as string;
+    for (const [oldest, lists] of this.crs) {
+      if (oldest === cr || (this.crs.size <= this.maxCrs && this.servable(lists))) break;
       this.crs.delete(oldest);
       this.counts.evicted++;
     }
     return kinds;
+  }
+
+  private servable(lists: Map<OwnedKind, KindList>): boolean {
+    const now = this.now();
+    for (const list of lists.values()) if (now - list.since <= this.maxAgeMs) return true;
+    return false;
   }
 }

@@ -58,6 +58,18 @@ describe("ChildListMemo", () => {
     expect(memo.lookup("ns/a", "Service", digestOf([svc("1")]))).toHaveLength(1);
   });
 
+  it("forgets the least recently used CRs none of whose lists could still be served", () => {
+    const clock = { ms: 0 };
+    const memo = memoAt(clock, { maxAgeMs: 1000 });
+    memo.remember("ns/a", "Service", [svc("1")]);
+    clock.ms = 600;
+    memo.remember("ns/b", "Service", [svc("2")]);
+    clock.ms = 1500;
+    memo.remember("ns/c", "Service", [svc("3")]);
+    expect(memo.stats()).toMatchObject({ crs: 2, evicted: 1 });
+    expect(memo.lookup("ns/b", "Service", digestOf([svc("2")]))).toHaveLength(1);
+  });
+
   it("takes in the newer version a write returned, never an older one, and forgets a kind on request", () => {
     const memo = memoAt({ ms: 0 });
     memo.remember(CR, "Service", [svc("5")]);
