@@ -23,6 +23,7 @@ export interface ChildListMemoOptions {
 
 /** Counters of a memo. */
 export interface ChildListMemoStats {
+  /** CRs remembered now. */
   crs: number;
   /** Kinds served from the memo. */
   hits: number;
@@ -39,6 +40,7 @@ interface KindList {
   since: number;
 }
 
+/** The bounds of a memo when its options leave them out. */
 export const CHILD_LIST_MEMO_DEFAULTS = { maxCrs: 128, maxAgeMs: 300_000 } as const;
 
 /**
@@ -102,6 +104,7 @@ export class ChildListMemo {
     this.crs.get(cr)?.delete(kind);
   }
 
+  /** How many kinds were served and listed, and how many CRs are remembered and were dropped. */
   stats(): ChildListMemoStats {
     return { crs: this.crs.size, ...this.counts };
   }
