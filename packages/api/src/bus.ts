@@ -62,6 +62,12 @@ export const HintSchema = z.object({
   uid: z.string().optional(),
   resourceVersion: z.string().optional(),
   cause: z.enum(Object.values(HintCause) as [HintCause, ...HintCause[]]),
+  /**
+   * Per owned kind (`StatefulSet`, `Pod`, ...), a digest of the `(uid, resourceVersion)` set of the CR's children
+   * of that kind as the forwarder's watch saw them when it sent the hint; only kinds it had listed. A reconcile
+   * whose remembered list of a kind has the same digest may use it instead of listing again.
+   */
+  childDigests: z.record(text, text).optional(),
 });
 /** A parsed hint. */
 export type Hint = z.output<typeof HintSchema>;

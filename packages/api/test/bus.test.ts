@@ -38,6 +38,14 @@ describe("HintSchema", () => {
     expect(HintSchema.parse({ ...hint, spec: { image: "x" } })).toEqual(hint);
   });
 
+  it("keeps the children's digests per kind, and a hint without them (an older forwarder's) still parses", () => {
+    const hint = { cluster: "c", namespace: "n", name: "x", cause: "child" };
+    const childDigests = { Pod: "2.abc", Service: "0.AAAA" };
+    expect(HintSchema.parse({ ...hint, childDigests })).toEqual({ ...hint, childDigests });
+    expect(HintSchema.parse(hint)).toEqual(hint);
+    expect(HintSchema.safeParse({ ...hint, childDigests: { Pod: 7 } }).success).toBe(false);
+  });
+
   it.each(["added", "modified", "deleted", "child", "resync", "requeue", "scale"])(
     "accepts cause %s",
     (cause) => {

@@ -4,12 +4,15 @@
  */
 import type { KubeGateway } from "@emqx-reconciler/adapters";
 import { type ClusterEntry, ClusterGateways, EventPublisher } from "@emqx-reconciler/adapters/aws";
+import type { Hint } from "@emqx-reconciler/api";
 import {
+  ChildListMemo,
   createEmqxApiFactory,
   cryptoRandom,
   type EmqxApiFactory,
   type EndpointMode,
   type ReconcileDeps,
+  rememberingKube,
   type StatusDeps,
   systemClock,
 } from "@emqx-reconciler/runtime";
@@ -19,6 +22,8 @@ import { busTarget, clusterClients, shared } from "./shared.ts";
 
 let gateways: Promise<ClusterGateways> | undefined;
 const emqx = new WeakMap<KubeGateway, EmqxApiFactory>();
+/** Per cluster gateway, the children lists this container's passes made (bounded: see `ChildListMemo`). */
+const childLists = new WeakMap<object, ChildListMemo>();
 
 /**
  * One gateway per registered cluster, rebuilt when its registry entry changes; over HTTP/2 when `KUBE_HTTP2` is
@@ -67,4 +72,22 @@ export async function clusterDeps(
     secretRefs: entry.secretRefs,
     concurrency: shared().config.clusterConcurrency,
   };
+}
+
+/**
+ * {@link clusterDeps} for the pass `hint` starts: the CR's children of a kind whose digest in the hint matches
+ * what this container remembers of that cluster are not listed again (see `rememberingKube`).
+ */
+export async function reconcileDeps(
+  entry: ClusterEntry,
+  hint: Hint,
+  fields: Record<string, string>,
+): Promise<ReconcileDeps> {
+  const deps = await clusterDeps(entry, fields);
+  let memo = childLists.get(deps.kube);
+  if (!memo) {
+    memo = new ChildListMemo();
+    childLists.set(deps.kube, memo);
+  }
+  return { ...deps, kube: rememberingKube(deps.kube, memo, hint) };
 }

@@ -54,6 +54,8 @@ export const handler = withObservability<unknown>().handler(async (event, contex
       openGate,
       durationMs: windowMs,
       resync: resyncWindow || !watchedBefore.has(entry.id),
+      // Each hint tells which kinds of its CR's children changed, so the reconcile lists only those.
+      childDigests: true,
       logger: portLogger({ cluster: entry.id }),
     });
     watchedBefore.add(entry.id);

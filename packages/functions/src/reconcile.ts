@@ -7,7 +7,7 @@
 import { crKey, HintSchema } from "@emqx-reconciler/api";
 import { isTerminalWorkflowError, reconcile } from "@emqx-reconciler/runtime";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { clusterDeps } from "./clusters.ts";
+import { reconcileDeps } from "./clusters.ts";
 import { type LaneResult, processLanes, retryDelaySeconds } from "./fifoBatch.ts";
 import { count, latency, logger, withObservability } from "./observability.ts";
 import { jsonBody, supersededRecords } from "./records.ts";
@@ -30,7 +30,7 @@ async function reconcileRecord(record: SQSRecord, skip: Set<string>): Promise<vo
   if (skip.has(record.messageId)) return count("HintsCoalesced");
   const entry = await (await registry()).get(hint.cluster);
   if (!entry) return void count("HintsDropped");
-  const deps = await clusterDeps(entry, { key });
+  const deps = await reconcileDeps(entry, hint, { key });
   try {
     const previousFailures = Math.max(0, Number(record.attributes.ApproximateReceiveCount ?? 1) - 1);
     const started = performance.now();

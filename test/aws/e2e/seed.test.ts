@@ -7,9 +7,10 @@
  * and so does the `scale` verb's `+1` sent over the bus; one for cores 0 is refused without a retry.
  */
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { OWNED_KINDS, ownedSelector } from "@emqx-reconciler/adapters";
 import { eventBridgeTarget } from "@emqx-reconciler/adapters/aws";
 import { DetailType, EventSource } from "@emqx-reconciler/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sendScaleRequest as sendScaleRequestOverBus } from "../../../packages/cli/src/scaleBus.ts";
 import { lambdaContext } from "../../../packages/functions/test/context.ts";
 import {
@@ -74,6 +75,23 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
     // informers already synced).
     const gateway = await sandboxGateway(CLUSTER);
     gateway.resetStats();
+    // The lists of the seed CR's children each reconcile invocation makes (its passes run one after another).
+    const childLists: number[] = [];
+    const owned = new Set<string>(OWNED_KINDS);
+    const list = gateway.list.bind(gateway);
+    const listSpy = vi.spyOn(gateway, "list").mockImplementation((kind, options) => {
+      const ours = options?.namespace === ns && options.labelSelector === ownedSelector("emqx");
+      const last = childLists.length - 1;
+      if (ours && owned.has(kind) && last >= 0) childLists[last] = (childLists[last] ?? 0) + 1;
+      return list(kind, options);
+    });
+    const counted = {
+      ...fn,
+      reconcile: ((event, context) => {
+        childLists.push(0);
+        return fn.reconcile(event, context);
+      }) as Handlers["reconcile"],
+    };
     let started = Number.NaN;
     const applyThenReady = async () => {
       // kubectl is spawned only once the condition is there, so the loop's deliveries do not wait on it each round.
@@ -84,18 +102,25 @@ describe("the seed example through the AWS path (moto + sandbox)", () => {
       if (openedWatches(gateway.stats()) < OWNED_KINDS_WATCHED) return false;
       gateway.resetStats();
       passes.reset();
+      childLists.length = 0;
       started = Date.now();
       await testbed.sandbox.kubectl(["apply", "-n", ns, "-f", "examples/emqx-core-replicant.yaml"]);
       return false;
     };
-    const { done, doneAt, statusRuns } = await runLoop(aws, fn, applyThenReady, 180_000);
+    const { done, doneAt, statusRuns } = await runLoop(aws, counted, applyThenReady, 180_000);
+    listSpy.mockRestore();
     const seconds = (doneAt - started) / 1000;
     const requests = describeLambdaRequests(gateway.stats(), passes.count());
     console.log(
-      `AWS path: kubectl apply → Ready in ${seconds.toFixed(1)} s (${statusRuns.length} status runs); ${requests}`,
+      `AWS path: kubectl apply → Ready in ${seconds.toFixed(1)} s (${statusRuns.length} status runs); ${requests}; children lists per reconcile invocation ${childLists.join(" / ")}`,
     );
     expect(done).toBe(true);
     expect(passes.count()).toBeGreaterThan(0);
+    // Each hint carries the digests of the CR's children per kind: a pass lists only the kinds that changed
+    // since this container last saw them, where it used to list all seven every pass.
+    expect(childLists.length).toBeGreaterThan(1);
+    expect(childLists.slice(1).some((n) => n < OWNED_KINDS.length)).toBe(true);
+    expect(childLists.reduce((a, b) => a + b, 0)).toBeLessThan(OWNED_KINDS.length * childLists.length);
     const status = (await readCr(testbed, ns))?.status;
     expect(status?.coreNodes).toHaveLength(2);
     expect(status?.replicantNodes).toHaveLength(3);

@@ -102,10 +102,14 @@ export class HintQueue {
     }
   }
 
-  /** Asks for another reconcile of the hint's CR after `seconds` (rounded up to whole seconds). */
+  /**
+   * Asks for another reconcile of the hint's CR after `seconds` (rounded up to whole seconds). The requeued hint
+   * drops the children's digests: they described the watch before this pass, so that pass lists every kind.
+   */
   requeueAfter(hint: Hint, seconds: number): Promise<void> {
     const dueAt = new Date(this.now().getTime() + Math.max(0, Math.ceil(seconds)) * 1000);
-    return this.sendDelayed({ hint: { ...hint, cause: HintCause.Requeue }, dueAt: dueAt.toISOString() });
+    const { childDigests: _then, ...requeued } = hint;
+    return this.sendDelayed({ hint: { ...requeued, cause: HintCause.Requeue }, dueAt: dueAt.toISOString() });
   }
 
   /**

@@ -87,6 +87,15 @@ describe("Class: HintQueue", () => {
     expect(body).toEqual({ hint: { ...hint, cause: "requeue" }, dueAt: "2026-11-25T11:00:00.000Z" });
   });
 
+  it("requeues without the children's digests, so the later pass lists every kind", async () => {
+    await queue().requeueAfter({ ...hint, cause: "child", childDigests: { Pod: "1.ab" } }, 5);
+    const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(DelayedHintSchema.parse(JSON.parse(sent?.MessageBody ?? "")).hint).toEqual({
+      ...hint,
+      cause: "requeue",
+    });
+  });
+
   it("forwards a due delayed hint to the FIFO queue with its due time as nonce, and re-delays one not yet due", async () => {
     const due = { hint: { ...hint, cause: "requeue" as const }, dueAt: t0.toISOString() };
     const later = { ...due, dueAt: new Date(t0.getTime() + 1_800_000).toISOString() };

@@ -15,6 +15,8 @@ export interface TimelineEntry {
   passes: number;
   /** Requests the gateway counted between start and end (other handlers running at once included). */
   requests: number;
+  /** How many of those requests were reads. */
+  reads: number;
   /** Milliseconds those requests waited for the client rate limit, summed. */
   throttledMs: number;
 }
@@ -25,7 +27,7 @@ export interface TimedHandlers {
   entries: TimelineEntry[];
   /** Reconcile passes recorded since the last reset. */
   passes(): number;
-  /** `name +start–end (n req, w ms rate-limited)` for every invocation that ended after `fromMs` (forwarder windows left out). */
+  /** `name +start–end (n req, r reads, w ms rate-limited)` for every invocation that ended after `fromMs` (forwarder windows left out). */
   describe(fromMs: number): string;
   reset(): void;
 }
@@ -35,7 +37,7 @@ export function timedHandlers(handlers: Handlers, gateway: KubeGateway): TimedHa
   const entries: TimelineEntry[] = [];
   const requests = () => {
     const stats = gateway.stats();
-    return { count: stats.reads + stats.writes, throttledMs: stats.throttled.ms };
+    return { count: stats.reads + stats.writes, reads: stats.reads, throttledMs: stats.throttled.ms };
   };
   const wrap =
     (name: keyof Handlers): Handlers[keyof Handlers] =>
@@ -52,6 +54,7 @@ export function timedHandlers(handlers: Handlers, gateway: KubeGateway): TimedHa
           endMs: Date.now(),
           passes,
           requests: Math.max(0, requests().count - before.count),
+          reads: Math.max(0, requests().reads - before.reads),
           throttledMs: Math.max(0, requests().throttledMs - before.throttledMs),
         });
       }
@@ -71,7 +74,7 @@ export function timedHandlers(handlers: Handlers, gateway: KubeGateway): TimedHa
         .map((e) => {
           const what = e.name === "reconcile" ? `${e.passes} pass${e.passes === 1 ? "" : "es"}, ` : "";
           const waited = e.throttledMs > 0 ? `, ${e.throttledMs.toFixed(0)} ms rate-limited` : "";
-          return `${e.name} +${s(e.startMs)}–${s(e.endMs)} (${what}${e.requests} req${waited})`;
+          return `${e.name} +${s(e.startMs)}–${s(e.endMs)} (${what}${e.requests} req, ${e.reads} reads${waited})`;
         })
         .join("; ");
     },

@@ -9,6 +9,7 @@ import {
   type HintBatcherOptions,
   type HintBatcherStats,
 } from "./batcher.ts";
+import { ChildDigests } from "./childDigests.ts";
 import { ForwarderError, ForwarderStoppedError } from "./errors.ts";
 import { type Informer, type InformerStats, startInformer, type WatchTimings } from "./informer.ts";
 import { CHILD_SELECTOR } from "./keyMapper.ts";
@@ -51,6 +52,11 @@ export interface ForwarderOptions {
    * hint starts then reads at least what the hint was about.
    */
   cache?: ObjectCache;
+  /**
+   * Put in every hint the digests of its CR's children per owned kind (see {@link ChildDigests}), so a reconcile
+   * that remembers a list with the same digest need not list that kind again (the Lambda path). @default false
+   */
+  childDigests?: boolean;
 }
 
 /** Counters of one forwarder. */
@@ -113,9 +119,14 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
   const resync = options.resyncOnStart ?? true;
   let hints = 0;
   let unsentAtStop = 0;
+  const digests = options.childDigests ? new ChildDigests() : undefined;
+  const withDigests = (hint: Hint): Hint => {
+    const childDigests = digests?.digestsFor(hint.namespace, hint.name);
+    return childDigests ? { ...hint, childDigests } : hint;
+  };
   const emit = (produced: Hint[]) => {
     hints += produced.length;
-    for (const hint of produced) batcher.add(hint);
+    for (const hint of produced) batcher.add(withDigests(hint));
   };
 
   const informers = new Map<string, Informer>();
@@ -123,6 +134,7 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
     const optional = optionalKinds.has(scope.kind);
     const labelSelector = scope.kind === "EMQX" || optional ? undefined : CHILD_SELECTOR;
     const cacheScope = { ...scope, labelSelector };
+    const digested = digests && !optional && ChildDigests.tracks(scope.kind) ? digests : undefined;
     const informer = startInformer({
       kube: options.kube,
       scope,
@@ -136,13 +148,18 @@ export function startForwarder(options: ForwarderOptions): Forwarder {
       logFields: { cluster },
       onList: (items, mode, resourceVersion) => {
         options.cache?.replaceScope(cacheScope, items, resourceVersion);
+        digested?.applyList(scope, items);
         if (!optional) emit(tracker.applyList(scope, items, mode, resync));
       },
       onEvent: (event) => {
         options.cache?.applyEvent(cacheScope, event);
+        digested?.applyEvent(scope, event);
         if (!optional) emit(tracker.applyEvent(scope, event));
       },
-      onUnavailable: () => options.cache?.dropScope(cacheScope),
+      onUnavailable: () => {
+        options.cache?.dropScope(cacheScope);
+        digested?.dropScope(scope);
+      },
     });
     informer.done.catch((error: unknown) =>
       logger.warn("Informer crashed", { cluster, scope: scopeId(scope), error: String(error) }),

@@ -18,11 +18,18 @@ export const CAUSE_RANK: Readonly<Record<HintCause, number>> = {
 /**
  * Folds two hints for the same key into one. A newer hint about a different incarnation of the CR (another uid)
  * replaces the older outright: the old object is gone and garbage collection handles its children. Otherwise
- * the stronger cause wins (the newer on a tie), keeping a uid when only the other hint knew it.
+ * the stronger cause wins (the newer on a tie), keeping a uid when only the other hint knew it. The children's
+ * digests are always the newer hint's (none when it has none): they describe the watch when that hint was made.
  */
 export function mergeHints(older: Hint, newer: Hint): Hint {
   if (older.uid && newer.uid && older.uid !== newer.uid) return newer;
   const winner = CAUSE_RANK[older.cause] > CAUSE_RANK[newer.cause] ? older : newer;
   const uid = winner.uid ?? older.uid ?? newer.uid;
-  return uid === winner.uid ? winner : { ...winner, uid };
+  if (winner === newer) return uid === winner.uid ? winner : { ...winner, uid };
+  const { childDigests: _older, ...story } = winner;
+  return {
+    ...story,
+    ...(uid ? { uid } : {}),
+    ...(newer.childDigests ? { childDigests: newer.childDigests } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 export * from "./batcher.ts";
+export * from "./childDigests.ts";
 export * from "./errors.ts";
 export * from "./fingerprint.ts";
 export * from "./forwarder.ts";

@@ -2,9 +2,10 @@
  * The forwarder against the real kube-apiserver of the test sandbox, publishing into a real embedded bus.
  * Each test watches its own namespace.
  */
-import { KubeGateway, kubeTargetFromEndpoint } from "@emqx-reconciler/adapters";
+import { KubeGateway, type KubeObject, kubeTargetFromEndpoint, OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, LABEL_INSTANCE, LABEL_MANAGED_BY, MANAGED_BY } from "@emqx-reconciler/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { digestOf, EMPTY_DIGEST } from "../../../src/workflows/cache/versionDigest.ts";
 import { createHintBatcher } from "../../../src/workflows/forward/batcher.ts";
 import {
   type Forwarder,
@@ -277,6 +278,45 @@ describe("startForwarder on the sandbox", () => {
     await expect(broken.ready).rejects.toThrow(/stopped before its initial lists/);
     expect(await shared.close()).toBe(0);
     await dead.close();
+    await bus.close();
+  });
+
+  it("puts in each hint the digest per kind of exactly the children the reconcile's list by label returns", async () => {
+    const ns = await namespace("fwd-digest");
+    const { bus, hints } = collectingBus();
+    const forwarder = await forwardNamespace(ns, bus, { childDigests: true });
+    await createCr(ns, "broker");
+    const labelled = (name: string, instance: string, managedBy = MANAGED_BY) => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { [LABEL_INSTANCE]: instance, [LABEL_MANAGED_BY]: managedBy },
+      },
+      data: { a: "1" },
+    });
+    for (const cm of [
+      labelled("broker-configs", "broker"),
+      labelled("broker-extra", "broker"),
+      labelled("other-configs", "other"),
+      labelled("foreign", "broker", "helm"),
+    ])
+      await kit.kubectl(["apply", "-f", "-"], JSON.stringify(cm));
+    await run(`delete cm broker-extra -n ${ns}`);
+    await run(`label cm broker-configs -n ${ns} test/step=1`);
+    const listed = async () => {
+      const out: Record<string, string | undefined> = {};
+      for (const kind of OWNED_KINDS)
+        out[kind] = digestOf((await kit.gateway.listOwned(kind, ns, "broker")) as KubeObject[]);
+      return out;
+    };
+    const expected = await listed();
+    await expect
+      .poll(() => hints.filter((h) => h.name === "broker").at(-1)?.childDigests, { timeout: 15_000 })
+      .toEqual(expected);
+    expect(expected.ConfigMap).not.toBe(EMPTY_DIGEST);
+    await forwarder.stop();
     await bus.close();
   });
 });

@@ -30,4 +30,25 @@ describe("mergeHints", () => {
     const child: Hint = { ...base, resourceVersion: "4", cause: "child" };
     expect(mergeHints(resync, child)).toEqual({ ...child, uid: "u" });
   });
+
+  it("keeps the newer hint's children digests, whichever cause wins, and none when the newer has none", () => {
+    const added: Hint = {
+      ...base,
+      uid: "u",
+      resourceVersion: "3",
+      cause: "added",
+      childDigests: { Pod: "0.a" },
+    };
+    const child: Hint = {
+      ...base,
+      uid: "u",
+      resourceVersion: "8",
+      cause: "child",
+      childDigests: { Pod: "1.b" },
+    };
+    expect(mergeHints(added, child)).toEqual({ ...added, childDigests: { Pod: "1.b" } });
+    expect(mergeHints(child, added)).toEqual(added);
+    const { childDigests: _, ...bare } = child;
+    expect(mergeHints(added, bare)).toEqual({ ...base, uid: "u", resourceVersion: "3", cause: "added" });
+  });
 });
