@@ -45,6 +45,8 @@ const ONLY = flagValue("--only", "");
 
 interface Sample {
   readyMs: number;
+  /** How long `kubectl apply` of the N copies itself took (it creates them one after another). */
+  applyMs: number;
   requests: number;
   /** CPU seconds the contestant's process used from the apply to the last `Ready`. */
   cpuSeconds: number;
@@ -105,9 +107,11 @@ async function measure(
     const cpuBefore = await cpuSeconds(child.pid);
     const started = performance.now();
     await applyCopies(bench, namespace, names);
+    const applyMs = performance.now() - started;
     const ready = await waitAllReady(bench, namespace, names, started);
     const sample: Sample = {
       readyMs: Math.max(...ready.values()),
+      applyMs,
       requests: proxy.counts().total,
       cpuSeconds: (await cpuSeconds(child.pid)) - cpuBefore,
     };
@@ -137,9 +141,16 @@ async function measure(
  */
 async function tearDown(bench: BenchSandbox, namespace: string): Promise<void> {
   const started = performance.now();
-  const deleted = await bench.sandbox.kubectl(["delete", "namespace", namespace, "--wait=true", "--timeout=300s"]);
+  const deleted = await bench.sandbox.kubectl([
+    "delete",
+    "namespace",
+    namespace,
+    "--wait=true",
+    "--timeout=300s",
+  ]);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (deleted.code !== 0) console.log(`  namespace ${namespace} not gone after ${seconds} s: ${deleted.stderr.trim()}`);
+  if (deleted.code !== 0)
+    console.log(`  namespace ${namespace} not gone after ${seconds} s: ${deleted.stderr.trim()}`);
   else console.log(`  namespace ${namespace} gone in ${seconds} s (load ${loadavg()[0]?.toFixed(1)})`);
 }
 
@@ -206,7 +217,7 @@ try {
             ? ""
             : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s ${JSON.stringify(sample.steadyByVerb)}, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
         console.log(
-          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s, ${sample.requests} requests, ${sample.cpuSeconds.toFixed(2)} CPU s${extra} (load ${loadavg()[0]?.toFixed(1)})`,
+          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s (the apply itself ${(sample.applyMs / 1000).toFixed(2)} s), ${sample.requests} requests, ${sample.cpuSeconds.toFixed(2)} CPU s${extra} (load ${loadavg()[0]?.toFixed(1)})`,
         );
       }
     }
@@ -217,7 +228,16 @@ try {
   row(`steady state, requests per CR per ${STEADY_SECONDS} s`, results, "1", (s) => s.steadyRequests, 0);
   for (const size of SIZES.filter((s) => s !== 1)) {
     row(`${size} seed CRs at once → all Ready`, results, String(size), (s) => s.readyMs / 1000, 1, " s");
+    row(
+      `… of which \`kubectl apply\` of the ${size}`,
+      results,
+      String(size),
+      (s) => s.applyMs / 1000,
+      1,
+      " s",
+    );
     row(`${size} seed CRs, requests`, results, String(size), (s) => s.requests, 0);
+    row(`${size} seed CRs, CPU seconds of the process`, results, String(size), (s) => s.cpuSeconds, 1);
   }
   row("idle RSS (one converged CR)", results, "1", (s) => s.rssMiB, 0, " MiB");
   row("idle RSS, anonymous part (without mapped code)", results, "1", (s) => s.anonMiB, 0, " MiB");
