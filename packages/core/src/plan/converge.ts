@@ -10,13 +10,14 @@ import { buildCorePdb, buildReplicantPdb, hasReplicants } from "../children/pdbs
 import { buildHeadlessService } from "../children/services.ts";
 import { findCondition } from "../status/conditions.ts";
 import { planPodsNotReady } from "../status/podsNotReady.ts";
+import { coreReadyWithin } from "../status/staleness.ts";
 import { formatTime, toMillis } from "../status/time.ts";
 import { planCleanup } from "./cleanup.ts";
 import { planConfig } from "./config.ts";
 import { type DriftOutcome, planDrift } from "./drift.ts";
 import { exposedServices } from "./exposedServices.ts";
 import { planPodConditions } from "./podConditions.ts";
-import { apiRetry, emqxPoll, soonest } from "./requeue.ts";
+import { API_JUST_STARTED_SECONDS, apiRetry, emqxPoll, soonest } from "./requeue.ts";
 import { planScaleDown, type ScaleDownResult } from "./scaleDown.ts";
 import { statusAwaitsPending } from "./statusDefer.ts";
 import { statusDiffers } from "./statusDiff.ts";
@@ -182,7 +183,9 @@ function requeueAfter(
     updateUids,
     podConditions,
   });
-  return soonest(down.waitSeconds, apiRetry(api, s.w.result.starting), poll, s.drift.requeueAfterSeconds);
+  const { starting } = s.w.result;
+  const justStarted = starting && coreReadyWithin(observed.pods, input.nowMs, API_JUST_STARTED_SECONDS);
+  return soonest(down.waitSeconds, apiRetry(api, starting, justStarted), poll, s.drift.requeueAfterSeconds);
 }
 
 /**

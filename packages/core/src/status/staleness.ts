@@ -31,12 +31,16 @@ export const API_STARTING_WINDOW_SECONDS = 30;
  * {@link API_STARTING_WINDOW_SECONDS} ago (a pod may report ready a moment before its API listener answers).
  */
 export function clusterStarting(hasLastGoodNodes: boolean, pods: readonly V1Pod[], nowMs: number): boolean {
-  if (hasLastGoodNodes) return false;
+  return !hasLastGoodNodes && coreReadyWithin(pods, nowMs, API_STARTING_WINDOW_SECONDS);
+}
+
+/** Whether a core pod's containers turned ready less than `seconds` ago (`ContainersReady`, to the second). */
+export function coreReadyWithin(pods: readonly V1Pod[], nowMs: number, seconds: number): boolean {
   return pods.some((pod) => {
     if (pod.metadata?.labels?.[LABEL_DB_ROLE] !== "core") return false;
     const ready = pod.status?.conditions?.find((c) => c.type === "ContainersReady" && c.status === "True");
     const since = ready?.lastTransitionTime ? new Date(ready.lastTransitionTime).getTime() : Number.NaN;
-    return nowMs - since < API_STARTING_WINDOW_SECONDS * 1000;
+    return nowMs - since < seconds * 1000;
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.ts";
 import {
+  API_JUST_STARTED_RETRY_SECONDS,
   API_RETRY_SECONDS,
   API_STARTING_RETRY_SECONDS,
   API_STARTING_WINDOW_SECONDS,
@@ -240,7 +241,7 @@ describe("plan: EMQX API failures", () => {
     expect(p.status.conditions?.at(-1)?.reason).toBe("ApiUnavailable");
   });
 
-  it("a starting cluster whose API refuses is not stale and is retried every second; after 30 s it is stale, retried every 5 s", () => {
+  it("a starting cluster whose API refuses is not stale and is retried every 0.25 s for 3 s, then every second; after 30 s it is stale, retried every 5 s", () => {
     // Prepare: the core pods report ready a moment before their API listens.
     const sim = new SimulatedCluster(makeCr({ replicantTemplate: undefined }));
     sim.step();
@@ -254,7 +255,7 @@ describe("plan: EMQX API failures", () => {
     const after = sim.plan({ api: refused });
 
     // Assess
-    expect(first.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
+    expect(first.requeueAfterSeconds).toBe(API_JUST_STARTED_RETRY_SECONDS);
     expect(within.requeueAfterSeconds).toBe(API_STARTING_RETRY_SECONDS);
     const stale = (p: Plan) => p.status.conditions?.find((c) => c.type === "NodeStatusStale");
     expect([stale(first), stale(within)]).toEqual([undefined, undefined]);
