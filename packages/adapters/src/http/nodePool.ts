@@ -46,7 +46,7 @@ export interface NodePoolOptions {
 /**
  * A keep-alive pool for http and https origins. Requests share `connectionsPerOrigin` connections per origin;
  * streams (`stream: true`) get agents of their own, unbounded, since each holds its connection for as long as it
- * is open: forty watches on a pool of thirty-two would otherwise leave no connection for a request.
+ * is open: forty watches on a pool of eight would otherwise leave no connection for a request.
  */
 export function createNodePool(options: NodePoolOptions = {}): HttpPool {
   const tls = options.tls ?? {};

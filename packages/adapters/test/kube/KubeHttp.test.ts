@@ -104,7 +104,7 @@ describe("KubeHttp", () => {
     ["Node's http", false],
     ["undici over HTTP/1.1", true],
   ])(
-    "keeps watch streams outside the request pool's 32 connections (%s): 40 open watches, a request still answers",
+    "keeps watch streams outside the request pool's 8 connections (%s): 40 open watches, a request still answers",
     async (_, http2) => {
       server.handle = (req, res) => {
         if (req.url.includes("watch=true")) {
