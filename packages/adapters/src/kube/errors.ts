@@ -30,6 +30,8 @@ export interface KubeErrorDetails {
   detail?: string;
   /** Field paths the server named as the cause (`spec.replicas`, `spec.template.spec.containers[name="emqx"].env`). */
   fields?: string[];
+  /** The server refused a create because the namespace is being deleted. */
+  namespaceTerminating?: boolean;
 }
 
 /** A failed Kubernetes API request, classified once (see {@link classifyStatus}). */
@@ -41,6 +43,8 @@ export class KubeError extends AdapterError {
   readonly request: RequestLabel | undefined;
   readonly fields: readonly string[];
   readonly detail: string;
+  /** The server refused a create because the namespace is being deleted: nothing new can be made there. */
+  readonly namespaceTerminating: boolean;
 
   constructor(message: string, details: KubeErrorDetails, options?: ErrorOptions) {
     super(message, options);
@@ -52,6 +56,7 @@ export class KubeError extends AdapterError {
     this.request = details.request;
     this.fields = details.fields ?? [];
     this.detail = details.detail ?? message;
+    this.namespaceTerminating = details.namespaceTerminating ?? false;
   }
 }
 
@@ -170,6 +175,7 @@ export function errorFromResponse(
     request: label,
     fields,
     detail,
+    namespaceTerminating: isNamespaceTerminating(body),
   });
 }
 
@@ -194,6 +200,11 @@ export function transportCode(cause: unknown): string {
     return cause.name;
   }
   return "TransportError";
+}
+
+/** True when `err` is the server refusing a create because the namespace is being deleted. */
+export function isNamespaceTerminatingError(err: unknown): err is KubeError {
+  return err instanceof KubeError && err.namespaceTerminating;
 }
 
 /** True for a `KubeError` of the given kind (a convenience for `catch` blocks). */

@@ -3,6 +3,7 @@ import {
   classifyStatus,
   errorFromResponse,
   errorFromTransport,
+  isNamespaceTerminatingError,
   type KubeStatusBody,
   parseRetryAfter,
 } from "../../src/index.ts";
@@ -66,6 +67,20 @@ describe("field paths and the failed request", () => {
 
   it("are empty when the server names none", () => {
     expect(errorFromResponse(label, 500, { message: "boom" }).fields).toEqual([]);
+  });
+
+  it("say when a create was refused because the namespace is being deleted", () => {
+    const terminating = errorFromResponse({ ...label, verb: "APPLY", resource: "configmaps" }, 403, {
+      reason: "Forbidden",
+      message:
+        'configmaps "emqx-configs" is forbidden: unable to create new content in namespace n because it is being terminated',
+      details: { causes: [{ type: "NamespaceTerminating", field: "metadata.namespace" }] },
+    });
+    expect(isNamespaceTerminatingError(terminating)).toBe(true);
+    expect(terminating.kind).toBe("terminal");
+    const rbac = errorFromResponse(label, 403, { reason: "Forbidden", message: "cannot patch statefulsets" });
+    expect(isNamespaceTerminatingError(rbac)).toBe(false);
+    expect(isNamespaceTerminatingError(new Error("being terminated"))).toBe(false);
   });
 });
 

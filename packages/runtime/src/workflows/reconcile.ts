@@ -2,7 +2,12 @@
  * The reconcile workflow: a key in, its observed state re-read, core's pure
  * `plan`, its writes carried out in the contract's order, the status written only when it changed.
  */
-import { isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
+import {
+  isKubeError,
+  isNamespaceTerminatingError,
+  KubeErrorKind,
+  type KubeObject,
+} from "@emqx-reconciler/adapters";
 import { ConditionType, childNames, EventReason, type Hint } from "@emqx-reconciler/api";
 import { type Observed, type Plan, plan, statusDiffers } from "@emqx-reconciler/core";
 import type { ReconcileDeps } from "../ports.ts";
@@ -146,7 +151,9 @@ async function writeOrReport(
     return undefined;
   } catch (error) {
     const failure = writeFailureOf(error);
-    if (!failure || isStaleReadError(error) || !isKubeError(error)) throw error;
+    if (!failure || isStaleReadError(error) || isNamespaceTerminatingError(error) || !isKubeError(error)) {
+      throw error;
+    }
     if (!shouldReport(error, previousFailures, pass.cr.status)) throw error;
     const outcome = await reportWriteFailure(
       pass,
@@ -229,7 +236,9 @@ async function runPass(
  * full pass. The hint is advisory (logged only): the pass reads everything itself, so duplicate, reordered and
  * stale hints change nothing.
  *
- * Failures: the observed state moving under a write (409, 404) → `progressing` with a requeue in 1 s; a write the apiserver
+ * Failures: the observed state moving under a write (409, 404) → `progressing` with a requeue in 1 s; a create refused
+ * because the namespace is being deleted → `deleting`, nothing reported (the namespace's deletion removes the CR
+ * next); a write the apiserver
  * refuses for good (422, a typed-patch 500), or any write failing again (`options.previousFailures` > 0, or a
  * failure already on the CR) → `ReconcileFailed` condition naming the object and the field, one Warning event per
  * distinct failure, outcome `failing` with a backoff doubling from 5 s to 5 min; the first pass whose writes all
@@ -260,6 +269,11 @@ export async function reconcile(
     if (isStaleReadError(error)) {
       deps.logger.info("Requeued: the cluster changed during the pass", { ...key, writes: state.writes });
       return { outcome: "progressing", writes: state.writes, requeueAfterSeconds: STALE_RETRY_SECONDS };
+    }
+    if (isNamespaceTerminatingError(error)) {
+      // The namespace's deletion removes the CR next; its children are not made again, nothing is reported.
+      deps.logger.info("Stopped: the namespace is being deleted", { ...key, writes: state.writes });
+      return { outcome: "deleting", writes: state.writes };
     }
     if (isKubeError(error, KubeErrorKind.Terminal)) {
       throw new WorkflowError(

@@ -2,7 +2,7 @@
  * The reconcile workflow's orchestration at the port boundary (in-memory Kubernetes and EMQX API): write order,
  * zero writes when nothing changed, error mapping. User-visible behaviour is also covered on the sandbox.
  */
-import { KubeError } from "@emqx-reconciler/adapters";
+import { errorFromResponse, KubeError } from "@emqx-reconciler/adapters";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ReconcileDeps } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
@@ -184,6 +184,31 @@ describe("reconcile (in memory)", () => {
     expect((await reconcile(deps, KEY)).outcome).toBe("failing");
     expect(kube.writes.filter((w) => w.startsWith("status")).length).toBe(statusWrites);
     expect(kube.writes.filter((w) => w === "event ReconcilerFailed")).toHaveLength(1);
+  });
+
+  it("stops quietly when the namespace is being deleted: no ReconcileFailed, no Warning event, no retry", async () => {
+    const label = {
+      verb: "APPLY",
+      resource: "configmaps",
+      kind: "ConfigMap",
+      namespace: "ns",
+      name: "emqx-configs",
+    };
+    kube.failures.set(
+      "apply ConfigMap",
+      errorFromResponse(label, 403, {
+        reason: "Forbidden",
+        message:
+          'configmaps "emqx-configs" is forbidden: unable to create new content in namespace ns because it is being terminated',
+        details: { causes: [{ type: "NamespaceTerminating", field: "metadata.namespace" }] },
+      }),
+    );
+    const result = await reconcile(deps, KEY);
+    expect(result.outcome).toBe("deleting");
+    expect(result.requeueAfterSeconds).toBeUndefined();
+    expect(condition("ReconcileFailed")).toBeUndefined();
+    expect(kube.writes.filter((w) => w.startsWith("status") || w.startsWith("event"))).toEqual([]);
+    expect(logger.lines.map((l) => l.message)).toContain("Stopped: the namespace is being deleted");
   });
 
   it("clears ReconcileFailed on the first pass whose writes succeed", async () => {
