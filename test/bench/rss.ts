@@ -30,7 +30,7 @@ import {
   waitAllReady,
 } from "../e2e/support/benchKit.ts";
 import { summariseHeapSnapshot } from "./rssKit/heapSnapshot.ts";
-import { summariseProbe } from "./rssKit/probe.ts";
+import { bareBuiltins, summariseProbe } from "./rssKit/probe.ts";
 import { summariseSmaps } from "./rssKit/smaps.ts";
 import { oursContestant, stopProcess } from "./versusKit/contestants.ts";
 import { startCountingProxy } from "./versusKit/countingProxy.ts";
@@ -55,7 +55,7 @@ await proxy.writeKubeconfig(kubeconfig);
 const PROBE = `process.on("SIGWINCH", () => {
   const v8 = process.getBuiltinModule("node:v8");
   const spaces = v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size, s.physical_space_size]);
-  const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).length;
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
   console.error("MEMORY_PROBE " + JSON.stringify({ usage: process.memoryUsage(), spaces, builtins }));
 });`;
 const PROBE_FLAGS = [
@@ -94,7 +94,12 @@ try {
   const smaps = await readFile(`/proc/${pid}/smaps`, "utf8");
   console.log(summariseSmaps(smaps, await realpath(process.execPath)));
   child.kill("SIGWINCH");
-  console.log(summariseProbe(await waitForLine(join(workDir, "run.log"), "MEMORY_PROBE ")));
+  console.log(
+    summariseProbe(
+      await waitForLine(join(workDir, "run.log"), "MEMORY_PROBE "),
+      bareBuiltins(RUN_NODE_FLAGS),
+    ),
+  );
   child.kill("SIGUSR2");
   const snapshot = await waitForSnapshot(workDir);
   console.log(summariseHeapSnapshot(JSON.parse(await readFile(snapshot, "utf8"))));
