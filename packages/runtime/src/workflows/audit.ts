@@ -6,7 +6,7 @@
  * Kubernetes Event on the CR saying it too.
  */
 
-import type { KubeObject } from "@emqx-reconciler/adapters";
+import { isNamespaceTerminatingError, type KubeObject } from "@emqx-reconciler/adapters";
 import {
   AUDIT_MAX_FIELDS,
   type AuditAction,
@@ -227,6 +227,7 @@ async function recordAuditEvent(ports: AuditPorts, cr: KubeObject, message: stri
     await ports.kube.recordEvent(cr, { type: "Normal", reason: EventReason.ReconcileApplied, message });
     return true;
   } catch (error) {
+    if (isNamespaceTerminatingError(error)) return false;
     ports.logger.warn("Failed to record the audit Event", { error: (error as Error).message });
     return false;
   }

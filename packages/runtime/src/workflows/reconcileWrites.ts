@@ -3,7 +3,13 @@
  * something. A step that finds what was read has moved (a UID or resourceVersion precondition failed, the object vanished)
  * is dropped and the pass asks to run again soon; it never forces its way.
  */
-import { EmqxApiError, isKubeError, KubeErrorKind, type KubeObject } from "@emqx-reconciler/adapters";
+import {
+  EmqxApiError,
+  isKubeError,
+  isNamespaceTerminatingError,
+  KubeErrorKind,
+  type KubeObject,
+} from "@emqx-reconciler/adapters";
 import { CONDITION_ON_SERVING, EventReason } from "@emqx-reconciler/api";
 import type {
   ConfigPush,
@@ -179,7 +185,10 @@ export async function pushConfig(
   pass.state.writes++;
 }
 
-/** Records events on the CR; a failure is logged, never fatal (events report, they do not decide). */
+/**
+ * Records events on the CR; a failure is logged, never fatal (events report, they do not decide). In a namespace
+ * being deleted no Event can be made: the rest are skipped with one info line.
+ */
 export async function recordEvents(pass: Pass, events: readonly PlannedEvent[]): Promise<void> {
   for (const event of events) {
     if (pass.state.skippedEvents.has(event.reason)) continue;
@@ -187,6 +196,10 @@ export async function recordEvents(pass: Pass, events: readonly PlannedEvent[]):
       await pass.deps.kube.recordEvent(pass.cr, event);
       pass.state.writes++;
     } catch (error) {
+      if (isNamespaceTerminatingError(error)) {
+        pass.deps.logger.info("Events not recorded: the namespace is being deleted", crRef(pass.cr));
+        return;
+      }
       pass.deps.logger.warn("Failed to record Event", {
         ...crRef(pass.cr),
         reason: event.reason,

@@ -61,6 +61,15 @@ function typedPatchFailure(): KubeError {
   return statefulSetApplyFailure("terminal", detail, ['spec.template.spec.containers[name="emqx"].env']);
 }
 
+/** The 403 the apiserver answers a create in a namespace being deleted. */
+function namespaceTerminating(resource: string, kind: string, name: string): KubeError {
+  return errorFromResponse({ verb: "CREATE", resource, kind, namespace: "ns", name }, 403, {
+    reason: "Forbidden",
+    message: `${resource} "${name}" is forbidden: unable to create new content in namespace ns because it is being terminated`,
+    details: { causes: [{ type: "NamespaceTerminating", field: "metadata.namespace" }] },
+  });
+}
+
 function condition(
   type: string,
 ): { type: string; status: string; reason: string; message: string } | undefined {
@@ -187,28 +196,23 @@ describe("reconcile (in memory)", () => {
   });
 
   it("stops quietly when the namespace is being deleted: no ReconcileFailed, no Warning event, no retry", async () => {
-    const label = {
-      verb: "APPLY",
-      resource: "configmaps",
-      kind: "ConfigMap",
-      namespace: "ns",
-      name: "emqx-configs",
-    };
-    kube.failures.set(
-      "apply ConfigMap",
-      errorFromResponse(label, 403, {
-        reason: "Forbidden",
-        message:
-          'configmaps "emqx-configs" is forbidden: unable to create new content in namespace ns because it is being terminated',
-        details: { causes: [{ type: "NamespaceTerminating", field: "metadata.namespace" }] },
-      }),
-    );
+    kube.failures.set("apply ConfigMap", namespaceTerminating("configmaps", "ConfigMap", "emqx-configs"));
     const result = await reconcile(deps, KEY);
     expect(result.outcome).toBe("deleting");
     expect(result.requeueAfterSeconds).toBeUndefined();
     expect(condition("ReconcileFailed")).toBeUndefined();
     expect(kube.writes.filter((w) => w.startsWith("status") || w.startsWith("event"))).toEqual([]);
     expect(logger.lines.map((l) => l.message)).toContain("Stopped: the namespace is being deleted");
+  });
+
+  it("leaves Events unrecorded without a warning when the namespace is being deleted", async () => {
+    kube.failures.set("event", namespaceTerminating("events", "Event", "emqx.0123456789abcdef"));
+    const result = await reconcile(deps, KEY);
+    expect(result.outcome).toBe("progressing");
+    expect(kube.writes).toContain("status EMQX/emqx");
+    expect(kube.failures.has("event")).toBe(false);
+    expect(kube.writes.filter((w) => w.startsWith("event"))).toEqual([]);
+    expect(logger.lines.filter((l) => l.level !== "info")).toEqual([]);
   });
 
   it("clears ReconcileFailed on the first pass whose writes succeed", async () => {
