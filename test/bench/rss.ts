@@ -2,7 +2,8 @@
  * Where the idle memory of `emqx-reconciler run` goes: the bundled CLI (as `versus` runs it, through the same
  * plain-HTTP counting proxy, with its `#!` line's Node flags) reconciles the seed example to `Ready` on a private
  * sandbox, sits idle for `--idle-seconds`, and then prints
- * - `/proc/<pid>/status`: `VmRSS` and its parts `RssAnon` / `RssFile`;
+ * - `/proc/<pid>/status`: `VmRSS` and its parts `RssAnon` / `RssFile`, beside Node's own floor (a bare `node` with
+ *   the same flags after one HTTP round trip);
  * - `/proc/<pid>/smaps` summed by mapping: the Node executable, other files, the malloc heap, the main stack,
  *   and the largest anonymous mappings (V8 heap pages, code space, thread stacks, malloc arenas, WebAssembly);
  * - `process.memoryUsage()` and V8's heap spaces (used / resident) of the idle process, asked for with a signal
@@ -30,6 +31,7 @@ import {
   waitAllReady,
 } from "../e2e/support/benchKit.ts";
 import { summariseHeapSnapshot } from "./rssKit/heapSnapshot.ts";
+import { nodeFloorMiB } from "./rssKit/nodeFloor.ts";
 import { bareBuiltins, summariseProbe } from "./rssKit/probe.ts";
 import { summariseSmaps } from "./rssKit/smaps.ts";
 import { oursContestant, stopProcess } from "./versusKit/contestants.ts";
@@ -90,6 +92,10 @@ try {
   );
   console.log(
     `  ${field("VmRSS")}, ${field("RssAnon")}, ${field("RssFile")}; ${threads} threads; CPU ${(await cpuSeconds(pid)).toFixed(2)} s since start`,
+  );
+  const floor = await nodeFloorMiB(flags.slice(0, -PROBE_FLAGS.length));
+  console.log(
+    `  Node's own floor (a bare node with these flags after one HTTP round trip): VmRSS ${floor.rss.toFixed(1)} MiB, RssAnon ${floor.anon.toFixed(1)} MiB`,
   );
   const smaps = await readFile(`/proc/${pid}/smaps`, "utf8");
   console.log(summariseSmaps(smaps, await realpath(process.execPath)));

@@ -3,7 +3,9 @@
  * behind one counting proxy, in interleaved rounds (the order alternates): the seed example from `kubectl apply`
  * to `Ready` (time and requests), the requests of the converged CR over a steady window, the process's resident
  * memory at that point (idle: RSS, and its anonymous part), and N copies applied at once until all are `Ready`
- * (time and requests). Each measurement starts once the previous one's namespace is gone. Ours runs from the bundled CLI (built first, `packages/cli/scripts/bundle.ts`).
+ * (time and requests), then Node's own floor under our idle RSS (a bare `node` with our flags after one HTTP round
+ * trip). Each measurement starts once the previous one's namespace is gone. Ours runs from the bundled CLI (built
+ * first, `packages/cli/scripts/bundle.ts`).
  * Needs Go and `$EMQX_OPERATOR_SRC` (a git directory of github.com/emqx/emqx-operator holding the commit); without
  * them it says so and exits 0. A benchmark, not a test: it prints numbers and asserts nothing.
  * Run: `npm run bench -- versus [--rounds 2] [--sizes 1,10,50] [--steady-seconds 30] [--only ours|operator]` (N = 1 is always
@@ -24,6 +26,7 @@ import {
   sleep,
   waitAllReady,
 } from "../e2e/support/benchKit.ts";
+import { nodeFloorMiB } from "./rssKit/nodeFloor.ts";
 import {
   type Contestant,
   cpuSeconds,
@@ -241,6 +244,10 @@ try {
   }
   row("idle RSS (one converged CR)", results, "1", (s) => s.rssMiB, 0, " MiB");
   row("idle RSS, anonymous part (without mapped code)", results, "1", (s) => s.anonMiB, 0, " MiB");
+  const floor = await nodeFloorMiB(RUN_NODE_FLAGS);
+  console.log(
+    `\nNode's own floor under our idle RSS (a bare \`node\` with our flags after one HTTP round trip): ${floor.rss.toFixed(0)} MiB, anonymous ${floor.anon.toFixed(0)} MiB`,
+  );
 } finally {
   await proxy.close();
   await bench.close();
