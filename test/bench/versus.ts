@@ -15,6 +15,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
+import { EmulatorAdmin } from "@emqx-reconciler/sandbox/emulator";
 import { bundleCli, RUN_NODE_FLAGS } from "../../packages/cli/scripts/bundle.ts";
 import {
   applyCopies,
@@ -51,6 +52,8 @@ interface Sample {
   /** How long `kubectl apply` of the N copies itself took (it creates them one after another). */
   applyMs: number;
   requests: number;
+  /** Requests the EMQX API emulator answered from the apply to the last `Ready` (every emulated node counted). */
+  emqxRequests: number;
   /** CPU seconds the contestant's process used from the apply to the last `Ready`. */
   cpuSeconds: number;
   steadyRequests?: number;
@@ -94,6 +97,7 @@ async function settled(proxy: CountingProxy, timeoutMs = 30_000): Promise<void> 
 
 async function measure(
   bench: BenchSandbox,
+  emulator: EmulatorAdmin,
   proxy: CountingProxy,
   contestant: Contestant,
   namespace: string,
@@ -106,16 +110,20 @@ async function measure(
   try {
     await settled(proxy);
     proxy.reset();
+    await emulator.resetRequests();
     const names = copyNames(size);
     const cpuBefore = await cpuSeconds(child.pid);
     const started = performance.now();
     await applyCopies(bench, namespace, names);
     const applyMs = performance.now() - started;
     const ready = await waitAllReady(bench, namespace, names, started);
+    const emqx = await emulator.requests();
+    await writeFile(join(logDir, `${namespace}.emqx-requests.json`), JSON.stringify(emqx.byPath, null, 1));
     const sample: Sample = {
       readyMs: Math.max(...ready.values()),
       applyMs,
       requests: proxy.counts().total,
+      emqxRequests: emqx.total,
       cpuSeconds: (await cpuSeconds(child.pid)) - cpuBefore,
     };
     await writeJournal(join(logDir, `${namespace}.requests.log`), proxy, started, ready);
@@ -192,6 +200,7 @@ const build = await buildOperator((line) => console.log(line));
 const cliMain = await bundleCli();
 const bench = await openBenchSandbox("bench-versus", { podStartDelayMs: 0, nodes: 15 });
 const proxy = await startCountingProxy(loadKubeconfigFile(bench.sandbox.kubeconfigPath));
+const emulator = await EmulatorAdmin.fromStateDir(bench.sandbox.stateDir);
 const logDir = await mkdtemp(join(tmpdir(), "versus-"));
 try {
   for (const file of build.crdFiles) {
@@ -211,7 +220,7 @@ try {
     for (const size of SIZES) {
       for (const contestant of order) {
         const namespace = `vs-${contestant.name}-${round}-n${size}`;
-        const sample = await measure(bench, proxy, contestant, namespace, size, logDir);
+        const sample = await measure(bench, emulator, proxy, contestant, namespace, size, logDir);
         const list = results[contestant.name].get(String(size)) ?? [];
         list.push(sample);
         results[contestant.name].set(String(size), list);
@@ -220,7 +229,7 @@ try {
             ? ""
             : `, steady ${sample.steadyRequests} requests / ${STEADY_SECONDS} s ${JSON.stringify(sample.steadyByVerb)}, RSS ${sample.rssMiB?.toFixed(0)} MiB (anonymous ${sample.anonMiB?.toFixed(0)} MiB)`;
         console.log(
-          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s (the apply itself ${(sample.applyMs / 1000).toFixed(2)} s), ${sample.requests} requests, ${sample.cpuSeconds.toFixed(2)} CPU s${extra} (load ${loadavg()[0]?.toFixed(1)})`,
+          `  round ${round} ${contestant.name.padEnd(8)} N=${size}: all Ready ${(sample.readyMs / 1000).toFixed(2)} s (the apply itself ${(sample.applyMs / 1000).toFixed(2)} s), ${sample.requests} requests, ${sample.emqxRequests} EMQX API requests, ${sample.cpuSeconds.toFixed(2)} CPU s${extra} (load ${loadavg()[0]?.toFixed(1)})`,
         );
       }
     }
@@ -228,6 +237,7 @@ try {
   console.log(`\n| | operator 2.2 | emqx-reconciler | ratio (medians) |\n|---|---|---|---|`);
   row("seed apply → Ready", results, "1", (s) => s.readyMs / 1000, 2, " s");
   row("requests to Ready", results, "1", (s) => s.requests, 0);
+  row("EMQX API requests to Ready", results, "1", (s) => s.emqxRequests, 0);
   row(`steady state, requests per CR per ${STEADY_SECONDS} s`, results, "1", (s) => s.steadyRequests, 0);
   for (const size of SIZES.filter((s) => s !== 1)) {
     row(`${size} seed CRs at once → all Ready`, results, String(size), (s) => s.readyMs / 1000, 1, " s");
@@ -240,6 +250,7 @@ try {
       " s",
     );
     row(`${size} seed CRs, requests`, results, String(size), (s) => s.requests, 0);
+    row(`${size} seed CRs, EMQX API requests`, results, String(size), (s) => s.emqxRequests, 0);
     row(`${size} seed CRs, CPU seconds of the process`, results, String(size), (s) => s.cpuSeconds, 1);
   }
   row("idle RSS (one converged CR)", results, "1", (s) => s.rssMiB, 0, " MiB");

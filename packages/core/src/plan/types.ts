@@ -306,5 +306,14 @@ export interface ApiReads {
   /** `GET /api/v5/load_rebalance/global_status`: a core of the current set is Enterprise. */
   evacuations: boolean;
   /** `GET http://<podIP>:<port>/api/v5/load_rebalance/availability_check` for these pods (Enterprise ≥ 5.0.3). */
-  availabilityChecks: Array<{ podUID: string; podName: string; podIP: string }>;
+  availabilityChecks: AvailabilityCheck[];
+}
+
+/** One pod whose `availability_check` the next `plan` may need. */
+export interface AvailabilityCheck {
+  podUID: string;
+  podName: string;
+  podIP: string;
+  /** The pod's `apps.emqx.io/on-serving` gate is already True (see `mustCheckAvailability`). */
+  serving: boolean;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeApiReads } from "../../src/plan/apiReads.ts";
+import { computeApiReads, mustCheckAvailability } from "../../src/plan/apiReads.ts";
 import type { EmqxView } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
 import { driveToReady } from "./toReady.ts";
@@ -73,6 +73,30 @@ describe("plan: EMQX Enterprise", () => {
     expect(reads.availabilityChecks.map((c) => c.podUID).sort()).toEqual(
       sim.pods.map((x) => x.metadata?.uid).sort(),
     );
+  });
+
+  it("marks the pods already serving, asked again only while global_status shows something running", () => {
+    // Prepare
+    const sim = readyCluster();
+    const view = sim.view() as Extract<EmqxView, { state: "ok" }>;
+    const [first] = sim.pods;
+    const gate = first?.status?.conditions?.find((c) => c.type === "apps.emqx.io/on-serving");
+    if (gate) gate.status = "False";
+
+    // Act
+    const checks = computeApiReads(sim.cr, sim.observed(), view.nodes).availabilityChecks;
+
+    // Assess
+    const opening = checks.filter((c) => !c.serving);
+    expect(opening.map((c) => c.podUID)).toEqual([first?.metadata?.uid]);
+    expect(checks.filter((c) => c.serving)).toHaveLength(sim.pods.length - 1);
+    const [serving] = checks.filter((c) => c.serving);
+    const [notServing] = opening;
+    if (!serving || !notServing) throw new Error("expected one serving and one opening pod");
+    expect(mustCheckAvailability(serving, false)).toBe(false);
+    expect(mustCheckAvailability(serving, true)).toBe(true);
+    expect(mustCheckAvailability(serving, undefined)).toBe(true);
+    expect(mustCheckAvailability(notServing, false)).toBe(true);
   });
 
   it("R31 an open-source cluster scales an old core set down without evacuation, which only Enterprise has", () => {

@@ -10,6 +10,7 @@ import {
   type ApiErrorKind,
   type ApiNode,
   type Availability,
+  type AvailabilityCheck,
   computeApiCandidates,
   computeApiReads,
   dashboardCaSource,
@@ -17,6 +18,7 @@ import {
   dashboardServerNames,
   type EmqxView,
   HoconError,
+  mustCheckAvailability,
   type Observed,
 } from "@emqx-reconciler/core";
 import type { EmqxApi, EmqxApiOpener, EmqxApiTarget, EmqxReadApi, Logger } from "../ports.ts";
@@ -73,21 +75,30 @@ async function optionalReads(
   logger: Logger,
 ): Promise<Extract<EmqxView, { state: "ok" }>> {
   const reads = computeApiReads(asEmqxObject(cr), observed, nodes);
+  const global = reads.evacuations
+    ? api.globalStatus().catch((error: unknown) => {
+        if (!(error instanceof EmqxApiError)) throw error;
+        logger.warn("Failed to get node evacuation statuses", { ...crRef(cr), error: error.message });
+        return undefined;
+      })
+    : Promise.resolve(undefined);
   const evacuations = reads.evacuations
-    ? api.globalStatus().then(
-        (s) => s.evacuations as NodeEvacuationStatus[],
-        (error: unknown) => {
-          if (!(error instanceof EmqxApiError)) throw error;
-          logger.warn("Failed to get node evacuation statuses", { ...crRef(cr), error: error.message });
-          return undefined;
-        },
-      )
+    ? global.then((s) => s?.evacuations as NodeEvacuationStatus[] | undefined)
     : undefined;
-  const checks = Promise.all(
-    reads.availabilityChecks.map(
-      async (c) => [c.podUID, await api.availabilityCheck(c.podIP, c.podName)] as const,
-    ),
-  );
+  const ask = async (c: AvailabilityCheck) =>
+    [c.podUID, await api.availabilityCheck(c.podIP, c.podName)] as const;
+  // Pods not serving yet are asked at once; serving ones only once global_status says something is running.
+  const opening = reads.availabilityChecks.filter((c) => !c.serving);
+  const serving = reads.availabilityChecks.filter((c) => c.serving);
+  const checks = Promise.all([
+    Promise.all(opening.map(ask)),
+    serving.length === 0
+      ? []
+      : global.then((status) => {
+          const busy = status && Object.values(status).some((v) => Array.isArray(v) && v.length > 0);
+          return Promise.all(serving.filter((c) => mustCheckAvailability(c, busy)).map(ask));
+        }),
+  ]).then((lists) => lists.flat());
   const [liveConfig, evacuationList, availability] = await Promise.all([
     reads.liveConfig ? api.getConfigs() : undefined,
     evacuations,
