@@ -7,7 +7,13 @@ import { OWNED_KINDS } from "@emqx-reconciler/adapters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubePort } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
-import { applySeed, openSandboxPorts, type SandboxPorts, waitFor } from "./sandboxPorts.ts";
+import {
+  actingAfterStatefulSet,
+  applySeed,
+  openSandboxPorts,
+  type SandboxPorts,
+  waitFor,
+} from "./sandboxPorts.ts";
 
 const NS = "wf-deleted-mid-pass";
 const KEY = { cluster: "sandbox", namespace: NS, name: "emqx" };
@@ -15,24 +21,11 @@ let ports: SandboxPorts;
 
 /** The sandbox's gateway, deleting the CR (as a user would, with kubectl) right after the first StatefulSet apply. */
 function deletingAfterStatefulSet(): { kube: KubePort; deleted: () => boolean } {
-  let deleted = false;
-  const kube = new Proxy(ports.gateway, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      if (property !== "apply") return value.bind(target);
-      return async (object: { kind?: string }, ...rest: unknown[]) => {
-        const stored = await value.call(target, object, ...rest);
-        if (object.kind === "StatefulSet" && !deleted) {
-          const result = await ports.sandbox.kubectl(["delete", "emqx", "emqx", "-n", NS, "--wait=true"]);
-          expect(result.code).toBe(0);
-          deleted = true;
-        }
-        return stored;
-      };
-    },
+  const { kube, acted } = actingAfterStatefulSet(ports, async () => {
+    const result = await ports.sandbox.kubectl(["delete", "emqx", "emqx", "-n", NS, "--wait=true"]);
+    expect(result.code).toBe(0);
   });
-  return { kube, deleted: () => deleted };
+  return { kube, deleted: acted };
 }
 
 async function childCount(): Promise<number> {

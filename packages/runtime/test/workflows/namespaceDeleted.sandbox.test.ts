@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubePort } from "../../src/ports.ts";
 import { reconcile } from "../../src/workflows/reconcile.ts";
-import { applySeed, openSandboxPorts, type SandboxPorts, sleep } from "./sandboxPorts.ts";
+import {
+  actingAfterStatefulSet,
+  applySeed,
+  openSandboxPorts,
+  type SandboxPorts,
+  sleep,
+} from "./sandboxPorts.ts";
 
 const NS = "wf-namespace-deleted";
 const KEY = { cluster: "sandbox", namespace: NS, name: "emqx" };
@@ -25,25 +31,12 @@ async function waitUntilRefusingCreates(): Promise<void> {
 
 /** The sandbox's gateway, deleting the namespace (as `kubectl delete namespace` would) right after the StatefulSet apply. */
 function deletingNamespaceAfterStatefulSet(): { kube: KubePort; deleted: () => boolean } {
-  let deleted = false;
-  const kube = new Proxy(ports.gateway, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      if (property !== "apply") return value.bind(target);
-      return async (object: { kind?: string }, ...rest: unknown[]) => {
-        const stored = await value.call(target, object, ...rest);
-        if (object.kind === "StatefulSet" && !deleted) {
-          const result = await ports.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
-          expect(result.code).toBe(0);
-          await waitUntilRefusingCreates();
-          deleted = true;
-        }
-        return stored;
-      };
-    },
+  const { kube, acted } = actingAfterStatefulSet(ports, async () => {
+    const result = await ports.sandbox.kubectl(["delete", "namespace", NS, "--wait=false"]);
+    expect(result.code).toBe(0);
+    await waitUntilRefusingCreates();
   });
-  return { kube, deleted: () => deleted };
+  return { kube, deleted: acted };
 }
 
 beforeAll(async () => {

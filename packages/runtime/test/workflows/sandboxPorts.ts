@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { KubeGateway, type KubeObject, loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { CRD_NAME, renderCrd } from "@emqx-reconciler/api";
 import { type Sandbox, useTestSandbox } from "@emqx-reconciler/sandbox";
-import type { ReconcileDeps, StatusDeps } from "../../src/ports.ts";
+import type { KubePort, ReconcileDeps, StatusDeps } from "../../src/ports.ts";
 import { createEmqxApiFactory } from "../../src/workflows/emqxApiFactory.ts";
 import { type ReconcileResult, reconcile } from "../../src/workflows/reconcile.ts";
 import { cryptoRandom, systemClock } from "../../src/workflows/systemSources.ts";
@@ -24,6 +24,33 @@ export interface SandboxPorts {
   publisher: RecordingPublisher;
   reconcileDeps: ReconcileDeps;
   statusDeps: StatusDeps;
+}
+
+/**
+ * The sandbox's gateway, running `act` (a user's kubectl, say) once, right after the first StatefulSet apply of a
+ * pass went through: what the rest of that pass meets is what `act` left.
+ */
+export function actingAfterStatefulSet(
+  ports: SandboxPorts,
+  act: () => Promise<void>,
+): { kube: KubePort; acted: () => boolean } {
+  let acted = false;
+  const kube = new Proxy(ports.gateway, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (property !== "apply") return value.bind(target);
+      return async (object: { kind?: string }, ...rest: unknown[]) => {
+        const stored = await value.call(target, object, ...rest);
+        if (object.kind === "StatefulSet" && !acted) {
+          await act();
+          acted = true;
+        }
+        return stored;
+      };
+    },
+  });
+  return { kube, acted: () => acted };
 }
 
 export async function sleep(ms: number): Promise<void> {
