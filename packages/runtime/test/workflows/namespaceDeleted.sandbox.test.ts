@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe("a namespace deleted in the middle of a pass", () => {
-  it("R6 the refused creates end the pass quietly: outcome deleting, no failure reported, no retry", {
+  it("R7 the refused creates end the pass quietly: outcome deleting, no failure reported, no retry", {
     timeout: 120_000,
   }, async () => {
     const { kube, deleted } = deletingNamespaceAfterStatefulSet();
