@@ -32,7 +32,7 @@ import {
 } from "../e2e/support/benchKit.ts";
 import { summariseHeapSnapshot } from "./rssKit/heapSnapshot.ts";
 import { nodeFloorMiB } from "./rssKit/nodeFloor.ts";
-import { bareBuiltins, summariseProbe } from "./rssKit/probe.ts";
+import { bareBuiltins, LOADED_BUILTINS, summariseProbe } from "./rssKit/probe.ts";
 import { summariseSmaps } from "./rssKit/smaps.ts";
 import { oursContestant, stopProcess } from "./versusKit/contestants.ts";
 import { startCountingProxy } from "./versusKit/countingProxy.ts";
@@ -57,7 +57,7 @@ await proxy.writeKubeconfig(kubeconfig);
 const PROBE = `process.on("SIGWINCH", () => {
   const v8 = process.getBuiltinModule("node:v8");
   const spaces = v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size, s.physical_space_size]);
-  const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
+  const builtins = ${LOADED_BUILTINS};
   console.error("MEMORY_PROBE " + JSON.stringify({ usage: process.memoryUsage(), spaces, builtins }));
 });`;
 const PROBE_FLAGS = [
@@ -65,7 +65,9 @@ const PROBE_FLAGS = [
   "--heapsnapshot-signal=SIGUSR2",
   `--diagnostic-dir=${workDir}`,
 ];
-const flags = [...RUN_NODE_FLAGS, ...EXTRA_FLAGS, ...PROBE_FLAGS];
+/** The flags `run` gets here, without the probe's: what the bare-node comparisons start with too. */
+const runFlags = [...RUN_NODE_FLAGS, ...EXTRA_FLAGS];
+const flags = [...runFlags, ...PROBE_FLAGS];
 const namespace = "rss";
 await createNamespace(bench, namespace);
 const child = oursContestant(cliMain, flags, kubeconfig).start(namespace, join(workDir, "run.log"));
@@ -85,7 +87,7 @@ try {
   const field = (name: string) => `${name} ${new RegExp(`${name}:\\s+(\\d+ kB)`).exec(status)?.[1]}`;
   const threads = /Threads:\s+(\d+)/.exec(status)?.[1];
   console.log(
-    `emqx-reconciler run (bundled, node ${flags.slice(0, -PROBE_FLAGS.length).join(" ")}), ${COPIES} converged CR(s), ${IDLE_SECONDS} s idle (load ${loadavg()[0]?.toFixed(1)}):`,
+    `emqx-reconciler run (bundled, node ${runFlags.join(" ")}), ${COPIES} converged CR(s), ${IDLE_SECONDS} s idle (load ${loadavg()[0]?.toFixed(1)}):`,
   );
   console.log(
     `  apply → all ${COPIES} Ready: ${(readyMs / 1000).toFixed(2)} s, ${cpuToReady.toFixed(2)} CPU seconds of the process`,
@@ -93,7 +95,7 @@ try {
   console.log(
     `  ${field("VmRSS")}, ${field("RssAnon")}, ${field("RssFile")}; ${threads} threads; CPU ${(await cpuSeconds(pid)).toFixed(2)} s since start`,
   );
-  const floor = await nodeFloorMiB(flags.slice(0, -PROBE_FLAGS.length));
+  const floor = await nodeFloorMiB(runFlags);
   console.log(
     `  Node's own floor (a bare node with these flags after one HTTP round trip): VmRSS ${floor.rss.toFixed(1)} MiB, RssAnon ${floor.anon.toFixed(1)} MiB`,
   );
@@ -101,10 +103,7 @@ try {
   console.log(summariseSmaps(smaps, await realpath(process.execPath)));
   child.kill("SIGWINCH");
   console.log(
-    summariseProbe(
-      await waitForLine(join(workDir, "run.log"), "MEMORY_PROBE "),
-      bareBuiltins(RUN_NODE_FLAGS),
-    ),
+    summariseProbe(await waitForLine(join(workDir, "run.log"), "MEMORY_PROBE "), bareBuiltins(runFlags)),
   );
   child.kill("SIGUSR2");
   const snapshot = await waitForSnapshot(workDir);

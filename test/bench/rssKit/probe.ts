@@ -9,6 +9,10 @@ interface Probe {
   builtins: string[];
 }
 
+/** A JavaScript expression: the names of the Node built-in modules the process evaluating it has loaded. */
+export const LOADED_BUILTINS =
+  'process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13))';
+
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 /**
@@ -17,7 +21,7 @@ const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
  * 64 KiB runs).
  */
 export function bareBuiltins(flags: readonly string[] = []): string[] {
-  const script = `console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13))))`;
+  const script = `console.log(JSON.stringify(${LOADED_BUILTINS}))`;
   return JSON.parse(
     execFileSync(process.execPath, [...flags, "-e", script], { encoding: "utf8" }),
   ) as string[];

@@ -82,23 +82,18 @@ async function optionalReads(
         return undefined;
       })
     : Promise.resolve(undefined);
-  const evacuations = reads.evacuations
-    ? global.then((s) => s?.evacuations as NodeEvacuationStatus[] | undefined)
-    : undefined;
+  const evacuations = global.then((s) => s?.evacuations as NodeEvacuationStatus[] | undefined);
   const ask = async (c: AvailabilityCheck) =>
     [c.podUID, await api.availabilityCheck(c.podIP, c.podName)] as const;
   // Pods not serving yet are asked at once; serving ones only once global_status says something is running.
-  const opening = reads.availabilityChecks.filter((c) => !c.serving);
-  const serving = reads.availabilityChecks.filter((c) => c.serving);
-  const checks = Promise.all([
-    Promise.all(opening.map(ask)),
-    serving.length === 0
-      ? []
-      : global.then((status) => {
-          const busy = status && Object.values(status).some((v) => Array.isArray(v) && v.length > 0);
-          return Promise.all(serving.filter((c) => mustCheckAvailability(c, busy)).map(ask));
-        }),
-  ]).then((lists) => lists.flat());
+  const opening = Promise.all(reads.availabilityChecks.filter((c) => !c.serving).map(ask));
+  const serving = global.then((status) => {
+    const busy = status && Object.values(status).some((v) => Array.isArray(v) && v.length > 0);
+    return Promise.all(
+      reads.availabilityChecks.filter((c) => c.serving && mustCheckAvailability(c, busy)).map(ask),
+    );
+  });
+  const checks = Promise.all([opening, serving]).then((lists) => lists.flat());
   const [liveConfig, evacuationList, availability] = await Promise.all([
     reads.liveConfig ? api.getConfigs() : undefined,
     evacuations,
