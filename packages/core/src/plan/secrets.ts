@@ -34,9 +34,11 @@ function has(observed: Observed, name: string): boolean {
  * @example const names = secretRefsToRead(cr, observed); // [] once "<name>-bootstrap-api-key" exists
  */
 export function secretRefsToRead(emqx: EmqxObject, observed: Pick<Observed, "secrets">): string[] {
+  // Once the key Secret exists (every pass after the first), nothing is read: checked before the costlier validation.
+  const name = emqx.metadata.name;
+  if (name === undefined || has(observed as Observed, childNames(name).bootstrapApiKey)) return [];
   const valid = validateEmqx({ ...emqx, status: undefined });
-  if (!valid.ok || has(observed as Observed, childNames(valid.emqx.metadata.name).bootstrapApiKey)) return [];
-  return referencedSecretNames(valid.emqx);
+  return valid.ok ? referencedSecretNames(valid.emqx) : [];
 }
 
 /**

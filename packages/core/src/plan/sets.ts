@@ -90,34 +90,40 @@ function isDeleting(set: WorkloadSet): boolean {
  */
 export function retarget<S extends WorkloadSet>(desired: S, live: S): S {
   const hash = setHash(live) ?? "";
-  const out = structuredClone(desired);
   const relabel = (labels: Record<string, string> | undefined) => ({
     ...labels,
     [LABEL_POD_TEMPLATE_HASH]: hash,
   });
   const stamp = live.metadata?.annotations?.[ANNOTATION_CREATED_FOR_GENERATION];
-  const annotations = { ...out.metadata?.annotations };
+  const annotations = { ...desired.metadata?.annotations };
   if (stamp !== undefined) annotations[ANNOTATION_CREATED_FOR_GENERATION] = stamp;
-  out.metadata = {
-    ...out.metadata,
-    name: live.metadata?.name,
-    labels: relabel(out.metadata?.labels),
-    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-  };
-  if (out.spec) {
-    out.spec.selector = structuredClone(live.spec?.selector ?? out.spec.selector);
-    if (out.spec.template) {
-      out.spec.template.metadata = {
-        ...out.spec.template.metadata,
-        labels: relabel(out.spec.template.metadata?.labels),
+  // Copies only the levels it changes (the rest is shared with `desired`, which nothing writes to); the parts taken
+  // from `live` are cloned, so the result never aliases an object of the read cache.
+  const out = {
+    ...desired,
+    metadata: {
+      ...desired.metadata,
+      name: live.metadata?.name,
+      labels: relabel(desired.metadata?.labels),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+  } as S;
+  if (desired.spec) {
+    const spec = { ...desired.spec, selector: structuredClone(live.spec?.selector ?? desired.spec.selector) };
+    if (spec.template) {
+      spec.template = {
+        ...spec.template,
+        metadata: { ...spec.template.metadata, labels: relabel(spec.template.metadata?.labels) },
       };
     }
-  }
-  const liveClaims = (live as V1StatefulSet).spec?.volumeClaimTemplates;
-  const outSpec = (out as V1StatefulSet).spec;
-  if (outSpec && (outSpec.volumeClaimTemplates || liveClaims)) {
-    if (liveClaims) outSpec.volumeClaimTemplates = structuredClone(liveClaims);
-    else delete outSpec.volumeClaimTemplates;
+    const liveClaims = (live as V1StatefulSet).spec?.volumeClaimTemplates;
+    const claims = (spec as V1StatefulSet["spec"] & object).volumeClaimTemplates;
+    if (claims || liveClaims) {
+      const withClaims = spec as NonNullable<V1StatefulSet["spec"]>;
+      if (liveClaims) withClaims.volumeClaimTemplates = structuredClone(liveClaims);
+      else delete withClaims.volumeClaimTemplates;
+    }
+    out.spec = spec as S["spec"];
   }
   return out;
 }

@@ -35,8 +35,12 @@ export function podTemplateHash(template: V1PodTemplateSpec, collisionCount?: nu
   return recentHashes.get(key, () => computeHash(template, collisionCount));
 }
 
-/** Every pass hashes the templates of both roles, mostly the same as the pass before. */
-const recentHashes = new RecentMemo<string>(64);
+/**
+ * Every pass hashes the templates of both roles, built and live (four per CR), mostly the same as the pass before.
+ * Room for 128 CRs reconciled in turn: with 64 entries, fifty CRs at once evicted each other's hashes and every pass
+ * recomputed all four.
+ */
+const recentHashes = new RecentMemo<string>(512);
 
 function computeHash(template: V1PodTemplateSpec, collisionCount: number | undefined): string {
   const hash = createHash("sha256").update(canonicalJson(semanticForm(template)));

@@ -41,17 +41,16 @@ export function isSubset(want: Json | undefined, have: unknown, quantity = false
   if (Array.isArray(want)) {
     // An empty list is dropped when stored (`omitempty`), like an empty string.
     if (want.length === 0 && have === undefined) return true;
-    return (
-      Array.isArray(have) &&
-      have.length === want.length &&
-      want.every((w, i) => isSubset(w, have[i], quantity))
-    );
+    if (!Array.isArray(have) || have.length !== want.length) return false;
+    for (let i = 0; i < want.length; i++) if (!isSubset(want[i], have[i], quantity)) return false;
+    return true;
   }
   if (isObject(want)) {
-    return (
-      isObject(have) &&
-      Object.entries(want).every(([k, w]) => isSubset(w as Json, have[k], quantity || QUANTITY_KEYS.has(k)))
-    );
+    if (!isObject(have)) return false;
+    for (const key in want) {
+      if (!isSubset(want[key], have[key], quantity || QUANTITY_KEYS.has(key))) return false;
+    }
+    return true;
   }
   return scalarEqual(want, have, quantity);
 }
@@ -64,19 +63,31 @@ export function isSubset(want: Json | undefined, have: unknown, quantity = false
 export function sendsOwnedFields(fieldsV1: unknown, sent: readonly unknown[]): boolean {
   if (!isObject(fieldsV1)) return true;
   let elements: unknown[] | undefined;
-  for (const [key, sub] of Object.entries(fieldsV1)) {
+  for (const key in fieldsV1) {
     if (key === ".") continue;
-    let next: unknown[];
+    const sub = fieldsV1[key];
     if (key.startsWith("f:")) {
       const name = key.slice(2);
-      next = [];
+      // Most owned fields are leaves: one element that sets it is enough, nothing to walk below.
+      if (isLeaf(sub)) {
+        if (!sent.some((node) => isObject(node) && node[name] !== undefined)) return false;
+        continue;
+      }
+      const next: unknown[] = [];
       for (const node of sent) if (isObject(node) && node[name] !== undefined) next.push(node[name]);
+      if (next.length === 0 || !sendsOwnedFields(sub, next)) return false;
     } else {
       elements ??= sent.flatMap((node) => (Array.isArray(node) ? node : []));
-      next = elements;
+      if (elements.length === 0 || !sendsOwnedFields(sub, elements)) return false;
     }
-    if (next.length === 0 || !sendsOwnedFields(sub, next)) return false;
   }
+  return true;
+}
+
+/** A `fieldsV1` node that names no field below it (`{}`, or only `"."`). */
+function isLeaf(node: unknown): boolean {
+  if (!isObject(node)) return true;
+  for (const key in node) if (key !== ".") return false;
   return true;
 }
 
@@ -90,6 +101,20 @@ interface ManagedFieldsEntry {
 /** True when applying `desired` (with our field manager) onto `live` could not change `live`. */
 export function isApplyNoop(desired: object, live: KubeObject | undefined): boolean {
   if (!live) return false;
+  const held = recentAnswers.get(desired);
+  if (held?.live === live) return held.noop;
+  const noop = decideNoop(desired, live);
+  recentAnswers.set(desired, { live, noop });
+  return noop;
+}
+
+/**
+ * A pass asks twice about each object it applies (before the write, then for the audit of what it changed), with
+ * the same desired and live objects, neither of which anything modifies: the answer is kept while `desired` lives.
+ */
+const recentAnswers = new WeakMap<object, { live: KubeObject; noop: boolean }>();
+
+function decideNoop(desired: object, live: KubeObject): boolean {
   const managed = (live.metadata?.managedFields ?? []) as ManagedFieldsEntry[];
   const ours = managed.find((m) => m.manager === FIELD_MANAGER && m.operation === "Apply" && !m.subresource);
   if (!ours?.fieldsV1) return false;

@@ -46,6 +46,17 @@ describe("isApplyNoop", () => {
     expect(isApplyNoop(desired, stored(before))).toBe(false);
   });
 
+  it("answers for the live object it is given, also when asked again about the same desired object", () => {
+    const same = stored();
+    const defaulted = stored(desired, { externalTrafficPolicy: "Cluster" });
+    const drifted = structuredClone(same);
+    drifted.spec.ports[0] = { ...desired.spec.ports[0], port: 1 } as never;
+    expect(isApplyNoop(desired, same)).toBe(true);
+    expect(isApplyNoop(desired, drifted)).toBe(false);
+    expect(isApplyNoop(desired, same)).toBe(true);
+    expect(isApplyNoop(desired, defaulted)).toBe(true);
+  });
+
   it("is false for an object we never applied (to take ownership once)", () => {
     const live = stored();
     live.metadata.managedFields = live.metadata.managedFields.filter((m) => m.manager !== FIELD_MANAGER);
