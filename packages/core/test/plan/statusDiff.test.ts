@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sameJsonData, statusDiffers } from "../../src/plan/statusDiff.ts";
+import { canonicalJson } from "../../src/template/canonicalJson.ts";
 
 describe("sameJsonData", () => {
   it("ignores key order, undefined and null members, at every level", () => {
@@ -28,19 +29,8 @@ describe("sameJsonData", () => {
   });
 
   it("agrees with comparing the canonical JSON text on random status-like values", () => {
-    const canonical = (v: unknown): string => {
-      const sort = (x: unknown): unknown => {
-        if (Array.isArray(x)) return x.map((i) => sort(i) ?? null);
-        if (x === null || typeof x !== "object") return x;
-        const out: Record<string, unknown> = {};
-        for (const k of Object.keys(x).sort()) {
-          const m = (x as Record<string, unknown>)[k];
-          if (m !== undefined && m !== null) out[k] = sort(m);
-        }
-        return out;
-      };
-      return JSON.stringify(sort(JSON.parse(JSON.stringify(v ?? {}))));
-    };
+    // The comparison statusDiffers made before: canonical JSON text of a JSON round trip.
+    const canonical = (v: unknown) => canonicalJson(JSON.parse(JSON.stringify(v ?? {})));
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
