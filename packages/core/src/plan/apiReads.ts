@@ -61,6 +61,16 @@ export function mustCheckAvailability(check: AvailabilityCheck, busy: boolean | 
 }
 
 /**
+ * The `busy` of {@link mustCheckAvailability}, from a `global_status` answer: true when any of its lists
+ * (`evacuations`, `rebalances`, whatever else a version adds) is non-empty, undefined when it could not be read.
+ *
+ * @example globalStatusBusy({ status: "enabled", evacuations: [], rebalances: [] }) // false
+ */
+export function globalStatusBusy(status: object | undefined): boolean | undefined {
+  return status && Object.values(status).some((v) => Array.isArray(v) && v.length > 0);
+}
+
+/**
  * Core pods that can answer the EMQX API, oldest first: not terminating, with an IP, containers
  * ready. The workflow may try them in turn (fail over) rather than pinning one pod (#1025); none means the view is
  * `unreachable-no-ready-core`.

@@ -1,4 +1,9 @@
-export { computeApiCandidates, computeApiReads, mustCheckAvailability } from "./apiReads.ts";
+export {
+  computeApiCandidates,
+  computeApiReads,
+  globalStatusBusy,
+  mustCheckAvailability,
+} from "./apiReads.ts";
 export { configDigest, configRecorded } from "./config.ts";
 export { chooseCredentials, credentialSource } from "./credentials.ts";
 export { type DashboardCaSource, dashboardCaSource, dashboardServerNames } from "./dashboardTrust.ts";

@@ -117,12 +117,9 @@ export function retarget<S extends WorkloadSet>(desired: S, live: S): S {
       };
     }
     const liveClaims = (live as V1StatefulSet).spec?.volumeClaimTemplates;
-    const claims = (spec as V1StatefulSet["spec"] & object).volumeClaimTemplates;
-    if (claims || liveClaims) {
-      const withClaims = spec as NonNullable<V1StatefulSet["spec"]>;
-      if (liveClaims) withClaims.volumeClaimTemplates = structuredClone(liveClaims);
-      else delete withClaims.volumeClaimTemplates;
-    }
+    const withClaims = spec as NonNullable<V1StatefulSet["spec"]>;
+    if (liveClaims) withClaims.volumeClaimTemplates = structuredClone(liveClaims);
+    else delete withClaims.volumeClaimTemplates;
     out.spec = spec as S["spec"];
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeApiReads, mustCheckAvailability } from "../../src/plan/apiReads.ts";
+import { computeApiReads, globalStatusBusy, mustCheckAvailability } from "../../src/plan/apiReads.ts";
 import type { EmqxView } from "../../src/plan/types.ts";
 import { makeCr, SimulatedCluster } from "./simulatedCluster.ts";
 import { driveToReady } from "./toReady.ts";
@@ -97,6 +97,15 @@ describe("plan: EMQX Enterprise", () => {
     expect(mustCheckAvailability(serving, true)).toBe(true);
     expect(mustCheckAvailability(serving, undefined)).toBe(true);
     expect(mustCheckAvailability(notServing, false)).toBe(true);
+  });
+
+  it("reads global_status as busy when any of its lists has an entry, unknown when it was not read", () => {
+    expect(globalStatusBusy({ status: "enabled", evacuations: [], rebalances: [] })).toBe(false);
+    expect(globalStatusBusy({ status: "enabled", evacuations: [{ node: "emqx@a" }], rebalances: [] })).toBe(
+      true,
+    );
+    expect(globalStatusBusy({ status: "enabled", evacuations: [], purges: [{ node: "emqx@b" }] })).toBe(true);
+    expect(globalStatusBusy(undefined)).toBeUndefined();
   });
 
   it("R31 an open-source cluster scales an old core set down without evacuation, which only Enterprise has", () => {

@@ -17,6 +17,7 @@ import {
   dashboardScheme,
   dashboardServerNames,
   type EmqxView,
+  globalStatusBusy,
   HoconError,
   mustCheckAvailability,
   type Observed,
@@ -87,12 +88,13 @@ async function optionalReads(
     [c.podUID, await api.availabilityCheck(c.podIP, c.podName)] as const;
   // Pods not serving yet are asked at once; serving ones only once global_status says something is running.
   const opening = Promise.all(reads.availabilityChecks.filter((c) => !c.serving).map(ask));
-  const serving = global.then((status) => {
-    const busy = status && Object.values(status).some((v) => Array.isArray(v) && v.length > 0);
-    return Promise.all(
-      reads.availabilityChecks.filter((c) => c.serving && mustCheckAvailability(c, busy)).map(ask),
-    );
-  });
+  const serving = global.then((status) =>
+    Promise.all(
+      reads.availabilityChecks
+        .filter((c) => c.serving && mustCheckAvailability(c, globalStatusBusy(status)))
+        .map(ask),
+    ),
+  );
   const checks = Promise.all([opening, serving]).then((lists) => lists.flat());
   const [liveConfig, evacuationList, availability] = await Promise.all([
     reads.liveConfig ? api.getConfigs() : undefined,

@@ -39,6 +39,19 @@ async function askedSince(since: number): Promise<string[]> {
   return recent.filter((r) => r.at >= since && r.pod.startsWith(`${NS}/`)).map((r) => r.path);
 }
 
+/** Refreshes the status until `pod`'s on-serving gate reads `want`. */
+async function refreshUntilGate(
+  what: string,
+  pod: PodView | undefined,
+  want: "True" | "False",
+): Promise<void> {
+  await waitFor(what, async () => {
+    await refreshStatus(ports.statusDeps, "sandbox");
+    const now = (await pods()).find((p) => p.metadata.uid === pod?.metadata.uid);
+    return gate(now) === want ? true : undefined;
+  });
+}
+
 /** The CR's EMQX API, as the workflows open it (the process-wide factory makes `EmqxApiClient`s). */
 async function openApi(): Promise<EmqxApiClient> {
   const cores = (await pods())
@@ -87,20 +100,12 @@ describe("availability_check", () => {
     const api = await openApi();
     expect(await api.startEvacuation(evacuating.node, {})).toBe("started");
     try {
-      await waitFor("the evacuating node taken out of service", async () => {
-        await refreshStatus(ports.statusDeps, "sandbox");
-        const now = (await pods()).find((p) => p.metadata.uid === victim?.metadata.uid);
-        return gate(now) === "False" ? true : undefined;
-      });
+      await refreshUntilGate("the evacuating node taken out of service", victim, "False");
       const others = (await pods()).filter((p) => p.metadata.uid !== victim?.metadata.uid);
       expect(others.every((p) => gate(p) === "True")).toBe(true);
     } finally {
       await api.stopEvacuation(evacuating.node);
     }
-    await waitFor("the node back in service", async () => {
-      await refreshStatus(ports.statusDeps, "sandbox");
-      const now = (await pods()).find((p) => p.metadata.uid === victim?.metadata.uid);
-      return gate(now) === "True" ? true : undefined;
-    });
+    await refreshUntilGate("the node back in service", victim, "True");
   });
 });
