@@ -87,6 +87,10 @@ export async function processLanes<R extends LaneRecord>(
   const stopAt = now() + options.budgetMs;
   const lanes = [...groupBy(records, laneOf).entries()];
   let lanesLeft = lanes.length;
+  // Set when a lane's deadline was the batch's budget and it expired. A timer can fire a few milliseconds before
+  // `now()` reaches its time (libuv reads its clock once per loop turn), so the budget left by `now()` alone could
+  // still let a lane start after the budget's timer fired.
+  let budgetSpent = false;
 
   async function runLane([lane, laneRecords]: [string, R[]]): Promise<LaneResult<R>> {
     const result: LaneResult<R> = { lane, succeeded: [], failed: [], timedOut: false, deadlineMs: 0 };
@@ -98,7 +102,8 @@ export async function processLanes<R extends LaneRecord>(
     }
     const { laneDeadlineMs } = options;
     const ownMs = typeof laneDeadlineMs === "number" ? laneDeadlineMs : laneDeadlineMs(lane);
-    const deadlineMs = Math.max(0, Math.min(ownMs, stopAt - now()));
+    const budgetLeft = budgetSpent ? 0 : stopAt - now();
+    const deadlineMs = Math.max(0, Math.min(ownMs, budgetLeft));
     result.deadlineMs = deadlineMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<typeof EXPIRED>((resolve) => {
@@ -127,7 +132,10 @@ export async function processLanes<R extends LaneRecord>(
           result.succeeded.push(record);
           continue;
         }
-        if (outcome === EXPIRED) result.timedOut = true;
+        if (outcome === EXPIRED) {
+          result.timedOut = true;
+          if (budgetLeft <= ownMs) budgetSpent = true;
+        }
         const reason = outcome === EXPIRED ? late : outcome;
         result.failed.push({ record, reason });
         blocked = `an earlier message of group ${groupOf(record)} failed in this batch`;

@@ -86,6 +86,28 @@ describe("Function: processLanes (one lane per cluster)", () => {
     });
   });
 
+  it("starts no lane once a lane used up the budget, even while the clock still reads time left", async () => {
+    // The clock stands still, as libuv's can for a loop turn: the first lane's timer fires, the budget left by
+    // `nowMs` is still the whole budget.
+    const frozen = Date.now();
+    const started: string[] = [];
+    const lanes = await processLanes([record("a1", "a/ns/x"), record("b1", "b/ns/x")], {
+      lanes: 1,
+      groupsPerLane: 1,
+      laneDeadlineMs: 60_000,
+      budgetMs: 50,
+      nowMs: () => frozen,
+      work: async (r) => {
+        started.push(r.messageId);
+        await never();
+      },
+    });
+    expect(started).toEqual(["a1"]);
+    const s = summary(lanes);
+    expect(s.a?.timedOut).toBe(true);
+    expect(s.b?.failed).toEqual(["b1: cluster b did not finish within 0 ms"]);
+  });
+
   it("never runs a lane past the batch's budget, and bounds the lanes and groups at once", async () => {
     const batch = ["a", "b", "c"].flatMap((c) => [
       record(`${c}1`, `${c}/ns/x`),
