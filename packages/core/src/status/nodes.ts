@@ -31,16 +31,24 @@ export function controllerUid(pod: V1Pod): string | undefined {
  *
  * A core node's host is `<pod>.<name>-headless.<ns>.svc.<domain>`; we match the pod name followed by a dot. The
  * operator tested a bare prefix, so with 11 or more cores `…-1` also claimed `…-10`'s node, and we
- * never rebuild the domain part, so `clusterDomain` cannot be mistaken. A replicant's host is its pod IP.
+ * never rebuild the domain part, so `clusterDomain` cannot be mistaken. A replicant's host is its pod IP, which a
+ * new pod may get while the pod that had it is still terminating: a pod not being deleted wins.
  */
 export function podOfNode(node: ApiNode, pods: readonly V1Pod[]): V1Pod | undefined {
   const host = nodeHost(node.node);
   const role = roleOf(node);
-  return pods.find((pod) => {
-    if (pod.metadata?.labels?.[LABEL_DB_ROLE] !== role) return false;
-    if (role === "core") return host.startsWith(`${pod.metadata?.name}.`);
-    return pod.status?.podIP === host || (pod.status?.podIPs ?? []).some((ip) => ip.ip === host);
-  });
+  let terminating: V1Pod | undefined;
+  for (const pod of pods) {
+    if (pod.metadata?.labels?.[LABEL_DB_ROLE] !== role) continue;
+    const matches =
+      role === "core"
+        ? host.startsWith(`${pod.metadata?.name}.`)
+        : pod.status?.podIP === host || (pod.status?.podIPs ?? []).some((ip) => ip.ip === host);
+    if (!matches) continue;
+    if (pod.metadata?.deletionTimestamp === undefined) return pod;
+    terminating ??= pod;
+  }
+  return terminating;
 }
 
 function toEntry(node: ApiNode, pod: V1Pod, controller: string): EmqxNode {

@@ -25,6 +25,21 @@ const coreNode = (pod: string, domain = "cluster.local"): ApiNode => ({
 });
 
 describe("matchNodes", () => {
+  it("gives a replicant's node to the pod that holds its IP now, not to a terminating pod that held it before", () => {
+    const leaving = pod("emqx-replicant-old-x", "replicant", "10.0.0.9", "old-rs");
+    leaving.metadata = { ...leaving.metadata, deletionTimestamp: new Date("2026-12-03T00:00:00Z") };
+    const arrived = pod("emqx-replicant-new-y", "replicant", "10.0.0.9", "new-rs");
+    const node: ApiNode = { node: "emqx@10.0.0.9", node_status: "running", role: "replicant" };
+
+    expect(matchNodes([node], [leaving, arrived]).replicant).toEqual([
+      expect.objectContaining({ podUID: "uid-emqx-replicant-new-y", controllerUID: "new-rs" }),
+    ]);
+    // Only the terminating pod has it: the node is still its own.
+    expect(matchNodes([node], [leaving]).replicant).toEqual([
+      expect.objectContaining({ podUID: "uid-emqx-replicant-old-x" }),
+    ]);
+  });
+
   it("keeps the API's order and, like the operator's omitempty fields, leaves out 0 and empty values", () => {
     // Prepare
     const pods = [pod("emqx-core-abc-0", "core", "10.0.0.1"), pod("emqx-core-abc-1", "core", "10.0.0.2")];

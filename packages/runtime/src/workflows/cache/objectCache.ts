@@ -5,7 +5,9 @@
  *   was deleted during the gap);
  * - a watch event replaces an object only when it is newer (resourceVersions of one cluster are etcd revisions,
  *   compared as numbers, as client-go's mutation cache does), so the cache never goes back in time;
- * - the result of our own write goes in the same way, so the next pass reads what it wrote without a request.
+ * - the result of our own write goes in the same way, so the next pass reads what it wrote without a request;
+ *   one of an object the cache does not hold goes in only when it is newer than everything the watch has
+ *   delivered (an object we just created), never when the watch has already moved past it (one deleted since).
  * Objects are stored compact (see {@link compactObject}) and handed out as stored: callers must not mutate them.
  */
 import type { KindName, KubeObject, WatchEvent } from "@emqx-reconciler/adapters";
@@ -104,6 +106,13 @@ export class ObjectCache {
     const key = keyOf(obj);
     if (!matchesSelector(obj.metadata.labels, state.requirements)) {
       state.objects.delete(key);
+      return;
+    }
+    if (!state.objects.get(key) && !isNewerVersion(obj.metadata.resourceVersion, state.resourceVersion)) {
+      // The watch has passed this version and holds no such object: it was deleted since (a write's answer can
+      // arrive after the DELETED event of the object it changed). Taking it in would bring back a pod that is
+      // gone, for good: no event would ever remove it again.
+      this.counts.staleIgnored++;
       return;
     }
     this.put(state, key, obj);

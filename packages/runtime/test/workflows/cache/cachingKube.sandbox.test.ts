@@ -180,6 +180,74 @@ describe("the read cache on the sandbox", () => {
     expect(caching.stats().misses).toBe(misses + 1);
   });
 
+  it("the answer of a write that comes back after its object's DELETED event does not bring the object back", async () => {
+    // Seen in the chaos suite: a pass patched a pod the ReplicaSet was deleting, the watch delivered the DELETED
+    // event first, the patch's answer then put the terminating pod back in the cache for good, and every later
+    // pass waited for that pod to go (a blue-green update stuck with its old ReplicaSet at 6 of 7).
+    const ns = `cache-zombie-${process.pid}`;
+    await world.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    const configMap = (value: string) => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name: "emqx-configs",
+        namespace: ns,
+        labels: { "apps.emqx.io/instance": "emqx", "apps.emqx.io/managed-by": "emqx-operator" },
+      },
+      data: { value },
+    });
+    await world.gateway.apply(configMap("first"));
+    const cache = new ObjectCache();
+    const { bus } = collectingBus();
+    const forwarder = startForwarder({
+      cluster: "sbx",
+      kube: world.gateway,
+      publisher: bus,
+      namespaces: [ns],
+      cache,
+    });
+    // The apiserver applies the write at once; its answer reaches the caching port only when released.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gateway = world.gateway;
+    const lateAnswers = new Proxy(gateway, {
+      get(target, property) {
+        if (property === "apply")
+          return async (obj: KubeObject, options?: { dryRun?: boolean }) => {
+            const stored = await target.apply(obj, options);
+            await released;
+            return stored;
+          };
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const held = () => cache.get("ConfigMap", ns, "emqx-configs");
+    try {
+      await forwarder.ready;
+      expect(held()?.data).toEqual({ value: "first" });
+      const { kube } = createCachingKube(lateAnswers, cache);
+      const write = kube.apply(configMap("second"));
+      await expect.poll(() => held()?.data, { timeout: 15_000 }).toEqual({ value: "second" });
+      await world.sandbox.kubectl(["delete", "-n", ns, "configmap/emqx-configs", "--wait=true"]);
+      await expect.poll(held, { timeout: 15_000 }).toBeUndefined();
+
+      release();
+      const answer = (await write) as KubeObject;
+      expect(answer.data).toEqual({ value: "second" });
+      expect(held()).toBeUndefined();
+      expect(cache.list("ConfigMap", ns)).toEqual([]);
+
+      // A create afterwards, whose answer may come before its ADDED event, is still taken in.
+      const created = await createCachingKube(gateway, cache).kube.apply(configMap("third"));
+      expect(held()?.metadata?.uid).toBe(created.metadata?.uid);
+    } finally {
+      release();
+      await forwarder.stop();
+      await bus.close();
+    }
+  });
+
   it("a watch gap answered 410 Gone relists: the cache drops what was deleted and takes what was created meanwhile", async () => {
     const ns = `cache-gone-${process.pid}`;
     await world.gateway.createIfAbsent({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });

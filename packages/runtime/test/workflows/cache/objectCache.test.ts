@@ -121,6 +121,34 @@ describe("ObjectCache", () => {
     expect(cache.stats()).toMatchObject({ objects: 1, staleIgnored: 3 });
   });
 
+  it("never brings back a deleted object: a write's answer that arrives after the object's DELETED event is ignored", () => {
+    // Seen live: a pass patched a pod the ReplicaSet was deleting; the watch delivered the DELETED event before the
+    // patch's answer came back, and the answer (resourceVersion 11, terminating) put the pod back for good.
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [configMap("a", "10")], "10");
+    cache.applyEvent(SCOPE, { type: "DELETED", object: configMap("a", "12") });
+    cache.noteWritten("ConfigMap", configMap("a", "11"));
+    expect(cache.get("ConfigMap", "ns", "a")).toBeUndefined();
+    // The same after a relist that no longer holds it.
+    cache.replaceScope(SCOPE, [configMap("b", "13")], "14");
+    cache.noteWritten("ConfigMap", configMap("b", "12"));
+    cache.noteWritten("ConfigMap", configMap("gone", "13"));
+    expect(cache.list("ConfigMap", "ns").map((o) => o.metadata?.name)).toEqual(["b"]);
+    expect(cache.get("ConfigMap", "ns", "b")?.metadata?.resourceVersion).toBe("13");
+    expect(cache.stats().staleIgnored).toBe(3);
+  });
+
+  it("takes in an object it does not hold when it is newer than everything the watch delivered (a create)", () => {
+    const cache = new ObjectCache();
+    cache.replaceScope(SCOPE, [], "10");
+    cache.noteWritten("ConfigMap", configMap("new", "11"));
+    expect(cache.get("ConfigMap", "ns", "new")?.metadata?.resourceVersion).toBe("11");
+    // Its ADDED event, then a newer one, follow as usual.
+    cache.applyEvent(SCOPE, { type: "ADDED", object: configMap("new", "11") });
+    cache.applyEvent(SCOPE, { type: "MODIFIED", object: configMap("new", "15") });
+    expect(cache.get("ConfigMap", "ns", "new")?.metadata?.resourceVersion).toBe("15");
+  });
+
   it("deletes only the object whose UID the event or delete names", () => {
     const cache = new ObjectCache();
     cache.replaceScope(SCOPE, [configMap("a", "3", "emqx", "new-uid")], "3");
