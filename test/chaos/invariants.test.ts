@@ -22,7 +22,7 @@ function set(name: string, image: string, replicas: number, setUid: string) {
 function pod(name: string, role: string, setUid: string) {
   return {
     metadata: { name, labels: { "apps.emqx.io/db-role": role }, ownerReferences: owner(setUid) },
-    status: { phase: "Running" },
+    status: { phase: "Running", podIP: "10.0.0.9", conditions: [{ type: "Ready", status: "True" }] },
   };
 }
 
@@ -120,6 +120,25 @@ describe("convergenceProblems", () => {
     expect(problems).toContain(
       "plan --live has pending writes: update Service/chaos-listeners spec.selector",
     );
+  });
+
+  it("names a Running pod that is not Ready with its IP, container readiness and on-serving gate", () => {
+    const obs = converged();
+    const [, replicant] = obs.children.Pod;
+    if (replicant)
+      replicant.status = {
+        phase: "Running",
+        podIP: "10.0.0.9",
+        conditions: [
+          { type: "ContainersReady", status: "True" },
+          { type: "apps.emqx.io/on-serving", status: "True" },
+          { type: "Ready", status: "False" },
+        ],
+      } as never;
+    const problems = convergenceProblems(obs);
+    expect(problems).toEqual([
+      "replicant pods: replicant-a:Running/unready(ip 10.0.0.9, containers True, gate True), spec 1",
+    ]);
   });
 
   it("wants Ready observed at the CR's generation and the config digest of the spec", () => {

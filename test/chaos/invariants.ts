@@ -4,7 +4,13 @@
  * canary secret is visible. Each check returns the problems it found (empty: the invariant holds).
  */
 import type { KubeObject, OwnedChildren } from "@emqx-reconciler/adapters";
-import { ConditionType, childNames, type EmqxStatus, LABEL_DB_ROLE } from "@emqx-reconciler/api";
+import {
+  CONDITION_ON_SERVING,
+  ConditionType,
+  childNames,
+  type EmqxStatus,
+  LABEL_DB_ROLE,
+} from "@emqx-reconciler/api";
 import { configDigest } from "@emqx-reconciler/core";
 import type { ClusterDump } from "@emqx-reconciler/sandbox/emulator";
 
@@ -124,6 +130,29 @@ export function orphanProblems(obs: Observation): string[] {
   return problems;
 }
 
+function podCondition(pod: KubeObject, type: string): string {
+  const conditions = (pod.status as { conditions?: Array<{ type?: string; status?: string }> } | undefined)
+    ?.conditions;
+  return conditions?.find((c) => c.type === type)?.status ?? "-";
+}
+
+function podReady(pod: KubeObject): boolean {
+  return podCondition(pod, "Ready") === "True";
+}
+
+/**
+ * `name:phase`, and for a pod that is not Ready what decides it: its IP, whether its containers are ready, and the
+ * `on-serving` gate (`-` when it has none), e.g. `emqx-replicant-x:Running/unready(ip 127.1.0.9, containers True,
+ * gate -)`: a stuck CR's report then tells a gate we never opened from a kubelet that never followed it.
+ */
+function describePod(pod: KubeObject): string {
+  const status = pod.status as { phase?: string; podIP?: string } | undefined;
+  const head = `${pod.metadata?.name}:${status?.phase}`;
+  if (podReady(pod)) return head;
+  const gate = podCondition(pod, CONDITION_ON_SERVING);
+  return `${head}/unready(ip ${status?.podIP ?? "-"}, containers ${podCondition(pod, "ContainersReady")}, gate ${gate})`;
+}
+
 /** The children the spec asks for exist, with the spec's replicas, image and config. */
 export function childProblems(obs: Observation): string[] {
   const { cr, children } = obs;
@@ -144,10 +173,8 @@ export function childProblems(obs: Observation): string[] {
     ["replicant", replicants],
   ] as const) {
     const pods = livePods(role);
-    if (pods.length !== want || pods.some((p) => p.status?.phase !== "Running"))
-      problems.push(
-        `${role} pods: ${pods.map((p) => `${p.metadata?.name}:${p.status?.phase}`)}, spec ${want}`,
-      );
+    if (pods.length !== want || pods.some((p) => p.status?.phase !== "Running" || !podReady(p)))
+      problems.push(`${role} pods: ${pods.map(describePod)}, spec ${want}`);
   }
   const present = (list: ReadonlyArray<{ metadata?: { name?: string } }>, name: string) =>
     list.some((o) => o.metadata?.name === name);

@@ -40,6 +40,8 @@ export interface ChaosRunOptions {
   keepGoing?: boolean;
   /** Where to write everything the reconciler processes printed, once the run ends. */
   reconcilerLog?: string;
+  /** Where a failed run writes its first failure and the reconciler's last lines, compactly (CI prints it last). */
+  diagnosisFile?: string;
   /** Restarts kube-apiserver and resolves once it serves (runs on a sandbox of their own only). */
   restartApiserver?: () => Promise<void>;
 }
@@ -159,9 +161,27 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     if (options.reconcilerLog) await writeFile(options.reconcilerLog, reconciler.output());
   }
   if (report.failures.length > 0) {
-    report.failures.push(`last log lines of the reconciler: ${JSON.stringify(reconciler.lastLines(15))}`);
+    const lines = reconciler.lastLines(40).map(compactLogLine);
+    report.failures.push(`last log lines of the reconciler:\n  ${lines.join("\n  ")}`);
+    if (options.diagnosisFile)
+      await writeFile(options.diagnosisFile, `${[...report.failures.slice(0, 1), ...lines].join("\n")}\n`);
   }
   return report;
+}
+
+/** Fields a compact log line leaves out: the same on every line of a chaos run, or too long to help. */
+const UNTOLD = new Set(["time", "level", "msg", "cluster", "namespace", "uid", "changes"]);
+
+/**
+ * One reconciler log line in at most 240 characters: `12:00:01.234 msg key=value …`, e.g.
+ * `15:37:27.699 Scaled ReplicaSet child=chaos-replicant-2g replicas=6`.
+ */
+export function compactLogLine(line: Record<string, unknown>): string {
+  const time = typeof line.time === "string" ? line.time.slice(11, 23) : "";
+  const fields = Object.entries(line)
+    .filter(([key]) => !UNTOLD.has(key))
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+  return [time, line.msg, ...fields].join(" ").slice(0, 240);
 }
 
 /** The summary lines of a report. */

@@ -4,6 +4,8 @@
  * CR in its own namespace with `emqx-reconciler run` as a child process, and every quiet period must converge
  * with every invariant holding: children == spec, status == EMQX, no old set growing, no orphan, no secret seen.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { generateOps } from "../chaos/ops.ts";
 import { runChaos, summarize } from "../chaos/session.ts";
@@ -42,6 +44,8 @@ describe("chaos", () => {
         seed,
         ops,
         quietBoundMs: 120_000,
+        // `.ci/run` prints this file last when the run fails: the end of a CI log is what stays readable.
+        diagnosisFile: join(tmpdir(), `emqx-reconciler-chaos-seed-${seed}.diagnosis.txt`),
         print: (line) => {
           lines.push(line);
           process.stdout.write(`chaos seed ${seed} ${line}\n`);
