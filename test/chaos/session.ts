@@ -4,7 +4,7 @@
  * a bounded wait for convergence followed by the invariants. Stops at the first failure; the report carries the
  * seed and the op log that replays it.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type KubeGateway, loadKubeconfigFile } from "@emqx-reconciler/adapters";
@@ -40,7 +40,10 @@ export interface ChaosRunOptions {
   keepGoing?: boolean;
   /** Where to write everything the reconciler processes printed, once the run ends. */
   reconcilerLog?: string;
-  /** Where a failed run writes its first failure and the reconciler's last lines, compactly (CI prints it last). */
+  /**
+   * Where a failed run writes its first failure and the reconciler's last lines, compactly (CI prints it last);
+   * removed when a run starts.
+   */
   diagnosisFile?: string;
   /** Restarts kube-apiserver and resolves once it serves (runs on a sandbox of their own only). */
   restartApiserver?: () => Promise<void>;
@@ -66,6 +69,8 @@ export interface ChaosReport {
 /** Runs the ops; never throws for a broken invariant (it is in `failures`), only for a broken harness. */
 export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
   const { sandbox, observer, emulator, namespace, print } = options;
+  // A diagnosis an earlier failed run left would be printed by `.ci/run` as if it were this run's.
+  if (options.diagnosisFile) await rm(options.diagnosisFile, { force: true });
   const name = CHAOS_CR_NAME;
   const proxy = await startCountingProxy(loadKubeconfigFile(sandbox.kubeconfigPath));
   const kubeconfig = join(await mkdtemp(join(tmpdir(), "chaos-")), "kubeconfig");
