@@ -3,7 +3,8 @@
  * plain-HTTP counting proxy, with its `#!` line's Node flags) reconciles the seed example to `Ready` on a private
  * sandbox, sits idle for `--idle-seconds`, and then prints
  * - `/proc/<pid>/status`: `VmRSS` and its parts `RssAnon` / `RssFile`, beside Node's own floor (a bare `node` with
- *   the same flags after one HTTP round trip);
+ *   the same flags after one HTTP round trip) and what the libraries `run` needs (yaml, zod, `node:crypto`) add to
+ *   that floor, each loaded alone;
  * - `/proc/<pid>/smaps` summed by mapping: the Node executable, other files, the malloc heap, the main stack,
  *   and the largest anonymous mappings (V8 heap pages, code space, thread stacks, malloc arenas, WebAssembly);
  * - `process.memoryUsage()` and V8's heap spaces (used / resident) of the idle process, asked for with a signal
@@ -18,7 +19,7 @@
  */
 import { mkdtemp, readdir, readFile, realpath } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadKubeconfigFile } from "@emqx-reconciler/adapters";
 import { bundleCli, RUN_NODE_FLAGS } from "../../packages/cli/scripts/bundle.ts";
 import {
@@ -31,7 +32,7 @@ import {
   waitAllReady,
 } from "../e2e/support/benchKit.ts";
 import { summariseHeapSnapshot } from "./rssKit/heapSnapshot.ts";
-import { nodeFloorMiB } from "./rssKit/nodeFloor.ts";
+import { libraryCostsMiB, nodeFloorMiB } from "./rssKit/nodeFloor.ts";
 import { bareBuiltins, LOADED_BUILTINS, summariseProbe } from "./rssKit/probe.ts";
 import { summariseSmaps } from "./rssKit/smaps.ts";
 import { oursContestant, stopProcess } from "./versusKit/contestants.ts";
@@ -98,6 +99,12 @@ try {
   const floor = await nodeFloorMiB(runFlags);
   console.log(
     `  Node's own floor (a bare node with these flags after one HTTP round trip): VmRSS ${floor.rss.toFixed(1)} MiB, RssAnon ${floor.anon.toFixed(1)} MiB`,
+  );
+  // The metafile's paths are relative to the working directory of the build, this process's.
+  const meta = JSON.parse(await readFile(join(dirname(cliMain), "meta.json"), "utf8"));
+  const costs = await libraryCostsMiB(runFlags, meta, process.cwd());
+  console.log(
+    `  on top of that floor, each loaded alone (VmRSS / RssAnon): ${costs.map((c) => `${c.name} +${c.rss.toFixed(1)} / +${c.anon.toFixed(1)} MiB`).join(", ")}`,
   );
   const smaps = await readFile(`/proc/${pid}/smaps`, "utf8");
   console.log(summariseSmaps(smaps, await realpath(process.execPath)));

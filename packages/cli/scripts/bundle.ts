@@ -93,7 +93,7 @@ export async function bundleCli(): Promise<string> {
   const commands = readdirSync(join(root, "src", "commands"))
     .filter((f) => f.endsWith(".ts") && f !== "index.ts")
     .map((f) => join(root, "src", "commands", f));
-  await build({
+  const { metafile } = await build({
     entryPoints: [join(root, "src", "main.ts"), ...commands],
     outdir: join(root, "dist"),
     outbase: join(root, "src"),
@@ -109,7 +109,10 @@ export async function bundleCli(): Promise<string> {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
     logLevel: "warning",
+    metafile: true,
   });
+  // Which inputs went into which chunk, for the memory benchmark's cost of each bundled library.
+  writeFileSync(join(root, "dist", "meta.json"), JSON.stringify(metafile));
   const main = join(root, "dist", "main.js");
   const body = readFileSync(main, "utf8").replace(/^#!.*\n/, "");
   writeFileSync(main, `#!/usr/bin/env -S node ${RUN_NODE_FLAGS.join(" ")}\n${body}`);

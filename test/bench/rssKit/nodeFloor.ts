@@ -1,14 +1,17 @@
 /**
  * The resident memory Node itself needs before any of our code: a bare `node` with the given flags that has served
  * and made one keep-alive HTTP request (what any reconciler talking to an apiserver loads), measured once it has
- * been quiet for a second. The floor under `run`'s idle RSS, printed beside it.
+ * been quiet for a second. The floor under `run`'s idle RSS, printed beside it; {@link libraryCostsMiB} puts the
+ * libraries `run` cannot do without on top of it.
  */
 import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
-const SCRIPT = `
+/** The floor's script; `LOAD` (an expression giving a promise) runs first. */
+const SCRIPT = (load: string) => `
 const http = require("node:http");
-const server = http.createServer((req, res) => res.end("ok")).listen(0, "127.0.0.1", () => {
+Promise.resolve(${load}).then(() => { const server = http.createServer((req, res) => res.end("ok")).listen(0, "127.0.0.1", () => {
   const agent = new http.Agent({ keepAlive: true });
   http.get({ host: "127.0.0.1", port: server.address().port, agent }, (res) => {
     res.resume();
@@ -19,18 +22,74 @@ const server = http.createServer((req, res) => res.end("ok")).listen(0, "127.0.0
       process.exit(0);
     }, 1000));
   });
-});`;
+}); });`;
 
-/** Median `VmRSS` and `RssAnon` (MiB) of `runs` bare Node processes started with `flags`. */
+/** Resident memory in MiB: all of it (`VmRSS`) and the process's own pages (`RssAnon`). */
+export interface Resident {
+  rss: number;
+  anon: number;
+}
+
+/**
+ * Median {@link Resident} of `runs` bare Node processes started with `flags`, each first running `load` (a
+ * JavaScript expression; its promise is awaited).
+ */
 export async function nodeFloorMiB(
   flags: readonly string[],
   runs = 3,
-): Promise<{ rss: number; anon: number }> {
-  const samples: Array<{ rss: number; anon: number }> = [];
+  load = "undefined",
+): Promise<Resident> {
+  const samples: Resident[] = [];
   for (let i = 0; i < runs; i++) {
-    const { stdout } = await promisify(execFile)(process.execPath, [...flags, "-e", SCRIPT]);
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, "-e", SCRIPT(load)], {});
     samples.push(JSON.parse(stdout) as { rss: number; anon: number });
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   return { rss: median(samples.map((s) => s.rss)), anon: median(samples.map((s) => s.anon)) };
+}
+
+/** esbuild's metafile: each output file with the input files that went into it. */
+interface BundleMeta {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+/**
+ * The bundle's chunks (paths relative to the repository) holding the code of npm package `name`: imported, they
+ * load what `run` loads of it, tree-shaken as it is there.
+ */
+export function chunksOf(meta: BundleMeta, name: string): string[] {
+  return Object.entries(meta.outputs)
+    .filter(
+      ([out, { inputs }]) =>
+        out.endsWith(".js") && Object.keys(inputs).some((i) => i.includes(`node_modules/${name}/`)),
+    )
+    .map(([out]) => out);
+}
+
+/**
+ * What `run` pays for what it cannot do without, each loaded on its own on top of {@link nodeFloorMiB}: the
+ * bundle's chunks of `yaml` (kubeconfig files) and of `zod` (the CR's schema), `node:crypto` (SHA-256 of pod
+ * templates; over https it is loaded for TLS anyway), then all three. Megabytes of `VmRSS` and `RssAnon` above the
+ * floor. `meta` is the bundle's metafile, `bundleDir` the directory its output paths are relative to.
+ */
+export async function libraryCostsMiB(
+  flags: readonly string[],
+  meta: BundleMeta,
+  bundleDir: string,
+): Promise<Array<{ name: string } & Resident>> {
+  const floor = await nodeFloorMiB(flags);
+  const importAll = (chunks: string[]) =>
+    `Promise.all(${JSON.stringify(chunks.map((c) => join(bundleDir, c)))}.map((c) => import(c)))`;
+  const loads: Array<[string, string]> = [
+    ["yaml", importAll(chunksOf(meta, "yaml"))],
+    ["zod", importAll(chunksOf(meta, "zod"))],
+    ["node:crypto", 'process.getBuiltinModule("node:crypto").createHash("sha256").update("x").digest()'],
+  ];
+  loads.push(["all three", `Promise.all([${loads.map(([, load]) => load).join(", ")}])`]);
+  const costs: Array<{ name: string } & Resident> = [];
+  for (const [name, load] of loads) {
+    const loaded = await nodeFloorMiB(flags, 3, load);
+    costs.push({ name, rss: loaded.rss - floor.rss, anon: loaded.anon - floor.anon });
+  }
+  return costs;
 }
