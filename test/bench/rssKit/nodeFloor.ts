@@ -41,45 +41,47 @@ export async function nodeFloorMiB(
 ): Promise<Resident> {
   const samples: Resident[] = [];
   for (let i = 0; i < runs; i++) {
-    const { stdout } = await promisify(execFile)(process.execPath, [...flags, "-e", SCRIPT(load)], {});
-    samples.push(JSON.parse(stdout) as { rss: number; anon: number });
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, "-e", SCRIPT(load)]);
+    samples.push(JSON.parse(stdout) as Resident);
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   return { rss: median(samples.map((s) => s.rss)), anon: median(samples.map((s) => s.anon)) };
 }
 
 /** esbuild's metafile: each output file with the input files that went into it. */
-interface BundleMeta {
+export interface BundleMeta {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
 /**
- * The bundle's chunks (paths relative to the repository) holding the code of npm package `name`: imported, they
- * load what `run` loads of it, tree-shaken as it is there.
+ * The bundle's chunks holding the code of npm package `name` (paths relative to the build's working directory):
+ * imported, they load what `run` loads of it, tree-shaken as it is there. Throws when none does.
  */
 export function chunksOf(meta: BundleMeta, name: string): string[] {
-  return Object.entries(meta.outputs)
+  const chunks = Object.entries(meta.outputs)
     .filter(
       ([out, { inputs }]) =>
         out.endsWith(".js") && Object.keys(inputs).some((i) => i.includes(`node_modules/${name}/`)),
     )
     .map(([out]) => out);
+  if (chunks.length === 0) throw new Error(`no chunk of the bundle holds ${name}`);
+  return chunks;
 }
 
 /**
  * What `run` pays for what it cannot do without, each loaded on its own on top of {@link nodeFloorMiB}: the
  * bundle's chunks of `yaml` (kubeconfig files) and of `zod` (the CR's schema), `node:crypto` (SHA-256 of pod
  * templates; over https it is loaded for TLS anyway), then all three. Megabytes of `VmRSS` and `RssAnon` above the
- * floor. `meta` is the bundle's metafile, `bundleDir` the directory its output paths are relative to.
+ * floor. `meta` is the bundle's metafile, `buildDir` the working directory of that build.
  */
 export async function libraryCostsMiB(
   flags: readonly string[],
   meta: BundleMeta,
-  bundleDir: string,
+  buildDir: string,
 ): Promise<Array<{ name: string } & Resident>> {
   const floor = await nodeFloorMiB(flags);
   const importAll = (chunks: string[]) =>
-    `Promise.all(${JSON.stringify(chunks.map((c) => join(bundleDir, c)))}.map((c) => import(c)))`;
+    `Promise.all(${JSON.stringify(chunks.map((c) => join(buildDir, c)))}.map((c) => import(c)))`;
   const loads: Array<[string, string]> = [
     ["yaml", importAll(chunksOf(meta, "yaml"))],
     ["zod", importAll(chunksOf(meta, "zod"))],
