@@ -102,7 +102,7 @@ try {
   );
   // The metafile's paths are relative to the working directory of the build, this process's.
   const meta = JSON.parse(await readFile(join(dirname(cliMain), "meta.json"), "utf8"));
-  const costs = await libraryCostsMiB(runFlags, meta, process.cwd());
+  const costs = await libraryCostsMiB(runFlags, floor, meta, process.cwd());
   console.log(
     `  on top of that floor, each loaded alone (VmRSS / RssAnon): ${costs.map((c) => `${c.name} +${c.rss.toFixed(1)} / +${c.anon.toFixed(1)} MiB`).join(", ")}`,
   );

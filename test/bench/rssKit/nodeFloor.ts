@@ -68,18 +68,22 @@ export function chunksOf(meta: BundleMeta, name: string): string[] {
   return chunks;
 }
 
+/** What loading one library (or all three) adds to Node's floor. */
+export type LibraryCost = { name: string } & Resident;
+
 /**
  * What `run` pays for what it cannot do without, each loaded on its own on top of {@link nodeFloorMiB}: the
  * bundle's chunks of `yaml` (kubeconfig files) and of `zod` (the CR's schema), `node:crypto` (SHA-256 of pod
- * templates; over https it is loaded for TLS anyway), then all three. Megabytes of `VmRSS` and `RssAnon` above the
- * floor. `meta` is the bundle's metafile, `buildDir` the working directory of that build.
+ * templates; over https it is loaded for TLS anyway), then all three. Megabytes of `VmRSS` and `RssAnon` above
+ * `floor` (measured with the same `flags`). `meta` is the bundle's metafile, `buildDir` the working directory of
+ * that build.
  */
 export async function libraryCostsMiB(
   flags: readonly string[],
+  floor: Resident,
   meta: BundleMeta,
   buildDir: string,
-): Promise<Array<{ name: string } & Resident>> {
-  const floor = await nodeFloorMiB(flags);
+): Promise<LibraryCost[]> {
   const importAll = (chunks: string[]) =>
     `Promise.all(${JSON.stringify(chunks.map((c) => join(buildDir, c)))}.map((c) => import(c)))`;
   const loads: Array<[string, string]> = [
@@ -88,7 +92,7 @@ export async function libraryCostsMiB(
     ["node:crypto", 'process.getBuiltinModule("node:crypto").createHash("sha256").update("x").digest()'],
   ];
   loads.push(["all three", `Promise.all([${loads.map(([, load]) => load).join(", ")}])`]);
-  const costs: Array<{ name: string } & Resident> = [];
+  const costs: LibraryCost[] = [];
   for (const [name, load] of loads) {
     const loaded = await nodeFloorMiB(flags, 3, load);
     costs.push({ name, rss: loaded.rss - floor.rss, anon: loaded.anon - floor.anon });
